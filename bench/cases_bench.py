@@ -1,0 +1,273 @@
+"""Case lifecycle benchmark (issue 3): complete 我要开药店 lifecycles — file, accept, every
+task claimed and approved along its dependencies, hand over — through the service layer
+and through HTTP (gunicorn, bearer tokens), on SQLite and on PostgreSQL.
+
+Run one configuration:  python -m bench.cases_bench --db sqlite|postgres [--lifecycles N]
+(`make bench` runs them all). PostgreSQL: ONETHING_BENCH_POSTGRES (default
+postgresql://postgres@127.0.0.1:5432/onething_bench), a database recreated for the run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+
+DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/onething_bench"
+ANSWERS = {
+    "sells_food": "true",
+    "sells_class2_devices": "true",
+    "sells_class3_devices": "true",
+    "has_signboard": "true",
+}
+
+
+def configure(db: str) -> str:
+    """Environment for a fresh installation in a temp data dir; returns a label."""
+    data_dir = tempfile.mkdtemp(prefix="onething-bench-")
+    os.environ["ONETHING_DATA_DIR"] = data_dir
+    os.environ["DJANGO_SETTINGS_MODULE"] = "onething.web.settings"
+    os.environ["ONETHING_LOG_LEVEL"] = "WARNING"
+    if db == "postgres":
+        url = os.environ.get("ONETHING_BENCH_POSTGRES", DEFAULT_POSTGRES)
+        _recreate_postgres(url)
+        os.environ["ONETHING_DATABASE_URL"] = url
+        return f"PostgreSQL {url.rsplit('@', 1)[-1]}"
+    os.environ.pop("ONETHING_DATABASE_URL", None)
+    return f"SQLite (WAL) {data_dir}/onething.sqlite3"
+
+
+def _recreate_postgres(url: str) -> None:
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def prepare() -> None:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from onething.web.setup import ensure_demo_accounts, ensure_demo_catalog
+
+    call_command("migrate", interactive=False, verbosity=0)
+    ensure_demo_catalog()
+    ensure_demo_accounts()
+
+
+def pharmacy_filing():
+    from onething.cases.services import Filing
+    from onething.catalog.guide import build_guide, resolve_answers
+    from onething.catalog.services import current_catalog
+    from onething.intake.samples import sample_form
+
+    catalog = current_catalog().catalog
+    package = catalog.packages["open_pharmacy"]
+    guide = build_guide(catalog, package, resolve_answers(package, ANSWERS))
+    return Filing("open_pharmacy", dict(ANSWERS), "141102", sample_form(guide.fields))
+
+
+class Timings:
+    def __init__(self) -> None:
+        self.samples: dict[str, list[float]] = defaultdict(list)
+
+    def timed(self, label: str, call, *args, **kwargs):
+        start = time.perf_counter()
+        result = call(*args, **kwargs)
+        self.samples[label].append(time.perf_counter() - start)
+        return result
+
+    def report(self) -> list[str]:
+        lines = []
+        for label, values in sorted(self.samples.items()):
+            values = sorted(values)
+            p99 = values[min(len(values) - 1, int(len(values) * 0.99))]
+            lines.append(
+                f"    {label:<12} n={len(values):<5} p50 {statistics.median(values) * 1000:6.2f} ms"
+                f"   p99 {p99 * 1000:6.2f} ms"
+            )
+        return lines
+
+
+def service_lifecycles(count: int) -> None:
+    from onething.accounts.models import User
+    from onething.cases import services
+    from onething.cases.lifecycle import TaskState
+    from onething.cases.models import Action, Task
+
+    users = {u.username: u for u in User.objects.all()}
+    reviewers = {(u.department, u.jurisdiction): u for u in users.values() if u.role == "reviewer"}
+    filing = pharmacy_filing()
+    timings = Timings()
+    actions_before = Action.objects.count()
+    started = time.perf_counter()
+    for _ in range(count):
+        case, _created = timings.timed("file", services.file_case, users["yaofang"], filing)
+        timings.timed("accept", services.accept, users["clerk_lishi"], case.public_id)
+        while True:
+            workable = list(
+                Task.objects.filter(case=case, state=TaskState.WORKABLE).values_list(
+                    "pk", "department", "jurisdiction"
+                )
+            )
+            if not workable:
+                break
+            for task_id, department, jurisdiction in workable:
+                reviewer = reviewers[(department, jurisdiction)]
+                timings.timed("claim", services.claim, reviewer, task_id)
+                timings.timed("approve", services.approve, reviewer, task_id, "同意")
+        timings.timed("hand_over", services.hand_over, users["clerk_lishi"], case.public_id)
+    elapsed = time.perf_counter() - started
+    transitions = Action.objects.count() - actions_before
+    print(f"  service layer: {count} lifecycles in {elapsed:.2f} s")
+    print(
+        f"    {count / elapsed:.1f} lifecycles/s, {transitions / elapsed:.0f} transitions/s "
+        f"({transitions // count} recorded transitions per lifecycle)"
+    )
+    print("\n".join(timings.report()))
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class HttpClient:
+    def __init__(self, port: int, timings: Timings):
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        self.timings = timings
+        self.token = ""
+
+    def call(self, label: str, method: str, path: str, body=None) -> dict | list:
+        headers = {"Content-Type": "application/json"}
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        payload = json.dumps(body) if body is not None else None
+        start = time.perf_counter()
+        self.connection.request(method, "/api/v1" + path, payload, headers)
+        response = self.connection.getresponse()
+        data = response.read()
+        self.timings.samples[label].append(time.perf_counter() - start)
+        if response.status >= 400:
+            raise RuntimeError(f"{method} {path}: {response.status} {data[:300]!r}")
+        return json.loads(data) if data else {}
+
+
+def http_lifecycles(count: int, workers: int) -> None:
+    from onething.accounts.models import User
+    from onething.web.setup import DEMO_PASSWORD
+
+    filing = pharmacy_filing()
+    body = {
+        "package_id": filing.package_id,
+        "answers": ANSWERS,
+        "place": filing.place,
+        "form": filing.form,
+    }
+    port = _free_port()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "onething.web.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+        ],
+        env=os.environ.copy(),
+    )
+    try:
+        timings = Timings()
+        clients: dict[str, HttpClient] = {}
+
+        def client(username: str) -> HttpClient:
+            if username not in clients:
+                new = HttpClient(port, timings)
+                for _ in range(100):  # wait for the server
+                    try:
+                        answer = new.call(
+                            "token",
+                            "POST",
+                            "/auth/token",
+                            {"username": username, "password": DEMO_PASSWORD},
+                        )
+                        break
+                    except (ConnectionError, OSError):
+                        new.connection.close()
+                        time.sleep(0.1)
+                new.token = answer["token"]  # type: ignore[index]
+                clients[username] = new
+            return clients[username]
+
+        reviewers = {
+            (u.department, u.jurisdiction): u.username for u in User.objects.filter(role="reviewer")
+        }
+        for name in ("yaofang", "clerk_lishi"):
+            client(name)
+        started = time.perf_counter()
+        requests = 0
+        for _ in range(count):
+            case = client("yaofang").call("file", "POST", "/cases", body)
+            detail = client("clerk_lishi").call("accept", "POST", f"/cases/{case['id']}/accept", {})
+            requests += 2
+            while True:
+                workable = [t for t in detail["tasks"] if t["state"] == "workable"]
+                if not workable:
+                    break
+                for task in workable:
+                    reviewer = client(reviewers[(task["department"], task["jurisdiction"])])
+                    reviewer.call("claim", "POST", f"/tasks/{task['id']}/claim", {})
+                    reviewer.call(
+                        "approve", "POST", f"/tasks/{task['id']}/approve", {"note": "同意"}
+                    )
+                    requests += 2
+                detail = client("clerk_lishi").call("case", "GET", f"/cases/{case['id']}")
+                requests += 1
+            client("clerk_lishi").call("hand_over", "POST", f"/cases/{case['id']}/hand-over", {})
+            requests += 1
+        elapsed = time.perf_counter() - started
+        timings.samples.pop("token", None)
+        print(
+            f"  HTTP (gunicorn, {workers} workers, one client): "
+            f"{count} lifecycles in {elapsed:.2f} s"
+        )
+        print(f"    {count / elapsed:.1f} lifecycles/s, {requests / elapsed:.0f} requests/s")
+        print("\n".join(timings.report()))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--lifecycles", type=int, default=200)
+    parser.add_argument("--http-lifecycles", type=int, default=50)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    label = configure(args.db)
+    prepare()
+    print(f"case lifecycles of 我要开药店 (7 items) on {label}")
+    service_lifecycles(args.lifecycles)
+    http_lifecycles(args.http_lifecycles, args.workers)
+
+
+if __name__ == "__main__":
+    main()

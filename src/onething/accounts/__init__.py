@@ -1,0 +1,2 @@
+"""People and access: accounts with roles, departments and jurisdictions, agents'
+authorisations, API tokens."""

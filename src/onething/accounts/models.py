@@ -1,0 +1,122 @@
+"""Accounts: one user table for applicants and staff, with role, department and jurisdiction."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+
+from onething.accounts.roles import ROLE_LABELS, ApplicantKind, Role
+from onething.privacy.crypto import lookup_digest
+from onething.privacy.fields import EncryptedTextField
+from onething.privacy.masking import mask_id_number, mask_phone
+
+
+class User(AbstractUser):
+    role = models.CharField(
+        "角色", max_length=20, choices=[(r.value, ROLE_LABELS[r]) for r in Role], db_index=True
+    )
+    full_name = models.CharField("姓名/名称", max_length=100)
+    applicant_kind = models.CharField(
+        "申请人类型",
+        max_length=20,
+        blank=True,
+        choices=[(ApplicantKind.PERSON.value, "个人"), (ApplicantKind.ENTERPRISE.value, "企业")],
+    )
+    # Staff: the catalogue department id (e.g. "amr") and GB/T 2260 jurisdiction code.
+    department = models.CharField("部门", max_length=50, blank=True, db_index=True)
+    jurisdiction = models.CharField("行政区划", max_length=12, blank=True, db_index=True)
+    # Personal data, encrypted at rest; digests to find a person without decrypting.
+    id_number = EncryptedTextField("身份证号码", blank=True, default="")
+    id_number_digest = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    phone = EncryptedTextField("手机号码", blank=True, default="")
+    # Enterprises: the unified social credit code is public information.
+    uscc = models.CharField("统一社会信用代码", max_length=18, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+
+    def save(self, *args, **kwargs):
+        self.id_number_digest = lookup_digest(self.id_number) if self.id_number else ""
+        super().save(*args, **kwargs)
+
+    @property
+    def is_staff_role(self) -> bool:
+        return self.role not in (Role.APPLICANT, Role.AGENT)
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id_number(self.id_number)
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
+
+    def __str__(self) -> str:
+        return f"{self.full_name or self.username}（{ROLE_LABELS.get(self.role, self.role)}）"
+
+
+class Authorisation(models.Model):
+    """代办授权: an applicant lets an agent act for them, for some packages or all."""
+
+    principal = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="authorisations_given", verbose_name="委托人"
+    )
+    agent = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="authorisations_held", verbose_name="代办员"
+    )
+    packages = models.JSONField("授权的一件事", default=list, blank=True)  # empty: all
+    valid_from = models.DateField("生效日期", default=timezone.localdate)
+    valid_until = models.DateField("截止日期")
+    document = models.CharField("授权委托书编号", max_length=100)
+    revoked_at = models.DateTimeField("撤销时间", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "代办授权"
+        verbose_name_plural = "代办授权"
+
+    def covers(self, package_id: str, on=None) -> bool:
+        day = on or timezone.localdate()
+        return (
+            self.revoked_at is None
+            and self.valid_from <= day <= self.valid_until
+            and (not self.packages or package_id in self.packages)
+        )
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API; only its SHA-256 digest is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField("用途", max_length=100)
+    digest = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "API 令牌"
+        verbose_name_plural = "API 令牌"
+
+    @staticmethod
+    def digest_of(token: str) -> str:
+        return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+    @classmethod
+    def issue(cls, user: User, name: str, expires_at=None) -> tuple[ApiToken, str]:
+        """A new token; the plain token is returned once and never stored."""
+        token = "ot_" + secrets.token_urlsafe(32)
+        record = cls.objects.create(
+            user=user,
+            name=name,
+            digest=cls.digest_of(token),
+            prefix=token[:8],
+            expires_at=expires_at,
+        )
+        return record, token

@@ -1,0 +1,574 @@
+"""The cases API under /api/v1: everything the pages do, for other systems and apps.
+
+Authentication: ``Authorization: Bearer <token>`` (tokens from POST /api/v1/auth/token)
+or the browser session with its CSRF token. Refusals come back as
+``{"detail": "…"}`` with 400 (bad input), 403, 404 or 409 (an invalid transition or a
+stale ``version``: nothing was changed).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Field, Router, Schema, Status
+from ninja.errors import HttpError
+
+from onething.accounts.models import User
+from onething.accounts.roles import ROLE_LABELS, Role
+from onething.calendar.loaded import current_calendar
+from onething.cases import services
+from onething.cases.deadlines import DEADLINE_STATE_LABELS, deadline_state
+from onething.cases.lifecycle import (
+    CASE_STATE_LABELS,
+    TASK_PAUSED,
+    TASK_STATE_LABELS,
+    TaskState,
+    allowed_case_actions,
+    allowed_task_actions,
+)
+from onething.cases.models import Case, SpecialProcedure, Task
+from onething.cases.query import can_view_case, can_work_task, cases_for, tasks_for
+from onething.catalog.services import catalog_version
+from onething.privacy.masking import mask_id_number, mask_name, mask_phone
+from onething.privacy.models import PersonalDataView
+
+router = Router(tags=["cases"])
+
+MAX_PAGE = 200
+
+
+# --------------------------------------------------------------------------- schemas
+
+
+class FilingIn(Schema):
+    package_id: str
+    answers: dict[str, Any] = {}
+    place: str = Field(description="GB/T 2260 code of the applicant's county or district")
+    window: str | None = Field(None, description="the accepting window's jurisdiction")
+    form: dict[str, Any] = {}
+    channel: str = "web"
+    submit: bool = True
+    applicant: str | None = Field(None, description="user name of the principal (agent, clerk)")
+
+
+class VersionIn(Schema):
+    version: int | None = Field(None, description="the version you saw; a stale one gets 409")
+
+
+class NoteIn(VersionIn):
+    note: str = ""
+
+
+class ReasonIn(VersionIn):
+    reason: str
+
+
+class LinesIn(VersionIn):
+    lines: list[str]
+    text: str = ""
+
+
+class AnswerIn(VersionIn):
+    answer: str
+
+
+class SpecialIn(Schema):
+    task_ids: list[int]
+    kind: str
+    days: int
+    title: str = ""
+
+
+class EndSpecialIn(Schema):
+    outcome: str = ""
+
+
+class TokenIn(Schema):
+    username: str
+    password: str
+    name: str = "api"
+
+
+class TokenOut(Schema):
+    token: str
+    user: str
+    role: str
+
+
+class TaskOut(Schema):
+    id: int
+    case: UUID
+    case_number: str | None
+    item_id: str
+    item_name: str
+    department: str
+    jurisdiction: str
+    after: list[str]
+    state: str
+    state_label: str
+    version: int
+    assignee: str | None
+    promised_days: int
+    workable_on: date | None
+    due_date: date | None
+    finished_on: date | None
+    deadline: str | None
+    deadline_label: str | None
+    paused_days: list[list[str | None]]
+    decision_note: str
+    actions: list[str]
+
+
+class ActionOut(Schema):
+    at: datetime
+    actor: str
+    actor_role: str
+    action: str
+    task: str | None
+    from_state: str
+    to_state: str
+    note: str
+
+
+class NoticeOut(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    task: str | None
+    lines: list[str]
+    text: str
+    issued_at: datetime
+    answered_at: datetime | None
+    answer: str
+
+
+class CaseOut(Schema):
+    id: UUID
+    number: str | None
+    package_id: str
+    package_name: str
+    catalog_version: int
+    answers: dict[str, Any]
+    applicant: str
+    agent: str | None
+    channel: str
+    window: str
+    place: str
+    state: str
+    state_label: str
+    version: int
+    created_at: datetime
+    submitted_at: datetime | None
+    window_due: date | None
+    accepted_at: datetime | None
+    due_date: date | None
+    completed_at: datetime | None
+    refusal_reason: str
+    actions: list[str]
+
+
+class CaseDetailOut(CaseOut):
+    form: dict[str, Any]
+    tasks: list[TaskOut]
+    timeline: list[ActionOut]
+    notices: list[NoticeOut]
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _user(request: HttpRequest) -> User:
+    user = getattr(request, "auth", None) or request.user
+    if not getattr(user, "is_authenticated", False):
+        raise HttpError(401, "请先登录")
+    return user
+
+
+def _masked_form(case: Case) -> dict[str, Any]:
+    types = _field_types(case)
+    masked = {}
+    for key, value in case.form.items():
+        kind = types.get(key)
+        if kind == "id_card":
+            value = mask_id_number(value)
+        elif kind == "phone":
+            value = mask_phone(value)
+        masked[key] = value
+    return masked
+
+
+def _field_types(case: Case) -> dict[str, str]:
+    catalog = catalog_version(case.catalog_version.number)
+    return {f.id: f.type for f in catalog.fields.values()}
+
+
+def _own(user: User, case: Case) -> bool:
+    return case.applicant_id == user.pk or case.agent_id == user.pk
+
+
+def _task_out(task: Task, user: User, today: date) -> dict[str, Any]:
+    state = TaskState(task.state)
+    deadline = None
+    if task.due_date is not None:
+        deadline = deadline_state(
+            task.due_date,
+            today,
+            current_calendar(),
+            paused=state in TASK_PAUSED,
+            finished_on=task.finished_on,
+        )
+    return {
+        "id": task.pk,
+        "case": task.case.public_id,
+        "case_number": task.case.number,
+        "item_id": task.item_id,
+        "item_name": task.item_name,
+        "department": task.department,
+        "jurisdiction": task.jurisdiction,
+        "after": task.after,
+        "state": task.state,
+        "state_label": TASK_STATE_LABELS[state],
+        "version": task.version,
+        "assignee": task.assignee.username if task.assignee_id else None,
+        "promised_days": task.promised_days,
+        "workable_on": task.workable_on,
+        "due_date": task.due_date,
+        "finished_on": task.finished_on,
+        "deadline": deadline.value if deadline else None,
+        "deadline_label": DEADLINE_STATE_LABELS[deadline] if deadline else None,
+        "paused_days": task.pauses,
+        "decision_note": task.decision_note,
+        "actions": [a.value for a in allowed_task_actions(state, user.role)]
+        if can_work_task(user, task) or _own(user, task.case)
+        else [],
+    }
+
+
+def _case_out(case: Case, user: User) -> dict[str, Any]:
+    own = _own(user, case)
+    return {
+        "id": case.public_id,
+        "number": case.number,
+        "package_id": case.package_id,
+        "package_name": case.package_name,
+        "catalog_version": case.catalog_version.number,
+        "answers": case.answers,
+        "applicant": applicant_name(case.applicant, own),
+        "agent": case.agent.full_name if case.agent_id else None,
+        "channel": case.channel,
+        "window": case.window,
+        "place": case.place,
+        "state": case.state,
+        "state_label": CASE_STATE_LABELS[case.state],
+        "version": case.version,
+        "created_at": case.created_at,
+        "submitted_at": case.submitted_at,
+        "window_due": case.window_due,
+        "accepted_at": case.accepted_at,
+        "due_date": case.due_date,
+        "completed_at": case.completed_at,
+        "refusal_reason": case.refusal_reason,
+        "actions": [a.value for a in allowed_case_actions(case.state, user.role)]
+        if own or user.role == Role.CLERK
+        else [],
+    }
+
+
+def applicant_name(applicant: User, full: bool) -> str:
+    """An enterprise's name is public; a person's is masked unless it is the viewer's own."""
+    if full or applicant.applicant_kind == "enterprise":
+        return applicant.full_name
+    return mask_name(applicant.full_name)
+
+
+def _visible_case(user: User, case_id: UUID) -> Case:
+    case = (
+        Case.objects.select_related("applicant", "agent", "catalog_version")
+        .filter(public_id=case_id)
+        .first()
+    )
+    if case is None or not can_view_case(user, case):
+        raise HttpError(404, f"办件 {case_id} 不存在或您无权查看")
+    return case
+
+
+def _detail(case: Case, user: User) -> dict[str, Any]:
+    today = services._today()
+    data = _case_out(case, user)
+    tasks = list(case.tasks.select_related("assignee", "case"))
+    names = {t.pk: t.item_name for t in tasks}
+    data["form"] = case.form if _own(user, case) else _masked_form(case)
+    data["tasks"] = [_task_out(t, user, today) for t in tasks]
+    data["timeline"] = [
+        {
+            "at": a.at,
+            "actor": "系统" if a.actor_id is None else mask_name(a.actor.full_name),
+            "actor_role": ROLE_LABELS.get(a.actor_role, "系统"),
+            "action": a.action,
+            "task": names.get(a.task_id),
+            "from_state": a.from_state,
+            "to_state": a.to_state,
+            "note": a.note,
+        }
+        for a in case.actions.select_related("actor")
+    ]
+    data["notices"] = [
+        {
+            "id": n.pk,
+            "kind": n.kind,
+            "kind_label": n.kind_label,
+            "task": names.get(n.task_id),
+            "lines": n.lines,
+            "text": n.text,
+            "issued_at": n.issued_at,
+            "answered_at": n.answered_at,
+            "answer": n.answer,
+        }
+        for n in case.notices.all()
+    ]
+    return data
+
+
+def _principal(username: str | None) -> User | None:
+    if not username:
+        return None
+    principal = User.objects.filter(username=username).first()
+    if principal is None:
+        raise HttpError(400, f"没有用户 {username}")
+    return principal
+
+
+# --------------------------------------------------------------------------- endpoints
+
+
+@router.post("/auth/token", auth=None, response={201: TokenOut}, summary="Log in for a token")
+def issue_token(request: HttpRequest, body: TokenIn):
+    from django.contrib.auth import authenticate
+
+    from onething.accounts.models import ApiToken
+
+    user = authenticate(request, username=body.username, password=body.password)
+    if user is None:
+        raise HttpError(401, "用户名或密码不正确（连续输错 5 次将锁定 15 分钟）")
+    _record, token = ApiToken.issue(user, body.name[:100] or "api")
+    return Status(201, {"token": token, "user": user.username, "role": user.role})
+
+
+@router.post(
+    "/cases",
+    response={200: CaseOut, 201: CaseOut},
+    summary="File a case (submitted at once unless submit is false)",
+    description="Send an Idempotency-Key header: the same key files one case.",
+)
+def file_case(request: HttpRequest, body: FilingIn):
+    user = _user(request)
+    filing = services.Filing(
+        package_id=body.package_id,
+        answers={
+            k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in body.answers.items()
+        },
+        place=body.place,
+        form={k: "" if v is None else str(v) for k, v in body.form.items()},
+        channel=body.channel if body.channel in ("web", "mobile", "kiosk") else "web",
+        window=body.window,
+    )
+    case, created = services.file_case(
+        user,
+        filing,
+        applicant=_principal(body.applicant),
+        submit=body.submit,
+        idempotency_key=request.headers.get("Idempotency-Key"),
+    )
+    return Status(201 if created else 200, _case_out(case, user))
+
+
+@router.get("/cases", response=list[CaseOut], summary="Cases I may see, newest or soonest due")
+def list_cases(
+    request: HttpRequest,
+    state: str | None = None,
+    order: str = "-created_at",
+    limit: int = 50,
+    offset: int = 0,
+):
+    user = _user(request)
+    cases = cases_for(user).select_related("applicant", "agent", "catalog_version")
+    if state:
+        cases = cases.filter(state=state)
+    if order not in ("created_at", "-created_at", "due_date", "-due_date", "window_due"):
+        raise HttpError(
+            400, "order 只能是 created_at、-created_at、due_date、-due_date 或 window_due"
+        )
+    cases = cases.order_by(order, "pk")[
+        max(offset, 0) : max(offset, 0) + min(max(limit, 1), MAX_PAGE)
+    ]
+    return [_case_out(c, user) for c in cases]
+
+
+@router.get("/cases/{case_id}", response=CaseDetailOut, summary="A case with tasks and timeline")
+def get_case(request: HttpRequest, case_id: UUID):
+    user = _user(request)
+    return _detail(_visible_case(user, case_id), user)
+
+
+@router.get(
+    "/cases/{case_id}/form",
+    summary="The form in full (staff; every such view is recorded)",
+)
+def get_full_form(request: HttpRequest, case_id: UUID, purpose: str = "审核办件") -> dict[str, Any]:
+    user = _user(request)
+    case = _visible_case(user, case_id)
+    if _own(user, case):
+        return case.form
+    if user.role not in (Role.CLERK, Role.REVIEWER, Role.SUPERVISOR, Role.ADMIN):
+        raise HttpError(403, "无权查看完整申报信息")
+    PersonalDataView.objects.create(
+        viewer=user,
+        subject=case.applicant,
+        fields="申报信息（含身份证号码、电话）",
+        purpose=f"{purpose[:150]} 办件 {case.number}",
+    )
+    return case.form
+
+
+def _case_action(request, case_id: UUID, run) -> dict[str, Any]:
+    user = _user(request)
+    _visible_case(user, case_id)
+    case = run(user)
+    case = Case.objects.select_related("applicant", "agent", "catalog_version").get(pk=case.pk)
+    return _detail(case, user)
+
+
+@router.post("/cases/{case_id}/submit", response=CaseDetailOut)
+def submit(request: HttpRequest, case_id: UUID, body: VersionIn):
+    return _case_action(request, case_id, lambda u: services.submit(u, case_id, body.version))
+
+
+@router.post("/cases/{case_id}/withdraw", response=CaseDetailOut)
+def withdraw(request: HttpRequest, case_id: UUID, body: VersionIn):
+    return _case_action(request, case_id, lambda u: services.withdraw(u, case_id, body.version))
+
+
+@router.post("/cases/{case_id}/accept", response=CaseDetailOut, summary="一窗受理")
+def accept(request: HttpRequest, case_id: UUID, body: VersionIn):
+    return _case_action(request, case_id, lambda u: services.accept(u, case_id, body.version))
+
+
+@router.post("/cases/{case_id}/request-completion", response=CaseDetailOut, summary="一次性告知")
+def request_completion(request: HttpRequest, case_id: UUID, body: LinesIn):
+    return _case_action(
+        request,
+        case_id,
+        lambda u: services.request_completion(u, case_id, body.lines, body.text, body.version).case,
+    )
+
+
+@router.post("/cases/{case_id}/complete", response=CaseDetailOut, summary="补齐后再次提交")
+def complete(request: HttpRequest, case_id: UUID, body: AnswerIn):
+    return _case_action(
+        request, case_id, lambda u: services.complete(u, case_id, body.answer, body.version)
+    )
+
+
+@router.post("/cases/{case_id}/refuse", response=CaseDetailOut, summary="不予受理")
+def refuse(request: HttpRequest, case_id: UUID, body: ReasonIn):
+    return _case_action(
+        request, case_id, lambda u: services.refuse(u, case_id, body.reason, body.version)
+    )
+
+
+@router.post("/cases/{case_id}/hand-over", response=CaseDetailOut, summary="一次办成：出件")
+def hand_over(request: HttpRequest, case_id: UUID, body: VersionIn):
+    return _case_action(request, case_id, lambda u: services.hand_over(u, case_id, body.version))
+
+
+@router.get("/tasks", response=list[TaskOut], summary="My department's tasks, soonest due first")
+def list_tasks(
+    request: HttpRequest,
+    state: str | None = None,
+    mine: bool = False,
+    limit: int = 100,
+    offset: int = 0,
+):
+    user = _user(request)
+    tasks = tasks_for(user).select_related("case", "assignee")
+    if state:
+        tasks = tasks.filter(state=state)
+    if mine:
+        tasks = tasks.filter(assignee=user)
+    tasks = tasks.order_by("due_date", "pk")[
+        max(offset, 0) : max(offset, 0) + min(max(limit, 1), MAX_PAGE)
+    ]
+    today = services._today()
+    return [_task_out(t, user, today) for t in tasks]
+
+
+def _task_action(request, task_id: int, run) -> dict[str, Any]:
+    user = _user(request)
+    task = get_object_or_404(Task.objects.select_related("case"), pk=task_id)
+    if not (can_work_task(user, task) or can_view_case(user, task.case)):
+        raise HttpError(404, f"事项办理 {task_id} 不存在或您无权查看")
+    run(user)
+    task = Task.objects.select_related("case", "assignee").get(pk=task_id)
+    return _task_out(task, user, services._today())
+
+
+@router.post("/tasks/{task_id}/claim", response=TaskOut, summary="认领")
+def claim(request: HttpRequest, task_id: int, body: VersionIn):
+    return _task_action(request, task_id, lambda u: services.claim(u, task_id, body.version))
+
+
+@router.post("/tasks/{task_id}/release", response=TaskOut, summary="退回待认领")
+def release(request: HttpRequest, task_id: int, body: VersionIn):
+    return _task_action(request, task_id, lambda u: services.release(u, task_id, body.version))
+
+
+@router.post("/tasks/{task_id}/approve", response=TaskOut, summary="准予许可")
+def approve(request: HttpRequest, task_id: int, body: NoteIn):
+    return _task_action(
+        request, task_id, lambda u: services.approve(u, task_id, body.note, body.version)
+    )
+
+
+@router.post("/tasks/{task_id}/reject", response=TaskOut, summary="不予许可")
+def reject(request: HttpRequest, task_id: int, body: ReasonIn):
+    return _task_action(
+        request, task_id, lambda u: services.reject(u, task_id, body.reason, body.version)
+    )
+
+
+@router.post("/tasks/{task_id}/request-supplement", response=TaskOut, summary="补正（暂停计时）")
+def request_supplement(request: HttpRequest, task_id: int, body: LinesIn):
+    return _task_action(
+        request,
+        task_id,
+        lambda u: services.request_supplement(u, task_id, body.lines, body.text, body.version),
+    )
+
+
+@router.post("/tasks/{task_id}/provide-supplement", response=TaskOut, summary="提交补正")
+def provide_supplement(request: HttpRequest, task_id: int, body: AnswerIn):
+    return _task_action(
+        request,
+        task_id,
+        lambda u: services.provide_supplement(u, task_id, body.answer, body.version),
+    )
+
+
+@router.post("/special-procedures", response={201: dict}, summary="特殊环节（可多件联合）")
+def start_special(request: HttpRequest, body: SpecialIn):
+    user = _user(request)
+    procedure = services.start_special(user, body.task_ids, body.kind, body.days, body.title)
+    return Status(201, {"id": procedure.pk, "due_date": procedure.due_date.isoformat()})
+
+
+@router.post("/special-procedures/{procedure_id}/end", summary="结束特殊环节")
+def end_special(request: HttpRequest, procedure_id: int, body: EndSpecialIn) -> dict[str, Any]:
+    user = _user(request)
+    if not SpecialProcedure.objects.filter(pk=procedure_id).exists():
+        raise HttpError(404, f"特殊环节 {procedure_id} 不存在")
+    procedure = services.end_special(user, procedure_id, body.outcome)
+    return {"id": procedure.pk, "ended_on": procedure.ended_on.isoformat()}

@@ -1,0 +1,294 @@
+"""Cases in the database: the application, one task per item, and the action log.
+
+Only what changed is written on a transition: the case or task row (with its version
+number raised, for optimistic concurrency) and one `Action` row in the same
+transaction — the audit trail and the state can never disagree.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+
+from onething.cases.deadlines import Pause
+from onething.cases.lifecycle import (
+    CASE_STATE_LABELS,
+    TASK_STATE_LABELS,
+    CaseState,
+    TaskState,
+)
+from onething.catalog.models import CatalogVersion
+from onething.privacy.fields import EncryptedTextField
+
+CHANNELS = [
+    ("web", "网上办"),
+    ("mobile", "掌上办"),
+    ("kiosk", "自助终端"),
+    ("window", "窗口"),
+    ("agent", "代办"),
+]
+CHANNEL_LABELS = dict(CHANNELS)
+
+
+class Case(models.Model):
+    """An application for one 一件事 package."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    number = models.CharField("受理编号", max_length=32, unique=True, null=True, blank=True)
+    catalog_version = models.ForeignKey(
+        CatalogVersion, on_delete=models.PROTECT, verbose_name="目录版本"
+    )
+    package_id = models.CharField("一件事", max_length=100)
+    package_name = models.CharField("一件事名称", max_length=200)
+    answers = models.JSONField("情形", default=dict)
+    form_text = EncryptedTextField("申报信息", default="", blank=True)  # JSON, encrypted
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name="申请人",
+    )
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agent_cases",
+        verbose_name="代办员",
+    )
+    channel = models.CharField("渠道", max_length=10, choices=CHANNELS)
+    window = models.CharField("受理窗口（行政区划）", max_length=12, db_index=True)
+    place = models.CharField("属地（县级）", max_length=12, db_index=True)
+    state = models.CharField(
+        "状态",
+        max_length=24,
+        choices=[(s.value, CASE_STATE_LABELS[s]) for s in CaseState],
+        default=CaseState.DRAFT,
+    )
+    version = models.PositiveIntegerField(default=0)
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    window_due = models.DateField("窗口受理期限", null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    due_date = models.DateField("办结期限", null=True, blank=True)
+    ready_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    refusal_reason = models.TextField("不予受理理由", blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "办件"
+        verbose_name_plural = "办件"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["applicant", "idempotency_key"], name="case_idempotency_key_once"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["window", "state", "window_due"], name="case_window_queue"),
+            models.Index(fields=["state", "due_date"], name="case_state_due"),
+            models.Index(fields=["applicant", "created_at"], name="case_applicant"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number or '草稿'} {self.package_name}"
+
+    @property
+    def form(self) -> dict:
+        return json.loads(self.form_text) if self.form_text else {}
+
+    @form.setter
+    def form(self, value: dict) -> None:
+        self.form_text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+    @property
+    def state_label(self) -> str:
+        return CASE_STATE_LABELS[CaseState(self.state)]
+
+    @property
+    def channel_label(self) -> str:
+        return CHANNEL_LABELS.get(self.channel, self.channel)
+
+
+class Task(models.Model):
+    """One item of a case, handled by its department at the level that implements it."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tasks")
+    position = models.PositiveSmallIntegerField()  # package order
+    item_id = models.CharField("事项", max_length=100)
+    item_name = models.CharField("事项名称", max_length=200)
+    department = models.CharField("部门", max_length=50)
+    jurisdiction = models.CharField("办理层级（行政区划）", max_length=12)
+    after = models.JSONField("前置事项", default=list)
+    kind = models.CharField(max_length=10)
+    promised_days = models.PositiveSmallIntegerField("承诺时限")
+    state = models.CharField(
+        "状态",
+        max_length=16,
+        choices=[(s.value, TASK_STATE_LABELS[s]) for s in TaskState],
+        default=TaskState.WAITING,
+    )
+    version = models.PositiveIntegerField(default=0)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tasks",
+        verbose_name="承办人",
+    )
+    workable_on = models.DateField(null=True, blank=True)
+    due_date = models.DateField("办结期限", null=True, blank=True)
+    finished_on = models.DateField(null=True, blank=True)
+    pauses = models.JSONField("暂停计时", default=list)  # [[start, end or null], …]
+    decision_note = models.TextField("办理意见", blank=True)
+
+    class Meta:
+        ordering = ["case_id", "position"]
+        verbose_name = "事项办理"
+        verbose_name_plural = "事项办理"
+        constraints = [
+            models.UniqueConstraint(fields=["case", "item_id"], name="task_item_once_per_case")
+        ]
+        indexes = [
+            models.Index(
+                fields=["department", "jurisdiction", "state", "due_date"], name="task_work_list"
+            ),
+            models.Index(fields=["state", "due_date"], name="task_state_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_name}（{self.state_label}）"
+
+    @property
+    def state_label(self) -> str:
+        return TASK_STATE_LABELS[TaskState(self.state)]
+
+    def pause_list(self) -> tuple[Pause, ...]:
+        return tuple(
+            Pause(date.fromisoformat(start), date.fromisoformat(end) if end else None)
+            for start, end in self.pauses
+        )
+
+
+class Action(models.Model):
+    """One entry of a case's action log (audit trail): who did what, when, from and to."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="actions")
+    task = models.ForeignKey(
+        Task, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    actor_role = models.CharField(max_length=20)
+    action = models.CharField(max_length=30)
+    from_state = models.CharField(max_length=24, blank=True)
+    to_state = models.CharField(max_length=24, blank=True)
+    note = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = "办理记录"
+        verbose_name_plural = "办理记录"
+        indexes = [models.Index(fields=["case", "at"], name="action_case_time")]
+
+
+class Notice(models.Model):
+    """A written notice to the applicant (书面告知)."""
+
+    KINDS = [
+        ("completion", "一次性告知书（补齐材料）"),
+        ("supplement", "补正通知"),
+        ("special", "特殊环节告知"),
+        ("refusal", "不予受理决定"),
+        ("rejection", "不予许可决定"),
+        ("acceptance", "受理通知"),
+    ]
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notices")
+    task = models.ForeignKey(
+        Task, on_delete=models.CASCADE, null=True, blank=True, related_name="notices"
+    )
+    kind = models.CharField(max_length=20, choices=KINDS)
+    lines = models.JSONField("告知事项", default=list)
+    text = models.TextField(blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    issued_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answer = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["issued_at", "id"]
+        verbose_name = "书面告知"
+        verbose_name_plural = "书面告知"
+
+    @property
+    def kind_label(self) -> str:
+        return dict(self.KINDS)[self.kind]
+
+
+class SpecialProcedure(models.Model):
+    """特殊环节: expert review, on-site inspection, testing or hearing; may cover several
+    tasks, of one case or several (one joint expert review)."""
+
+    KINDS = [
+        ("expert_review", "专家评审"),
+        ("inspection", "现场勘验"),
+        ("testing", "检验检测"),
+        ("hearing", "听证"),
+    ]
+    kind = models.CharField(max_length=20, choices=KINDS)
+    title = models.CharField(max_length=200)
+    days = models.PositiveSmallIntegerField("时限（工作日）")
+    started_on = models.DateField()
+    due_date = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    outcome = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    tasks = models.ManyToManyField(Task, related_name="special_procedures")
+
+    class Meta:
+        verbose_name = "特殊环节"
+        verbose_name_plural = "特殊环节"
+
+    @property
+    def kind_label(self) -> str:
+        return dict(self.KINDS)[self.kind]
+
+
+class OutboxMessage(models.Model):
+    """A notification waiting to be delivered; written in the same transaction as the change."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(max_length=30)
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    available_at = models.DateTimeField(db_index=True)
+    delivered_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = "待发通知"
+        verbose_name_plural = "待发通知"

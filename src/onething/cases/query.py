@@ -1,0 +1,82 @@
+"""Who sees which cases: querysets scoped to a user's role and jurisdiction.
+
+GB/T 2260 codes nest, so "within a jurisdiction" is a prefix: 吕梁市 141100 covers
+1411xx. A clerk sees the cases filed at windows within their jurisdiction (a city
+window oversees its counties'); a reviewer the tasks routed to their department at
+their jurisdiction (市县联动 routes a city-only item filed in a county to the city);
+a supervisor every case filed or handled within their jurisdiction.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from onething.accounts.roles import Role
+from onething.cases.models import Case, Task
+
+
+def jurisdiction_prefix(code: str) -> str:
+    """The code prefix shared by a jurisdiction and everything within it."""
+    if len(code) == 6 and code.endswith("0000"):
+        return code[:2]
+    if len(code) == 6 and code.endswith("00"):
+        return code[:4]
+    return code
+
+
+def cases_for(user) -> QuerySet[Case]:
+    cases = Case.objects.all()
+    role = user.role
+    if role == Role.ADMIN:
+        return cases
+    if role == Role.APPLICANT:
+        return cases.filter(applicant=user)
+    if role == Role.AGENT:
+        return cases.filter(agent=user)
+    if not user.jurisdiction:
+        return cases.none()
+    prefix = jurisdiction_prefix(user.jurisdiction)
+    if role == Role.CLERK:
+        return cases.filter(window__startswith=prefix)
+    if role == Role.REVIEWER:
+        mine = Task.objects.filter(
+            case=OuterRef("pk"), department=user.department, jurisdiction=user.jurisdiction
+        )
+        return cases.filter(Exists(mine))
+    if role == Role.SUPERVISOR:
+        handled_here = Task.objects.filter(case=OuterRef("pk"), jurisdiction__startswith=prefix)
+        return cases.filter(Q(window__startswith=prefix) | Exists(handled_here))
+    return cases.none()
+
+
+def tasks_for(user) -> QuerySet[Task]:
+    """A reviewer's work list: their department's tasks at their jurisdiction."""
+    if user.role != Role.REVIEWER or not user.department or not user.jurisdiction:
+        return Task.objects.none()
+    return Task.objects.filter(department=user.department, jurisdiction=user.jurisdiction)
+
+
+def can_view_case(user, case: Case) -> bool:
+    return cases_for(user).filter(pk=case.pk).exists()
+
+
+def can_act_on_case(user, case: Case) -> bool:
+    """Whether the user may act on the case as their role does (not which action)."""
+    role = user.role
+    if role == Role.APPLICANT:
+        return case.applicant_id == user.pk
+    if role == Role.AGENT:
+        return case.agent_id == user.pk
+    if role == Role.CLERK:
+        return bool(user.jurisdiction) and case.window.startswith(
+            jurisdiction_prefix(user.jurisdiction)
+        )
+    return role == Role.ADMIN
+
+
+def can_work_task(user, task: Task) -> bool:
+    return (
+        user.role == Role.REVIEWER
+        and task.department == user.department
+        and task.jurisdiction == user.jurisdiction
+    )

@@ -1,0 +1,242 @@
+"""Lean persistence for task transitions: a few fixed SQL statements per change.
+
+A task transition reads the case and its tasks (locked on PostgreSQL), changes some
+task rows and appends action rows. Building those statements through the ORM's query
+compiler costs more than running them, so the SQL is written once per process from
+the models' own metadata (tables, columns, and each field's conversion to the
+database) and reused: one SELECT for the case, one for its tasks, one UPDATE run for
+the changed tasks and one INSERT run for the new actions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+
+from django.db import connection
+from django.db.models import Model
+from django.utils import timezone
+
+from onething.cases.models import Action, Case, Task
+from onething.catalog.models import CatalogVersion
+
+# Case columns a task transition needs (the encrypted form stays in the database).
+_CASE_FIELDS = (
+    "id",
+    "public_id",
+    "number",
+    "catalog_version",
+    "package_id",
+    "package_name",
+    "answers",
+    "applicant",
+    "agent",
+    "channel",
+    "window",
+    "place",
+    "state",
+    "version",
+    "accepted_at",
+    "due_date",
+    "ready_at",
+)
+TASK_CHANGES = (
+    "state",
+    "version",
+    "assignee",
+    "workable_on",
+    "due_date",
+    "finished_on",
+    "pauses",
+    "decision_note",
+)
+TASK_COLUMNS = (
+    "case",
+    "position",
+    "item_id",
+    "item_name",
+    "department",
+    "jurisdiction",
+    "after",
+    "kind",
+    "promised_days",
+    *TASK_CHANGES,
+)
+_ACTION_FIELDS = (
+    "case",
+    "task",
+    "actor",
+    "actor_role",
+    "action",
+    "from_state",
+    "to_state",
+    "note",
+    "data",
+    "at",
+)
+
+
+def _quote(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def _fields(model: type[Model], names: Sequence[str]):
+    return [model._meta.get_field(name) for name in names]
+
+
+@lru_cache(maxsize=8)
+def _select_case_sql(vendor: str) -> str:
+    columns = ", ".join(_quote(f.column) for f in _fields(Case, _CASE_FIELDS))
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    return (
+        f"SELECT {columns} FROM {_quote(Case._meta.db_table)} WHERE {_quote('id')} = "
+        f"(SELECT {_quote('case_id')} FROM {_quote(Task._meta.db_table)} WHERE {_quote('id')} = %s)"
+        f"{lock}"
+    )
+
+
+@lru_cache(maxsize=8)
+def _select_tasks_sql(vendor: str, by: str) -> str:
+    columns = ", ".join(_quote(f.column) for f in Task._meta.concrete_fields)
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    return (
+        f"SELECT {columns} FROM {_quote(Task._meta.db_table)} WHERE {_quote(by)} = %s "
+        f"ORDER BY {_quote('position')}{lock}"
+    )
+
+
+@lru_cache(maxsize=64)
+def _update_sql(model: type[Model], names: tuple[str, ...], vendor: str) -> str:
+    assignments = ", ".join(f"{_quote(f.column)} = %s" for f in _fields(model, names))
+    return f"UPDATE {_quote(model._meta.db_table)} SET {assignments} WHERE {_quote('id')} = %s"
+
+
+@lru_cache(maxsize=8)
+def _select_case_by_public_id_sql(vendor: str) -> str:
+    case_table, version_table = _quote(Case._meta.db_table), _quote(CatalogVersion._meta.db_table)
+    columns = ", ".join(f"c.{_quote(f.column)}" for f in _fields(Case, _CASE_FIELDS))
+    lock = " FOR UPDATE OF c" if connection.features.has_select_for_update_of else ""
+    return (
+        f"SELECT {columns}, v.{_quote('number')}, v.{_quote('digest')} FROM {case_table} c "
+        f"JOIN {version_table} v ON v.{_quote('id')} = c.{_quote('catalog_version_id')} "
+        f"WHERE c.{_quote('public_id')} = %s{lock}"
+    )
+
+
+@lru_cache(maxsize=8)
+def _insert_actions_sql(vendor: str) -> str:
+    columns = ", ".join(_quote(f.column) for f in _fields(Action, _ACTION_FIELDS))
+    placeholders = ", ".join(["%s"] * len(_ACTION_FIELDS))
+    return f"INSERT INTO {_quote(Action._meta.db_table)} ({columns}) VALUES ({placeholders})"
+
+
+@lru_cache(maxsize=16)
+def _readers(model: type[Model], names: tuple[str, ...] | None, vendor: str):
+    """Per column: the converters the ORM would apply to a value read from this backend."""
+    fields = model._meta.concrete_fields if names is None else _fields(model, names)
+    readers = []
+    for field in fields:
+        column = field.get_col(model._meta.db_table)
+        converters = list(connection.ops.get_db_converters(column))
+        converters += column.get_db_converters(connection)
+        readers.append(converters)
+    return [f.attname for f in fields], readers
+
+
+def _from_row(model: type[Model], names: tuple[str, ...] | None, row) -> Model:
+    attnames, readers = _readers(model, names, connection.vendor)
+    values = []
+    for value, converters in zip(row, readers, strict=True):
+        for converter in converters:
+            value = converter(value, None, connection)
+        values.append(value)
+    return model.from_db(connection.alias, attnames, values)
+
+
+def load_for_task(task_id: int, siblings: bool = True) -> tuple[Case, list[Task]] | None:
+    """The case of a task and all its tasks in package order (or only that task), locked;
+    None if there is no such task."""
+    vendor = connection.vendor
+    with connection.cursor() as cursor:
+        cursor.execute(_select_case_sql(vendor), [task_id])
+        case_row = cursor.fetchone()
+        if case_row is None:
+            return None
+        case = _from_row(Case, _CASE_FIELDS, case_row)
+        if siblings:
+            cursor.execute(_select_tasks_sql(vendor, "case_id"), [case.pk])
+        else:
+            cursor.execute(_select_tasks_sql(vendor, "id"), [task_id])
+        tasks = [_from_row(Task, None, row) for row in cursor.fetchall()]
+    for task in tasks:
+        task.case = case  # no extra query for task.case
+    return case, tasks
+
+
+def load_case(public_id) -> Case | None:
+    """A case by its public id, locked, with its catalogue version's number and digest
+    (the encrypted form is left in the database: reading it is `Case.form_text`'s job)."""
+    public_id = Case._meta.get_field("public_id").get_db_prep_value(public_id, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(_select_case_by_public_id_sql(connection.vendor), [public_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    case = _from_row(Case, _CASE_FIELDS, row[:-2])
+    case.catalog_version = CatalogVersion(
+        id=case.catalog_version_id, number=row[-2], digest=row[-1]
+    )
+    return case
+
+
+def save(instances: Sequence[Model], names: Sequence[str]) -> None:
+    """UPDATE these columns of these rows (one prepared statement, run for each row)."""
+    if not instances:
+        return
+    names = tuple(names)
+    fields = _fields(type(instances[0]), names)
+    rows = [
+        [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields] + [obj.pk]
+        for obj in instances
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(_update_sql(type(instances[0]), names, connection.vendor), rows)
+
+
+def save_tasks(tasks: Sequence[Task]) -> None:
+    save(tasks, TASK_CHANGES)
+
+
+@lru_cache(maxsize=32)
+def _insert_sql(model: type[Model], names: tuple[str, ...], vendor: str) -> str:
+    columns = ", ".join(_quote(f.column) for f in _fields(model, names))
+    placeholders = ", ".join(["%s"] * len(names))
+    return f"INSERT INTO {_quote(model._meta.db_table)} ({columns}) VALUES ({placeholders})"
+
+
+def insert(instances: Sequence[Model], names: Sequence[str]) -> None:
+    """INSERT rows whose ids nobody needs back (one prepared statement, run for each row)."""
+    if not instances:
+        return
+    names = tuple(names)
+    model = type(instances[0])
+    fields = _fields(model, names)
+    rows = [
+        [f.get_db_prep_save(getattr(o, f.attname), connection) for f in fields] for o in instances
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(_insert_sql(model, names, connection.vendor), rows)
+
+
+def insert_actions(actions: Sequence[Action]) -> None:
+    if not actions:
+        return
+    fields = _fields(Action, _ACTION_FIELDS)
+    now = timezone.now()
+    for action in actions:
+        action.at = now
+    rows = [
+        [f.get_db_prep_save(getattr(a, f.attname), connection) for f in fields] for a in actions
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(_insert_actions_sql(connection.vendor), rows)

@@ -1,0 +1,1130 @@
+"""The case pages (办件): applicants file and follow their cases, the window accepts and
+hands over, departments decide their items, supervisors oversee.
+
+Every change goes through `onething.cases.services`; every list and case is scoped by
+`onething.cases.query` (staff see their jurisdiction only; a case one may not see is a
+404). A refused request shows the service's reason on the page with its status (400,
+403, 404, 409); a change that succeeded redirects back with a message (POST, redirect,
+GET), and each action form carries the version the page showed, so an action taken on a
+stale page is refused with 409 instead of being applied to something the user never saw.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Case as SqlCase
+from django.db.models import Count, DateField, F, IntegerField, Value, When
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from onething.accounts.models import Authorisation, User
+from onething.accounts.roles import ROLE_LABELS, ApplicantKind, Role
+from onething.calendar.loaded import current_calendar
+from onething.cases import services
+from onething.cases.deadlines import (
+    DEADLINE_STATE_LABELS,
+    WARNING_DAYS,
+    deadline_state,
+    working_days_left,
+)
+from onething.cases.documents import TITLES, render_notice_pdf
+from onething.cases.lifecycle import (
+    CASE_ACTION_LABELS,
+    CASE_STATE_LABELS,
+    CASE_TERMINAL,
+    TASK_ACTION_LABELS,
+    TASK_PAUSED,
+    TASK_STATE_LABELS,
+    TASK_TERMINAL,
+    CaseState,
+    TaskState,
+    allowed_case_actions,
+    allowed_task_actions,
+)
+from onething.cases.models import Case, Notice, SpecialProcedure, Task
+from onething.cases.query import can_act_on_case, can_view_case, can_work_task, cases_for, tasks_for
+from onething.cases.services import CaseError, Filing, InvalidInput
+from onething.catalog.entities import Catalog
+from onething.catalog.guide import build_guide
+from onething.catalog.services import catalog_of, current_catalog
+from onething.guides.documents import answers_query
+from onething.guides.views import answers_from_query, question_forms
+from onething.privacy.masking import mask_id_number, mask_name, mask_phone
+from onething.privacy.services import FULL_VIEW_ROLES, show_person
+
+PAGE_SIZE = 50
+QUEUE_LIMIT = 200
+
+# --------------------------------------------------------------------------- helpers
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_MOBILE_AGENT = re.compile(r"Mobile|Android|iPhone|HarmonyOS", re.IGNORECASE)
+
+ACTION_LABELS: dict[str, str] = {
+    "create": "创建申请",
+    "edit": "修改草稿",
+    **{action.value: label for action, label in CASE_ACTION_LABELS.items()},
+    **{action.value: label for action, label in TASK_ACTION_LABELS.items()},
+}
+STATE_LABELS: dict[str, str] = {
+    **{state.value: label for state, label in CASE_STATE_LABELS.items()},
+    **{state.value: label for state, label in TASK_STATE_LABELS.items()},
+}
+SPECIAL_KINDS = SpecialProcedure.KINDS
+CLOSED_TASK_STATES = [state.value for state in TASK_TERMINAL]
+
+
+def _error_page(request: HttpRequest, title: str, message: str, status: int) -> HttpResponse:
+    return render(request, "web/error.html", {"title": title, "message": message}, status=status)
+
+
+def role_required(*roles: str):
+    """Log-in required (redirect to the log-in page), then one of `roles` (403 otherwise)."""
+
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs):
+            if request.user.role not in roles:
+                names = "、".join(ROLE_LABELS[Role(r)] for r in roles)
+                return _error_page(request, "无权访问", f"此页面供{names}使用。", 403)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def error_message(exc: CaseError, what: str) -> str:
+    """The service's reason in Chinese; a refusal that came without one gets a plain one."""
+    if _CJK.search(exc.message):
+        return exc.message
+    if exc.status == 409:
+        return f"现在不能{what}：办件或事项的状态已经变化，请刷新页面查看最新状态后再操作。"
+    if exc.status == 403:
+        return f"您无权{what}。"
+    if exc.status == 404:
+        return "办件或事项不存在。"
+    return f"不能{what}，请检查填写的内容。"
+
+
+def _version(request: HttpRequest) -> int | None:
+    raw = request.POST.get("version", "").strip()
+    return int(raw) if raw.isdigit() else None
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def display_name(viewer: User, person: User | None) -> str:
+    """A person's name as the viewer may see it: their own in full, an enterprise's in
+    full (public information), anyone else's masked."""
+    if person is None:
+        return "系统"
+    if person.pk == viewer.pk or person.applicant_kind == ApplicantKind.ENTERPRISE:
+        return person.full_name or person.username
+    return mask_name(person.full_name or person.username)
+
+
+def _names(catalog: Catalog | None):
+    def place(code: str) -> str:
+        jurisdiction = catalog.jurisdictions.get(code) if catalog else None
+        return jurisdiction.name if jurisdiction else code
+
+    def department(department_id: str) -> str:
+        found = catalog.departments.get(department_id) if catalog else None
+        return found.name if found else department_id
+
+    return place, department
+
+
+def _current() -> Catalog | None:
+    current = current_catalog()
+    return current.catalog if current else None
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    """A due date with its deadline state, for a coloured chip."""
+
+    due: date
+    state: str
+    label: str
+    days_left: int | None
+
+    @property
+    def hint(self) -> str:
+        if self.state in ("done", "paused") or self.days_left is None:
+            return ""
+        if self.days_left < 0:
+            return f"超期 {-self.days_left} 个工作日"
+        if self.days_left == 0:
+            return "今日到期"
+        return f"剩 {self.days_left} 个工作日"
+
+
+def deadline_of(
+    due: date | None,
+    today: date,
+    *,
+    paused: bool = False,
+    finished_on: date | None = None,
+) -> Deadline | None:
+    if due is None:
+        return None
+    calendar = current_calendar()
+    state = deadline_state(
+        due, today, calendar, WARNING_DAYS, paused=paused, finished_on=finished_on
+    )
+    left = None if finished_on else working_days_left(due, today, calendar)
+    return Deadline(due, state.value, DEADLINE_STATE_LABELS[state], left)
+
+
+def case_deadline(case: Case, today: date) -> Deadline | None:
+    """The window's decision date while submitted, the case's due date while in progress."""
+    if case.state == CaseState.SUBMITTED:
+        return deadline_of(case.window_due, today)
+    if case.state == CaseState.IN_PROGRESS:
+        return deadline_of(case.due_date, today)
+    if case.state in (CaseState.READY, CaseState.COMPLETED) and case.due_date:
+        finished = timezone.localdate(case.ready_at) if case.ready_at else today
+        return deadline_of(case.due_date, today, finished_on=finished)
+    return None
+
+
+def task_deadline(task: Task, today: date) -> Deadline | None:
+    return deadline_of(
+        task.due_date,
+        today,
+        paused=TaskState(task.state) in TASK_PAUSED,
+        finished_on=task.finished_on,
+    )
+
+
+def progress(tasks: list[Task]) -> tuple[int, int]:
+    """(finished, all) of a case's items."""
+    return sum(1 for t in tasks if t.state in CLOSED_TASK_STATES), len(tasks)
+
+
+def next_step(case: Case, tasks: list[Task], place_name: Callable[[str], str]) -> str:
+    """What happens next, in the applicant's words."""
+    state = CaseState(case.state)
+    if state == CaseState.DRAFT:
+        return "请检查后提交申请"
+    if state == CaseState.SUBMITTED:
+        return f"等待{place_name(case.window)}窗口受理（{case.window_due} 前作出决定）"
+    if state == CaseState.AWAITING_COMPLETION:
+        return "请按一次性告知书一次补齐材料"
+    if state == CaseState.IN_PROGRESS:
+        waiting = [t.item_name for t in tasks if t.state == TaskState.SUPPLEMENT]
+        if waiting:
+            return "请补正：" + "、".join(waiting)
+        return f"各部门并联办理中，预计 {case.due_date} 前办结"
+    if state == CaseState.READY:
+        return f"已全部办结，请到{place_name(case.window)}窗口一次领取全部结果"
+    if state == CaseState.COMPLETED:
+        return "已办结，结果已领取"
+    if state == CaseState.REFUSED:
+        return "不予受理：" + case.refusal_reason
+    return "申请已撤回"
+
+
+def _visible_case(user: User, case_id) -> Case:
+    case = (
+        Case.objects.select_related("applicant", "agent", "catalog_version")
+        .filter(public_id=case_id)
+        .first()
+    )
+    if case is None or not can_view_case(user, case):
+        raise Http404("办件不存在，或您无权查看。")
+    return case
+
+
+def _case_url(case: Case, anchor: str = "") -> str:
+    return reverse("cases:detail", args=[case.public_id]) + (f"#{anchor}" if anchor else "")
+
+
+def _paginate(request: HttpRequest, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+# --------------------------------------------------------------------------- applicant
+
+
+@role_required(Role.APPLICANT, Role.AGENT)
+@require_GET
+def mine(request: HttpRequest) -> HttpResponse:
+    """My cases (an agent: the cases filed for principals) and an agent's principals."""
+    user = request.user
+    today = timezone.localdate()
+    place, _department = _names(_current())
+    page = _paginate(
+        request,
+        cases_for(user)
+        .select_related("applicant")
+        .prefetch_related("tasks")
+        .order_by("-created_at"),
+    )
+    rows = []
+    for case in page:
+        tasks = list(case.tasks.all())
+        done, total = progress(tasks)
+        rows.append(
+            {
+                "case": case,
+                "applicant": display_name(user, case.applicant),
+                "done": done,
+                "total": total,
+                "deadline": case_deadline(case, today),
+                "next": next_step(case, tasks, place),
+                "attention": case.state in (CaseState.DRAFT, CaseState.AWAITING_COMPLETION)
+                or any(t.state == TaskState.SUPPLEMENT for t in tasks)
+                or case.state == CaseState.READY,
+            }
+        )
+    principals = []
+    if user.role == Role.AGENT:
+        current = _current()
+        for authorisation in Authorisation.objects.filter(agent=user).select_related("principal"):
+            if authorisation.revoked_at is not None or authorisation.valid_until < today:
+                continue
+            packages = [
+                current.packages[p].name if current and p in current.packages else p
+                for p in authorisation.packages
+            ]
+            principals.append(
+                {
+                    "name": display_name(user, authorisation.principal),
+                    "packages": "、".join(packages) or "全部一件事",
+                    "valid_until": authorisation.valid_until,
+                    "document": authorisation.document,
+                }
+            )
+    return render(
+        request,
+        "cases/mine.html",
+        {"nav": "mine", "rows": rows, "page": page, "principals": principals},
+    )
+
+
+def _principals(user: User, package_id: str) -> list[User]:
+    """The applicants an agent may file this package for today."""
+    return [
+        a.principal
+        for a in Authorisation.objects.filter(agent=user).select_related("principal")
+        if a.covers(package_id)
+    ]
+
+
+def account_values(person: User | None) -> dict[str, str]:
+    """What the account already knows, by the catalogue's common field ids."""
+    if person is None:
+        return {}
+    values = {"applicant_phone": person.phone or ""}
+    if person.applicant_kind == ApplicantKind.ENTERPRISE:
+        values.update(company_name=person.full_name, uscc=person.uscc)
+    else:
+        values.update(applicant_name=person.full_name, applicant_id_number=person.id_number or "")
+    return {key: value for key, value in values.items() if value}
+
+
+def prefill(fields, person: User | None) -> dict[str, str]:
+    """Values for the form's fields from the account: by the common field ids, and the
+    unified social credit code by its type."""
+    known = account_values(person)
+    values = {}
+    for form_field in fields:
+        value = known.get(form_field.id)
+        if value is None and form_field.type == "uscc" and person is not None:
+            value = person.uscc
+        if value:
+            values[form_field.id] = value
+    return values
+
+
+INPUT_TYPES = {
+    "text": "text",
+    "address": "text",
+    "integer": "number",
+    "number": "number",
+    "date": "date",
+    "phone": "tel",
+    "email": "email",
+    "id_card": "text",
+    "uscc": "text",
+}
+AUTOCOMPLETE = {"phone": "tel", "email": "email", "address": "street-address"}
+
+
+def field_rows(guide, catalog: Catalog, values, prefilled, errors) -> list[dict[str, Any]]:
+    item_names = {gi.id: gi.item.name for gi in guide.items}
+    rows = []
+    for form_field in guide.fields:
+        entry = catalog.fields.get(form_field.id)
+        value = values.get(form_field.id, "")
+        kind = form_field.type
+        rows.append(
+            {
+                "id": form_field.id,
+                "label": form_field.label,
+                "type": kind,
+                "input_type": INPUT_TYPES.get(kind, "text"),
+                "step": "1" if kind == "integer" else "any",
+                "autocomplete": AUTOCOMPLETE.get(kind, "off"),
+                "select": kind in ("choice", "boolean"),
+                "choices": list(form_field.choices)
+                if kind == "choice"
+                else [("true", "是"), ("false", "否")],
+                "required": form_field.required,
+                "value": value,
+                "prefilled": bool(value) and prefilled.get(form_field.id) == value,
+                "error": errors.get(form_field.id, ""),
+                "help": entry.help if entry else None,
+                "used_by": [item_names[i] for i in form_field.for_items if i in item_names],
+            }
+        )
+    return rows
+
+
+def county_groups(catalog: Catalog) -> list[dict[str, Any]]:
+    """The county-level jurisdictions, grouped under their city (for the place select)."""
+    groups: dict[str, dict[str, Any]] = {}
+    for jurisdiction in catalog.jurisdictions.values():
+        if jurisdiction.level != "county":
+            continue
+        parent = catalog.jurisdictions.get(jurisdiction.parent or "")
+        key = parent.code if parent else ""
+        group = groups.setdefault(key, {"name": parent.name if parent else "其他", "places": []})
+        group["places"].append(jurisdiction)
+    return list(groups.values())
+
+
+def _channel(request: HttpRequest) -> str:
+    return "mobile" if _MOBILE_AGENT.search(request.headers.get("User-Agent", "")) else "web"
+
+
+def _answer_text(answers) -> dict[str, str]:
+    return {
+        key: "true" if value is True else "false" if value is False else str(value)
+        for key, value in answers.items()
+    }
+
+
+@role_required(Role.APPLICANT, Role.AGENT)
+@require_http_methods(["GET", "POST"])
+def apply(request: HttpRequest, package_id: str) -> HttpResponse:
+    """The filing page: the questions, the place, the one form; save a draft or submit."""
+    user = request.user
+    current = current_catalog()
+    if current is None or package_id not in current.catalog.packages:
+        raise Http404(f"没有编号为 {package_id} 的一件事")
+    catalog = current.catalog
+    package = catalog.packages[package_id]
+    posted = request.method == "POST"
+    data = request.POST if posted else request.GET
+
+    draft = None
+    draft_id = data.get("case", "").strip()
+    if draft_id:
+        try:
+            draft = _visible_case(user, uuid.UUID(draft_id))
+        except ValueError:
+            raise Http404("办件不存在") from None
+        if draft.package_id != package_id or not can_act_on_case(user, draft):
+            raise Http404("办件不存在")
+        if draft.state != CaseState.DRAFT:
+            messages.info(request, "该申请已经提交，不能再修改。")
+            return redirect(_case_url(draft))
+
+    # Who the case is for.
+    principals = _principals(user, package_id) if user.role == Role.AGENT else []
+    if draft is not None:
+        person = draft.applicant
+    elif user.role == Role.AGENT:
+        wanted = data.get("principal", "")
+        person = next((p for p in principals if str(p.pk) == wanted), None)
+        if person is None and principals and not wanted:
+            person = principals[0]
+    else:
+        person = user
+
+    # The answers, the place and the form values.
+    if draft is not None and not posted:
+        answers, answer_errors = answers_from_query(package, _answer_text(draft.answers))
+    else:
+        answers, answer_errors = answers_from_query(package, data)
+    guide = build_guide(catalog, package, answers)
+    known = prefill(guide.fields, person)
+    if posted:
+        values = {f.id: data[f.id] for f in guide.fields if f.id in data}
+        values = {**{k: v for k, v in known.items() if k not in values}, **values}
+    elif draft is not None:
+        values = {f.id: str(draft.form.get(f.id, "")) for f in guide.fields}
+    else:
+        values = dict(known)
+    counties = county_groups(catalog)
+    county_codes = {p.code for g in counties for p in g["places"]}
+    default_place = (person.jurisdiction if person else "") or user.jurisdiction
+    place = data.get("place") or (draft.place if draft else default_place)
+    if place not in county_codes:
+        place = default_place if default_place in county_codes else ""
+
+    key = data.get("idempotency_key", "").strip()[:100] or str(uuid.uuid4())
+    error, field_errors, status = "", {}, 200
+    unanswered = [q for q in package.questions if q.id not in answers]
+    intent = data.get("intent", "") if posted else ""
+    if answer_errors:
+        error, status = "情形回答有误：" + "".join(answer_errors), 400
+    elif intent in ("draft", "submit"):
+        if intent == "submit" and unanswered:
+            error = "请先回答全部问题：" + "；".join(q.text for q in unanswered)
+            status = 400
+        elif user.role == Role.AGENT and person is None:
+            error, status = "请选择委托人", 400
+        else:
+            filing = Filing(
+                package_id, _answer_text(answers), place, values, channel=_channel(request)
+            )
+            try:
+                return _file(request, user, filing, intent, draft, person, key)
+            except CaseError as exc:
+                error = error_message(exc, "申报")
+                field_errors = (
+                    exc.details.get("fields", {}) if isinstance(exc, InvalidInput) else {}
+                )
+                status = exc.status
+                if isinstance(exc, _DraftSaved):
+                    draft = exc.case
+
+    rows = field_rows(guide, catalog, values, known, field_errors)
+    context = {
+        "nav": "mine",
+        "package": package,
+        "guide": guide,
+        "items": [
+            (gi.item.name, guide.department_names.get(gi.item.department, "")) for gi in guide.items
+        ],
+        "questions": question_forms(package, answers),
+        "unanswered": unanswered,
+        "counties": counties,
+        "place": place,
+        "fields": rows,
+        "field_errors": [(r["id"], r["error"]) for r in rows if r["error"]],
+        "prefilled_count": sum(1 for r in rows if r["prefilled"]),
+        "error": error,
+        "idempotency_key": key,
+        "draft": draft,
+        "agent": user.role == Role.AGENT,
+        "principals": [(p.pk, display_name(user, p)) for p in principals],
+        "person": person,
+        "query": answers_query(answers),
+    }
+    template = "cases/apply.html"
+    if request.htmx and intent == "refresh":
+        status = 200
+    return render(request, template, context, status=status)
+
+
+class _DraftSaved(InvalidInput):
+    """The draft's edits were saved but submitting it was refused (its reason inside)."""
+
+    def __init__(self, case: Case, cause: CaseError):
+        super().__init__(cause.message, cause.details)
+        self.status = cause.status
+        self.case = case
+
+
+def _file(request, user, filing, intent, draft, person, key) -> HttpResponse:
+    submit = intent == "submit"
+    if draft is not None:
+        case = services.update_draft(user, draft.public_id, _version(request), filing)
+        if submit:
+            try:
+                case = services.submit(user, case.public_id, version=case.version)
+            except CaseError as exc:
+                raise _DraftSaved(case, exc) from None
+        created = True
+    else:
+        applicant = person if user.role == Role.AGENT else None
+        case, created = services.file_case(
+            user, filing, applicant=applicant, submit=submit, idempotency_key=key
+        )
+    if not created:
+        messages.info(request, "这份申请已经提交过，没有重复办理。")
+    elif case.state == CaseState.DRAFT:
+        messages.success(request, "草稿已保存。可以随时修改，确认无误后提交。")
+    else:
+        messages.success(
+            request,
+            f"申请已提交，受理编号 {case.number}。窗口将在 {case.window_due} 前作出受理决定。",
+        )
+    return redirect(_case_url(case))
+
+
+# --------------------------------------------------------------------------- the case page
+
+
+@dataclass(slots=True)
+class TaskRow:
+    task: Task
+    department: str
+    place: str
+    deadline: Deadline | None
+    assignee: str
+    actions: set[str] = field(default_factory=set)
+    procedure: SpecialProcedure | None = None
+    supplement: Notice | None = None
+    mine: bool = False
+
+    @property
+    def state_label(self) -> str:
+        return STATE_LABELS.get(self.task.state, self.task.state)
+
+
+def _form_values(case: Case, guide, catalog: Catalog, full: bool) -> list[tuple[str, str]]:
+    form = case.form
+    rows = []
+    for form_field in guide.fields:
+        value = str(form.get(form_field.id, ""))
+        if not full and form_field.type == "id_card":
+            value = mask_id_number(value)
+        elif not full and form_field.type == "phone":
+            value = mask_phone(value)
+        elif form_field.type == "boolean":
+            value = {"true": "是", "false": "否"}.get(value, value)
+        rows.append((form_field.label, value))
+    return rows
+
+
+def case_context(
+    user: User, case: Case, full_identity: bool = False, failed: dict | None = None
+) -> dict[str, Any]:
+    catalog = catalog_of(case.catalog_version)
+    place, department = _names(catalog)
+    today = timezone.localdate()
+    own = user.pk in (case.applicant_id, case.agent_id)
+    role = user.role
+    tasks = list(
+        case.tasks.select_related("assignee").prefetch_related("special_procedures", "notices")
+    )
+    names = {t.pk: t.item_name for t in tasks}
+
+    case_actions: set[str] = set()
+    if can_act_on_case(user, case):
+        case_actions = {a.value for a in allowed_case_actions(case.state, role)}
+        if not own:
+            case_actions -= {"submit", "withdraw", "complete"}
+    rows = []
+    for task in tasks:
+        row = TaskRow(
+            task=task,
+            department=department(task.department),
+            place=place(task.jurisdiction),
+            deadline=task_deadline(task, today),
+            assignee=display_name(user, task.assignee) if task.assignee_id else "",
+            mine=task.assignee_id == user.pk,
+        )
+        if can_work_task(user, task):
+            row.actions = {a.value for a in allowed_task_actions(task.state, role)}
+            if task.state != TaskState.WORKABLE and task.assignee_id not in (None, user.pk):
+                row.actions = set()  # another reviewer's item
+        elif (own or role == Role.CLERK) and can_act_on_case(user, case):
+            row.actions = {a.value for a in allowed_task_actions(task.state, role)}
+        row.procedure = next((p for p in task.special_procedures.all() if p.ended_on is None), None)
+        row.supplement = next(
+            (n for n in task.notices.all() if n.kind == "supplement" and n.answered_at is None),
+            None,
+        )
+        rows.append(row)
+
+    guide = build_guide(catalog, catalog.packages[case.package_id], case.answers)
+    see_full = own or full_identity
+    identity = None
+    if role in FULL_VIEW_ROLES or own:
+        identity = show_person(
+            user,
+            case.applicant,
+            purpose=f"办件审查 {case.number or case.public_id}",
+            full=full_identity and not own,
+        )
+    done, total = progress(tasks)
+    timeline = [
+        {
+            "at": timezone.localtime(action.at),
+            "who": "系统"
+            if action.actor_id is None
+            else ("您" if action.actor_id == user.pk else display_name(user, action.actor)),
+            "role": "系统"
+            if action.actor_id is None
+            else ROLE_LABELS.get(action.actor_role, action.actor_role),
+            "what": ACTION_LABELS.get(action.action, action.action),
+            "task": names.get(action.task_id, ""),
+            "to": STATE_LABELS.get(action.to_state, "") if action.to_state else "",
+            "note": action.note,
+            "lines": action.data.get("lines", []) if isinstance(action.data, dict) else [],
+        }
+        for action in case.actions.select_related("actor")
+    ]
+    questions = {q.id: q.text for q in catalog.packages[case.package_id].questions}
+    answered = [
+        (questions.get(k, k), "是" if v is True else "否" if v is False else v)
+        for k, v in case.answers.items()
+    ]
+    return {
+        "case": case,
+        "own": own,
+        "state_label": STATE_LABELS.get(case.state, case.state),
+        "window_name": place(case.window),
+        "place_name": place(case.place),
+        "applicant": display_name(user, case.applicant),
+        "agent": display_name(user, case.agent) if case.agent_id else "",
+        "identity": identity,
+        "can_see_identity": role in FULL_VIEW_ROLES and not own,
+        "full_identity": full_identity,
+        "deadline": case_deadline(case, today),
+        "tasks": rows,
+        "done": done,
+        "total": total,
+        "next": next_step(case, tasks, place),
+        "case_actions": case_actions,
+        "form_values": _form_values(case, guide, catalog, see_full),
+        "answered": answered,
+        "timeline": timeline,
+        "notices": [
+            {
+                "notice": n,
+                "task": names.get(n.task_id, ""),
+                "title": TITLES.get(n.kind, n.kind_label),
+            }
+            for n in case.notices.all()
+        ],
+        "special_kinds": SPECIAL_KINDS,
+        "failed": failed or {},
+        "closed": case.state in [s.value for s in CASE_TERMINAL],
+    }
+
+
+def _render_case(
+    request: HttpRequest,
+    case: Case,
+    status: int = 200,
+    error: str = "",
+    fields: dict | None = None,
+    failed: dict | None = None,
+    full_identity: bool = False,
+) -> HttpResponse:
+    case.refresh_from_db()
+    context = case_context(request.user, case, full_identity=full_identity, failed=failed)
+    context.update(nav="", error=error, field_errors=sorted((fields or {}).values()))
+    if request.user.role in (Role.APPLICANT, Role.AGENT):
+        context["nav"] = "mine"
+    return render(request, "cases/case.html", context, status=status)
+
+
+@login_required
+@require_GET
+def case_page(request: HttpRequest, case_id) -> HttpResponse:
+    return _render_case(request, _visible_case(request.user, case_id))
+
+
+@login_required
+@require_POST
+def identity(request: HttpRequest, case_id) -> HttpResponse:
+    """The applicant's full identity, for staff who need it; every full view is audited."""
+    case = _visible_case(request.user, case_id)
+    if request.user.role not in FULL_VIEW_ROLES:
+        return _render_case(request, case, 403, "您无权查看申请人的完整身份信息。")
+    return _render_case(request, case, full_identity=True)
+
+
+@dataclass(frozen=True, slots=True)
+class CaseStep:
+    label: str
+    run: Callable[[User, Case, int | None, Any], Any]
+    done: Callable[[Case], str]
+    text: str = ""  # the posted field whose text is kept when the step is refused
+
+
+CASE_STEPS: dict[str, CaseStep] = {
+    "submit": CaseStep(
+        "提交申请",
+        lambda u, c, v, p: services.submit(u, c.public_id, version=v),
+        lambda c: f"申请已提交，受理编号 {c.number}。",
+    ),
+    "withdraw": CaseStep(
+        "撤回申请",
+        lambda u, c, v, p: services.withdraw(u, c.public_id, version=v),
+        lambda c: "申请已撤回。",
+    ),
+    "accept": CaseStep(
+        "受理",
+        lambda u, c, v, p: services.accept(u, c.public_id, version=v),
+        lambda c: f"已受理，{c.tasks.count()} 个事项已分送各部门并联办理。",
+    ),
+    "request_completion": CaseStep(
+        "一次性告知",
+        lambda u, c, v, p: services.request_completion(
+            u, c.public_id, _lines(p.get("lines", "")), p.get("text", ""), version=v
+        ),
+        lambda c: "一次性告知书已出具，申请人补齐后将重新提交。",
+        "lines",
+    ),
+    "complete": CaseStep(
+        "补齐材料",
+        lambda u, c, v, p: services.complete(u, c.public_id, p.get("answer", ""), version=v),
+        lambda c: "已补齐并重新提交，窗口将尽快受理。",
+        "answer",
+    ),
+    "refuse": CaseStep(
+        "不予受理",
+        lambda u, c, v, p: services.refuse(u, c.public_id, p.get("reason", ""), version=v),
+        lambda c: "已作出不予受理决定。",
+        "reason",
+    ),
+    "hand_over": CaseStep(
+        "出件",
+        lambda u, c, v, p: services.hand_over(u, c.public_id, version=v),
+        lambda c: "全部结果已交付申请人，办件已办结。",
+    ),
+}
+
+
+@login_required
+@require_POST
+def case_action(request: HttpRequest, case_id, action: str) -> HttpResponse:
+    case = _visible_case(request.user, case_id)
+    step = CASE_STEPS.get(action)
+    if step is None:
+        raise Http404("没有这项操作")
+    try:
+        step.run(request.user, case, _version(request), request.POST)
+    except CaseError as exc:
+        failed = {"action": action, "text": request.POST.get(step.text, "") if step.text else ""}
+        fields = exc.details.get("fields") if isinstance(exc, InvalidInput) else None
+        return _render_case(
+            request, case, exc.status, error_message(exc, step.label), fields, failed
+        )
+    case.refresh_from_db()
+    messages.success(request, step.done(case))
+    return redirect(_case_url(case))
+
+
+def _start_special(user: User, task: Task, version: int | None, posted) -> SpecialProcedure:
+    raw_days = posted.get("days", "").strip()
+    if not raw_days.isdigit():
+        raise InvalidInput("请填写特殊环节的时限（工作日数）")
+    if version is not None and version != task.version:
+        raise services.Conflict(
+            f"该事项已被他人更新（版本 {task.version}，您看到的是 {version}），请刷新后再操作"
+        )
+    return services.start_special(
+        user, [task.pk], posted.get("kind", ""), int(raw_days), posted.get("title", "")
+    )
+
+
+def _end_special(user: User, task: Task, version: int | None, posted) -> SpecialProcedure:
+    procedure = task.special_procedures.filter(ended_on=None).first()
+    if procedure is None or task.state != TaskState.SPECIAL:
+        raise services.Conflict("该事项不在特殊环节中，请刷新页面查看最新状态")
+    if version is not None and version != task.version:
+        raise services.Conflict(
+            f"该事项已被他人更新（版本 {task.version}，您看到的是 {version}），请刷新后再操作"
+        )
+    return services.end_special(user, procedure.pk, posted.get("outcome", ""))
+
+
+@dataclass(frozen=True, slots=True)
+class TaskStep:
+    label: str
+    run: Callable[[User, Task, int | None, Any], Any]
+    done: str
+    text: str = ""
+
+
+TASK_STEPS: dict[str, TaskStep] = {
+    "claim": TaskStep(
+        "认领", lambda u, t, v, p: services.claim(u, t.pk, version=v), "已认领“{name}”。"
+    ),
+    "release": TaskStep(
+        "取消认领",
+        lambda u, t, v, p: services.release(u, t.pk, version=v),
+        "已取消认领“{name}”，其他审批人员可以认领。",
+    ),
+    "approve": TaskStep(
+        "批准",
+        lambda u, t, v, p: services.approve(u, t.pk, p.get("note", ""), version=v),
+        "“{name}”已批准。",
+        "note",
+    ),
+    "reject": TaskStep(
+        "不予批准",
+        lambda u, t, v, p: services.reject(u, t.pk, p.get("reason", ""), version=v),
+        "“{name}”不予批准，已书面告知申请人。",
+        "reason",
+    ),
+    "request_supplement": TaskStep(
+        "要求补正",
+        lambda u, t, v, p: services.request_supplement(
+            u, t.pk, _lines(p.get("lines", "")), p.get("text", ""), version=v
+        ),
+        "已发出补正通知，“{name}”暂停计时。",
+        "lines",
+    ),
+    "provide_supplement": TaskStep(
+        "提交补正材料",
+        lambda u, t, v, p: services.provide_supplement(u, t.pk, p.get("answer", ""), version=v),
+        "补正材料已提交，“{name}”恢复审查。",
+        "answer",
+    ),
+    "start_special": TaskStep(
+        "启动特殊环节", _start_special, "“{name}”已进入特殊环节，所需时间不计入办理时限。", "title"
+    ),
+    "end_special": TaskStep(
+        "结束特殊环节", _end_special, "“{name}”的特殊环节已结束，恢复审查。", "outcome"
+    ),
+}
+
+
+@login_required
+@require_POST
+def task_action(request: HttpRequest, case_id, task_id: int, action: str) -> HttpResponse:
+    case = _visible_case(request.user, case_id)
+    task = case.tasks.filter(pk=task_id).first()
+    step = TASK_STEPS.get(action)
+    if task is None or step is None:
+        raise Http404("没有这项操作")
+    try:
+        step.run(request.user, task, _version(request), request.POST)
+    except CaseError as exc:
+        failed = {
+            "action": action,
+            "task": task.pk,
+            "text": request.POST.get(step.text, "") if step.text else "",
+        }
+        return _render_case(request, case, exc.status, error_message(exc, step.label), None, failed)
+    messages.success(request, step.done.format(name=task.item_name))
+    return redirect(_case_url(case, f"task-{task.pk}"))
+
+
+@login_required
+@require_GET
+def notice_pdf(request: HttpRequest, case_id, notice_id: int) -> HttpResponse:
+    case = _visible_case(request.user, case_id)
+    notice = case.notices.select_related("task", "issued_by").filter(pk=notice_id).first()
+    if notice is None:
+        raise Http404("没有这份书面告知")
+    pdf = render_notice_pdf(case, notice)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="notice-{notice.pk}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --------------------------------------------------------------------------- staff lists
+
+
+def _case_rows(user: User, cases, today: date, place) -> list[dict[str, Any]]:
+    rows = []
+    for case in cases:
+        tasks = list(case.tasks.all())
+        done, total = progress(tasks)
+        rows.append(
+            {
+                "case": case,
+                "applicant": display_name(user, case.applicant),
+                "deadline": case_deadline(case, today),
+                "done": done,
+                "total": total,
+                "window": place(case.window),
+                "state_label": STATE_LABELS.get(case.state, case.state),
+            }
+        )
+    return rows
+
+
+@role_required(Role.CLERK)
+@require_GET
+def window(request: HttpRequest) -> HttpResponse:
+    """The window's queue: to decide (by the 5-working-day limit), awaiting the applicant's
+    completion, and ready for the one handover."""
+    user = request.user
+    today = timezone.localdate()
+    place, _department = _names(_current())
+    mine = cases_for(user).select_related("applicant").prefetch_related("tasks")
+    queues = [
+        (
+            "submitted",
+            "待受理",
+            "5 个工作日内作出受理、一次性告知或不予受理的决定，逾期视为受理。",
+            mine.filter(state=CaseState.SUBMITTED).order_by("window_due", "submitted_at"),
+        ),
+        (
+            "awaiting",
+            "待申请人补齐",
+            "已出具一次性告知书，等待申请人一次补齐。",
+            mine.filter(state=CaseState.AWAITING_COMPLETION).order_by("submitted_at"),
+        ),
+        (
+            "ready",
+            "待出件",
+            "各事项均已办结，请通知申请人一次领取全部结果。",
+            mine.filter(state=CaseState.READY).order_by("ready_at"),
+        ),
+    ]
+    sections = []
+    for key, title, hint, queryset in queues:
+        count = queryset.count()
+        sections.append(
+            {
+                "key": key,
+                "title": title,
+                "hint": hint,
+                "count": count,
+                "rows": _case_rows(user, queryset[:QUEUE_LIMIT], today, place),
+                "more": max(0, count - QUEUE_LIMIT),
+            }
+        )
+    in_progress = mine.filter(state=CaseState.IN_PROGRESS).count()
+    return render(
+        request,
+        "cases/window.html",
+        {
+            "nav": "window",
+            "sections": sections,
+            "in_progress": in_progress,
+            "place": place(user.jurisdiction),
+        },
+    )
+
+
+REVIEW_FILTERS = [("todo", "待认领"), ("mine", "我的"), ("all", "全部")]
+
+
+@role_required(Role.REVIEWER)
+@require_GET
+def review(request: HttpRequest) -> HttpResponse:
+    """A reviewer's work list: their department's items at their jurisdiction, open ones
+    first, by due date, coloured by deadline state."""
+    user = request.user
+    today = timezone.localdate()
+    catalog = _current()
+    place, department = _names(catalog)
+    show = request.GET.get("show", "all")
+    if show not in dict(REVIEW_FILTERS):
+        show = "all"
+    tasks = tasks_for(user).select_related("case", "case__applicant", "assignee")
+    open_tasks = tasks.exclude(state__in=CLOSED_TASK_STATES)
+    counts = {
+        "todo": tasks.filter(state=TaskState.WORKABLE).count(),
+        "mine": open_tasks.filter(assignee=user).count(),
+        "all": tasks.count(),
+    }
+    if show == "todo":
+        tasks = tasks.filter(state=TaskState.WORKABLE)
+    elif show == "mine":
+        tasks = open_tasks.filter(assignee=user)
+    tasks = tasks.annotate(
+        closed=SqlCase(
+            When(state__in=CLOSED_TASK_STATES, then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        ),
+        waiting=SqlCase(
+            When(state=TaskState.WAITING, then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        ),
+    ).order_by("closed", "waiting", F("due_date").asc(nulls_last=True), "case__submitted_at", "pk")
+    page = _paginate(request, tasks)
+    rows = [
+        {
+            "task": task,
+            "case": task.case,
+            "applicant": display_name(user, task.case.applicant),
+            "state_label": STATE_LABELS.get(task.state, task.state),
+            "deadline": task_deadline(task, today),
+            "assignee": display_name(user, task.assignee) if task.assignee_id else "",
+            "mine": task.assignee_id == user.pk,
+        }
+        for task in page
+    ]
+    return render(
+        request,
+        "cases/review.html",
+        {
+            "nav": "review",
+            "rows": rows,
+            "page": page,
+            "show": show,
+            "filters": [(key, label, counts[key]) for key, label in REVIEW_FILTERS],
+            "department": department(user.department),
+            "place": place(user.jurisdiction),
+        },
+    )
+
+
+@role_required(Role.SUPERVISOR, Role.ADMIN)
+@require_GET
+def supervision(request: HttpRequest) -> HttpResponse:
+    """Every case in the supervisor's jurisdiction: overdue first, then by due date."""
+    user = request.user
+    today = timezone.localdate()
+    place, _department = _names(_current())
+    cases = cases_for(user).exclude(state=CaseState.DRAFT)  # not filed yet
+    by_state = dict(cases.order_by().values_list("state").annotate(n=Count("pk")))
+    counts = [
+        (state.value, CASE_STATE_LABELS[state], by_state.get(state.value, 0))
+        for state in CaseState
+        if state != CaseState.DRAFT
+    ]
+    cases = cases.annotate(
+        deadline=SqlCase(
+            When(state=CaseState.SUBMITTED, then=F("window_due")),
+            When(state=CaseState.IN_PROGRESS, then=F("due_date")),
+            default=None,
+            output_field=DateField(),
+        )
+    ).annotate(
+        late=SqlCase(
+            When(deadline__lt=today, then=Value(0)), default=Value(1), output_field=IntegerField()
+        )
+    )
+    overdue = cases.filter(late=0).count()
+    state = request.GET.get("state", "")
+    if state in by_state:
+        cases = cases.filter(state=state)
+    elif state == "overdue":
+        cases = cases.filter(late=0)
+    else:
+        state = ""
+    cases = cases.select_related("applicant").prefetch_related("tasks")
+    cases = cases.order_by("late", F("deadline").asc(nulls_last=True), "-created_at")
+    page = _paginate(request, cases)
+    return render(
+        request,
+        "cases/supervision.html",
+        {
+            "nav": "supervision",
+            "rows": _case_rows(user, page, today, place),
+            "page": page,
+            "counts": counts,
+            "total": sum(by_state.values()),
+            "overdue": overdue,
+            "state": state,
+            "place": place(user.jurisdiction) if user.jurisdiction else "全部辖区",
+        },
+    )

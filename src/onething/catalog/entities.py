@@ -1,0 +1,180 @@
+"""The catalogue's domain model (事项编制): plain frozen dataclasses, no framework.
+
+A `Catalog` is only ever built by `onething.catalog.loading` from a document that
+passed validation, so every reference in it resolves and every package's
+dependency graph is acyclic. The guide (`onething.catalog.guide`) relies on that.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+JurisdictionLevel = Literal["province", "city", "county", "township", "village"]
+JURISDICTION_LEVELS: tuple[str, ...] = ("province", "city", "county", "township", "village")
+
+ItemKind = Literal["instant", "promise"]  # 即办件 | 承诺件
+ITEM_KINDS: tuple[str, ...] = ("instant", "promise")
+
+FIELD_TYPES: tuple[str, ...] = (
+    "text",
+    "integer",
+    "number",
+    "date",
+    "boolean",
+    "choice",
+    "id_card",  # 居民身份证号码, GB 11643
+    "uscc",  # 统一社会信用代码, GB 32100
+    "phone",
+    "email",
+    "address",
+)
+
+QUESTION_TYPES: tuple[str, ...] = ("boolean", "choice")
+AUDIENCES: tuple[str, ...] = ("enterprise", "citizen")
+
+# An answer to a scenario question (情形引导): a bool for a boolean question, the
+# chosen text for a choice question.
+Answer = bool | str
+Answers = Mapping[str, Answer]
+
+# A condition (`when`): question id -> the values any of which makes it hold.
+Condition = Mapping[str, tuple[Answer, ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class Jurisdiction:
+    """An administrative division (行政区划), identified by its GB/T 2260 code."""
+
+    code: str
+    name: str
+    level: str
+    parent: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Department:
+    """A functional department, instantiated in each jurisdiction (e.g. 市场监督管理局)."""
+
+    id: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Material:
+    """An entry of the material library (材料库)."""
+
+    id: str
+    name: str
+    evidence: str | None = None  # e-licence type that can stand in for it (免提交)
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """An entry of the data dictionary (数据元)."""
+
+    id: str
+    label: str
+    type: str = "text"
+    choices: tuple[str, ...] = ()
+    required: bool = True
+    help: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ItemMaterial:
+    """A material an item asks for, with how many copies and under which condition."""
+
+    material: str
+    copies: int = 1
+    required: bool = True
+    when: Condition = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """A service item (政务服务事项) as implemented by a department."""
+
+    id: str
+    name: str
+    department: str
+    levels: tuple[str, ...]
+    kind: str
+    legal_days: int  # 法定办结时限, working days
+    promised_days: int  # 承诺办结时限, working days
+    trips: int  # 到现场次数 when applied for on its own
+    code: str | None = None
+    fee: float = 0
+    basis: tuple[str, ...] = ()  # 办理依据
+    conditions: tuple[str, ...] = ()  # 受理条件
+    online: bool = False  # 全程网办
+    issues: str | None = None  # e-licence type the item produces
+    fields: tuple[str, ...] = ()
+    materials: tuple[ItemMaterial, ...] = ()
+    description: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """A scenario question (情形引导) asked before the guide is shown."""
+
+    id: str
+    text: str
+    type: str = "boolean"
+    choices: tuple[str, ...] = ()
+    help: str | None = None
+
+    def accepts(self, value: Answer) -> bool:
+        if self.type == "boolean":
+            return isinstance(value, bool)
+        return isinstance(value, str) and value in self.choices
+
+
+@dataclass(frozen=True, slots=True)
+class PackageItem:
+    """An item's place in a package: its predecessors and its condition."""
+
+    item: str
+    after: tuple[str, ...] = ()
+    when: Condition = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Package:
+    """A 一件事 package: several items an applicant does as one thing."""
+
+    id: str
+    name: str
+    items: tuple[PackageItem, ...]
+    audience: str | None = None
+    keywords: tuple[str, ...] = ()
+    trips: int = 1  # visits when done as a package; 0 = fully online
+    questions: tuple[Question, ...] = ()
+    description: str | None = None
+    # The package items in an order where every item follows its predecessors;
+    # computed by the loader once the graph is known to be acyclic.
+    dependency_order: tuple[int, ...] = ()
+
+    def question(self, question_id: str) -> Question | None:
+        for question in self.questions:
+            if question.id == question_id:
+                return question
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Catalog:
+    """A validated catalogue. Mappings keep the file's order."""
+
+    version: int
+    jurisdictions: Mapping[str, Jurisdiction]
+    departments: Mapping[str, Department]
+    materials: Mapping[str, Material]
+    fields: Mapping[str, Field]
+    items: Mapping[str, Item]
+    packages: Mapping[str, Package]
+
+    def children_of(self, code: str) -> list[Jurisdiction]:
+        return [j for j in self.jurisdictions.values() if j.parent == code]

@@ -1,0 +1,109 @@
+"""Use cases for catalogue versions: import a file as a version, read the current one."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+
+from onething.catalog.entities import Catalog
+from onething.catalog.loading import CatalogError, load_catalog_text
+from onething.catalog.models import CatalogVersion
+
+
+@dataclass(frozen=True, slots=True)
+class ImportOutcome:
+    version: CatalogVersion
+    created: bool  # False when the same document was already the current version
+    warnings: tuple[str, ...] = ()
+
+
+def import_catalog(data: bytes, imported_by: str, note: str = "") -> ImportOutcome:
+    """Validate a catalogue document and store it as the next version.
+
+    Raises CatalogError (with every problem) when it does not validate; nothing is
+    stored then. Importing the document that is already current creates nothing.
+    """
+    result = load_catalog_text(data)
+    if result.catalog is None:
+        raise CatalogError(result.problems)
+    warnings = tuple(str(w) for w in result.warnings)
+    digest = hashlib.sha256(data).hexdigest()
+    text = data.decode("utf-8-sig")
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                latest = CatalogVersion.objects.select_for_update().order_by("-number").first()
+                if latest is not None and latest.digest == digest:
+                    return ImportOutcome(latest, False, warnings)
+                version = CatalogVersion.objects.create(
+                    number=(latest.number + 1) if latest else 1,
+                    digest=digest,
+                    source=text,
+                    items_count=len(result.catalog.items),
+                    packages_count=len(result.catalog.packages),
+                    imported_by=imported_by,
+                    note=note,
+                )
+            _remember(digest, result.catalog)
+            return ImportOutcome(version, True, warnings)
+        except IntegrityError:  # another import took the same number: try the next one
+            continue
+    raise RuntimeError("could not allocate a catalogue version number")
+
+
+@dataclass(frozen=True, slots=True)
+class CurrentCatalog:
+    pk: int
+    number: int
+    digest: str  # identifies the content: equal digests, equal catalogues
+    catalog: Catalog
+
+
+_cache_lock = threading.Lock()
+_cache: dict[str, Catalog] = {}  # by digest, so a recreated database can never mix versions up
+
+
+def _remember(digest: str, catalog: Catalog) -> None:
+    with _cache_lock:
+        _cache[digest] = catalog
+        while len(_cache) > 4:  # keep the few latest
+            del _cache[next(iter(_cache))]
+
+
+def catalog_version(number: int) -> Catalog:
+    """A stored version as a `Catalog` (parsed once per process)."""
+    digest = CatalogVersion.objects.values_list("digest", flat=True).get(number=number)
+    return _parsed(digest)
+
+
+def _parsed(digest: str) -> Catalog:
+    cached = _cache.get(digest)
+    if cached is not None:
+        return cached
+    version = CatalogVersion.objects.filter(digest=digest).first()
+    if version is None:
+        raise CatalogVersion.DoesNotExist(digest)
+    result = load_catalog_text(version.source)
+    if result.catalog is None:  # stored versions were valid when imported
+        raise CatalogError(result.problems)
+    _remember(digest, result.catalog)
+    return result.catalog
+
+
+def current_catalog() -> CurrentCatalog | None:
+    """The newest catalogue version, or None before the first import."""
+    latest = (
+        CatalogVersion.objects.order_by("-number").values_list("pk", "number", "digest").first()
+    )
+    if latest is None:
+        return None
+    pk, number, digest = latest
+    return CurrentCatalog(pk, number, digest, _parsed(digest))
+
+
+def catalog_of(version: CatalogVersion) -> Catalog:
+    """The catalogue of a version row already at hand (no query when it is cached)."""
+    return _parsed(version.digest)

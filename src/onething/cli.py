@@ -1,0 +1,358 @@
+"""The `onething` command line: one verb per user task.
+
+Exit codes: 0 done; 1 the input has problems (each listed); 2 a bad request
+(unknown package, question or answer, bad arguments).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from onething.calendar.cli import app as calendar_app
+from onething.catalog import DEMO_CATALOG
+from onething.catalog.entities import Catalog
+from onething.catalog.guide import AnswerError, build_guide, find_package, resolve_answers
+from onething.catalog.loading import LoadResult, read_catalog_file
+
+app = typer.Typer(
+    name="onething",
+    help="onething — 一件事一次办: catalogue, guides, working-day calendar and the web app.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+catalog_app = typer.Typer(
+    help="事项编制: check and import catalogue files.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(catalog_app, name="catalog")
+app.add_typer(calendar_app, name="calendar", help="工作日: working days, holidays and 调休.")
+
+FILE_HELP = "A catalogue file (YAML or JSON); 'demo' is the shipped demo catalogue."
+
+
+class GuideFormat(StrEnum):
+    text = "text"
+    json = "json"
+    html = "html"
+    pdf = "pdf"
+
+
+def catalog_path(file: str) -> Path:
+    """The file named, or the shipped demo catalogue for the word 'demo'."""
+    if file == "demo" and not Path(file).exists():
+        return DEMO_CATALOG
+    return Path(file)
+
+
+def _fail(message: str, code: int) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(code)
+
+
+def _print_warnings(result: LoadResult) -> None:
+    for warning in result.warnings:
+        typer.echo(f"warning: {warning}", err=True)
+
+
+def load_or_exit(file: str) -> Catalog:
+    result = read_catalog_file(catalog_path(file))
+    _print_warnings(result)
+    if result.catalog is None:
+        for problem in result.problems:
+            typer.echo(str(problem))
+        typer.echo(f"{len(result.problems)} problem(s) in {file}", err=True)
+        raise typer.Exit(1)
+    return result.catalog
+
+
+@catalog_app.command("check")
+def catalog_check(file: Annotated[str, typer.Argument(help=FILE_HELP)]) -> None:
+    """Validate a catalogue: 'ok: N items, M packages', or every problem with its path (exit 1)."""
+    catalog = load_or_exit(file)
+    typer.echo(f"ok: {len(catalog.items)} items, {len(catalog.packages)} packages")
+
+
+@catalog_app.command("import")
+def catalog_import(
+    file: Annotated[str, typer.Argument(help=FILE_HELP)],
+    note: Annotated[str, typer.Option(help="Why this version (shown in the version list).")] = "",
+) -> None:
+    """Store a catalogue as the next version; cases keep the version they were filed under."""
+    path = catalog_path(file)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise _fail(f"cannot read {file}: {exc.strerror or exc}", 1) from None
+    setup_django()
+    from onething.catalog.loading import CatalogError
+    from onething.catalog.services import import_catalog
+
+    try:
+        outcome = import_catalog(data, imported_by=_operator(), note=note)
+    except CatalogError as exc:
+        for problem in exc.problems:
+            typer.echo(str(problem))
+        typer.echo(f"{len(exc.problems)} problem(s) in {file}; nothing imported", err=True)
+        raise typer.Exit(1) from None
+    for warning in outcome.warnings:
+        typer.echo(f"warning: {warning}", err=True)
+    version = outcome.version
+    if outcome.created:
+        typer.echo(
+            f"imported version {version.number}: "
+            f"{version.items_count} items, {version.packages_count} packages"
+        )
+    else:
+        typer.echo(f"unchanged: version {version.number} is already this catalogue")
+
+
+@catalog_app.command("versions")
+def catalog_versions() -> None:
+    """List the stored catalogue versions, newest first."""
+    setup_django()
+    from django.utils.timezone import localtime
+
+    from onething.catalog.models import CatalogVersion
+
+    for version in CatalogVersion.objects.all()[:50]:
+        when = localtime(version.imported_at)
+        typer.echo(
+            f"{version.number}\t{when:%Y-%m-%d %H:%M}\t{version.imported_by}\t"
+            f"{version.items_count} items\t{version.packages_count} packages\t{version.note}"
+        )
+
+
+@app.command("guide")
+def guide_command(
+    file: Annotated[str, typer.Argument(help=FILE_HELP)],
+    package: Annotated[str, typer.Argument(help="The package id, e.g. open_pharmacy.")],
+    answer: Annotated[
+        list[str] | None,
+        typer.Option("--answer", "-a", help="ID=VALUE: true/false, or the choice. Repeatable."),
+    ] = None,
+    format: Annotated[GuideFormat, typer.Option("--format", "-f")] = GuideFormat.text,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+    ] = None,
+    base_url: Annotated[
+        str | None,
+        typer.Option(help="Public address of the web app, for the PDF's QR code and links."),
+    ] = None,
+) -> None:
+    """The merged one-thing guide (一次告知) of a package for the given answers."""
+    catalog = load_or_exit(file)
+    raw_answers: dict[str, str] = {}
+    for entry in answer or []:
+        question_id, sep, value = entry.partition("=")
+        if not sep or not question_id.strip():
+            raise _fail(f"--answer '{entry}' must look like ID=VALUE", 2)
+        raw_answers[question_id.strip()] = value
+    try:
+        found = find_package(catalog, package)
+        guide = build_guide(catalog, found, resolve_answers(found, raw_answers))
+    except AnswerError as exc:
+        raise _fail(str(exc), 2) from None
+
+    if format in (GuideFormat.text, GuideFormat.json):
+        from onething.guides.presentation import guide_json, guide_text
+
+        rendered = guide_json(guide) + "\n" if format is GuideFormat.json else guide_text(guide)
+        _write(rendered.encode("utf-8"), output)
+        return
+
+    from onething.guides.documents import guide_page_url, render_guide_html, render_guide_pdf
+
+    url = guide_page_url(found.id, guide.answers, base_url)
+    if format is GuideFormat.html:
+        _write(render_guide_html(guide, url).encode("utf-8"), output)
+        return
+    pdf = render_guide_pdf(guide, url)
+    if output is None and sys.stdout.isatty():
+        output = Path(f"{found.id}.pdf")
+    _write(pdf, output)
+
+
+@app.command("setup")
+def setup_command(
+    demo: Annotated[
+        bool, typer.Option(help="Load the demo catalogue when it is new and the demo log-ins.")
+    ] = True,
+) -> None:
+    """Prepare the database: apply migrations, load the demo catalogue and demo log-ins."""
+    setup_django()
+    from django.core.management import call_command
+
+    from onething.web.setup import DEMO_PASSWORD, ensure_demo_accounts, ensure_demo_catalog
+
+    call_command("migrate", interactive=False, verbosity=0)
+    typer.echo(f"database ready: {_database_label()}")
+    if demo:
+        typer.echo(ensure_demo_catalog())
+        accounts = ensure_demo_accounts()
+        shown = [a for a in accounts if a.shown]
+        typer.echo(f"demo log-ins ({len(accounts)} accounts, password {DEMO_PASSWORD} for all):")
+        for account in shown:
+            place = account.jurisdiction and f" {account.jurisdiction}"
+            typer.echo(f"  {account.username:<18} {account.role:<10}{place}  {account.full_name}")
+        typer.echo("  r_<department>[_lishi] reviewer of every department at 吕梁市 / 离石区")
+
+
+@app.command("serve")
+def serve_command(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes (gunicorn).")] = 2,
+    sweep_every: Annotated[
+        int, typer.Option(help="Seconds between background sweeps; 0 runs none here.")
+    ] = 60,
+) -> None:
+    """Serve the web app with gunicorn, and run the background sweep beside it."""
+    import signal
+    import subprocess
+
+    if workers < 1:
+        raise _fail("--workers must be at least 1", 2)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onething.web.settings")
+    sweeper = None
+    if sweep_every > 0:
+        sweeper = subprocess.Popen(
+            [sys.executable, "-m", "onething", "sweep", "--every", str(sweep_every)]
+        )
+    typer.echo(f"serving on http://{host}:{port}/  (Ctrl+C stops)")
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "onething.web.wsgi:application",
+            "--bind",
+            f"{host}:{port}",
+            "--workers",
+            str(workers),
+            "--access-logfile",
+            "-",
+            "--graceful-timeout",
+            "10",
+        ]
+    )
+
+    def stop(signum, frame):
+        server.send_signal(signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        code = server.wait()
+    except KeyboardInterrupt:
+        code = server.wait()
+    finally:
+        if sweeper is not None:
+            sweeper.terminate()
+            sweeper.wait(timeout=15)
+    raise typer.Exit(code)
+
+
+@app.command("sweep")
+def sweep_command(
+    every: Annotated[
+        int, typer.Option(help="Repeat every this many seconds (0: once and exit).")
+    ] = 0,
+) -> None:
+    """Background work: deem undecided applications accepted after 5 working days
+    (行政许可法 Art. 32) and deliver queued notifications. Safe to run on several hosts."""
+    import time
+
+    setup_django()
+    from django.db import close_old_connections
+
+    from onething.cases.services import sweep
+
+    while True:
+        close_old_connections()
+        try:
+            report = sweep()
+            if report.deemed_accepted or report.delivered or not every:
+                typer.echo(
+                    f"sweep: {report.deemed_accepted} deemed accepted, "
+                    f"{report.delivered} notifications delivered"
+                )
+        except Exception as exc:  # keep sweeping; the next round retries
+            if not every:
+                raise
+            typer.echo(f"sweep failed: {type(exc).__name__}: {exc}", err=True)
+        if not every:
+            return
+        time.sleep(every)
+
+
+@app.command(
+    "manage",
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+)
+def manage_command(ctx: typer.Context) -> None:
+    """Run a Django management command, e.g. `onething manage createsuperuser`."""
+    setup_django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["onething manage", *ctx.args])
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onething.web.settings")
+    import django
+
+    django.setup()
+
+
+def _database_label() -> str:
+    from django.db import connection
+
+    settings = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"SQLite {settings['NAME']}"
+    return f"{connection.vendor} {settings.get('HOST') or 'local'}/{settings['NAME']}"
+
+
+def _operator() -> str:
+    import getpass
+
+    try:
+        return f"cli:{getpass.getuser()}"
+    except Exception:  # no user name in some containers
+        return "cli"
+
+
+def _write(data: bytes, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    try:
+        output.write_bytes(data)
+    except OSError as exc:
+        raise _fail(f"cannot write {output}: {exc.strerror or exc}", 1) from None
+    typer.echo(f"wrote {output} ({len(data)} bytes)", err=True)
+
+
+def main() -> None:
+    """Console entry point: never shows a traceback unless ONETHING_DEBUG is set."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        typer.echo("interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # a bug, not a user error: say so in one line
+        if os.environ.get("ONETHING_DEBUG"):
+            raise
+        typer.echo(
+            f"internal error: {type(exc).__name__}: {exc} (set ONETHING_DEBUG=1 for details)",
+            err=True,
+        )
+        sys.exit(70)

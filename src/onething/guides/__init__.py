@@ -1,0 +1,1 @@
+"""Publishing the one-thing guide: text, JSON, a web page, a printable PDF with a QR code."""

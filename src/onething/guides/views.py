@@ -1,0 +1,197 @@
+"""Guide pages: the package list, a package's guide with its questions, PDF and QR code."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from onething.catalog.entities import Answer, Catalog, Package
+from onething.catalog.guide import AnswerError, GuideStats, build_guide, parse_answer
+from onething.catalog.services import CurrentCatalog, current_catalog
+from onething.guides.documents import (
+    answers_query,
+    guide_page_url,
+    qr_svg,
+    render_guide_pdf,
+)
+from onething.guides.presentation import answer_label, guide_context
+from onething.guides.search import search_packages
+
+
+@dataclass(frozen=True, slots=True)
+class PackageCard:
+    package: Package
+    stats: GuideStats  # every case: the "at most" figures
+
+
+_cards_lock = threading.Lock()
+_cards: dict[str, list[PackageCard]] = {}
+
+
+def package_cards(current: CurrentCatalog) -> list[PackageCard]:
+    """Each package with its every-case figures, computed once per catalogue version."""
+    cards = _cards.get(current.digest)
+    catalog = current.catalog
+    if cards is None:
+        cards = [
+            PackageCard(p, build_guide(catalog, p, {}, every_case=True).stats)
+            for p in catalog.packages.values()
+        ]
+        with _cards_lock:
+            _cards.clear()
+            _cards[current.digest] = cards
+    return cards
+
+
+def _package_or_404(package_id: str) -> tuple[CurrentCatalog, Catalog, Package]:
+    current = current_catalog()
+    if current is None:
+        raise Http404("尚未导入事项目录")
+    package = current.catalog.packages.get(package_id)
+    if package is None:
+        raise Http404(f"没有编号为 {package_id} 的事项套餐")
+    return current, current.catalog, package
+
+
+def answers_from_query(package: Package, query) -> tuple[dict[str, Answer], list[str]]:
+    """The package's answers among query parameters; other parameters are ignored.
+
+    An empty value means unanswered. A value that is not an answer is reported
+    (in Chinese, naming the question) and left out.
+    """
+    answers: dict[str, Answer] = {}
+    errors: list[str] = []
+    for question in package.questions:
+        raw = query.get(question.id, "")
+        if not raw.strip():
+            continue
+        try:
+            answers[question.id] = parse_answer(question, raw)
+        except AnswerError:
+            if question.type == "boolean":
+                allowed = "“是”或“否”"
+            else:
+                allowed = "、".join(f"“{c}”" for c in question.choices)
+            errors.append(f"“{question.text}”的回答“{raw[:40]}”无效，请选择{allowed}。")
+    return answers, errors
+
+
+def question_forms(package: Package, answers: dict[str, Answer]) -> list[dict]:
+    forms = []
+    for question in package.questions:
+        current = answers.get(question.id)
+        if question.type == "boolean":
+            values: list[Answer] = [True, False]
+        else:
+            values = list(question.choices)
+        forms.append(
+            {
+                "id": question.id,
+                "text": question.text,
+                "help": question.help,
+                "options": [
+                    {
+                        "value": "true" if v is True else "false" if v is False else v,
+                        "label": answer_label(v),
+                        "checked": current is not None
+                        and type(current) is type(v)
+                        and current == v,
+                    }
+                    for v in values
+                ],
+            }
+        )
+    return forms
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:100]
+    current = current_catalog()
+    context: dict = {"nav": "guides", "query": query, "catalog_ready": current is not None}
+    if current is not None:
+        catalog = current.catalog
+        cards = package_cards(current)
+        if query:
+            by_id = {card.package.id: card for card in cards}
+            cards = [by_id[p.id] for p in search_packages(catalog, query)]
+        groups = [
+            {
+                "title": "企业办事",
+                "packages": [c for c in cards if c.package.audience == "enterprise"],
+            },
+            {
+                "title": "个人办事",
+                "packages": [c for c in cards if c.package.audience == "citizen"],
+            },
+            {"title": "其他", "packages": [c for c in cards if c.package.audience is None]},
+        ]
+        context.update(groups=groups, version=current.number, found=len(cards))
+    return render(request, "guides/home.html", context)
+
+
+@require_GET
+def guide(request: HttpRequest, package_id: str) -> HttpResponse:
+    _current, catalog, package = _package_or_404(package_id)
+    answers, errors = answers_from_query(package, request.GET)
+    result = build_guide(catalog, package, answers)
+    context = guide_context(result)
+    context.update(
+        nav="guides",
+        errors=errors,
+        questions=question_forms(package, answers),
+        query=answers_query(answers),
+    )
+    template = "guides/_guide_body.html" if request.htmx else "guides/guide_page.html"
+    return render(request, template, context, status=400 if errors else 200)
+
+
+_pdf_lock = threading.Lock()
+_pdfs: OrderedDict[tuple[str, str, str], bytes] = OrderedDict()
+PDF_CACHE_SIZE = 64
+
+
+def _cached_pdf(key: tuple[str, str, str], render) -> bytes:
+    """Rendering takes about a second: the same guide (a hall's QR code) is rendered once."""
+    with _pdf_lock:
+        if key in _pdfs:
+            _pdfs.move_to_end(key)
+            return _pdfs[key]
+    pdf = render()
+    with _pdf_lock:
+        _pdfs[key] = pdf
+        while len(_pdfs) > PDF_CACHE_SIZE:
+            _pdfs.popitem(last=False)
+    return pdf
+
+
+def _document_guide(request: HttpRequest, package_id: str):
+    current, catalog, package = _package_or_404(package_id)
+    every_case = request.GET.get("scope") == "all"
+    answers, _errors = ({}, []) if every_case else answers_from_query(package, request.GET)
+    result = build_guide(catalog, package, answers, every_case=every_case)
+    base = request.build_absolute_uri("/").rstrip("/")
+    return current.digest, package, result, guide_page_url(package.id, answers, base)
+
+
+@require_GET
+def guide_pdf(request: HttpRequest, package_id: str) -> HttpResponse:
+    digest, package, result, url = _document_guide(request, package_id)
+    pdf = _cached_pdf((digest, url, str(result.every_case)), lambda: render_guide_pdf(result, url))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    suffix = "-all" if result.every_case else ""
+    response["Content-Disposition"] = f'inline; filename="{package.id}{suffix}.pdf"'
+    return response
+
+
+@require_GET
+def guide_qr(request: HttpRequest, package_id: str) -> HttpResponse:
+    _digest, _package, _result, url = _document_guide(request, package_id)
+    response = HttpResponse(qr_svg(url), content_type="image/svg+xml")
+    response["Cache-Control"] = "public, max-age=3600"
+    return response

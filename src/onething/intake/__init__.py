@@ -1,0 +1,1 @@
+"""The one form (一表申报): validating what applicants type, field by field."""

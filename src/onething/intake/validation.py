@@ -1,0 +1,128 @@
+"""Server-side validation of the one form (pure): every error at once, in Chinese,
+naming the field, e.g. "法定代表人身份证号码：校验码不正确，请核对最后一位".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from stdnum import exceptions as stdnum_errors
+from stdnum.cn import ric, uscc
+
+from onething.catalog.guide import GuideField
+
+MAX_TEXT = 500
+_MOBILE = re.compile(r"1[3-9]\d{9}")
+_LANDLINE = re.compile(r"0\d{2,3}-?\d{7,8}")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
+
+
+@dataclass(slots=True)
+class FormResult:
+    clean: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def validate_form(
+    fields: Sequence[GuideField], data: Mapping[str, Any], today: date | None = None
+) -> FormResult:
+    """Check every field of the merged form; unknown keys are dropped."""
+    result = FormResult()
+    for form_field in fields:
+        raw = data.get(form_field.id)
+        text = "" if raw is None else str(raw).strip()
+        if not text:
+            if form_field.required:
+                result.errors[form_field.id] = f"{form_field.label}：必填"
+            continue
+        problem, value = check_value(form_field, text, today or date.today())
+        if problem:
+            result.errors[form_field.id] = f"{form_field.label}：{problem}"
+        else:
+            result.clean[form_field.id] = value
+    return result
+
+
+def check_value(form_field: GuideField, text: str, today: date) -> tuple[str | None, str]:
+    """(problem, normalised value) for one field's text."""
+    kind = form_field.type
+    if len(text) > MAX_TEXT:
+        return f"不能超过 {MAX_TEXT} 个字", text
+    if kind == "id_card":
+        return _id_card(text, today)
+    if kind == "uscc":
+        return _uscc(text)
+    if kind == "phone":
+        compact = text.replace(" ", "")
+        if _MOBILE.fullmatch(compact) or _LANDLINE.fullmatch(compact):
+            return None, compact
+        return "请填写 11 位手机号码或带区号的固定电话", text
+    if kind == "email":
+        return (None, text) if _EMAIL.fullmatch(text) else ("电子邮箱格式不正确", text)
+    if kind == "integer":
+        if re.fullmatch(r"-?\d+", text):
+            return (None, text) if int(text) >= 0 else ("不能为负数", text)
+        return "请填写整数", text
+    if kind == "number":
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            return "请填写数字", text
+        return (None, text) if number.is_finite() and number >= 0 else ("请填写非负数字", text)
+    if kind == "date":
+        try:
+            date.fromisoformat(text)
+        except ValueError:
+            return "日期格式应为 年-月-日，例如 2026-11-23", text
+        return None, text
+    if kind == "boolean":
+        lowered = text.lower()
+        if lowered in ("true", "是", "yes", "1", "on"):
+            return None, "true"
+        if lowered in ("false", "否", "no", "0", "off"):
+            return None, "false"
+        return "请选择“是”或“否”", text
+    if kind == "choice":
+        return (None, text) if text in form_field.choices else ("请从选项中选择", text)
+    if kind == "address" and len(text) < 5:
+        return "请填写详细地址", text
+    return None, text
+
+
+def _id_card(text: str, today: date) -> tuple[str | None, str]:
+    number = text.upper().replace(" ", "")
+    if not re.fullmatch(r"\d{17}[\dX]", number):
+        return "应为 18 位，最后一位可以是数字或 X", text
+    try:
+        ric.validate(number)
+    except stdnum_errors.InvalidChecksum:
+        return "校验码不正确，请核对最后一位", text
+    except stdnum_errors.InvalidComponent:
+        return "出生日期或地区码不正确", text
+    except stdnum_errors.ValidationError:
+        return "号码不正确", text
+    if ric.get_birth_date(number) > today:
+        return "出生日期不能晚于今天", text
+    return None, number
+
+
+def _uscc(text: str) -> tuple[str | None, str]:
+    code = text.upper().replace(" ", "")
+    if len(code) != 18:
+        return "应为 18 位", text
+    try:
+        uscc.validate(code)
+    except stdnum_errors.InvalidChecksum:
+        return "校验码不正确，请核对最后一位", text
+    except stdnum_errors.ValidationError:
+        return "格式不正确", text
+    return None, code

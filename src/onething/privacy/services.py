@@ -1,0 +1,36 @@
+"""Showing personal data: masked to everyone, in full only to roles that need it, audited."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from onething.privacy.masking import mask_id_number, mask_name, mask_phone
+from onething.privacy.models import PersonalDataView
+
+FULL_VIEW_ROLES = frozenset({"clerk", "reviewer", "supervisor", "admin"})
+
+
+@dataclass(frozen=True, slots=True)
+class PersonShown:
+    name: str
+    id_number: str
+    phone: str
+    full: bool
+
+
+def show_person(viewer, subject, purpose: str, full: bool = False) -> PersonShown:
+    """The subject's identity as the viewer may see it. A full view is recorded first."""
+    own = viewer.pk == subject.pk
+    allowed = own or viewer.role in FULL_VIEW_ROLES
+    if full and allowed:
+        if not own:
+            PersonalDataView.objects.create(
+                viewer=viewer, subject=subject, fields="姓名、身份证号码、手机号码", purpose=purpose
+            )
+        return PersonShown(subject.full_name, subject.id_number or "", subject.phone or "", True)
+    return PersonShown(
+        subject.full_name if own else mask_name(subject.full_name),
+        mask_id_number(subject.id_number),
+        mask_phone(subject.phone),
+        False,
+    )

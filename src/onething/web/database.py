@@ -1,0 +1,58 @@
+"""The database: embedded SQLite by default, PostgreSQL when ONETHING_DATABASE_URL says so."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+
+class DatabaseUrlError(ValueError):
+    pass
+
+
+def database_from_env(data_dir: Path) -> dict[str, Any]:
+    url = os.environ.get("ONETHING_DATABASE_URL", "").strip()
+    if url:
+        return parse_database_url(url)
+    return sqlite_database(data_dir / "onething.sqlite3")
+
+
+def sqlite_database(path: Path) -> dict[str, Any]:
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": str(path),
+        "OPTIONS": {
+            # WAL lets readers go on while one writer commits; IMMEDIATE takes the
+            # write lock at BEGIN so concurrent writers queue instead of failing.
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+            ),
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        },
+    }
+
+
+def parse_database_url(url: str) -> dict[str, Any]:
+    """postgresql://user:password@host:port/name?sslmode=require, or sqlite:///path."""
+    parts = urlsplit(url)
+    if parts.scheme in ("sqlite", "sqlite3"):
+        return sqlite_database(Path(unquote(parts.path)))
+    if parts.scheme not in ("postgres", "postgresql"):
+        raise DatabaseUrlError(f"ONETHING_DATABASE_URL: unsupported scheme '{parts.scheme}'")
+    name = unquote(parts.path.lstrip("/"))
+    if not name:
+        raise DatabaseUrlError("ONETHING_DATABASE_URL: no database name")
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": name,
+        "USER": unquote(parts.username or ""),
+        "PASSWORD": unquote(parts.password or ""),
+        "HOST": parts.hostname or "",
+        "PORT": str(parts.port or ""),
+        "OPTIONS": dict(parse_qsl(parts.query)),
+        "CONN_MAX_AGE": 60,
+        "CONN_HEALTH_CHECKS": True,
+    }

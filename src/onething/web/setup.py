@@ -1,0 +1,146 @@
+"""Preparing a fresh installation: the demo catalogue and the demo log-ins."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+
+from onething.accounts.models import Authorisation
+from onething.accounts.roles import Role
+from onething.catalog import DEMO_CATALOG
+from onething.catalog.loading import read_catalog_file, require_catalog
+from onething.catalog.models import CatalogVersion
+from onething.catalog.services import import_catalog
+
+DEMO_IMPORTER = "demo"
+
+
+def ensure_demo_catalog() -> str:
+    """Import the shipped demo catalogue into an empty database, or refresh it when the
+    current version is an older demo import. A catalogue someone imported is left alone."""
+    data = DEMO_CATALOG.read_bytes()
+    latest = CatalogVersion.objects.order_by("-number").first()
+    if latest is not None and latest.digest == hashlib.sha256(data).hexdigest():
+        return f"catalogue: version {latest.number} (the demo catalogue), unchanged"
+    if latest is not None and latest.imported_by != DEMO_IMPORTER:
+        return f"catalogue: version {latest.number} imported by {latest.imported_by}, kept"
+    outcome = import_catalog(
+        data, imported_by=DEMO_IMPORTER, note="演示目录（山西省吕梁市、阳泉市郊区）"
+    )
+    version = outcome.version
+    return (
+        f"catalogue: imported the demo as version {version.number} "
+        f"({version.items_count} items, {version.packages_count} packages)"
+    )
+
+
+DEMO_PASSWORD = "onething-demo"
+CITY, COUNTY = "141100", "141102"  # 吕梁市, 离石区
+PLACE_NAMES = {CITY: "吕梁市", COUNTY: "离石区"}
+
+
+@dataclass(frozen=True, slots=True)
+class DemoAccount:
+    username: str
+    role: str
+    full_name: str
+    jurisdiction: str = ""
+    department: str = ""
+    applicant_kind: str = ""
+    id_number: str = ""
+    phone: str = ""
+    uscc: str = ""
+    shown: bool = True  # printed by `make run`
+
+
+def demo_accounts() -> list[DemoAccount]:
+    """Every role in 吕梁市 and in 离石区, and a reviewer for every department at both."""
+    accounts = [
+        DemoAccount("admin", Role.ADMIN, "系统管理员"),
+        DemoAccount("editor", Role.EDITOR, "吕梁市事项编制员", CITY),
+        DemoAccount(
+            "zhangsan",
+            Role.APPLICANT,
+            "张三",
+            COUNTY,
+            applicant_kind="person",
+            id_number="142331198503151231",
+            phone="13935812345",
+        ),
+        DemoAccount(
+            "yaofang",
+            Role.APPLICANT,
+            "吕梁康民大药房有限公司",
+            COUNTY,
+            applicant_kind="enterprise",
+            id_number="142331196207082041",
+            phone="13603581234",
+            uscc="91141102MA0K5R2C1K",
+        ),
+        DemoAccount(
+            "daiban",
+            Role.AGENT,
+            "李代办（离石区帮办代办中心）",
+            COUNTY,
+            id_number="142324199001013315",
+            phone="13835867890",
+        ),
+        DemoAccount("clerk", Role.CLERK, "吕梁市政务服务中心综合窗口", CITY),
+        DemoAccount("clerk_lishi", Role.CLERK, "离石区政务服务中心综合窗口", COUNTY),
+        DemoAccount("supervisor", Role.SUPERVISOR, "吕梁市政务服务监督员", CITY),
+        DemoAccount("supervisor_lishi", Role.SUPERVISOR, "离石区政务服务监督员", COUNTY),
+    ]
+    catalog = require_catalog(read_catalog_file(DEMO_CATALOG))
+    for department in catalog.departments.values():
+        for code, suffix in ((CITY, ""), (COUNTY, "_lishi")):
+            accounts.append(
+                DemoAccount(
+                    f"r_{department.id}{suffix}",
+                    Role.REVIEWER,
+                    f"{PLACE_NAMES[code]}{department.name}审批员",
+                    code,
+                    department=department.id,
+                    shown=department.id in ("amr", "mpa", "urban", "psb"),
+                )
+            )
+    return accounts
+
+
+def ensure_demo_accounts() -> list[DemoAccount]:
+    """Create the demo log-ins that are missing (one password for all: a local demo only),
+    and authorise the agent to act for the pharmacy company."""
+    users = get_user_model()
+    hashed = make_password(DEMO_PASSWORD)  # hash once: argon2 is slow on purpose
+    accounts = demo_accounts()
+    for account in accounts:
+        if users.objects.filter(username=account.username).exists():
+            continue
+        user = users(
+            username=account.username,
+            role=account.role,
+            full_name=account.full_name,
+            jurisdiction=account.jurisdiction,
+            department=account.department,
+            applicant_kind=account.applicant_kind,
+            id_number=account.id_number,
+            phone=account.phone,
+            uscc=account.uscc,
+            is_staff=account.role in (Role.ADMIN, Role.EDITOR),
+            is_superuser=account.role == Role.ADMIN,
+        )
+        user.password = hashed
+        user.save()
+    principal = users.objects.get(username="yaofang")
+    agent = users.objects.get(username="daiban")
+    if not Authorisation.objects.filter(principal=principal, agent=agent).exists():
+        Authorisation.objects.create(
+            principal=principal,
+            agent=agent,
+            valid_until=date.today() + timedelta(days=365),
+            document="离石代办〔2026〕001号",
+        )
+    return accounts

@@ -1,0 +1,204 @@
+"""我要开药店 through the REST API with bearer tokens (SQLite and PostgreSQL passes)."""
+
+import pytest
+from django.test import Client
+
+from onething.catalog import DEMO_CATALOG
+from onething.catalog.guide import build_guide, resolve_answers
+from onething.catalog.services import current_catalog, import_catalog
+from onething.intake.samples import sample_form
+from onething.privacy.models import PersonalDataView
+from onething.web.setup import DEMO_PASSWORD, ensure_demo_accounts
+
+ANSWERS = {
+    "sells_food": True,
+    "sells_class2_devices": True,
+    "sells_class3_devices": True,
+    "has_signboard": True,
+}
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def api(db):
+    import_catalog(DEMO_CATALOG.read_bytes(), imported_by="demo")
+    ensure_demo_accounts()
+    return Api()
+
+
+class Api:
+    """One HTTP client per user, each with its own bearer token."""
+
+    def __init__(self):
+        self.tokens: dict[str, str] = {}
+
+    def login(self, username):
+        if username not in self.tokens:
+            response = Client().post(
+                "/api/v1/auth/token",
+                {"username": username, "password": DEMO_PASSWORD},
+                content_type="application/json",
+            )
+            assert response.status_code == 201, response.content
+            self.tokens[username] = response.json()["token"]
+        return self.tokens[username]
+
+    def call(self, username, method, path, body=None, **headers):
+        client = Client(HTTP_AUTHORIZATION=f"Bearer {self.login(username)}")
+        kwargs = {"content_type": "application/json"} if body is not None else {}
+        extra = {f"HTTP_{k.upper().replace('-', '_')}": v for k, v in headers.items()}
+        response = getattr(client, method)(f"/api/v1{path}", body, **kwargs, **extra)
+        return response.status_code, response.json() if response.content else None
+
+
+def filing():
+    catalog = current_catalog().catalog
+    package = catalog.packages["open_pharmacy"]
+    guide = build_guide(
+        catalog, package, resolve_answers(package, {k: str(v).lower() for k, v in ANSWERS.items()})
+    )
+    return {
+        "package_id": "open_pharmacy",
+        "answers": ANSWERS,
+        "place": "141102",
+        "form": sample_form(guide.fields),
+    }
+
+
+def work_all(api, case_id, supplement_once=True):
+    """Reviewers work every workable task; the first one goes through a supplement."""
+    asked = not supplement_once
+    while True:
+        status, case = api.call("clerk_lishi", "get", f"/cases/{case_id}")
+        workable = [t for t in case["tasks"] if t["state"] == "workable"]
+        if not workable:
+            return case
+        for task in workable:
+            reviewer = ("r_" + task["department"]) + (
+                "_lishi" if task["jurisdiction"] == "141102" else ""
+            )
+            status, claimed = api.call(
+                reviewer, "post", f"/tasks/{task['id']}/claim", {"version": task["version"]}
+            )
+            assert status == 200 and claimed["state"] == "in_review"
+            if not asked:
+                status, _ = api.call(
+                    reviewer,
+                    "post",
+                    f"/tasks/{task['id']}/request-supplement",
+                    {"lines": ["请补充经营场所产权证明"]},
+                )
+                assert status == 200
+                status, supplied = api.call(
+                    "yaofang",
+                    "post",
+                    f"/tasks/{task['id']}/provide-supplement",
+                    {"answer": "已补充房产证复印件"},
+                )
+                assert status == 200 and supplied["state"] == "in_review"
+                asked = True
+            status, approved = api.call(
+                reviewer, "post", f"/tasks/{task['id']}/approve", {"note": "同意"}
+            )
+            assert status == 200 and approved["state"] == "approved", approved
+
+
+def test_the_pharmacy_journey_through_the_api(api):
+    status, case = api.call("yaofang", "post", "/cases", filing(), **{"Idempotency-Key": "abc-1"})
+    assert status == 201 and case["state"] == "submitted"
+    status, again = api.call("yaofang", "post", "/cases", filing(), **{"Idempotency-Key": "abc-1"})
+    assert status == 200 and again["id"] == case["id"]
+
+    status, queue = api.call("clerk_lishi", "get", "/cases?state=submitted&order=window_due")
+    assert [c["id"] for c in queue] == [case["id"]]
+    status, accepted = api.call(
+        "clerk_lishi", "post", f"/cases/{case['id']}/accept", {"version": case["version"]}
+    )
+    assert status == 200 and accepted["state"] == "in_progress" and len(accepted["tasks"]) == 7
+    jurisdictions = {t["item_id"]: t["jurisdiction"] for t in accepted["tasks"]}
+    assert (
+        jurisdictions["drug_retail_licence"] == "141100"
+        and jurisdictions["food_business_licence"] == "141102"
+    )
+
+    status, city_work = api.call("r_mpa", "get", "/tasks")
+    assert {t["item_id"] for t in city_work} == {
+        "drug_retail_licence",
+        "medical_device_class3_licence",
+    }
+
+    finished = work_all(api, case["id"])
+    assert finished["state"] == "ready"
+    assert any(a["action"] == "provide_supplement" for a in finished["timeline"])
+    status, done = api.call("clerk_lishi", "post", f"/cases/{case['id']}/hand-over", {})
+    assert status == 200 and done["state"] == "completed"
+    status, mine = api.call("yaofang", "get", f"/cases/{case['id']}")
+    assert mine["state_label"] == "已办结"
+
+
+def test_refusals_say_why_with_the_right_status(api):
+    status, case = api.call("yaofang", "post", "/cases", filing())
+    case_id = case["id"]
+    status, body = api.call(
+        "clerk_lishi", "post", f"/cases/{case_id}/accept", {"version": case["version"] + 5}
+    )
+    assert status == 409 and "已被他人更新" in body["detail"]
+    status, body = api.call("yaofang", "post", f"/cases/{case_id}/accept", {})
+    assert status == 403
+    status, body = api.call("zhangsan", "get", f"/cases/{case_id}")
+    assert status == 404
+    api.call("clerk_lishi", "post", f"/cases/{case_id}/accept", {})
+    status, body = api.call("clerk_lishi", "post", f"/cases/{case_id}/accept", {})
+    assert status == 409  # never applied twice
+    status, body = api.call("clerk_lishi", "post", f"/cases/{case_id}/refuse", {"reason": "x"})
+    assert status == 409
+
+
+def test_bad_form_is_refused_with_every_field_named(api):
+    body = filing()
+    body["form"]["legal_rep_id_number"] = "142331198503151232"
+    body["form"]["applicant_phone"] = "123"
+    status, answer = api.call("yaofang", "post", "/cases", body)
+    assert status == 400
+    assert set(answer["fields"]) == {"legal_rep_id_number", "applicant_phone"}
+    assert "校验码不正确" in answer["fields"]["legal_rep_id_number"]
+
+
+def test_personal_data_is_masked_for_staff_and_full_views_are_recorded(api):
+    status, case = api.call("yaofang", "post", "/cases", filing())
+    status, seen = api.call("clerk_lishi", "get", f"/cases/{case['id']}")
+    assert seen["form"]["legal_rep_id_number"] == "142331********1231"
+    assert seen["applicant"] == "吕梁康民大药房有限公司"  # an enterprise's name is public
+    status, full = api.call("clerk_lishi", "get", f"/cases/{case['id']}/form?purpose=核验身份")
+    assert full["legal_rep_id_number"] == "142331198503151231"
+    assert PersonalDataView.objects.filter(viewer__username="clerk_lishi").count() == 1
+    status, own = api.call("yaofang", "get", f"/cases/{case['id']}")
+    assert own["form"]["legal_rep_id_number"] == "142331198503151231"
+
+
+def test_an_agent_files_for_the_principal_who_authorised_them(api):
+    body = {**filing(), "applicant": "yaofang"}
+    status, case = api.call("daiban", "post", "/cases", body)
+    assert status == 201 and case["channel"] == "agent"
+    body["applicant"] = "zhangsan"
+    status, refused = api.call("daiban", "post", "/cases", body)
+    assert status == 403 and "代办授权" in refused["detail"]
+
+
+def test_session_requests_need_the_csrf_token(api):
+    from onething.accounts.models import User
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(User.objects.get(username="yaofang"))
+    response = client.post("/api/v1/cases", filing(), content_type="application/json")
+    assert response.status_code in (401, 403)
+
+
+def test_wrong_password_and_no_token(api):
+    response = Client().post(
+        "/api/v1/auth/token",
+        {"username": "yaofang", "password": "nope"},
+        content_type="application/json",
+    )
+    assert response.status_code == 401
+    assert Client().get("/api/v1/cases").status_code == 401

@@ -1,0 +1,207 @@
+"""The acceptance journey in Debian's Chromium: 我要开药店 from the guide to the one handover,
+through the pages, with the demo accounts — one browser context per person."""
+
+import os
+import re
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from onething.catalog import DEMO_CATALOG
+from onething.catalog.services import import_catalog
+from onething.web.setup import DEMO_PASSWORD, ensure_demo_accounts
+
+pytestmark = pytest.mark.browser
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop shares the thread
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+DESKTOP = {"viewport": {"width": 1280, "height": 900}, "locale": "zh-CN"}
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+    "locale": "zh-CN",
+}
+# What the applicant types into the fields the account could not fill in (label: value).
+TYPED = {
+    "注册资本（万元）": "50",
+    "经营范围": "药品零售；第二类、第三类医疗器械零售；食品销售",
+    "经营场所": "山西省吕梁市离石区永宁中路88号",
+    "法定代表人（负责人）姓名": "王康民",
+    "法定代表人（负责人）身份证号": "142331196207082041",
+    "从业人员数": "6",
+    "经营面积（平方米）": "120",
+    "质量负责人姓名": "李质量",
+    "执业药师人数": "2",
+    "医疗器械经营范围（分类编码）": "6815、6822、6864",
+    "食品经营项目": "散装食品销售（药食同源）",
+    "招牌文字内容": "康民大药房",
+    "招牌尺寸（长×高，米）": "6×1.2",
+}
+# 市县联动: the two city-only licences go up to 吕梁市; the rest stay in 离石区.
+SECOND_WAVE = {
+    "r_mpa": ["药品经营许可证核发（零售）", "第三类医疗器械经营许可"],
+    "r_mpa_lishi": ["第二类医疗器械经营备案"],
+    "r_amr_lishi": ["食品经营许可"],
+    "r_urban_lishi": ["门头招牌设置审批（城市户外广告设施设置）"],
+    "r_psb_lishi": ["公章刻制备案"],
+}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def site(live_server, transactional_db):
+    import_catalog(DEMO_CATALOG.read_bytes(), imported_by="test")
+    ensure_demo_accounts()
+    return live_server.url
+
+
+@pytest.fixture
+def people(browser, site):
+    """Log a demo account in, in a browser context of its own: people("clerk_lishi")."""
+    contexts = []
+
+    def log_in(username, device=DESKTOP):
+        context = browser.new_context(**device)
+        contexts.append(context)
+        page = context.new_page()
+        page.goto(site + "/accounts/login")
+        page.get_by_label("用户名").fill(username)
+        page.get_by_label("密码").fill(DEMO_PASSWORD)
+        page.get_by_role("button", name="登录").click()
+        expect(page.get_by_role("button", name="退出")).to_be_visible()
+        return page
+
+    yield log_in
+    for context in contexts:
+        context.close()
+
+
+def field(page, label):
+    """A required field of the one form by its label ("经营范围" is not "医疗器械经营范围…")."""
+    return page.get_by_label(re.compile(rf"^\s*{re.escape(label)}\s*\*?\s*$"))
+
+
+def item(page, name):
+    """A task of the case page: a region named by its item."""
+    return page.get_by_role("region", name=name, exact=True)
+
+
+def flash(page):
+    return page.get_by_role("status").filter(has=page.locator(".flash-success, .flash-info"))
+
+
+def test_open_a_pharmacy_from_the_guide_to_the_one_handover(site, people):
+    # The applicant answers the guide's questions and files at 离石区.
+    applicant = people("yaofang")
+    expect(applicant).to_have_url(site + "/my/")
+    applicant.goto(site + "/guides/open_pharmacy")
+    for fieldset in applicant.locator(".questions fieldset").all():
+        fieldset.get_by_text("是", exact=True).click()
+        applicant.wait_for_load_state("networkidle")
+    expect(applicant.locator(".item-row")).to_have_count(7)
+    applicant.get_by_role("link", name="在线申报").click()
+    expect(applicant.get_by_role("heading", name="在线申报：我要开药店")).to_be_visible()
+    expect(applicant.get_by_role("heading", name="要办的事项（7 项）")).to_be_visible()
+    expect(applicant.get_by_text("已自动填写")).to_have_count(3)
+    expect(applicant.get_by_label("企业名称")).to_have_value("吕梁康民大药房有限公司")
+    expect(applicant.get_by_label("经营场所或住所所在县（市、区）")).to_have_value("141102")
+    field(applicant, "企业类型").select_option("有限责任公司")
+    for label, value in TYPED.items():
+        field(applicant, label).fill(value)
+    applicant.get_by_role("button", name="提交申请").click()
+    expect(flash(applicant)).to_contain_text("申请已提交，受理编号 141102-")
+    case_url = applicant.url
+    number = re.search(r"受理编号 (141102-\d{8}-\d{6})", flash(applicant).inner_text()).group(1)
+    expect(applicant.locator("#case-state")).to_have_text("已提交")
+
+    # The county window accepts it from its queue.
+    clerk = people("clerk_lishi")
+    expect(clerk).to_have_url(site + "/window/")
+    expect(clerk.get_by_role("heading", name="待受理（1）")).to_be_visible()
+    clerk.get_by_role("link", name=number).click()
+    clerk.get_by_role("button", name="受理", exact=True).click()
+    expect(flash(clerk)).to_contain_text("已受理，7 个事项已分送各部门并联办理。")
+
+    # Business registration comes first, with one supplement round-trip.
+    amr = people("r_amr_lishi")
+    expect(amr).to_have_url(site + "/review/")
+    amr.get_by_role("link", name="待认领").click()
+    amr.get_by_role("link", name="企业设立登记").click()
+    registration = item(amr, "企业设立登记")
+    registration.get_by_role("button", name="认领").click()
+    registration.get_by_text("要求补正").click()
+    registration.get_by_label(re.compile("需要补正的内容")).fill("经营场所租赁合同缺少出租方签章")
+    registration.get_by_role("button", name="发出补正通知").click()
+    expect(registration.get_by_text("补正中", exact=True)).to_be_visible()
+
+    applicant.reload()
+    expect(applicant.get_by_text("下一步：请补正：企业设立登记")).to_be_visible()
+    supplement = item(applicant, "企业设立登记")
+    expect(supplement).to_contain_text("经营场所租赁合同缺少出租方签章")
+    supplement.get_by_label(re.compile("补正说明")).fill("已上传出租方签章完整的租赁合同")
+    supplement.get_by_role("button", name="提交补正材料").click()
+    expect(flash(applicant)).to_contain_text("补正材料已提交")
+
+    amr.reload()
+    registration.get_by_role("button", name="批准", exact=True).click()
+    expect(registration.get_by_text("已批准", exact=True)).to_be_visible()
+
+    # Then the city and the county departments decide their items in parallel.
+    reviewers = {"r_amr_lishi": amr}
+    for username in SECOND_WAVE:
+        if username not in reviewers:
+            reviewers[username] = people(username)
+    for username, page in reviewers.items():
+        page.goto(site + "/review/?show=todo")
+        for name in SECOND_WAVE[username]:
+            expect(page.get_by_role("link", name=name)).to_be_visible()
+        page.get_by_role("link", name=SECOND_WAVE[username][0]).click()
+        for name in SECOND_WAVE[username]:
+            item(page, name).get_by_role("button", name="认领").click()
+            expect(item(page, name).get_by_text("审查中", exact=True)).to_be_visible()
+    for username, page in reviewers.items():
+        page.reload()
+        for name in SECOND_WAVE[username]:
+            item(page, name).get_by_role("button", name="批准", exact=True).click()
+            expect(item(page, name).get_by_text("已批准", exact=True)).to_be_visible()
+
+    # Every item is decided: the window hands everything over at once.
+    clerk.goto(site + "/window/")
+    expect(clerk.get_by_role("heading", name="待出件（1）")).to_be_visible()
+    clerk.get_by_role("link", name=number).click()
+    clerk.get_by_role("button", name="出件").click()
+    expect(flash(clerk)).to_contain_text("办件已办结")
+
+    applicant.goto(case_url)
+    expect(applicant.locator("#case-state")).to_have_text("已办结")
+    expect(applicant.get_by_text(re.compile("已办结：全部结果已于"))).to_be_visible()
+    expect(applicant.get_by_text("7/7 项已办结").first).to_be_visible()
+    applicant.goto(site + "/my/")
+    expect(applicant.get_by_text("下一步：已办结，结果已领取")).to_be_visible()
+
+    # On a phone the applicant's case page fits the screen.
+    phone = people("yaofang", PHONE)
+    phone.goto(case_url)
+    expect(phone.locator("#case-state")).to_have_text("已办结")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    box = phone.get_by_role("link", name=re.compile("补正通知书")).first.bounding_box()
+    assert box["height"] >= 44  # large enough to tap

@@ -1,0 +1,437 @@
+"""The case pages over HTTP (Django's test client): each role's page, access, errors, PDFs."""
+
+import io
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from onething.accounts.models import User
+from onething.cases import services
+from onething.cases.models import Case, Task
+from onething.catalog import DEMO_CATALOG
+from onething.catalog.guide import build_guide, resolve_answers
+from onething.catalog.services import current_catalog, import_catalog
+from onething.intake.samples import sample_form
+from onething.privacy.models import PersonalDataView
+from onething.web.setup import ensure_demo_accounts
+
+ALL_ITEMS = {
+    "sells_food": "true",
+    "sells_class2_devices": "true",
+    "sells_class3_devices": "true",
+    "has_signboard": "true",
+}
+
+
+@pytest.fixture
+def demo(db):
+    """The demo catalogue and the demo accounts, as `make run` prepares them."""
+    import_catalog(DEMO_CATALOG.read_bytes(), imported_by="demo")
+    ensure_demo_accounts()
+
+
+def user(username: str) -> User:
+    return User.objects.get(username=username)
+
+
+def text_of(response) -> str:
+    return re.sub(r"\s+", " ", response.content.decode())
+
+
+def as_user(client, username):
+    client.force_login(user(username))
+    return client
+
+
+def pharmacy_form() -> dict[str, str]:
+    catalog = current_catalog().catalog
+    package = catalog.packages["open_pharmacy"]
+    return sample_form(build_guide(catalog, package, resolve_answers(package, ALL_ITEMS)).fields)
+
+
+def filing_data(key="key-1", intent="submit", **changes) -> dict[str, str]:
+    return {
+        **ALL_ITEMS,
+        **pharmacy_form(),
+        "place": "141102",
+        "intent": intent,
+        "idempotency_key": key,
+        **changes,
+    }
+
+
+def file_through_the_page(client, **changes) -> Case:
+    response = as_user(client, "yaofang").post("/apply/open_pharmacy", filing_data(**changes))
+    assert response.status_code == 302, text_of(response)
+    case = Case.objects.order_by("-pk").first()
+    assert response["Location"] == f"/cases/{case.public_id}"
+    return case
+
+
+def accepted_case(client) -> Case:
+    case = file_through_the_page(client)
+    services.accept(user("clerk_lishi"), case.public_id)
+    case.refresh_from_db()
+    return case
+
+
+def task(case, item_id) -> Task:
+    return case.tasks.get(item_id=item_id)
+
+
+# --------------------------------------------------------------------------- log-in
+
+
+def test_pages_need_a_log_in(client, demo):
+    for path in ("/my/", "/apply/open_pharmacy?sells_food=true", "/window/", "/review/"):
+        response = client.get(path)
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/login?next=")
+
+
+def test_each_role_lands_on_its_page_after_logging_in(client, demo):
+    for username, start, link in (
+        ("yaofang", "/my/", "我的办件"),
+        ("daiban", "/my/", "代办件"),
+        ("clerk_lishi", "/window/", "窗口受理"),
+        ("r_mpa", "/review/", "审批工作台"),
+        ("supervisor", "/supervision/", "效能监督"),
+    ):
+        client.logout()
+        response = client.post(
+            "/accounts/login", {"username": username, "password": "onething-demo"}, follow=True
+        )
+        assert response.redirect_chain[-1][0] == start, username
+        page = text_of(response)
+        assert link in page and "退出" in page
+    response = client.post("/accounts/logout")
+    assert response.status_code == 302
+    assert "登录" in text_of(client.get("/"))
+
+
+def test_a_role_cannot_open_another_roles_page(client, demo):
+    as_user(client, "yaofang")
+    response = client.get("/window/")
+    assert response.status_code == 403 and "此页面供综合窗口使用" in text_of(response)
+    as_user(client, "clerk_lishi")
+    assert client.get("/review/").status_code == 403
+    assert client.get("/apply/open_pharmacy").status_code == 403
+
+
+# --------------------------------------------------------------------------- filing
+
+
+def test_the_guide_links_to_the_filing_page_with_the_answers(client, demo):
+    page = text_of(client.get("/guides/open_pharmacy", ALL_ITEMS))
+    assert "在线申报" in page
+    assert (
+        'href="/apply/open_pharmacy?sells_class3_devices=true&amp;sells_class2_devices=true'
+        '&amp;sells_food=true&amp;has_signboard=true"' in page
+    )
+
+
+def test_the_filing_page_asks_prefills_and_offers_the_counties(client, demo):
+    response = as_user(client, "yaofang").get("/apply/open_pharmacy", ALL_ITEMS)
+    page = text_of(response)
+    assert response.status_code == 200
+    assert "要办的事项（7 项）" in page
+    assert 'name="sells_food" value="true" checked' in page
+    assert 'value="吕梁康民大药房有限公司"' in page and 'value="91141102MA0K5R2C1K"' in page
+    assert page.count("已自动填写") == 3  # name, credit code, phone
+    assert '<option value="141102" selected>离石区</option>' in page
+    assert '<option value="141181">孝义市</option>' in page
+    assert re.search(r'name="idempotency_key" value="[0-9a-f-]{36}"', page)
+    assert 'id="f-registered_capital" name="registered_capital" type="number"' in page
+    assert 'id="f-business_address" name="business_address" type="text"' in page
+    assert '<option value="有限责任公司">有限责任公司</option>' in page
+    assert "保存草稿" in page and "提交申请" in page
+
+
+def test_changing_an_answer_redraws_the_form_and_keeps_what_was_typed(client, demo):
+    as_user(client, "yaofang")
+    data = {**ALL_ITEMS, "sells_food": "false", "intent": "refresh", "signboard_text": "康民大药房"}
+    response = client.post("/apply/open_pharmacy", data, HTTP_HX_REQUEST="true")
+    page = text_of(response)
+    assert response.status_code == 200
+    assert "要办的事项（6 项）" in page and "food_business_items" not in page
+    assert 'value="康民大药房"' in page
+    assert Case.objects.count() == 0
+
+
+def test_submitting_files_one_case_even_when_clicked_twice(client, demo):
+    case = file_through_the_page(client)
+    assert case.state == "submitted" and case.channel == "web" and case.place == "141102"
+    again = client.post("/apply/open_pharmacy", filing_data())
+    assert again.status_code == 302 and again["Location"] == f"/cases/{case.public_id}"
+    assert Case.objects.count() == 1
+    page = text_of(client.get(again["Location"]))
+    assert "这份申请已经提交过，没有重复办理。" in page
+    assert case.number in page and "已提交" in page
+
+
+def test_form_errors_are_shown_next_to_each_field_all_at_once(client, demo):
+    as_user(client, "yaofang")
+    data = filing_data(
+        legal_rep_id_number="142331198503151230", business_scope="", applicant_email="x@"
+    )
+    response = client.post("/apply/open_pharmacy", data)
+    page = text_of(response)
+    assert response.status_code == 400
+    assert "申报信息有误" in page and "共 3 处需要修改" in page
+    assert (
+        '<p class="field-error" id="f-legal_rep_id_number-error">法定代表人（负责人）身份证号：校验码不正确，请核对最后一位</p>'
+        in page
+    )
+    assert '<p class="field-error" id="f-business_scope-error">经营范围：必填</p>' in page
+    assert 'id="f-applicant_email-error">电子邮箱：电子邮箱格式不正确' in page
+    assert 'value="142331198503151230"' in page  # what was typed stays
+    assert Case.objects.count() == 0
+
+
+def test_submitting_needs_every_question_answered(client, demo):
+    as_user(client, "yaofang")
+    data = filing_data()
+    del data["has_signboard"]
+    response = client.post("/apply/open_pharmacy", data)
+    assert response.status_code == 400
+    assert "请先回答全部问题：是否设置门头招牌？" in text_of(response)
+
+
+def test_a_draft_is_saved_edited_and_submitted(client, demo):
+    as_user(client, "yaofang")
+    response = client.post("/apply/open_pharmacy", filing_data(intent="draft", business_scope=""))
+    case = Case.objects.get()
+    assert response.status_code == 302 and case.state == "draft"
+    page = text_of(client.get(f"/cases/{case.public_id}"))
+    assert "草稿已保存" in page and "修改草稿" in page
+    response = client.post(f"/cases/{case.public_id}/do/submit", {"version": case.version})
+    assert response.status_code == 400 and "经营范围：必填" in text_of(response)
+    edit = text_of(client.get(f"/apply/open_pharmacy?case={case.public_id}"))
+    assert f'name="case" value="{case.public_id}"' in edit and 'value="91141102MA0K5R2C1K"' in edit
+    data = filing_data(
+        case=str(case.public_id), version=str(case.version), business_scope="药品零售"
+    )
+    response = client.post("/apply/open_pharmacy", data)
+    case.refresh_from_db()
+    assert response.status_code == 302 and case.state == "submitted" and Case.objects.count() == 1
+
+
+def test_an_agent_files_for_a_principal(client, demo):
+    as_user(client, "daiban")
+    mine = text_of(client.get("/my/"))
+    assert "可代为办理的委托人" in mine and "吕梁康民大药房有限公司" in mine
+    form = text_of(client.get("/apply/open_pharmacy", ALL_ITEMS))
+    principal = user("yaofang")
+    assert f'<option value="{principal.pk}" selected>吕梁康民大药房有限公司</option>' in form
+    assert 'value="91141102MA0K5R2C1K"' in form
+    response = client.post("/apply/open_pharmacy", filing_data(principal=str(principal.pk)))
+    case = Case.objects.get()
+    assert response.status_code == 302
+    assert case.applicant == principal and case.agent == user("daiban") and case.channel == "agent"
+    assert "委托人 吕梁康民大药房有限公司" in text_of(client.get("/my/"))
+
+
+# --------------------------------------------------------------------------- who sees what
+
+
+def test_the_applicant_sees_progress_and_the_next_step(client, demo):
+    case = accepted_case(client)
+    page = text_of(as_user(client, "yaofang").get("/my/"))
+    assert "我要开药店" in page and "进度 0/7 项已办结" in page and "各部门并联办理中" in page
+    page = text_of(client.get(f"/cases/{case.public_id}"))
+    for expected in (
+        "办理中",
+        "企业设立登记",
+        "吕梁市药品监督管理局",
+        "离石区市场监督管理局",
+        "等待前置",
+    ):
+        assert expected in page
+    assert "认领</button>" not in page and "受理</button>" not in page  # no staff actions
+
+
+def test_another_applicant_and_another_countys_clerk_get_404(client, demo):
+    case = file_through_the_page(client)
+    as_user(client, "zhangsan")
+    assert client.get(f"/cases/{case.public_id}").status_code == 404
+    assert client.post(f"/cases/{case.public_id}/do/withdraw").status_code == 404
+    other = User.objects.create(username="clerk_xiaoyi", role="clerk", jurisdiction="141181")
+    client.force_login(other)
+    assert client.get(f"/cases/{case.public_id}").status_code == 404
+    assert case.number not in text_of(client.get("/window/"))
+    assert client.post(f"/cases/{case.public_id}/do/accept", {"version": 1}).status_code == 404
+    assert client.get(f"/cases/{case.public_id}/notices/1.pdf").status_code == 404
+    case.refresh_from_db()
+    assert case.state == "submitted"
+
+
+def test_the_window_queue_and_acceptance(client, demo):
+    case = file_through_the_page(client)
+    page = text_of(as_user(client, "clerk_lishi").get("/window/"))
+    assert "待受理（1）" in page and case.number in page and "正常" in page
+    assert text_of(as_user(client, "clerk").get("/window/")).count(case.number) == 1  # the city
+    as_user(client, "clerk_lishi")
+    detail = text_of(client.get(f"/cases/{case.public_id}"))
+    assert "受理</button>" in detail and "一次性告知（材料不齐）" in detail and "不予受理" in detail
+    response = client.post(f"/cases/{case.public_id}/do/accept", {"version": case.version})
+    assert response.status_code == 302
+    page = text_of(client.get(response["Location"]))
+    assert "已受理，7 个事项已分送各部门并联办理。" in page and "办理中" in page
+    assert "待受理（0）" in text_of(client.get("/window/"))
+
+
+def test_a_stale_page_gets_the_409_message(client, demo):
+    case = file_through_the_page(client)
+    seen = case.version
+    services.request_completion(user("clerk_lishi"), case.public_id, ["缺少执业药师注册证"])
+    services.complete(user("yaofang"), case.public_id, "已补齐")
+    as_user(client, "clerk_lishi")
+    response = client.post(f"/cases/{case.public_id}/do/accept", {"version": seen})
+    assert response.status_code == 409
+    assert "办件已被他人更新" in text_of(response) and "请刷新后再操作" in text_of(response)
+    case.refresh_from_db()
+    assert case.state == "submitted"
+
+
+def test_a_refused_transition_is_explained_in_chinese(client, demo):
+    case = accepted_case(client)
+    registration = task(case, "business_registration")
+    as_user(client, "r_amr_lishi")
+    url = f"/cases/{case.public_id}/tasks/{registration.pk}/approve"
+    response = client.post(url, {"version": registration.version})
+    assert response.status_code == 409
+    assert "现在不能批准" in text_of(response) and "Traceback" not in text_of(response)
+    as_user(client, "r_mpa_lishi")  # has an item in the case, but not this one
+    response = client.post(url, {"version": registration.version})
+    assert response.status_code == 403 and "该事项不在您的部门和辖区" in text_of(response)
+    as_user(client, "r_urban")  # the city's urban management: nothing of this case
+    assert client.post(url, {"version": registration.version}).status_code == 404
+
+
+def test_a_reviewer_claims_asks_for_a_supplement_and_approves(client, demo):
+    case = accepted_case(client)
+    registration = task(case, "business_registration")
+    as_user(client, "r_amr_lishi")
+    page = text_of(client.get("/review/?show=todo"))
+    assert "企业设立登记" in page and case.number in page and '待认领 <span class="count">1' in page
+    base = f"/cases/{case.public_id}/tasks/{registration.pk}"
+    assert client.post(f"{base}/claim", {"version": registration.version}).status_code == 302
+    registration.refresh_from_db()
+    assert "企业设立登记" in text_of(client.get("/review/?show=mine"))
+    lines = "经营场所租赁合同缺少出租方签章\n平面布局图未标注面积"
+    response = client.post(
+        f"{base}/request_supplement", {"version": registration.version, "lines": lines}
+    )
+    assert response.status_code == 302
+    page = text_of(as_user(client, "yaofang").get(f"/cases/{case.public_id}"))
+    assert "补正要求" in page and "平面布局图未标注面积" in page and "补正通知书" in page
+    assert "请补正：企业设立登记" in text_of(client.get("/my/"))
+    registration.refresh_from_db()
+    response = client.post(
+        f"{base}/provide_supplement", {"version": registration.version, "answer": "已补交"}
+    )
+    assert response.status_code == 302
+    registration.refresh_from_db()
+    as_user(client, "r_amr_lishi")
+    response = client.post(f"{base}/approve", {"version": registration.version, "note": "准予登记"})
+    assert response.status_code == 302
+    page = text_of(client.get(response["Location"]))
+    assert "“企业设立登记”已批准。" in page and "办理意见：准予登记" in page
+
+
+def test_a_special_procedure_starts_and_ends(client, demo):
+    case = accepted_case(client)
+    registration = task(case, "business_registration")
+    reviewer = user("r_amr_lishi")
+    services.claim(reviewer, registration.pk)
+    registration.refresh_from_db()
+    client.force_login(reviewer)
+    base = f"/cases/{case.public_id}/tasks/{registration.pk}"
+    data = {"version": registration.version, "kind": "inspection", "days": "3", "title": "现场核查"}
+    assert client.post(f"{base}/start_special", data).status_code == 302
+    page = text_of(client.get(f"/cases/{case.public_id}"))
+    assert "现场勘验 · 现场核查，时限 3 个工作日" in page and "暂停计时" in page
+    registration.refresh_from_db()
+    response = client.post(
+        f"{base}/end_special", {"version": registration.version, "outcome": "合格"}
+    )
+    assert response.status_code == 302
+    registration.refresh_from_db()
+    assert registration.state == "in_review"
+
+
+def test_text_typed_into_the_page_is_escaped(client, demo):
+    case = file_through_the_page(client)
+    as_user(client, "clerk_lishi")
+    attack = "<script>alert(1)</script>"
+    client.post(
+        f"/cases/{case.public_id}/do/request_completion",
+        {"version": case.version, "lines": f"缺少材料{attack}"},
+    )
+    case.refresh_from_db()
+    as_user(client, "yaofang")
+    client.post(f"/cases/{case.public_id}/do/complete", {"version": case.version, "answer": attack})
+    page = client.get(f"/cases/{case.public_id}").content.decode()
+    assert attack not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_the_clerk_sees_the_identity_masked_until_asking(client, demo):
+    case = file_through_the_page(client)
+    as_user(client, "clerk_lishi")
+    page = text_of(client.get(f"/cases/{case.public_id}"))
+    assert "142331********2041" in page and "136****1234" in page
+    assert "142331196207082041" not in page and "13603581234" not in page
+    assert "查看完整身份信息" in page
+    page = text_of(client.post(f"/cases/{case.public_id}/identity"))
+    assert "142331196207082041" in page and "13603581234" in page and "本次查看已记录" in page
+    view = PersonalDataView.objects.get()
+    assert view.viewer == user("clerk_lishi") and view.subject == user("yaofang")
+    as_user(client, "yaofang")
+    assert client.post(f"/cases/{case.public_id}/identity").status_code == 403
+
+
+def test_the_notice_pdf_has_its_chinese_text(client, demo):
+    case = file_through_the_page(client)
+    services.request_completion(
+        user("clerk_lishi"), case.public_id, ["缺少执业药师注册证", "平面布局图未标注面积"]
+    )
+    notice = case.notices.get()
+    as_user(client, "yaofang")
+    page = text_of(client.get(f"/cases/{case.public_id}"))
+    assert f"/cases/{case.public_id}/notices/{notice.pk}.pdf" in page
+    response = client.get(f"/cases/{case.public_id}/notices/{notice.pk}.pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.content))
+    text = "".join(page.extract_text() for page in reader.pages).replace("\n", "")
+    for expected in (
+        "一次性告知书",
+        case.number,
+        "吕梁康民大药房有限公司",
+        "缺少执业药师注册证",
+        "平面布局图未标注面积",
+        "离石区政务服务中心综合窗口",
+        "行政许可法",
+    ):
+        assert expected in text, expected
+
+
+def test_the_supervisor_sees_every_case_of_the_jurisdiction_overdue_first(client, demo):
+    from datetime import timedelta
+
+    first = file_through_the_page(client)
+    as_user(client, "zhangsan")
+    data = filing_data(key="z")
+    client.post("/apply/open_pharmacy", data)
+    late = Case.objects.exclude(pk=first.pk).get()
+    Case.objects.filter(pk=late.pk).update(window_due=late.window_due - timedelta(days=30))
+    page = text_of(as_user(client, "supervisor_lishi").get("/supervision/"))
+    assert '全部 <span class="count">2' in page and '已提交 <span class="count">2' in page
+    assert '超期 <span class="count">1' in page
+    table = page[page.index("<tbody>") :]
+    assert table.index(late.number) < table.index(first.number)
+    assert "张*" in page  # a person's name is masked
+    overdue = text_of(client.get("/supervision/?state=overdue"))
+    assert late.number in overdue and first.number not in overdue
+    assert "效能监督" in text_of(as_user(client, "supervisor").get("/supervision/"))
