@@ -41,13 +41,13 @@ from onething.cases.lifecycle import (
     case_transition,
     task_transition,
 )
-from onething.cases.models import Action, Case, Notice, OutboxMessage, SpecialProcedure, Task
+from onething.cases.models import Case, Notice, OutboxMessage, SpecialProcedure, Task
 from onething.cases.query import can_act_on_case, can_work_task
 from onething.cases.routing import route_item
 from onething.cases.tasks import TaskNode, all_finished, initial_states, ready_to_release, to_cancel
 from onething.catalog.entities import Catalog
-from onething.catalog.guide import AnswerError, Guide, build_guide, resolve_answers
-from onething.catalog.services import catalog_of, current_catalog
+from onething.catalog.guide import AnswerError, Guide, resolve_answers
+from onething.catalog.services import catalog_of, current_catalog, guide_of
 from onething.intake.validation import validate_form
 
 log = logging.getLogger(__name__)
@@ -153,7 +153,7 @@ def _record(
 ) -> None:
     store.insert_actions(
         [
-            Action(
+            store.ActionRow(
                 case_id=case.pk,
                 task_id=task.pk if task is not None else None,
                 actor_id=actor.pk if actor is not None else None,
@@ -203,8 +203,7 @@ def _catalog_of(case: Case) -> Catalog:
 
 
 def _guide_of(case: Case, catalog: Catalog) -> Guide:
-    package = catalog.packages[case.package_id]
-    return build_guide(catalog, package, case.answers)
+    return guide_of(case.catalog_version.digest, case.package_id, case.answers)
 
 
 def _require(condition: bool, message: str) -> None:
@@ -276,7 +275,7 @@ def prepare_filing(filing: Filing) -> tuple[int, Catalog, dict, dict, list]:
     window = filing.window or filing.place
     if window not in catalog.jurisdictions:
         raise InvalidInput(f"未知的受理窗口 {window}")
-    guide = build_guide(catalog, package, answers)
+    guide = guide_of(current.digest, package.id, answers)
     problems = []
     for guide_item in guide.items:
         if route_item(guide_item.item.levels, window, filing.place, catalog.jurisdictions) is None:
@@ -539,7 +538,7 @@ class _TaskWork:
         self.task = next(t for t in self.tasks if t.pk == task_id)
         _check_version(self.task.version, version, "该事项")
         self.changed: dict[int, Task] = {}
-        self.actions: list[Action] = []
+        self.actions: list[store.ActionRow] = []
 
     def step(
         self,
@@ -552,7 +551,7 @@ class _TaskWork:
         before, after = _task_step(task, action, actor)
         self.changed[task.pk] = task
         self.actions.append(
-            Action(
+            store.ActionRow(
                 case_id=self.case.pk,
                 task_id=task.pk,
                 actor_id=actor.pk if actor is not None else None,
@@ -880,8 +879,8 @@ def _refresh_case_due(case: Case, tasks: list[Task]) -> None:
         _today(),
     )
     if case.due_date != schedule.due:
-        Case.objects.filter(pk=case.pk).update(due_date=schedule.due)
         case.due_date = schedule.due
+        store.save([case], ("due_date",))
 
 
 # --------------------------------------------------------------------------- background work

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import NamedTuple
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Model
+from django.db.models.base import ModelState
 from django.utils import timezone
 
 from onething.cases.models import Action, Case, Task
@@ -130,27 +132,83 @@ def _insert_actions_sql(vendor: str) -> str:
     return f"INSERT INTO {_quote(Action._meta.db_table)} ({columns}) VALUES ({placeholders})"
 
 
+# Fields whose Python value is already what the database driver takes.
+_PLAIN = frozenset(
+    {
+        "AutoField",
+        "BigAutoField",
+        "CharField",
+        "TextField",
+        "IntegerField",
+        "PositiveIntegerField",
+        "PositiveSmallIntegerField",
+        "SmallIntegerField",
+        "BooleanField",
+    }
+)
+
+
+def _connection():
+    """The default connection itself (the `connection` proxy costs a lookup per use)."""
+    return connections[DEFAULT_DB_ALIAS]
+
+
 @lru_cache(maxsize=16)
 def _readers(model: type[Model], names: tuple[str, ...] | None, vendor: str):
     """Per column: the converters the ORM would apply to a value read from this backend."""
+    real = _connection()
     fields = model._meta.concrete_fields if names is None else _fields(model, names)
     readers = []
     for field in fields:
         column = field.get_col(model._meta.db_table)
-        converters = list(connection.ops.get_db_converters(column))
-        converters += column.get_db_converters(connection)
-        readers.append(converters)
-    return [f.attname for f in fields], readers
+        converters = list(real.ops.get_db_converters(column))
+        converters += column.get_db_converters(real)
+        readers.append(tuple(converters))
+    return tuple(f.attname for f in fields), tuple(readers)
+
+
+@lru_cache(maxsize=64)
+def _writers(model: type[Model], names: tuple[str, ...], vendor: str):
+    """Per column: how the ORM would prepare a value for this backend, or None where the
+    value goes to the driver as it is (a foreign key's target id, a string, an integer)."""
+    writers = []
+    for field in _fields(model, names):
+        target = field.target_field if field.is_relation else field
+        plain = target.get_internal_type() in _PLAIN
+        writers.append(None if plain else field.get_db_prep_save)
+    return tuple(f.attname for f in _fields(model, names)), tuple(writers)
+
+
+def _row(instance: Model, attnames, writers, real) -> list:
+    values = []
+    for attname, writer in zip(attnames, writers, strict=True):
+        value = getattr(instance, attname)
+        values.append(value if writer is None or value is None else writer(value, real))
+    return values
+
+
+def _rows(model: type[Model], instances: Sequence[Model], names: tuple[str, ...]) -> list[list]:
+    real = _connection()
+    attnames, writers = _writers(model, names, real.vendor)
+    return [_row(instance, attnames, writers, real) for instance in instances]
 
 
 def _from_row(model: type[Model], names: tuple[str, ...] | None, row) -> Model:
-    attnames, readers = _readers(model, names, connection.vendor)
-    values = []
-    for value, converters in zip(row, readers, strict=True):
+    """A model instance from a row, as `Model.from_db` makes it but without running
+    `__init__` (the columns not read stay deferred and load on first use)."""
+    real = _connection()
+    attnames, readers = _readers(model, names, real.vendor)
+    instance = model.__new__(model)
+    values = instance.__dict__
+    for attname, value, converters in zip(attnames, row, readers, strict=True):
         for converter in converters:
-            value = converter(value, None, connection)
-        values.append(value)
-    return model.from_db(connection.alias, attnames, values)
+            value = converter(value, None, real)
+        values[attname] = value
+    state = ModelState()
+    state.adding = False
+    state.db = DEFAULT_DB_ALIAS
+    values["_state"] = state
+    return instance
 
 
 def load_for_task(task_id: int, siblings: bool = True) -> tuple[Case, list[Task]] | None:
@@ -194,11 +252,10 @@ def save(instances: Sequence[Model], names: Sequence[str]) -> None:
     if not instances:
         return
     names = tuple(names)
-    fields = _fields(type(instances[0]), names)
-    rows = [
-        [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields] + [obj.pk]
-        for obj in instances
-    ]
+    model = type(instances[0])
+    rows = _rows(model, instances, names)
+    for row, instance in zip(rows, instances, strict=True):
+        row.append(instance.pk)
     with connection.cursor() as cursor:
         cursor.executemany(_update_sql(type(instances[0]), names, connection.vendor), rows)
 
@@ -220,23 +277,40 @@ def insert(instances: Sequence[Model], names: Sequence[str]) -> None:
         return
     names = tuple(names)
     model = type(instances[0])
-    fields = _fields(model, names)
-    rows = [
-        [f.get_db_prep_save(getattr(o, f.attname), connection) for f in fields] for o in instances
-    ]
+    rows = _rows(model, instances, names)
     with connection.cursor() as cursor:
         cursor.executemany(_insert_sql(model, names, connection.vendor), rows)
 
 
-def insert_actions(actions: Sequence[Action]) -> None:
+class ActionRow(NamedTuple):
+    """One audit record to append (an `Action` row without the cost of a model instance)."""
+
+    case_id: int
+    task_id: int | None
+    actor_id: int | None
+    actor_role: str
+    action: str
+    from_state: str
+    to_state: str
+    note: str
+    data: dict
+
+
+def insert_actions(actions: Sequence[ActionRow]) -> None:
+    """Append audit records, all stamped with the same time (one statement, run per row)."""
     if not actions:
         return
-    fields = _fields(Action, _ACTION_FIELDS)
-    now = timezone.now()
+    real = _connection()
+    attnames, writers = _writers(Action, _ACTION_FIELDS, real.vendor)
+    assert attnames[:-1] == ActionRow._fields, "ActionRow must follow _ACTION_FIELDS"
+    at = writers[-1](timezone.now(), real) if writers[-1] else timezone.now()
+    rows = []
     for action in actions:
-        action.at = now
-    rows = [
-        [f.get_db_prep_save(getattr(a, f.attname), connection) for f in fields] for a in actions
-    ]
+        row = list(action)
+        for index, writer in enumerate(writers[:-1]):
+            if writer is not None and row[index] is not None:
+                row[index] = writer(row[index], real)
+        row.append(at)
+        rows.append(row)
     with connection.cursor() as cursor:
         cursor.executemany(_insert_actions_sql(connection.vendor), rows)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
-from onething.catalog.entities import Catalog
+from onething.catalog.entities import Answer, Catalog
+from onething.catalog.guide import Guide, build_guide
 from onething.catalog.loading import CatalogError, load_catalog_text
 from onething.catalog.models import CatalogVersion
 
@@ -93,15 +96,35 @@ def _parsed(digest: str) -> Catalog:
     return result.catalog
 
 
+@lru_cache(maxsize=1)
+def _latest_version_sql() -> str:
+    table = connection.ops.quote_name(CatalogVersion._meta.db_table)
+    number = connection.ops.quote_name("number")
+    return f"SELECT id, digest, {number} FROM {table} ORDER BY {number} DESC LIMIT 1"
+
+
 def current_catalog() -> CurrentCatalog | None:
     """The newest catalogue version, or None before the first import."""
-    latest = (
-        CatalogVersion.objects.order_by("-number").values_list("pk", "number", "digest").first()
-    )
+    # Asked on every filing and page: one prepared statement, not the query compiler.
+    with connection.cursor() as cursor:
+        cursor.execute(_latest_version_sql())
+        latest = cursor.fetchone()
     if latest is None:
         return None
-    pk, number, digest = latest
+    pk, digest, number = latest
     return CurrentCatalog(pk, number, digest, _parsed(digest))
+
+
+@lru_cache(maxsize=1024)
+def _guide(digest: str, package_id: str, answers: tuple) -> Guide:
+    catalog = _parsed(digest)
+    return build_guide(catalog, catalog.packages[package_id], dict(answers))
+
+
+def guide_of(digest: str, package_id: str, answers: Mapping[str, Answer]) -> Guide:
+    """The guide of a package of a stored version for typed answers. Versions never
+    change, so guides are kept (a case's tasks and form are read from it again and again)."""
+    return _guide(digest, package_id, tuple(sorted(answers.items())))
 
 
 def catalog_of(version: CatalogVersion) -> Catalog:
