@@ -202,3 +202,37 @@ def test_wrong_password_and_no_token(api):
     )
     assert response.status_code == 401
     assert Client().get("/api/v1/cases").status_code == 401
+
+
+def test_a_draft_is_saved_changed_and_then_submitted(api):
+    body = filing()
+    full_form = body["form"]
+    status, draft = api.call(
+        "yaofang", "post", "/cases", {**body, "form": {"company_name": "草稿"}, "submit": False}
+    )
+    assert status == 201 and draft["state"] == "draft"
+    # Submitting an incomplete draft names what is missing and changes nothing.
+    status, refused = api.call("yaofang", "post", f"/cases/{draft['id']}/submit", {})
+    assert status == 400
+    status, changed = api.call(
+        "yaofang", "put", f"/cases/{draft['id']}", {**body, "version": draft["version"]}
+    )
+    assert status == 200, changed
+    assert changed["state"] == "draft" and changed["version"] == draft["version"] + 1
+    # A stale version is refused; another package cannot be put in its place.
+    status, stale = api.call(
+        "yaofang", "put", f"/cases/{draft['id']}", {**body, "version": draft["version"]}
+    )
+    assert status == 409 and "版本" in stale["detail"]
+    status, other = api.call(
+        "yaofang", "put", f"/cases/{draft['id']}", {**body, "package_id": "open_restaurant"}
+    )
+    assert status == 400
+    status, submitted = api.call("yaofang", "post", f"/cases/{draft['id']}/submit", {})
+    assert status == 200 and submitted["state"] == "submitted"
+    assert submitted["form"]["company_name"] == full_form["company_name"]
+    # Nobody else may change it, and a filed case is no longer a draft.
+    status, _ = api.call("zhangsan", "put", f"/cases/{draft['id']}", body)
+    assert status in (403, 404)
+    status, late = api.call("yaofang", "put", f"/cases/{draft['id']}", body)
+    assert status == 409

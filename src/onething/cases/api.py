@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
@@ -56,6 +57,10 @@ class FilingIn(Schema):
 
 
 class VersionIn(Schema):
+    version: int | None = Field(None, description="the version you saw; a stale one gets 409")
+
+
+class DraftIn(FilingIn):
     version: int | None = Field(None, description="the version you saw; a stale one gets 409")
 
 
@@ -218,6 +223,7 @@ def _task_out(task: Task, user: User, today: date) -> dict[str, Any]:
             task.due_date,
             today,
             current_calendar(),
+            settings.DEADLINE_WARNING_DAYS,
             paused=state in TASK_PAUSED,
             finished_on=task.finished_on,
         )
@@ -366,7 +372,31 @@ def issue_token(request: HttpRequest, body: TokenIn):
 )
 def file_case(request: HttpRequest, body: FilingIn):
     user = _user(request)
-    filing = services.Filing(
+    case, created = services.file_case(
+        user,
+        _filing(body),
+        applicant=_principal(body.applicant),
+        submit=body.submit,
+        idempotency_key=request.headers.get("Idempotency-Key"),
+    )
+    return Status(201 if created else 200, _case_out(case, user))
+
+
+@router.put(
+    "/cases/{case_id}",
+    response=CaseDetailOut,
+    summary="Change a draft (answers, place, form); submit it with /submit",
+)
+def update_draft(request: HttpRequest, case_id: UUID, body: DraftIn):
+    return _case_action(
+        request,
+        case_id,
+        lambda user: services.update_draft(user, case_id, body.version, _filing(body)),
+    )
+
+
+def _filing(body: FilingIn) -> services.Filing:
+    return services.Filing(
         package_id=body.package_id,
         answers={
             k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in body.answers.items()
@@ -376,14 +406,6 @@ def file_case(request: HttpRequest, body: FilingIn):
         channel=body.channel if body.channel in ("web", "mobile", "kiosk") else "web",
         window=body.window,
     )
-    case, created = services.file_case(
-        user,
-        filing,
-        applicant=_principal(body.applicant),
-        submit=body.submit,
-        idempotency_key=request.headers.get("Idempotency-Key"),
-    )
-    return Status(201 if created else 200, _case_out(case, user))
 
 
 @router.get("/cases", response=list[CaseOut], summary="Cases I may see, newest or soonest due")

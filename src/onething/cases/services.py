@@ -350,7 +350,11 @@ def update_draft(actor: User, case_id, version: int | None, filing: Filing) -> C
         _check_version(case.version, version, "办件")
         if case.state != CaseState.DRAFT:
             raise Conflict("只有草稿可以修改")
-        _version_id, _catalog, answers, form, _errors = prepare_filing(filing)
+        if filing.package_id != case.package_id:
+            raise InvalidInput("草稿不能改成另一件事，请新建申报")
+        # A draft is not filed yet: it moves to the current catalogue version.
+        version_id, _catalog, answers, form, _errors = prepare_filing(filing)
+        case.catalog_version_id = version_id
         case.answers, case.place = answers, filing.place
         case.window = filing.window or filing.place
         case.form = form

@@ -19,6 +19,7 @@ from datetime import date
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -36,7 +37,6 @@ from onething.calendar.loaded import current_calendar
 from onething.cases import services
 from onething.cases.deadlines import (
     DEADLINE_STATE_LABELS,
-    WARNING_DAYS,
     deadline_state,
     working_days_left,
 )
@@ -188,7 +188,12 @@ def deadline_of(
         return None
     calendar = current_calendar()
     state = deadline_state(
-        due, today, calendar, WARNING_DAYS, paused=paused, finished_on=finished_on
+        due,
+        today,
+        calendar,
+        settings.DEADLINE_WARNING_DAYS,
+        paused=paused,
+        finished_on=finished_on,
     )
     left = None if finished_on else working_days_left(due, today, calendar)
     return Deadline(due, state.value, DEADLINE_STATE_LABELS[state], left)

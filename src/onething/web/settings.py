@@ -6,6 +6,7 @@
 - ONETHING_DEBUG         1 for development
 - ONETHING_ALLOWED_HOSTS comma-separated host names
 - ONETHING_PUBLIC_URL    the address people reach the site at (QR codes, links in PDFs)
+- ONETHING_WARNING_DAYS  working days left at which a deadline shows as 临近 (default 2)
 """
 
 from __future__ import annotations
@@ -46,6 +47,8 @@ ALLOWED_HOSTS = [
     if host.strip()
 ] + ["testserver"]
 PUBLIC_URL = os.environ.get("ONETHING_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# A deadline turns to "warning" (临近) with this many working days or fewer left.
+DEADLINE_WARNING_DAYS = int(os.environ.get("ONETHING_WARNING_DAYS", "2"))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
