@@ -1,15 +1,29 @@
 #!/usr/bin/env bash
-# What `make run` prints before serving: the address and how to log in.
+# What `make run` prints before serving: the address, the pages and how to log in.
 host=${1:-127.0.0.1}
 port=${2:-8000}
+url="http://${host}:${port}"
 cat <<EOT
 
-  onething — 一件事一次办 is starting on  http://${host}:${port}/
+  onething — 一件事一次办 is starting on  ${url}/
 
-  Pages:   http://${host}:${port}/                      办事指南: package list and search
-           http://${host}:${port}/guides/open_pharmacy   我要开药店: questions, merged guide, PDF, QR
-           http://${host}:${port}/admin/                 administration (catalogue versions)
-  API:     http://${host}:${port}/api/v1/packages        schema: http://${host}:${port}/openapi.json
-  Log-in:  admin / onething-demo                         (demo administrator)
+  Pages:   ${url}/                       办事指南: package list and search
+           ${url}/guides/open_pharmacy    我要开药店: questions, merged guide, PDF, QR, 在线申报
+           ${url}/accounts/login          log in; each role lands on its own page:
+           ${url}/my/                     applicant and agent: my cases
+           ${url}/window/                 window clerk: accept, notices, handover
+           ${url}/review/                 department reviewer: my tasks by due date
+           ${url}/supervision/            supervisor: all cases, overdue first
+           ${url}/admin/                  administration (catalogue versions, accounts)
+  API:     ${url}/api/v1/                 schema: ${url}/openapi.json
+
+  Demo log-ins (password onething-demo for all):
+    yaofang      applicant, a pharmacy company at 离石区     zhangsan  applicant, a person
+    daiban       agent authorised by yaofang
+    clerk_lishi  window clerk, 离石区                       clerk     window clerk, 吕梁市
+    r_mpa        reviewer, 吕梁市药品监督管理局             r_amr_lishi  reviewer, 离石区市场监督管理局
+                 (r_<department> at 吕梁市 and r_<department>_lishi at 离石区 for every department)
+    supervisor   supervisor, 吕梁市                         supervisor_lishi  supervisor, 离石区
+    editor       catalogue editor                          admin     administrator
 
 EOT
