@@ -142,7 +142,7 @@ def test_refusals_say_why_with_the_right_status(api):
     status, body = api.call(
         "clerk_lishi", "post", f"/cases/{case_id}/accept", {"version": case["version"] + 5}
     )
-    assert status == 409 and "已被他人更新" in body["detail"]
+    assert status == 409 and "已被更新" in body["detail"]
     status, body = api.call("yaofang", "post", f"/cases/{case_id}/accept", {})
     assert status == 403
     status, body = api.call("zhangsan", "get", f"/cases/{case_id}")
@@ -223,7 +223,7 @@ def test_a_draft_is_saved_changed_and_then_submitted(api):
     status, stale = api.call(
         "yaofang", "put", f"/cases/{draft['id']}", {**body, "version": draft["version"]}
     )
-    assert status == 409 and "版本" in stale["detail"]
+    assert status == 409 and "已被更新" in stale["detail"]
     status, other = api.call(
         "yaofang", "put", f"/cases/{draft['id']}", {**body, "package_id": "open_restaurant"}
     )

@@ -289,7 +289,9 @@ def test_a_stale_page_gets_the_409_message(client, demo):
     as_user(client, "clerk_lishi")
     response = client.post(f"/cases/{case.public_id}/do/accept", {"version": seen})
     assert response.status_code == 409
-    assert "办件已被他人更新" in text_of(response) and "请刷新后再操作" in text_of(response)
+    assert "办件在您打开页面之后已被更新" in text_of(
+        response
+    ) and "请刷新后按最新状态再操作" in text_of(response)
     case.refresh_from_db()
     assert case.state == "submitted"
 
@@ -435,3 +437,94 @@ def test_the_supervisor_sees_every_case_of_the_jurisdiction_overdue_first(client
     overdue = text_of(client.get("/supervision/?state=overdue"))
     assert late.number in overdue and first.number not in overdue
     assert "效能监督" in text_of(as_user(client, "supervisor").get("/supervision/"))
+
+
+def test_an_action_address_opened_with_get_leads_back_to_the_case(client, demo):
+    """After logging in again the browser GETs the ?next= address: no bare 405."""
+    case = accepted_case(client)
+    registration = task(case, "business_registration")
+    as_user(client, "r_amr_lishi")
+    for url in (
+        f"/cases/{case.public_id}/tasks/{registration.pk}/claim",
+        f"/cases/{case.public_id}/do/hand-over",
+    ):
+        response = client.get(url, follow=True)
+        assert response.redirect_chain[-1][0] == f"/cases/{case.public_id}"
+        assert "操作没有执行" in text_of(response)
+    registration.refresh_from_db()
+    assert registration.state == "workable"  # nothing was done by the GET
+
+
+def test_an_expired_form_gets_a_plain_chinese_page(demo):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user("clerk_lishi"))
+    case = Case.objects.create(
+        catalog_version_id=current_catalog().pk,
+        package_id="open_pharmacy",
+        package_name="我要开药店",
+        applicant=user("yaofang"),
+        channel="web",
+        window="141102",
+        place="141102",
+    )
+    response = client.post(f"/cases/{case.public_id}/do/accept", {"version": 0})
+    assert response.status_code == 403
+    page = text_of(response)
+    assert "页面已过期" in page and "请刷新页面后再操作" in page and "DEBUG" not in page
+
+
+def test_an_item_past_its_own_date_makes_the_case_overdue_for_the_supervisor(client, demo):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    case = accepted_case(client)
+    on_time = file_through_the_page(client, key="key-2")
+    registration = task(case, "business_registration")
+    Task.objects.filter(pk=registration.pk).update(
+        due_date=timezone.localdate() - timedelta(days=10)
+    )
+    page = text_of(as_user(client, "supervisor_lishi").get("/supervision/"))
+    assert '超期 <span class="count">1' in page
+    table = page[page.index("<tbody>") :]
+    assert table.index(case.number) < table.index(on_time.number)
+    overdue = text_of(client.get("/supervision/?state=overdue"))
+    assert case.number in overdue and on_time.number not in overdue
+    assert "已超" in overdue and "超期 超期" not in overdue
+
+
+def test_the_applicant_is_told_plainly_what_was_refused_and_why(client, demo):
+    case = accepted_case(client)
+    registration = task(case, "business_registration")
+    reviewer = user("r_amr_lishi")
+    services.claim(reviewer, registration.pk)
+    services.approve(reviewer, registration.pk, "同意")
+    licence = task(case, "drug_retail_licence")
+    services.claim(user("r_mpa"), licence.pk)
+    services.reject(user("r_mpa"), licence.pk, "执业药师配备不符合要求")
+    page = text_of(as_user(client, "yaofang").get(f"/cases/{case.public_id}"))
+    assert "不予许可理由：</strong>执业药师配备不符合要求" in page
+    assert "行政复议" in page  # the remedy is on the page, not only in the PDF
+    assert "下一步：药品经营许可证核发（零售）不予许可" in page
+    mine = text_of(client.get("/my/"))
+    assert "不予许可" in mine
+    for item in case.tasks.filter(state="workable"):
+        reviewer = User.objects.get(
+            role="reviewer", department=item.department, jurisdiction=item.jurisdiction
+        )
+        services.claim(reviewer, item.pk)
+        services.approve(reviewer, item.pk, "同意")
+    case.refresh_from_db()
+    assert case.state == "ready"
+    page = text_of(client.get(f"/cases/{case.public_id}"))
+    assert "1 项不予许可（药品经营许可证核发（零售））" in page
+    assert "全部结果已于" not in page
+
+
+def test_the_form_warns_of_the_same_package_already_in_progress(client, demo):
+    case = file_through_the_page(client)
+    page = text_of(client.get("/apply/open_pharmacy"))
+    assert "您已有“我要开药店”正在办理" in page and case.number in page
+    assert "已有" not in text_of(as_user(client, "zhangsan").get("/apply/open_pharmacy"))

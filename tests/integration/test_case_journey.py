@@ -231,3 +231,17 @@ def test_a_new_catalogue_version_never_changes_cases_in_flight(demo):
     assert case.tasks.count() == 7
     newer, _ = services.file_case(user("yaofang"), pharmacy_filing(), idempotency_key="new")
     assert newer.catalog_version.number == 2 and newer.package_name == "我要开药店（新版）"
+
+
+def test_finishing_early_keeps_the_promised_date(demo):
+    """承诺办结期限 is what the case is measured against: it may move later (clock stopped),
+    never earlier because the departments were quick."""
+    case, _ = services.file_case(user("yaofang"), pharmacy_filing())
+    services.accept(user("clerk_lishi"), case.public_id)
+    case.refresh_from_db()
+    promised = case.due_date
+    assert promised is not None
+    decide_all(case)
+    case.refresh_from_db()
+    assert case.state == CaseState.READY
+    assert case.due_date == promised

@@ -34,8 +34,9 @@ from onething.cases.lifecycle import (
 from onething.cases.models import Case, SpecialProcedure, Task
 from onething.cases.query import can_view_case, can_work_task, cases_for, tasks_for
 from onething.catalog.services import catalog_version
-from onething.privacy.masking import mask_id_number, mask_name, mask_phone
+from onething.privacy.masking import mask_id_number, mask_phone
 from onething.privacy.models import PersonalDataView
+from onething.privacy.services import display_name
 
 router = Router(tags=["cases"])
 
@@ -263,7 +264,7 @@ def _case_out(case: Case, user: User) -> dict[str, Any]:
         "package_name": case.package_name,
         "catalog_version": case.catalog_version.number,
         "answers": case.answers,
-        "applicant": applicant_name(case.applicant, own),
+        "applicant": display_name(user, case.applicant),
         "agent": case.agent.full_name if case.agent_id else None,
         "channel": case.channel,
         "window": case.window,
@@ -282,13 +283,6 @@ def _case_out(case: Case, user: User) -> dict[str, Any]:
         if own or user.role == Role.CLERK
         else [],
     }
-
-
-def applicant_name(applicant: User, full: bool) -> str:
-    """An enterprise's name is public; a person's is masked unless it is the viewer's own."""
-    if full or applicant.applicant_kind == "enterprise":
-        return applicant.full_name
-    return mask_name(applicant.full_name)
 
 
 def _visible_case(user: User, case_id: UUID) -> Case:
@@ -312,7 +306,7 @@ def _detail(case: Case, user: User) -> dict[str, Any]:
     data["timeline"] = [
         {
             "at": a.at,
-            "actor": "系统" if a.actor_id is None else mask_name(a.actor.full_name),
+            "actor": display_name(user, a.actor),
             "actor_role": ROLE_LABELS.get(a.actor_role, "系统"),
             "action": a.action,
             "task": names.get(a.task_id),

@@ -110,7 +110,8 @@ def _save_case(case: Case, *fields: str) -> None:
 def _check_version(current: int, expected: int | None, what: str) -> None:
     if expected is not None and expected != current:
         raise Conflict(
-            f"{what}已被他人更新（版本 {current}，您看到的是 {expected}），请刷新后再操作",
+            f"{what}在您打开页面之后已被更新（他人或您在另一个窗口的操作），"
+            "请刷新后按最新状态再操作",
             {"current_version": current},
         )
 
@@ -835,9 +836,8 @@ def _cancel_dependants(work: _TaskWork, rejected: Task) -> list[Task]:
     for item_id in to_cancel(nodes, rejected.item_id):
         task = by_item[item_id]
         task.finished_on = _today()
-        before = work.step(
-            task, TaskAction.CANCEL, None, note=f"前置事项“{rejected.item_name}”不予许可"
-        )
+        task.decision_note = f"前置事项“{rejected.item_name}”不予许可，本事项无法继续办理"
+        before = work.step(task, TaskAction.CANCEL, None, note=task.decision_note)
         if TaskState(before) in TASK_PAUSED:
             _close_pause(task)
         cancelled.append(task)
@@ -882,7 +882,9 @@ def _refresh_case_due(case: Case, tasks: list[Task]) -> None:
         timezone.localdate(case.accepted_at),
         _today(),
     )
-    if case.due_date != schedule.due:
+    # The promised date (承诺办结期限) only moves later — when a clock stops for 补正 or a
+    # special procedure — never earlier: finishing early is measured against it.
+    if schedule.due is not None and (case.due_date is None or schedule.due > case.due_date):
         case.due_date = schedule.due
         store.save([case], ("due_date",))
 

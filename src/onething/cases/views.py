@@ -24,12 +24,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Case as SqlCase
-from django.db.models import Count, DateField, F, IntegerField, Value, When
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import Count, DateField, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from onething.accounts.models import Authorisation, User
 from onething.accounts.roles import ROLE_LABELS, ApplicantKind, Role
@@ -40,7 +40,7 @@ from onething.cases.deadlines import (
     deadline_state,
     working_days_left,
 )
-from onething.cases.documents import TITLES, render_notice_pdf
+from onething.cases.documents import REMEDY, TITLES, render_notice_pdf
 from onething.cases.lifecycle import (
     CASE_ACTION_LABELS,
     CASE_STATE_LABELS,
@@ -62,8 +62,8 @@ from onething.catalog.guide import build_guide
 from onething.catalog.services import catalog_of, current_catalog
 from onething.guides.documents import answers_query
 from onething.guides.views import answers_from_query, question_forms
-from onething.privacy.masking import mask_id_number, mask_name, mask_phone
-from onething.privacy.services import FULL_VIEW_ROLES, show_person
+from onething.privacy.masking import mask_id_number, mask_phone
+from onething.privacy.services import FULL_VIEW_ROLES, display_name, show_person
 
 PAGE_SIZE = 50
 QUEUE_LIMIT = 200
@@ -85,6 +85,7 @@ STATE_LABELS: dict[str, str] = {
 }
 SPECIAL_KINDS = SpecialProcedure.KINDS
 CLOSED_TASK_STATES = [state.value for state in TASK_TERMINAL]
+RUNNING_TASK_STATES = (TaskState.WORKABLE.value, TaskState.IN_REVIEW.value)  # clock running
 
 
 def _error_page(request: HttpRequest, title: str, message: str, status: int) -> HttpResponse:
@@ -108,6 +109,24 @@ def role_required(*roles: str):
     return decorator
 
 
+def post_only(view):
+    """An action address opened with GET (after logging in again, a reload, a bookmark)
+    leads to the case page instead of a bare 405."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, case_id, *args, **kwargs):
+        if request.method in ("GET", "HEAD"):
+            case = _visible_case(request.user, case_id)
+            messages.info(request, "操作没有执行：请在页面上重新选择要办理的操作。")
+            return redirect(_case_url(case))
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        return view(request, case_id, *args, **kwargs)
+
+    return wrapped
+
+
 def error_message(exc: CaseError, what: str) -> str:
     """The service's reason in Chinese; a refusal that came without one gets a plain one."""
     if _CJK.search(exc.message):
@@ -128,16 +147,6 @@ def _version(request: HttpRequest) -> int | None:
 
 def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
-
-
-def display_name(viewer: User, person: User | None) -> str:
-    """A person's name as the viewer may see it: their own in full, an enterprise's in
-    full (public information), anyone else's masked."""
-    if person is None:
-        return "系统"
-    if person.pk == viewer.pk or person.applicant_kind == ApplicantKind.ENTERPRISE:
-        return person.full_name or person.username
-    return mask_name(person.full_name or person.username)
 
 
 def _names(catalog: Catalog | None):
@@ -171,7 +180,7 @@ class Deadline:
         if self.state in ("done", "paused") or self.days_left is None:
             return ""
         if self.days_left < 0:
-            return f"超期 {-self.days_left} 个工作日"
+            return f"已超 {-self.days_left} 个工作日"
         if self.days_left == 0:
             return "今日到期"
         return f"剩 {self.days_left} 个工作日"
@@ -204,6 +213,20 @@ def case_deadline(case: Case, today: date) -> Deadline | None:
     if case.state == CaseState.SUBMITTED:
         return deadline_of(case.window_due, today)
     if case.state == CaseState.IN_PROGRESS:
+        # An item past its own due date makes the case late, even if the package's date
+        # is still ahead (the supervisor must see it).
+        running = [
+            t.due_date
+            for t in case.tasks.all()
+            if t.state in RUNNING_TASK_STATES and t.due_date is not None
+        ]
+        earliest = min(running, default=None)
+        if (
+            earliest is not None
+            and earliest < today
+            and (case.due_date is None or earliest < case.due_date)
+        ):
+            return deadline_of(earliest, today)
         return deadline_of(case.due_date, today)
     if case.state in (CaseState.READY, CaseState.COMPLETED) and case.due_date:
         finished = timezone.localdate(case.ready_at) if case.ready_at else today
@@ -225,6 +248,32 @@ def progress(tasks: list[Task]) -> tuple[int, int]:
     return sum(1 for t in tasks if t.state in CLOSED_TASK_STATES), len(tasks)
 
 
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """How the items came out: what the applicant collects, and what was refused."""
+
+    approved: int
+    rejected: list[str]
+    cancelled: list[str]
+
+    @property
+    def summary(self) -> str:
+        parts = [f"{self.approved} 项准予许可"]
+        if self.rejected:
+            parts.append(f"{len(self.rejected)} 项不予许可（{'、'.join(self.rejected)}）")
+        if self.cancelled:
+            parts.append(f"{len(self.cancelled)} 项因前置事项未获许可而终止")
+        return "，".join(parts)
+
+
+def outcome(tasks: list[Task]) -> Outcome:
+    return Outcome(
+        approved=sum(1 for t in tasks if t.state == TaskState.APPROVED),
+        rejected=[t.item_name for t in tasks if t.state == TaskState.REJECTED],
+        cancelled=[t.item_name for t in tasks if t.state == TaskState.CANCELLED],
+    )
+
+
 def next_step(case: Case, tasks: list[Task], place_name: Callable[[str], str]) -> str:
     """What happens next, in the applicant's words."""
     state = CaseState(case.state)
@@ -238,10 +287,22 @@ def next_step(case: Case, tasks: list[Task], place_name: Callable[[str], str]) -
         waiting = [t.item_name for t in tasks if t.state == TaskState.SUPPLEMENT]
         if waiting:
             return "请补正：" + "、".join(waiting)
+        refused = outcome(tasks).rejected
+        if refused:
+            return (
+                f"{'、'.join(refused)}不予许可（理由见该事项）；"
+                f"其余事项各部门并联办理中，预计 {case.due_date} 前办结"
+            )
         return f"各部门并联办理中，预计 {case.due_date} 前办结"
     if state == CaseState.READY:
+        result = outcome(tasks)
+        if result.rejected:
+            return f"已全部办结（{result.summary}），请到{place_name(case.window)}窗口领取结果"
         return f"已全部办结，请到{place_name(case.window)}窗口一次领取全部结果"
     if state == CaseState.COMPLETED:
+        result = outcome(tasks)
+        if result.rejected:
+            return f"已办结（{result.summary}），结果已领取"
         return "已办结，结果已领取"
     if state == CaseState.REFUSED:
         return "不予受理：" + case.refusal_reason
@@ -516,8 +577,19 @@ def apply(request: HttpRequest, package_id: str) -> HttpResponse:
                     draft = exc.case
 
     rows = field_rows(guide, catalog, values, known, field_errors)
+    open_cases = (
+        list(
+            Case.objects.filter(applicant=person, package_id=package_id)
+            .exclude(state__in=[CaseState.DRAFT, *[s.value for s in CASE_TERMINAL]])
+            .order_by("-created_at")
+            .only("public_id", "number", "state")[:3]
+        )
+        if person is not None and draft is None
+        else []
+    )
     context = {
         "nav": "mine",
+        "open_cases": [(c, STATE_LABELS.get(c.state, c.state)) for c in open_cases],
         "package": package,
         "guide": guide,
         "items": [
@@ -704,6 +776,8 @@ def case_context(
         "tasks": rows,
         "done": done,
         "total": total,
+        "outcome": outcome(tasks),
+        "remedy": REMEDY,
         "next": next_step(case, tasks, place),
         "case_actions": case_actions,
         "form_values": _form_values(case, guide, catalog, see_full),
@@ -746,8 +820,7 @@ def case_page(request: HttpRequest, case_id) -> HttpResponse:
     return _render_case(request, _visible_case(request.user, case_id))
 
 
-@login_required
-@require_POST
+@post_only
 def identity(request: HttpRequest, case_id) -> HttpResponse:
     """The applicant's full identity, for staff who need it; every full view is audited."""
     case = _visible_case(request.user, case_id)
@@ -808,8 +881,7 @@ CASE_STEPS: dict[str, CaseStep] = {
 }
 
 
-@login_required
-@require_POST
+@post_only
 def case_action(request: HttpRequest, case_id, action: str) -> HttpResponse:
     case = _visible_case(request.user, case_id)
     step = CASE_STEPS.get(action)
@@ -904,8 +976,7 @@ TASK_STEPS: dict[str, TaskStep] = {
 }
 
 
-@login_required
-@require_POST
+@post_only
 def task_action(request: HttpRequest, case_id, task_id: int, action: str) -> HttpResponse:
     case = _visible_case(request.user, case_id)
     task = case.tasks.filter(pk=task_id).first()
@@ -1096,13 +1167,25 @@ def supervision(request: HttpRequest) -> HttpResponse:
         for state in CaseState
         if state != CaseState.DRAFT
     ]
+    running_due = (
+        Task.objects.filter(case=OuterRef("pk"), state__in=RUNNING_TASK_STATES)
+        .order_by("due_date")
+        .values("due_date")[:1]
+    )
     cases = cases.annotate(
+        task_due=Subquery(running_due, output_field=DateField()),
         deadline=SqlCase(
             When(state=CaseState.SUBMITTED, then=F("window_due")),
+            # the earlier of the package's date and a running item's own date
+            When(
+                Q(state=CaseState.IN_PROGRESS, task_due__lt=today)
+                & (Q(due_date__isnull=True) | Q(task_due__lt=F("due_date"))),
+                then=F("task_due"),
+            ),
             When(state=CaseState.IN_PROGRESS, then=F("due_date")),
             default=None,
             output_field=DateField(),
-        )
+        ),
     ).annotate(
         late=SqlCase(
             When(deadline__lt=today, then=Value(0)), default=Value(1), output_field=IntegerField()

@@ -8,6 +8,22 @@ from onething.privacy.masking import mask_id_number, mask_name, mask_phone
 from onething.privacy.models import PersonalDataView
 
 FULL_VIEW_ROLES = frozenset({"clerk", "reviewer", "supervisor", "admin"})
+IN_OFFICE_ROLES = frozenset({"clerk", "reviewer", "editor", "supervisor", "admin"})
+
+
+def display_name(viewer, person) -> str:
+    """A name as the viewer may see it: their own in full, an enterprise's (public) and
+    staff's (acting in office: 窗口、部门、承办人) in full, any other person's masked."""
+    if person is None:
+        return "系统"
+    name = person.full_name or person.username
+    if (
+        (viewer is not None and person.pk == viewer.pk)
+        or person.applicant_kind == "enterprise"
+        or person.role in IN_OFFICE_ROLES
+    ):
+        return name
+    return mask_name(name)
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,3 +37,23 @@ def server_error(request: HttpRequest) -> HttpResponse:
         },
         status=500,
     )
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form posted from a page that is too old (logged out and in again, or open for
+    long): say so in plain words, with a way back, instead of Django's developer page."""
+    if request.path.startswith("/api/"):
+        detail = "请求缺少有效的 CSRF 令牌：使用会话时请带上 X-CSRFToken，或改用 Bearer 令牌"
+        return JsonResponse({"detail": detail}, status=403)
+    back = request.META.get("HTTP_REFERER", "")
+    return render(
+        request,
+        "web/error.html",
+        {
+            "title": "页面已过期",
+            "message": "这个页面打开的时间太久，或您已在别处重新登录，操作没有执行。"
+            "请刷新页面后再操作，已填写的内容需要重新填写。",
+            "back": back if back.startswith(("http://", "https://", "/")) else "",
+        },
+        status=403,
+    )
