@@ -266,13 +266,15 @@ def sweep_command(
     ] = 0,
 ) -> None:
     """Background work: deem undecided applications accepted after 5 working days
-    (行政许可法 Art. 32) and deliver queued notifications. Safe to run on several hosts."""
+    (行政许可法 Art. 32) and deliver queued notifications. Safe to run on several hosts.
+    While repeating, it also checkpoints SQLite's write-ahead log every second."""
     import time
 
     setup_django()
     from django.db import close_old_connections
 
     from onething.cases.services import sweep
+    from onething.web.database import checkpoint
 
     while True:
         close_old_connections()
@@ -289,7 +291,13 @@ def sweep_command(
             typer.echo(f"sweep failed: {type(exc).__name__}: {exc}", err=True)
         if not every:
             return
-        time.sleep(every)
+        next_sweep = time.monotonic() + every
+        while time.monotonic() < next_sweep:
+            time.sleep(min(1.0, max(0.0, next_sweep - time.monotonic())))
+            try:
+                checkpoint()
+            except Exception as exc:  # busy or locked: the next second tries again
+                typer.echo(f"checkpoint skipped: {type(exc).__name__}: {exc}", err=True)
 
 
 @app.command(

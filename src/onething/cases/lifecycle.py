@@ -267,6 +267,11 @@ class NotAllowedInState(TransitionRefused):
 # --- the machines --------------------------------------------------------------------------
 
 
+# Transitions already found allowed, by (machine, state, action, role): the table is
+# fixed, and a refusal is always worked out in full for its message.
+_ALLOWED: dict[tuple[str, str, str, str], StrEnum] = {}
+
+
 @dataclass(frozen=True, slots=True)
 class _Machine(Generic[S, A]):
     noun: str  # "case" | "task"
@@ -296,6 +301,15 @@ class _Machine(Generic[S, A]):
             ) from None
 
     def transition(self, state: S | str, action: A | str, role: str) -> S:
+        key = (self.noun, state, action, role)
+        known = _ALLOWED.get(key)
+        if known is not None:
+            return known  # type: ignore[return-value]
+        target = self._transition(state, action, role)
+        _ALLOWED[key] = target
+        return target
+
+    def _transition(self, state: S | str, action: A | str, role: str) -> S:
         current, wanted = self._state(state), self._action(action)
         rows = [row for row in self.table if row.action == wanted]
         verb = self.verbs[wanted]
