@@ -5,7 +5,7 @@ import os
 import re
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from onething.catalog import DEMO_CATALOG
 from onething.catalog.services import import_catalog
@@ -14,17 +14,6 @@ from onething.web.setup import DEMO_PASSWORD, ensure_demo_accounts
 pytestmark = pytest.mark.browser
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop shares the thread
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 DESKTOP = {"viewport": {"width": 1280, "height": 900}, "locale": "zh-CN"}
 PHONE = {
     "viewport": {"width": 390, "height": 844},
@@ -57,14 +46,6 @@ SECOND_WAVE = {
     "r_urban_lishi": ["门头招牌设置审批（城市户外广告设施设置）"],
     "r_psb_lishi": ["公章刻制备案"],
 }
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
