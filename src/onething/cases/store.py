@@ -211,10 +211,42 @@ def _from_row(model: type[Model], names: tuple[str, ...] | None, row) -> Model:
     return instance
 
 
+@lru_cache(maxsize=8)
+def _select_case_and_tasks_sql(vendor: str, siblings: bool) -> str:
+    """One statement for the case and its tasks (SQLite, where the write transaction
+    already holds the only lock there is; PostgreSQL locks the case row first instead)."""
+    case_columns = ", ".join(f"c.{_quote(f.column)}" for f in _fields(Case, _CASE_FIELDS))
+    task_columns = ", ".join(f"t.{_quote(f.column)}" for f in Task._meta.concrete_fields)
+    task_table, case_table = _quote(Task._meta.db_table), _quote(Case._meta.db_table)
+    which = (
+        f"t.{_quote('case_id')} = (SELECT {_quote('case_id')} FROM {task_table} "
+        f"WHERE {_quote('id')} = %s)"
+        if siblings
+        else f"t.{_quote('id')} = %s"
+    )
+    return (
+        f"SELECT {case_columns}, {task_columns} FROM {task_table} t "
+        f"JOIN {case_table} c ON c.{_quote('id')} = t.{_quote('case_id')} "
+        f"WHERE {which} ORDER BY t.{_quote('position')}"
+    )
+
+
 def load_for_task(task_id: int, siblings: bool = True) -> tuple[Case, list[Task]] | None:
     """The case of a task and all its tasks in package order (or only that task), locked;
     None if there is no such task."""
     vendor = connection.vendor
+    if not connection.features.has_select_for_update:
+        with connection.cursor() as cursor:
+            cursor.execute(_select_case_and_tasks_sql(vendor, siblings), [task_id])
+            rows = cursor.fetchall()
+        if not rows:
+            return None
+        split = len(_CASE_FIELDS)
+        case = _from_row(Case, _CASE_FIELDS, rows[0][:split])
+        tasks = [_from_row(Task, None, row[split:]) for row in rows]
+        for task in tasks:
+            task.case = case
+        return case, tasks
     with connection.cursor() as cursor:
         cursor.execute(_select_case_sql(vendor), [task_id])
         case_row = cursor.fetchone()
