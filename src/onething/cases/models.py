@@ -121,7 +121,8 @@ class Case(models.Model):
 class Task(models.Model):
     """One item of a case, handled by its department at the level that implements it."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tasks")
+    # (case, item_id) is unique, which indexes case lookups already
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tasks", db_index=False)
     position = models.PositiveSmallIntegerField()  # package order
     item_id = models.CharField("事项", max_length=100)
     item_name = models.CharField("事项名称", max_length=200)
@@ -182,12 +183,19 @@ class Task(models.Model):
 class Action(models.Model):
     """One entry of a case's action log (audit trail): who did what, when, from and to."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="actions")
+    # Every transition appends a row, so the table keeps one index only: (case, at), what
+    # the timeline reads. Rows are never looked up by task or actor.
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="actions", db_index=False)
     task = models.ForeignKey(
-        Task, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        Task, on_delete=models.CASCADE, null=True, blank=True, related_name="+", db_index=False
     )
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     actor_role = models.CharField(max_length=20)
     action = models.CharField(max_length=30)
