@@ -164,6 +164,23 @@ class Package:
         return None
 
 
+HOLDER_KINDS: tuple[str, ...] = ("enterprise", "person")
+
+
+@dataclass(frozen=True, slots=True)
+class LicenceType:
+    """A type of electronic certificate (电子证照目录): what an item `issues` and what a
+    material's `evidence` names. Optional catalogue data; a type an item issues without
+    an entry here gets the defaults (see `licence_type_of`)."""
+
+    id: str
+    name: str
+    code: str  # 证照类型代码 in the certificate number: capitals and digits
+    holder: str = "enterprise"  # enterprise | person
+    valid_years: int | None = None  # None: 长期有效
+    fields: tuple[str, ...] = ()  # data-dictionary ids printed on the certificate
+
+
 @dataclass(frozen=True, slots=True)
 class Catalog:
     """A validated catalogue. Mappings keep the file's order."""
@@ -175,6 +192,27 @@ class Catalog:
     fields: Mapping[str, Field]
     items: Mapping[str, Item]
     packages: Mapping[str, Package]
+    licence_types: Mapping[str, LicenceType] = field(default_factory=dict)
+
+    def licence_type_of(self, item: Item) -> LicenceType | None:
+        """The certificate an item issues, None if it issues none. A type the catalogue
+        does not describe is named after the item, valid for good, showing its fields."""
+        if item.issues is None:
+            return None
+        known = self.licence_types.get(item.issues)
+        if known is not None:
+            return known
+        return LicenceType(
+            id=item.issues,
+            name=item.name,
+            code=default_licence_code(item.issues),
+            fields=item.fields,
+        )
 
     def children_of(self, code: str) -> list[Jurisdiction]:
         return [j for j in self.jurisdictions.values() if j.parent == code]
+
+
+def default_licence_code(type_id: str) -> str:
+    """证照类型代码 when the catalogue gives none: the id's letters and digits, upper case."""
+    return "".join(c for c in type_id.upper() if c.isalnum())[:20] or "LICENCE"

@@ -22,6 +22,7 @@ from typing import Any
 from onething.catalog.entities import (
     AUDIENCES,
     FIELD_TYPES,
+    HOLDER_KINDS,
     ITEM_KINDS,
     JURISDICTION_LEVELS,
     QUESTION_TYPES,
@@ -33,10 +34,12 @@ from onething.catalog.entities import (
     Item,
     ItemMaterial,
     Jurisdiction,
+    LicenceType,
     Material,
     Package,
     PackageItem,
     Question,
+    default_licence_code,
 )
 from onething.catalog.yaml_reader import YamlReadError, read_yaml
 
@@ -181,9 +184,11 @@ def validate_document(document: Any) -> LoadResult:
     fields = check.section(root, "fields", "id", _read_field)
     items = check.section(root, "items", "id", _read_item)
     packages = check.section(root, "packages", "id", _read_package)
+    licence_types = check.section(root, "licence_types", "id", _read_licence_type)
 
     _check_jurisdictions(check, jurisdictions)
     _check_items(check, items, departments, materials, fields)
+    _check_licence_types(check, licence_types, fields)
     ordered = _check_packages(check, packages, items)
 
     if check.problems:
@@ -196,13 +201,25 @@ def validate_document(document: Any) -> LoadResult:
         fields={key: e.draft.value for key, e in fields.items()},
         items={key: e.draft.value for key, e in items.items()},
         packages={key: ordered[key] for key in packages},
+        licence_types={key: e.draft.value for key, e in licence_types.items()},
     )
     return LoadResult(catalog, [], check.warnings)
 
 
 _TOP_KEYS = frozenset(
-    ["version", "jurisdictions", "departments", "materials", "fields", "items", "packages"]
+    [
+        "version",
+        "jurisdictions",
+        "departments",
+        "materials",
+        "fields",
+        "items",
+        "packages",
+        "licence_types",
+    ]
 )
+_LICENCE_TYPE_KEYS = frozenset(["id", "name", "code", "holder", "valid_years", "fields"])
+LICENCE_CODE = re.compile(r"[0-9A-Z]{1,20}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -599,6 +616,41 @@ def _read_material(check: _Checker, node: dict, path: str) -> _Draft:
             note=check.text(node, "note", path, required=False),
         )
     )
+
+
+def _read_licence_type(check: _Checker, node: dict, path: str) -> _Draft:
+    check.unknown_keys(node, _LICENCE_TYPE_KEYS, path)
+    type_id = node.get("id", "")
+    code = node.get("code")
+    if code is None:
+        code = default_licence_code(type_id) if isinstance(type_id, str) else "LICENCE"
+    elif not (isinstance(code, str) and LICENCE_CODE.fullmatch(code)):
+        check.problem(f"{path}.code", f"must be 1-20 capital letters or digits, not {_shown(code)}")
+        code = "LICENCE"
+    valid_years = None
+    if node.get("valid_years") is not None:
+        valid_years = check.integer(node, "valid_years", path, minimum=1)
+    field_refs = check.id_list(node, "fields", path)
+    return _Draft(
+        LicenceType(
+            id=type_id,
+            name=check.text(node, "name", path) or "",
+            code=code,
+            holder=check.one_of(node, "holder", path, HOLDER_KINDS, "enterprise") or "enterprise",
+            valid_years=valid_years,
+            fields=tuple(ident for ident, _ in field_refs),
+        ),
+        {"fields": field_refs},
+    )
+
+
+def _check_licence_types(
+    check: _Checker, licence_types: dict[str, _Entry], fields: dict[str, _Entry]
+) -> None:
+    for entry in licence_types.values():
+        for field_id, path in entry.draft.refs["fields"]:
+            if field_id not in fields:
+                check.problem(path, f"unknown field '{field_id}'")
 
 
 def _read_field(check: _Checker, node: dict, path: str) -> _Draft:
