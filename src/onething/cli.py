@@ -14,11 +14,13 @@ from typing import Annotated
 
 import typer
 
+from onething import paths
 from onething.calendar.cli import app as calendar_app
 from onething.catalog import DEMO_CATALOG
 from onething.catalog.entities import Catalog
 from onething.catalog.guide import AnswerError, build_guide, find_package, resolve_answers
 from onething.catalog.loading import LoadResult, read_catalog_file
+from onething.licences.cli import app as licence_app
 
 app = typer.Typer(
     name="onething",
@@ -34,6 +36,7 @@ catalog_app = typer.Typer(
 )
 app.add_typer(catalog_app, name="catalog")
 app.add_typer(calendar_app, name="calendar", help="工作日: working days, holidays and 调休.")
+app.add_typer(licence_app, name="licence", help="电子证照: verify offline, signing keys.")
 
 FILE_HELP = "A catalogue file (YAML or JSON); 'demo' is the shipped demo catalogue."
 
@@ -196,6 +199,15 @@ def setup_command(
     typer.echo(f"database ready: {_database_label()}")
     if demo:
         typer.echo(ensure_demo_catalog())
+    from onething.catalog.services import current_catalog
+    from onething.licences.services import ensure_issuer_keys
+
+    current = current_catalog()
+    if current is not None:
+        count = ensure_issuer_keys(current.catalog)
+        where = paths.licence_keys_dir()
+        typer.echo(f"licence signing keys: {count} issuing authorities ({where})")
+    if demo:
         accounts = ensure_demo_accounts()
         shown = [a for a in accounts if a.shown]
         typer.echo(f"demo log-ins ({len(accounts)} accounts, password {DEMO_PASSWORD} for all):")

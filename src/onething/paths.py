@@ -22,3 +22,12 @@ def data_dir() -> Path:
 def calendar_dir() -> Path:
     """Official holiday arrangements loaded by an administrator, one YAML file per year."""
     return data_dir() / "calendar"
+
+
+def licence_keys_dir() -> Path:
+    """Issuing authorities' signing keys (电子证照签章), one folder per authority: outside
+    the database, kept with backups; old keys stay so old certificates still verify."""
+    configured = os.environ.get("ONETHING_LICENCE_KEYS_DIR")
+    if configured:
+        return Path(configured).expanduser().resolve()
+    return data_dir() / "licence-keys"

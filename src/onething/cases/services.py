@@ -47,7 +47,7 @@ from onething.cases.routing import route_item
 from onething.cases.tasks import TaskNode, all_finished, initial_states, ready_to_release, to_cancel
 from onething.catalog.entities import Catalog
 from onething.catalog.guide import AnswerError, Guide, resolve_answers
-from onething.catalog.services import catalog_of, current_catalog, guide_of
+from onething.catalog.services import catalog_by_version_id, catalog_of, current_catalog, guide_of
 from onething.intake.validation import validate_form
 
 log = logging.getLogger(__name__)
@@ -618,8 +618,17 @@ def approve(actor: User, task_id: int, note: str = "", version: int | None = Non
         work.step(task, TaskAction.APPROVE, actor, note=note.strip())
         _release_ready(work)
         work.flush()
+        _issue_certificate(work.case, task)
         _finish_if_done(work.case, work.tasks)
         return task
+
+
+def _issue_certificate(case: Case, task: Task) -> None:
+    """一次办成 ends with results in hand: an approved item that issues a licence type
+    gets its electronic certificate in the same transaction."""
+    from onething.licences.services import issue_for_task
+
+    issue_for_task(catalog_by_version_id(case.catalog_version_id), case, task)
 
 
 def reject(actor: User, task_id: int, reason: str, version: int | None = None) -> Task:

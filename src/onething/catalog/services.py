@@ -134,6 +134,12 @@ def guide_of(digest: str, package_id: str, answers: Mapping[str, Answer]) -> Gui
     return _guide(digest, package_id, tuple(sorted(answers.items())))
 
 
+def catalog_by_version_id(version_id: int) -> Catalog:
+    """The catalogue of a version by its id (one small query for the digest)."""
+    digest = CatalogVersion.objects.values_list("digest", flat=True).get(pk=version_id)
+    return _parsed(digest)
+
+
 def catalog_of(version: CatalogVersion) -> Catalog:
     """The catalogue of a version row already at hand (no query when it is cached)."""
     return _parsed(version.digest)

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "onething.catalog",
     "onething.guides",
     "onething.cases",
+    "onething.licences",
 ]
 
 AUTH_USER_MODEL = "accounts.User"

@@ -15,6 +15,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("onething.accounts.urls")),
     path("", include("onething.cases.urls")),
+    path("", include("onething.licences.urls")),
     path("", include("onething.guides.urls")),
 ]
 

@@ -1,0 +1,284 @@
+"""Issuing, looking up and revoking electronic certificates (the storage layer over the
+pure `identifiers`, `signing` and `documents`).
+
+A certificate is issued in the same transaction as the approval that produces it, so
+an approved item never lacks its certificate and a failed approval leaves none.
+"""
+
+from __future__ import annotations
+
+import calendar as month_calendar
+import json
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+from pathlib import Path
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from onething import paths
+from onething.accounts.models import User
+from onething.accounts.roles import ApplicantKind, Role
+from onething.cases.query import jurisdiction_prefix
+from onething.catalog.entities import Catalog, LicenceType
+from onething.licences.canonical import canonical_bytes
+from onething.licences.documents import (
+    Holder,
+    Issuer,
+    LicenceStatus,
+    certificate_payload,
+    check_document,
+    sign_certificate,
+)
+from onething.licences.identifiers import NumberError, issuer_code_for, make_number, parse_number
+from onething.licences.models import STATE_REVOKED, Licence, LicenceEvent, LicenceSerial
+from onething.licences.signing import KeyRing
+from onething.privacy.crypto import lookup_digest
+
+__all__ = ["NumberError", "canonical_bytes"]
+
+
+class LicenceError(Exception):
+    status = 400
+
+    def __init__(self, message: str, status: int = 400):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+@lru_cache(maxsize=4)
+def _keyring(root: Path) -> KeyRing:
+    return KeyRing(root)
+
+
+def keyring() -> KeyRing:
+    """The issuing authorities' keys, in the data directory (outside the database)."""
+    return _keyring(paths.licence_keys_dir())
+
+
+def valid_until(issued_on: date, years: int | None) -> date | None:
+    """The last day of validity: `years` after issue, less a day (None: 长期)."""
+    if years is None:
+        return None
+    year = issued_on.year + years
+    day = min(issued_on.day, month_calendar.monthrange(year, issued_on.month)[1])
+    return date(year, issued_on.month, day) - timedelta(days=1)
+
+
+def _next_serial(type_code: str, issuer_uscc: str) -> int:
+    """The next 顺序号 of this type at this issuer (inside the caller's transaction)."""
+    counter, _created = LicenceSerial.objects.select_for_update().get_or_create(
+        type_code=type_code, issuer_uscc=issuer_uscc
+    )
+    LicenceSerial.objects.filter(pk=counter.pk).update(last=F("last") + 1)
+    return counter.last + 1
+
+
+def holder_of(person: User) -> Holder:
+    if person.applicant_kind == ApplicantKind.ENTERPRISE:
+        return Holder("enterprise", person.full_name, person.uscc or "")
+    return Holder("person", person.full_name, person.id_number or "")
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """What to issue: the type, to whom, by whom, with which data."""
+
+    licence_type: LicenceType
+    holder: User
+    department: str
+    department_name: str
+    jurisdiction: str
+    jurisdiction_name: str
+    data: dict[str, str]
+
+
+def issue(request: Issue, case=None, task=None, today: date | None = None) -> Licence:
+    """Number, sign and store a certificate (call inside the approval's transaction)."""
+    today = today or timezone.localdate()
+    kind = request.licence_type
+    issuer_uscc = issuer_code_for(request.jurisdiction, request.department)
+    keyring().ensure(issuer_uscc)
+    serial = _next_serial(kind.code, issuer_uscc)
+    number = make_number(kind.code, issuer_uscc, serial)
+    holder = holder_of(request.holder)
+    payload = certificate_payload(
+        number=number,
+        type_code=kind.code,
+        type_name=kind.name,
+        holder=holder,
+        issuer=Issuer(
+            name=request.jurisdiction_name + request.department_name,
+            department=request.department,
+            jurisdiction=request.jurisdiction,
+            uscc=issuer_uscc,
+        ),
+        issued_on=today,
+        valid_until=valid_until(today, kind.valid_years),
+        data=request.data,
+    )
+    document = sign_certificate(payload, keyring())
+    licence = Licence.objects.create(
+        number=document["number"],
+        type_id=kind.id,
+        type_name=kind.name,
+        holder=request.holder,
+        holder_kind=holder.kind,
+        holder_name=holder.name,
+        holder_digest=lookup_digest(holder.code) if holder.code else "",
+        issuer_name=payload["issuer"]["name"],
+        department=request.department,
+        jurisdiction=request.jurisdiction,
+        issuer_uscc=issuer_uscc,
+        issued_on=today,
+        valid_until=payload_date(payload["valid_until"]),
+        document_text=json.dumps(document, ensure_ascii=False, sort_keys=True),
+        case=case,
+        task=task,
+    )
+    LicenceEvent.objects.create(licence=licence, kind="issued", note=kind.name)
+    return licence
+
+
+def payload_date(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def issue_for_task(catalog: Catalog, case, task) -> Licence | None:
+    """The certificate an approved task's item produces, if it produces one."""
+    item = catalog.items.get(task.item_id)
+    kind = catalog.licence_type_of(item) if item is not None else None
+    if kind is None:
+        return None
+    form = case.form
+    data = {}
+    for field_id in kind.fields:
+        value = form.get(field_id)
+        if field_id == "uscc" and not value and case.applicant.uscc:
+            value = case.applicant.uscc
+        if value not in (None, ""):
+            field = catalog.fields.get(field_id)
+            data[field.label if field else field_id] = str(value)
+    department = catalog.departments.get(task.department)
+    jurisdiction = catalog.jurisdictions.get(task.jurisdiction)
+    return issue(
+        Issue(
+            licence_type=kind,
+            holder=case.applicant,
+            department=task.department,
+            department_name=department.name if department else task.department,
+            jurisdiction=task.jurisdiction,
+            jurisdiction_name=jurisdiction.name if jurisdiction else "",
+            data=data,
+        ),
+        case=case,
+        task=task,
+    )
+
+
+# --------------------------------------------------------------------------- verifying
+
+
+@dataclass(frozen=True, slots=True)
+class Verification:
+    status: LicenceStatus
+    number: str
+    licence: Licence | None = None
+    message: str = ""
+
+
+def verify_number(text: str, today: date | None = None) -> Verification:
+    """What the registry says of a number someone typed or scanned."""
+    today = today or timezone.localdate()
+    try:
+        parsed = parse_number(text)
+    except NumberError as exc:
+        return Verification(LicenceStatus.unknown, text.strip()[:96], message=str(exc))
+    licence = Licence.objects.filter(number=parsed.text).first()
+    if licence is None:
+        return Verification(LicenceStatus.unknown, parsed.text, message="没有这个编号的证照")
+    return verify_stored(licence, today)
+
+
+def verify_stored(licence: Licence, today: date) -> Verification:
+    """A stored certificate: its signature checked again (forged if the row was altered),
+    then revocation and validity."""
+    status = check_document(licence.document, keyring_public(), today)
+    if status == LicenceStatus.forged:
+        return Verification(status, licence.number, licence, "签名与证照数据不符")
+    status = licence.status_on(today)
+    return Verification(status, licence.number, licence)
+
+
+def verify_document(document, today: date | None = None) -> Verification:
+    """An uploaded JSON document: signature first, then what the registry knows of it."""
+    today = today or timezone.localdate()
+    status = check_document(document, keyring_public(), today)
+    number = str(document.get("number", ""))[:96] if isinstance(document, dict) else ""
+    if status == LicenceStatus.forged:
+        return Verification(status, number, message="签名与证照数据不符，或不是本平台签发的证照")
+    licence = Licence.objects.filter(number=number).first()
+    if licence is None:
+        return Verification(LicenceStatus.unknown, number, message="签名有效，但登记库中没有该证照")
+    if licence.document != document:
+        return Verification(LicenceStatus.forged, number, licence, "与登记库中的证照不一致")
+    return Verification(licence.status_on(today), number, licence)
+
+
+def keyring_public():
+    """The verifier `check_document` needs: the key ring answers for every authority."""
+    return keyring()
+
+
+# --------------------------------------------------------------------------- revoking
+
+
+def revoke(actor: User, number: str, reason: str) -> Licence:
+    reason = reason.strip()
+    if not reason:
+        raise LicenceError("请说明撤销理由")
+    if actor.role not in (Role.REVIEWER, Role.ADMIN):
+        raise LicenceError("只有发证部门的审批人员可以撤销证照", 403)
+    with transaction.atomic():
+        licence = Licence.objects.select_for_update().filter(number=number.strip()).first()
+        if licence is None:
+            raise LicenceError("没有这个编号的证照", 404)
+        if actor.role == Role.REVIEWER and (
+            licence.department != actor.department
+            or not licence.jurisdiction.startswith(jurisdiction_prefix(actor.jurisdiction))
+        ):
+            raise LicenceError("只能撤销本部门本辖区签发的证照", 403)
+        if licence.state == STATE_REVOKED:
+            raise LicenceError("该证照已经撤销", 409)
+        licence.state = STATE_REVOKED
+        licence.revoked_at = timezone.now()
+        licence.revoked_reason = reason
+        licence.save(update_fields=["state", "revoked_at", "revoked_reason"])
+        LicenceEvent.objects.create(licence=licence, kind="revoked", actor=actor, note=reason)
+    return licence
+
+
+def issuing_authorities(catalog: Catalog) -> list[tuple[str, str, str]]:
+    """(jurisdiction, department, authority code) of everyone who may issue a licence:
+    the departments of items that issue one, at each jurisdiction of the item's levels."""
+    found: dict[str, tuple[str, str, str]] = {}
+    for item in catalog.items.values():
+        if catalog.licence_type_of(item) is None:
+            continue
+        for jurisdiction in catalog.jurisdictions.values():
+            if jurisdiction.level in item.levels:
+                code = issuer_code_for(jurisdiction.code, item.department)
+                found[code] = (jurisdiction.code, item.department, code)
+    return list(found.values())
+
+
+def ensure_issuer_keys(catalog: Catalog) -> int:
+    """A signing key for every issuing authority (set-up); returns how many there are."""
+    ring = keyring()
+    authorities = issuing_authorities(catalog)
+    for _jurisdiction, _department, code in authorities:
+        ring.ensure(code)
+    return len(authorities)

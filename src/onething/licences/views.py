@@ -1,0 +1,242 @@
+"""Pages: the holder's library (我的证照), a certificate with its downloads, staff
+look-up (audited), revocation, and the public verification page (no log-in)."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from onething.accounts.roles import Role
+from onething.cases.query import jurisdiction_prefix
+from onething.licences import services
+from onething.licences.documents import LicenceStatus
+from onething.licences.models import Licence, LicenceEvent
+from onething.licences.rendering import render_certificate_pdf, verify_url
+from onething.privacy.crypto import lookup_digest
+from onething.privacy.masking import mask_id_number, mask_name
+
+STAFF = (Role.CLERK, Role.REVIEWER, Role.SUPERVISOR, Role.ADMIN)
+MAX_UPLOAD = 256 * 1024
+TRUSTED = (LicenceStatus.valid, LicenceStatus.expired, LicenceStatus.revoked)  # registry facts
+
+
+def _staff_may_see(user, licence: Licence) -> bool:
+    if user.role == Role.ADMIN:
+        return True
+    # Issued within the jurisdiction, or held by someone who lives or is registered there
+    # (the county window checks a city-issued licence of its own applicant).
+    prefix = jurisdiction_prefix(user.jurisdiction or "")
+    return bool(prefix) and (
+        licence.jurisdiction.startswith(prefix)
+        or (licence.holder.jurisdiction or "").startswith(prefix)
+    )
+
+
+def visible_licence(user, number: str) -> Licence:
+    licence = Licence.objects.select_related("holder").filter(number=number).first()
+    if licence is None:
+        raise Http404("证照不存在，或您无权查看。")
+    if licence.holder_id == user.pk:
+        return licence
+    if user.role == Role.AGENT and licence.holder.authorisations_given.filter(agent=user).exists():
+        return licence
+    if user.role in STAFF and _staff_may_see(user, licence):
+        return licence
+    raise Http404("证照不存在，或您无权查看。")
+
+
+def _row(licence: Licence, today) -> dict:
+    status = licence.status_on(today)
+    return {"licence": licence, "status": status, "status_label": status.label}
+
+
+@login_required
+@require_GET
+def mine(request: HttpRequest) -> HttpResponse:
+    """我的证照: every certificate issued to the account, newest first."""
+    today = timezone.localdate()
+    licences = Licence.objects.filter(holder=request.user)
+    return render(
+        request,
+        "licences/mine.html",
+        {"nav": "licences", "rows": [_row(lic, today) for lic in licences]},
+    )
+
+
+@login_required
+@require_GET
+def detail(request: HttpRequest, number: str) -> HttpResponse:
+    licence = visible_licence(request.user, number)
+    today = timezone.localdate()
+    own = licence.holder_id == request.user.pk
+    if not own:
+        LicenceEvent.objects.create(
+            licence=licence, kind="lookup", actor=request.user, note="查看证照详情"
+        )
+    document = licence.document
+    can_revoke = request.user.role == Role.ADMIN or (
+        request.user.role == Role.REVIEWER
+        and licence.department == request.user.department
+        and licence.jurisdiction.startswith(jurisdiction_prefix(request.user.jurisdiction))
+    )
+    return render(
+        request,
+        "licences/detail.html",
+        {
+            "nav": "licences",
+            **_row(licence, today),
+            "document": document,
+            "data": list(document["data"].items()),
+            "own": own,
+            "can_revoke": can_revoke and licence.state != "revoked",
+            "events": licence.events.select_related("actor"),
+            "verify_url": verify_url(licence.number, document["signature"]["value"]),
+        },
+    )
+
+
+@login_required
+@require_GET
+def pdf(request: HttpRequest, number: str) -> HttpResponse:
+    licence = visible_licence(request.user, number)
+    response = HttpResponse(render_certificate_pdf(licence), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{licence.type_id}-{_tail(number)}.pdf"'
+    return response
+
+
+@login_required
+@require_GET
+def document_json(request: HttpRequest, number: str) -> HttpResponse:
+    licence = visible_licence(request.user, number)
+    body = json.dumps(licence.document, ensure_ascii=False, indent=2, sort_keys=True)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{licence.type_id}-{_tail(number)}.json"'
+    )
+    return response
+
+
+def _tail(number: str) -> str:
+    return number.rsplit(".", 3)[-3] if number.count(".") >= 3 else "licence"
+
+
+@login_required
+@require_POST
+def revoke(request: HttpRequest, number: str) -> HttpResponse:
+    visible_licence(request.user, number)
+    try:
+        services.revoke(request.user, number, request.POST.get("reason", ""))
+    except services.LicenceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "证照已撤销，验证时将显示撤销日期和理由。")
+    return redirect(reverse("licences:detail", args=[number]))
+
+
+@login_required
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    """Staff look a holder's licences up by credit code / ID number, or by number; every
+    look-up is recorded against each licence shown."""
+    if request.user.role not in STAFF:
+        return render(
+            request,
+            "web/error.html",
+            {"title": "无权访问", "message": "证照查询供工作人员使用。"},
+            status=403,
+        )
+    query = request.GET.get("q", "").strip()
+    rows, searched = [], False
+    if query:
+        searched = True
+        upper = query.upper()
+        licences = Licence.objects.filter(number=upper) | Licence.objects.filter(
+            holder_digest=lookup_digest(upper)
+        )
+        today = timezone.localdate()
+        for licence in licences.select_related("holder")[:50]:
+            if not _staff_may_see(request.user, licence):
+                continue
+            LicenceEvent.objects.create(
+                licence=licence, kind="lookup", actor=request.user, note=f"证照查询：{query[:40]}"
+            )
+            rows.append(_row(licence, today))
+    return render(
+        request,
+        "licences/search.html",
+        {"nav": "licences", "query": query, "rows": rows, "searched": searched},
+    )
+
+
+def public_holder(licence: Licence | None, document: dict | None = None) -> str:
+    """The holder as the public page shows them: an enterprise by name, a person masked."""
+    if licence is not None:
+        kind, name = licence.holder_kind, licence.holder_name
+    elif document:
+        kind, name = document.get("holder", {}).get("kind"), document.get("holder", {}).get("name")
+    else:
+        return ""
+    return name if kind == "enterprise" else mask_name(name or "")
+
+
+@require_http_methods(["GET", "POST"])
+def verify(request: HttpRequest) -> HttpResponse:
+    """证照验证, open to anyone: a number typed or scanned, or a JSON file uploaded."""
+    result, error = None, ""
+    number = request.GET.get("n", "").strip()
+    if request.method == "POST":
+        upload = request.FILES.get("document")
+        if upload is None:
+            error = "请选择要验证的证照文件（JSON）"
+        elif upload.size > MAX_UPLOAD:
+            error = "文件太大：证照数据文件不超过 256 KB"
+        else:
+            try:
+                document = json.loads(upload.read().decode("utf-8"))
+            except (UnicodeDecodeError, json.JSONDecodeError):
+                error = "这不是证照数据文件（应为本平台下载的 JSON 文件）"
+            else:
+                result = services.verify_document(document)
+    elif number:
+        result = services.verify_number(number)
+    context = {"nav": "verify", "number": number, "error": error, "result": result}
+    if result is not None:
+        licence = result.licence
+        context.update(
+            status=result.status,
+            status_label=result.status.label,
+            holder=public_holder(licence),
+            holder_code=_public_code(licence),
+            trusted=result.status in TRUSTED,
+        )
+    return render(request, "licences/verify.html", context)
+
+
+def _public_code(licence: Licence | None) -> str:
+    if licence is None:
+        return ""
+    code = licence.document["holder"].get("code", "")
+    return code if licence.holder_kind == "enterprise" else mask_id_number(code)
+
+
+@require_GET
+def public_keys(request: HttpRequest) -> HttpResponse:
+    """Every issuing authority's public keys, for offline verification
+    (`onething licence verify FILE --keys keys.json`)."""
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as folder:
+        target = Path(folder) / "keys.json"
+        services.keyring().export_public(target)
+        body = target.read_bytes()
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="onething-licence-keys.json"'
+    return response

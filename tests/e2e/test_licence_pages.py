@@ -1,0 +1,99 @@
+"""The certificate pages: the holder's library and downloads, staff look-up, revocation
+and the public verification page."""
+
+import io
+import json
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from onething.cases import services
+from onething.licences.models import Licence, LicenceEvent
+from tests.integration.test_case_journey import decide_all, pharmacy_filing, user
+
+pytestmark = pytest.mark.django_db
+
+
+def text_of(response) -> str:
+    return re.sub(r"\s+", " ", response.content.decode())
+
+
+@pytest.fixture
+def issued(demo_accounts):
+    case, _ = services.file_case(user("yaofang"), pharmacy_filing())
+    services.accept(user("clerk_lishi"), case.public_id)
+    case.refresh_from_db()
+    decide_all(case)
+    return case
+
+
+@pytest.fixture
+def demo_accounts(db):
+    from onething.catalog import DEMO_CATALOG
+    from onething.catalog.services import import_catalog
+    from onething.web.setup import ensure_demo_accounts
+
+    import_catalog(DEMO_CATALOG.read_bytes(), imported_by="demo")
+    ensure_demo_accounts()
+
+
+def test_the_holder_finds_every_licence_and_downloads_it(client, issued):
+    client.force_login(user("yaofang"))
+    page = text_of(client.get("/licences/"))
+    assert page.count('class="case-title"') == 6 and "药品经营许可证" in page and "有效" in page
+    drug = Licence.objects.get(type_name="药品经营许可证")
+    response = client.get(f"/licences/{drug.number}.pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.content))
+    text = re.sub(r"\s", "", reader.pages[0].extract_text())  # the title is letter-spaced
+    assert (
+        "药品经营许可证" in text
+        and "吕梁康民大药房有限公司" in text
+        and "吕梁市药品监督管理局" in text
+    )
+    embedded = json.loads(reader.attachments["licence.json"][0])
+    assert embedded == drug.document
+    response = client.get(f"/licences/{drug.number}.json")
+    assert json.loads(response.content) == drug.document
+    # Someone else's licence is not there for another applicant.
+    client.force_login(user("zhangsan"))
+    assert client.get(f"/licences/{drug.number}.pdf").status_code == 404
+    assert client.get(f"/licences/{drug.number}").status_code == 404
+
+
+def test_anyone_verifies_by_number_or_file_without_logging_in(client, issued):
+    drug = Licence.objects.get(type_name="药品经营许可证")
+    page = text_of(client.get("/verify/", {"n": drug.number}))
+    assert 'id="verify-status">有效' in page and "吕梁康民大药房有限公司" in page
+    typo = drug.number[:-1] + ("A" if drug.number[-1] != "A" else "B")
+    assert "校验位不符" in text_of(client.get("/verify/", {"n": typo}))
+    document = drug.document
+    document["data"]["企业名称"] = "冒名药房"
+    upload = io.BytesIO(json.dumps(document, ensure_ascii=False).encode())
+    upload.name = "licence.json"
+    page = text_of(client.post("/verify/", {"document": upload}))
+    assert 'id="verify-status">伪造或被篡改' in page and "冒名药房" not in page
+    garbage = io.BytesIO(b"\x89PNG not json")
+    garbage.name = "x.json"
+    assert "这不是证照数据文件" in text_of(client.post("/verify/", {"document": garbage}))
+
+
+def test_the_issuing_department_revokes_and_verification_says_why(client, issued):
+    drug = Licence.objects.get(type_name="药品经营许可证")
+    client.force_login(user("r_mpa"))
+    page = text_of(client.get(f"/licences/{drug.number}"))
+    assert "撤销证照" in page
+    client.post(f"/licences/{drug.number}/revoke", {"reason": "以欺骗手段取得许可"})
+    client.logout()
+    page = text_of(client.get("/verify/", {"n": drug.number}))
+    assert 'id="verify-status">已撤销' in page and "以欺骗手段取得许可" in page
+
+
+def test_staff_look_licences_up_and_every_look_up_is_recorded(client, issued):
+    client.force_login(user("clerk_lishi"))
+    page = text_of(client.get("/licences/search", {"q": "91141102MA0K5R2C1K"}))
+    assert page.count('class="case-title"') == 6
+    assert LicenceEvent.objects.filter(kind="lookup", actor=user("clerk_lishi")).count() == 6
+    client.force_login(user("yaofang"))
+    assert client.get("/licences/search", {"q": "91141102MA0K5R2C1K"}).status_code == 403

@@ -1,0 +1,1 @@
+"""Electronic licences: the pure core and the verify command."""
