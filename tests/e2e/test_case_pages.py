@@ -528,3 +528,30 @@ def test_the_form_warns_of_the_same_package_already_in_progress(client, demo):
     page = text_of(client.get("/apply/open_pharmacy"))
     assert "您已有“我要开药店”正在办理" in page and case.number in page
     assert "已有" not in text_of(as_user(client, "zhangsan").get("/apply/open_pharmacy"))
+
+
+def test_materials_show_their_trust_levels_and_the_window_checks_originals(client, demo):
+    case = file_through_the_page(client)
+    page = text_of(client.get(f"/cases/{case.public_id}"))
+    assert "申请材料" in page and "待提交" in page
+    pending = case.evidence.filter(trust="").first()
+    upload = io.BytesIO(b"%PDF-1.4 a scanned lease")
+    upload.name = "租赁合同.pdf"
+    response = client.post(
+        f"/cases/{case.public_id}/evidence/{pending.pk}/upload", {"file": upload}, follow=True
+    )
+    assert "已上传“" in text_of(response) and "已上传 · 待核验" in text_of(response)
+    bad = io.BytesIO(b"GIF89a")
+    bad.name = "x.gif"
+    response = client.post(f"/cases/{case.public_id}/evidence/{pending.pk}/upload", {"file": bad})
+    assert response.status_code == 400 and "只接受 PDF、JPG 或 PNG" in text_of(response)
+    assert client.get(f"/cases/{case.public_id}/evidence/{pending.pk}/file").content.startswith(
+        b"%PDF"
+    )
+    as_user(client, "clerk_lishi")
+    assert client.get(f"/cases/{case.public_id}/evidence/{pending.pk}/file").status_code == 200
+    assert PersonalDataView.objects.filter(viewer=user("clerk_lishi")).exists()
+    response = client.post(f"/cases/{case.public_id}/evidence/{pending.pk}/check", follow=True)
+    assert "已核验原件（可信等级 B）" in text_of(response)
+    pending.refresh_from_db()
+    assert pending.trust == "B"

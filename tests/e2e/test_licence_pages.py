@@ -97,3 +97,16 @@ def test_staff_look_licences_up_and_every_look_up_is_recorded(client, issued):
     assert LicenceEvent.objects.filter(kind="lookup", actor=user("clerk_lishi")).count() == 6
     client.force_login(user("yaofang"))
     assert client.get("/licences/search", {"q": "91141102MA0K5R2C1K"}).status_code == 403
+
+
+def test_the_next_package_does_not_ask_for_the_business_licence(client, issued):
+    client.force_login(user("yaofang"))
+    guide = text_of(client.get("/guides/utility_connection", {"needs_water": "true"}))
+    assert "1 项材料免提交" in guide and "免提交：已有电子证照《营业执照》" in guide
+    form = text_of(client.get("/apply/utility_connection", {"needs_water": "true"}))
+    assert "免提交：调用电子证照《营业执照》" in form
+    # Anyone else reading the same guide is still told to bring it.
+    client.force_login(user("zhangsan"))
+    assert "免提交：已有电子证照" not in text_of(
+        client.get("/guides/utility_connection", {"needs_water": "true"})
+    )

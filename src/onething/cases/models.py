@@ -300,3 +300,36 @@ class OutboxMessage(models.Model):
         ordering = ["id"]
         verbose_name = "待发通知"
         verbose_name_plural = "待发通知"
+
+
+class Evidence(models.Model):
+    """One required material of a case and how it was provided (see `evidence`)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="evidence")
+    material_id = models.CharField("材料", max_length=100)
+    material_name = models.CharField("材料名称", max_length=200)
+    evidence_type = models.CharField("可替代的证照类型", max_length=100, blank=True)
+    trust = models.CharField("可信等级", max_length=1, blank=True)  # "" while missing
+    licence = models.ForeignKey(
+        "licences.Licence",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="uses",
+        verbose_name="引用的电子证照",
+    )
+    file_name = models.CharField(max_length=200, blank=True)
+    file_path = models.CharField(max_length=300, blank=True)  # under the data dir, encrypted
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    checked_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["case_id", "id"]
+        verbose_name = "申请材料"
+        verbose_name_plural = "申请材料"
+        constraints = [
+            models.UniqueConstraint(fields=["case", "material_id"], name="evidence_once_per_case")
+        ]

@@ -10,6 +10,7 @@ the outbox — all or nothing. A refused or stale request changes nothing.
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -18,9 +19,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from onething import paths
 from onething.accounts.models import Authorisation, User
 from onething.accounts.roles import Role
 from onething.calendar.loaded import current_calendar
+from onething.cases import evidence as evidence_rules
 from onething.cases import store
 from onething.cases.deadlines import (
     ScheduledTask,
@@ -29,6 +32,7 @@ from onething.cases.deadlines import (
     task_due_date,
     window_deadline,
 )
+from onething.cases.evidence import TrustLevel
 from onething.cases.lifecycle import (
     SYSTEM,
     TASK_PAUSED,
@@ -41,14 +45,21 @@ from onething.cases.lifecycle import (
     case_transition,
     task_transition,
 )
-from onething.cases.models import Case, Notice, OutboxMessage, SpecialProcedure, Task
+from onething.cases.models import Case, Evidence, Notice, OutboxMessage, SpecialProcedure, Task
 from onething.cases.query import can_act_on_case, can_work_task
 from onething.cases.routing import route_item
 from onething.cases.tasks import TaskNode, all_finished, initial_states, ready_to_release, to_cancel
 from onething.catalog.entities import Catalog
 from onething.catalog.guide import AnswerError, Guide, resolve_answers
-from onething.catalog.services import catalog_by_version_id, catalog_of, current_catalog, guide_of
+from onething.catalog.services import (
+    catalog_by_version_id,
+    catalog_of,
+    current_catalog,
+    guide_for_version_id,
+    guide_of,
+)
 from onething.intake.validation import validate_form
+from onething.privacy.crypto import decrypt_bytes, encrypt_bytes
 
 log = logging.getLogger(__name__)
 
@@ -342,6 +353,33 @@ def _submit(case: Case, actor: User) -> None:
         case.number = f"{case.window}-{timezone.localdate(now):%Y%m%d}-{case.pk:06d}"
     _save_case(case, "submitted_at", "window_due", "number")
     _record(case, CaseAction.SUBMIT, actor, before, after, data={"channel": case.channel})
+    _attach_evidence(case)
+
+
+def _attach_evidence(case: Case) -> None:
+    """One record per material the case needs; a material the applicant holds as a valid
+    electronic certificate is attached by reference at level A (免提交)."""
+    from onething.licences.services import valid_licences
+
+    guide = guide_for_version_id(case.catalog_version_id, case.package_id, case.answers)
+    types = {m.evidence for m in guide.materials if m.evidence}
+    held = valid_licences(case.applicant, types) if types else {}
+    rows = []
+    for material in guide.materials:
+        licence = held.get(material.evidence) if material.evidence else None
+        if not material.required and licence is None:
+            continue
+        rows.append(
+            Evidence(
+                case=case,
+                material_id=material.id,
+                material_name=material.name,
+                evidence_type=material.evidence or "",
+                trust=TrustLevel.A.value if licence else "",
+                licence=licence,
+            )
+        )
+    Evidence.objects.bulk_create(rows, ignore_conflicts=True)
 
 
 def update_draft(actor: User, case_id, version: int | None, filing: Filing) -> Case:
@@ -525,6 +563,93 @@ def hand_over(actor: User, case_id, version: int | None = None) -> Case:
         _save_case(case, "completed_at")
         _record(case, CaseAction.HAND_OVER, actor, before, after)
         return case
+
+
+# --------------------------------------------------------------------------- materials
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+UPLOAD_KINDS = {b"%PDF-": "pdf", b"\xff\xd8\xff": "jpg", b"\x89PNG\r\n\x1a\n": "png"}
+
+
+def _evidence_of(case: Case, evidence_id: int) -> Evidence:
+    evidence = Evidence.objects.filter(case_id=case.pk, pk=evidence_id).first()
+    if evidence is None:
+        raise NotFound("该办件没有这项材料")
+    return evidence
+
+
+def upload_evidence(actor: User, case_id, evidence_id: int, name: str, data: bytes) -> Evidence:
+    """The applicant uploads a copy of a material (C: the original still to be checked).
+    The file is kept encrypted in the data directory; only PDF, JPEG and PNG are taken."""
+    if not data:
+        raise InvalidInput("文件是空的，请重新选择")
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise InvalidInput(f"文件太大（{len(data) // 1024 // 1024} MB）：每份材料不超过 10 MB")
+    kind = next((k for magic, k in UPLOAD_KINDS.items() if data.startswith(magic)), None)
+    if kind is None:
+        raise InvalidInput("只接受 PDF、JPG 或 PNG 文件（文件内容与格式不符）")
+    with transaction.atomic():
+        case = _locked_case(case_id)
+        _require(can_act_on_case(actor, case), "只有申请人或其代办人可以上传材料")
+        if case.state not in (
+            CaseState.DRAFT,
+            CaseState.SUBMITTED,
+            CaseState.AWAITING_COMPLETION,
+            CaseState.IN_PROGRESS,
+        ):
+            raise Conflict("办件已办结或终止，不能再上传材料")
+        evidence = _evidence_of(case, evidence_id)
+        try:
+            level = evidence_rules.uploaded(TrustLevel(evidence.trust) if evidence.trust else None)
+        except evidence_rules.EvidenceRefused as refused:
+            raise Conflict(str(refused)) from None
+        folder = paths.data_dir() / "uploads" / str(case.public_id)
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        target = folder / f"{evidence.pk}-{uuid.uuid4().hex}.{kind}.enc"
+        target.write_bytes(encrypt_bytes(data))  # before the row: a crash leaves a stray file
+        evidence.trust = level.value
+        evidence.file_name = (name or f"材料.{kind}")[-200:]
+        evidence.file_path = str(target.relative_to(paths.data_dir()))
+        evidence.checked_by, evidence.checked_at = None, None
+        evidence.save()
+        _record(case, "upload_evidence", actor, case.state, case.state, note=evidence.material_name)
+        return evidence
+
+
+def evidence_file(evidence: Evidence) -> bytes:
+    if not evidence.file_path:
+        raise NotFound("该材料没有上传的文件")
+    return decrypt_bytes((paths.data_dir() / evidence.file_path).read_bytes())
+
+
+def check_original(actor: User, case_id, evidence_id: int) -> Evidence:
+    """The window clerk has seen the original: C (or a material brought in) becomes B."""
+    with transaction.atomic():
+        case = _locked_case(case_id)
+        _require(
+            actor.role == Role.CLERK and can_act_on_case(actor, case), "只有受理窗口可以核验原件"
+        )
+        evidence = _evidence_of(case, evidence_id)
+        try:
+            level = evidence_rules.checked_by_clerk(
+                TrustLevel(evidence.trust) if evidence.trust else None
+            )
+        except evidence_rules.EvidenceRefused as refused:
+            raise Conflict(str(refused)) from None
+        before = evidence.trust or "-"
+        evidence.trust = level.value
+        evidence.checked_by, evidence.checked_at = actor, timezone.now()
+        evidence.save()
+        _record(
+            case,
+            "check_original",
+            actor,
+            case.state,
+            case.state,
+            note=evidence.material_name,
+            data={"from": before, "to": level.value},
+        )
+        return evidence
 
 
 # --------------------------------------------------------------------------- tasks

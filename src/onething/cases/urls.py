@@ -15,6 +15,21 @@ urlpatterns = [
         name="task_act",
     ),
     path("cases/<uuid:case_id>/notices/<int:notice_id>.pdf", views.notice_pdf, name="notice_pdf"),
+    path(
+        "cases/<uuid:case_id>/evidence/<int:evidence_id>/upload",
+        views.evidence_upload,
+        name="evidence_upload",
+    ),
+    path(
+        "cases/<uuid:case_id>/evidence/<int:evidence_id>/check",
+        views.evidence_check,
+        name="evidence_check",
+    ),
+    path(
+        "cases/<uuid:case_id>/evidence/<int:evidence_id>/file",
+        views.evidence_file,
+        name="evidence_file",
+    ),
     path("window/", views.window, name="window"),
     path("review/", views.review, name="review"),
     path("supervision/", views.supervision, name="supervision"),

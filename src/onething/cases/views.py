@@ -41,6 +41,7 @@ from onething.cases.deadlines import (
     working_days_left,
 )
 from onething.cases.documents import REMEDY, TITLES, render_notice_pdf
+from onething.cases.evidence import PENDING_LABEL, TRUST_LABELS, TRUST_SHORT, TrustLevel
 from onething.cases.lifecycle import (
     CASE_ACTION_LABELS,
     CASE_STATE_LABELS,
@@ -63,6 +64,7 @@ from onething.catalog.services import catalog_of, current_catalog
 from onething.guides.documents import answers_query
 from onething.guides.views import answers_from_query, question_forms
 from onething.privacy.masking import mask_id_number, mask_phone
+from onething.privacy.models import PersonalDataView
 from onething.privacy.services import FULL_VIEW_ROLES, display_name, show_person
 
 PAGE_SIZE = 50
@@ -466,6 +468,20 @@ def field_rows(guide, catalog: Catalog, values, prefilled, errors) -> list[dict[
     return rows
 
 
+def _apply_materials(guide, person: User | None) -> dict[str, Any]:
+    """The materials the answers call for, with those the applicant's electronic
+    certificates stand in for (免提交)."""
+    from onething.licences.services import valid_licences
+
+    types = {m.evidence for m in guide.materials if m.evidence}
+    held = valid_licences(person, types) if person is not None and types else {}
+    materials = [
+        {"name": m.name, "required": m.required, "held": held.get(m.evidence or "")}
+        for m in guide.materials
+    ]
+    return {"materials": materials, "exempt_count": sum(1 for m in materials if m["held"])}
+
+
 def county_groups(catalog: Catalog) -> list[dict[str, Any]]:
     """The county-level jurisdictions, grouped under their city (for the place select)."""
     groups: dict[str, dict[str, Any]] = {}
@@ -595,6 +611,7 @@ def apply(request: HttpRequest, package_id: str) -> HttpResponse:
         "items": [
             (gi.item.name, guide.department_names.get(gi.item.department, "")) for gi in guide.items
         ],
+        **_apply_materials(guide, person),
         "questions": question_forms(package, answers),
         "unanswered": unanswered,
         "counties": counties,
@@ -783,6 +800,7 @@ def case_context(
         "form_values": _form_values(case, guide, catalog, see_full),
         "answered": answered,
         "timeline": timeline,
+        **_materials(user, case, own),
         "notices": [
             {
                 "notice": n,
@@ -795,6 +813,44 @@ def case_context(
         "failed": failed or {},
         "closed": case.state in [s.value for s in CASE_TERMINAL],
     }
+
+
+def _materials(user: User, case: Case, own: bool) -> dict[str, Any]:
+    """The case's materials with their trust levels, and what the viewer may do."""
+    today = timezone.localdate()
+    open_states = (CaseState.SUBMITTED, CaseState.AWAITING_COMPLETION, CaseState.IN_PROGRESS)
+    may_upload = own or (user.role == Role.AGENT and can_act_on_case(user, case))
+    rows = []
+    for evidence in case.evidence.select_related("licence", "checked_by"):
+        level = evidence.trust or ""
+        licence = evidence.licence
+        problem = ""
+        if licence is not None:
+            status = licence.status_on(today)
+            if status != "valid":
+                problem = f"该证照{status.label}，请改为提交原件或上传电子件。"
+        rows.append(
+            {
+                "evidence": evidence,
+                "level": level,
+                "label": TRUST_SHORT[TrustLevel(level)] if level else PENDING_LABEL,
+                "long_label": TRUST_LABELS[TrustLevel(level)] if level else PENDING_LABEL,
+                "licence": licence,
+                "licence_problem": problem,
+                "checked_by": display_name(user, evidence.checked_by)
+                if evidence.checked_by_id
+                else "",
+                "can_upload": may_upload
+                and case.state in open_states
+                and (level in ("", "C") or bool(problem)),
+                "can_check": user.role == Role.CLERK
+                and can_act_on_case(user, case)
+                and case.state in open_states
+                and (level in ("", "C") or bool(problem)),
+            }
+        )
+    ready = sum(1 for r in rows if r["level"] and not r["licence_problem"])
+    return {"materials": rows, "materials_ready": ready}
 
 
 def _render_case(
@@ -879,6 +935,60 @@ CASE_STEPS: dict[str, CaseStep] = {
         lambda c: "全部结果已交付申请人，办件已办结。",
     ),
 }
+
+
+@post_only
+def evidence_upload(request: HttpRequest, case_id, evidence_id: int) -> HttpResponse:
+    case = _visible_case(request.user, case_id)
+    upload = request.FILES.get("file")
+    try:
+        if upload is None:
+            raise InvalidInput("请先选择要上传的文件")
+        if upload.size > services.MAX_UPLOAD_BYTES:
+            raise InvalidInput("文件太大：每份材料不超过 10 MB")
+        evidence = services.upload_evidence(
+            request.user, case_id, evidence_id, upload.name, upload.read()
+        )
+    except CaseError as exc:
+        return _render_case(request, case, exc.status, error_message(exc, "上传材料"))
+    messages.success(request, f"已上传“{evidence.material_name}”，窗口核验原件后即完成。")
+    return redirect(_case_url(case, "materials"))
+
+
+@post_only
+def evidence_check(request: HttpRequest, case_id, evidence_id: int) -> HttpResponse:
+    case = _visible_case(request.user, case_id)
+    try:
+        evidence = services.check_original(request.user, case_id, evidence_id)
+    except CaseError as exc:
+        return _render_case(request, case, exc.status, error_message(exc, "核验原件"))
+    messages.success(request, f"“{evidence.material_name}”已核验原件（可信等级 B）。")
+    return redirect(_case_url(case, "materials"))
+
+
+@login_required
+@require_GET
+def evidence_file(request: HttpRequest, case_id, evidence_id: int) -> HttpResponse:
+    """An uploaded copy, for the applicant and the staff who handle the case (audited)."""
+    case = _visible_case(request.user, case_id)
+    evidence = case.evidence.filter(pk=evidence_id).first()
+    if evidence is None or not evidence.file_path:
+        raise Http404("没有这份上传的材料")
+    if request.user.pk not in (case.applicant_id, case.agent_id):  # staff: recorded
+        if request.user.role not in FULL_VIEW_ROLES:
+            raise Http404("没有这份上传的材料")
+        PersonalDataView.objects.create(
+            viewer=request.user,
+            subject=case.applicant,
+            fields=f"申请材料：{evidence.material_name}",
+            purpose=f"审查办件 {case.number}",
+        )
+    kind = evidence.file_path.rsplit(".", 2)[-2]
+    content_type = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png"}[kind]
+    response = HttpResponse(services.evidence_file(evidence), content_type=content_type)
+    response["Content-Disposition"] = "inline"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @post_only

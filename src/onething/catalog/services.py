@@ -140,6 +140,12 @@ def catalog_by_version_id(version_id: int) -> Catalog:
     return _parsed(digest)
 
 
+def guide_for_version_id(version_id: int, package_id: str, answers: Mapping[str, Answer]) -> Guide:
+    """The guide of a case's package under the version it was filed with."""
+    digest = CatalogVersion.objects.values_list("digest", flat=True).get(pk=version_id)
+    return guide_of(digest, package_id, answers)
+
+
 def catalog_of(version: CatalogVersion) -> Catalog:
     """The catalogue of a version row already at hand (no query when it is cached)."""
     return _parsed(version.digest)

@@ -135,6 +135,20 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "guides/home.html", context)
 
 
+def mark_held_licences(user, materials: list[dict]) -> int:
+    """For a logged-in applicant: mark the materials their valid electronic certificates
+    stand in for (免提交); how many there are."""
+    if not getattr(user, "is_authenticated", False) or user.role != "applicant":
+        return 0
+    from onething.licences.services import valid_licences
+
+    types = {m["evidence"] for m in materials if m["evidence"]}
+    held = valid_licences(user, types) if types else {}
+    for material in materials:
+        material["held"] = held.get(material["evidence"]) if material["evidence"] else None
+    return sum(1 for m in materials if m["held"] is not None)
+
+
 @require_GET
 def guide(request: HttpRequest, package_id: str) -> HttpResponse:
     _current, catalog, package = _package_or_404(package_id)
@@ -146,6 +160,7 @@ def guide(request: HttpRequest, package_id: str) -> HttpResponse:
         errors=errors,
         questions=question_forms(package, answers),
         query=answers_query(answers),
+        exempt=mark_held_licences(request.user, context["materials"]),
     )
     template = "guides/_guide_body.html" if request.htmx else "guides/guide_page.html"
     return render(request, template, context, status=400 if errors else 200)

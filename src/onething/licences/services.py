@@ -282,3 +282,13 @@ def ensure_issuer_keys(catalog: Catalog) -> int:
     for _jurisdiction, _department, code in authorities:
         ring.ensure(code)
     return len(authorities)
+
+
+def valid_licences(holder: User, type_ids, today: date | None = None) -> dict[str, Licence]:
+    """The holder's newest valid certificate of each of these types (免提交 look-up)."""
+    today = today or timezone.localdate()
+    found: dict[str, Licence] = {}
+    for licence in Licence.objects.filter(holder=holder, type_id__in=list(type_ids)):
+        if licence.status_on(today) == LicenceStatus.valid and licence.type_id not in found:
+            found[licence.type_id] = licence  # newest first (model ordering)
+    return found

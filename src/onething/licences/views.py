@@ -97,6 +97,7 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
             "own": own,
             "can_revoke": can_revoke and licence.state != "revoked",
             "events": licence.events.select_related("actor"),
+            "uses": licence.uses.select_related("case").order_by("-id")[:20],
             "verify_url": verify_url(licence.number, document["signature"]["value"]),
         },
     )

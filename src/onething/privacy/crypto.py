@@ -88,6 +88,18 @@ def decrypt(stored: str) -> str:
         raise DecryptionError("no key decrypts this value") from None
 
 
+def encrypt_bytes(data: bytes) -> bytes:
+    """A file's content encrypted at rest (uploaded copies of ID cards, contracts …)."""
+    return _fernet().encrypt(data)
+
+
+def decrypt_bytes(stored: bytes) -> bytes:
+    try:
+        return _fernet().decrypt(stored)
+    except InvalidToken:
+        raise DecryptionError("no key decrypts this file") from None
+
+
 def lookup_digest(value: str) -> str:
     """A keyed digest of a normalised value: equal values, equal digests; not reversible."""
     normalised = value.strip().upper()

@@ -1,0 +1,59 @@
+"""How much a case's material can be trusted (材料可信等级), and who may raise it.
+
+A  issued here and signed: an electronic certificate the applicant already holds,
+   attached by reference — the applicant is not asked for it (免提交);
+B  checked by a window clerk against the original;
+C  uploaded by the applicant, the original still to be checked;
+D  the applicant's own written promise (告知承诺).
+
+A material still missing has no level. Pure rules, no framework.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class TrustLevel(StrEnum):
+    A = "A"
+    B = "B"
+    C = "C"
+    D = "D"
+
+
+TRUST_LABELS = {
+    TrustLevel.A: "A 电子证照（免提交，已验证签名）",
+    TrustLevel.B: "B 窗口已核验原件",
+    TrustLevel.C: "C 申请人已上传，待核验原件",
+    TrustLevel.D: "D 告知承诺",
+}
+TRUST_SHORT = {
+    TrustLevel.A: "免提交 · 电子证照",
+    TrustLevel.B: "已核验原件",
+    TrustLevel.C: "已上传 · 待核验",
+    TrustLevel.D: "告知承诺",
+}
+PENDING_LABEL = "待提交"
+
+
+class EvidenceRefused(ValueError):
+    """A change of trust level the rules do not allow (the message says why)."""
+
+
+def checked_by_clerk(current: TrustLevel | None) -> TrustLevel:
+    """A clerk who has seen the original raises C (or a missing material brought to the
+    window) to B; A needs nothing and B is already checked."""
+    if current is None or current == TrustLevel.C:
+        return TrustLevel.B
+    if current == TrustLevel.A:
+        raise EvidenceRefused("电子证照已由签名验证，无需核验原件")
+    if current == TrustLevel.B:
+        raise EvidenceRefused("该材料已经核验过原件")
+    raise EvidenceRefused("告知承诺的材料按承诺办理，不核验原件")
+
+
+def uploaded(current: TrustLevel | None) -> TrustLevel:
+    """The applicant uploads a copy: a missing material becomes C (nothing lower)."""
+    if current in (TrustLevel.A, TrustLevel.B):
+        raise EvidenceRefused("该材料已经核验，无需再上传")
+    return TrustLevel.C
