@@ -98,3 +98,15 @@ def test_a_licence_revoked_after_it_was_attached_shows_on_the_case(licensed, cli
     client.force_login(user("yaofang"))
     detail = client.get(f"/licences/{held.number}").content.decode()
     assert "免提交调用" in detail and "该办件需改交原件" in detail
+
+
+def test_a_written_promise_only_where_the_catalogue_allows_it(licensed):
+    case, _ = services.file_case(user("yaofang"), pharmacy_filing())
+    materials = evidence(case)
+    premises = materials["premises_proof"]
+    assert premises.commitment_allowed
+    promised = services.promise_evidence(user("yaofang"), case.public_id, premises.pk)
+    assert promised.trust == "D"
+    with pytest.raises(services.Conflict, match="不适用告知承诺"):
+        services.promise_evidence(user("yaofang"), case.public_id, materials["premises_layout"].pk)
+    assert case.actions.filter(action="promise_evidence").count() == 1

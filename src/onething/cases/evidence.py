@@ -57,3 +57,13 @@ def uploaded(current: TrustLevel | None) -> TrustLevel:
     if current in (TrustLevel.A, TrustLevel.B):
         raise EvidenceRefused("该材料已经核验，无需再上传")
     return TrustLevel.C
+
+
+def promised(current: TrustLevel | None, allowed: bool) -> TrustLevel:
+    """The applicant promises in writing instead of providing the material (D), where
+    the catalogue allows 告知承诺 for it and nothing better has been provided."""
+    if not allowed:
+        raise EvidenceRefused("该材料不适用告知承诺，请上传电子件或到窗口出示原件")
+    if current in (TrustLevel.A, TrustLevel.B):
+        raise EvidenceRefused("该材料已经核验，无需承诺")
+    return TrustLevel.D

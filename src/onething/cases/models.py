@@ -309,6 +309,7 @@ class Evidence(models.Model):
     material_id = models.CharField("材料", max_length=100)
     material_name = models.CharField("材料名称", max_length=200)
     evidence_type = models.CharField("可替代的证照类型", max_length=100, blank=True)
+    commitment_allowed = models.BooleanField("可告知承诺", default=False)
     trust = models.CharField("可信等级", max_length=1, blank=True)  # "" while missing
     licence = models.ForeignKey(
         "licences.Licence",

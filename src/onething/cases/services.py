@@ -375,6 +375,7 @@ def _attach_evidence(case: Case) -> None:
                 material_id=material.id,
                 material_name=material.name,
                 evidence_type=material.evidence or "",
+                commitment_allowed=material.commitment,
                 trust=TrustLevel.A.value if licence else "",
                 licence=licence,
             )
@@ -620,6 +621,32 @@ def evidence_file(evidence: Evidence) -> bytes:
     if not evidence.file_path:
         raise NotFound("该材料没有上传的文件")
     return decrypt_bytes((paths.data_dir() / evidence.file_path).read_bytes())
+
+
+def promise_evidence(actor: User, case_id, evidence_id: int) -> Evidence:
+    """告知承诺: the applicant's written promise stands in for the material (D)."""
+    with transaction.atomic():
+        case = _locked_case(case_id)
+        _require(can_act_on_case(actor, case), "只有申请人或其代办人可以作出承诺")
+        evidence = _evidence_of(case, evidence_id)
+        try:
+            level = evidence_rules.promised(
+                TrustLevel(evidence.trust) if evidence.trust else None,
+                evidence.commitment_allowed,
+            )
+        except evidence_rules.EvidenceRefused as refused:
+            raise Conflict(str(refused)) from None
+        evidence.trust = level.value
+        evidence.save()
+        _record(
+            case,
+            "promise_evidence",
+            actor,
+            case.state,
+            case.state,
+            note=f"承诺：{evidence.material_name}符合要求，如不实愿承担相应法律责任",
+        )
+        return evidence
 
 
 def check_original(actor: User, case_id, evidence_id: int) -> Evidence:

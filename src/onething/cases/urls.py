@@ -21,6 +21,11 @@ urlpatterns = [
         name="evidence_upload",
     ),
     path(
+        "cases/<uuid:case_id>/evidence/<int:evidence_id>/promise",
+        views.evidence_promise,
+        name="evidence_promise",
+    ),
+    path(
         "cases/<uuid:case_id>/evidence/<int:evidence_id>/check",
         views.evidence_check,
         name="evidence_check",

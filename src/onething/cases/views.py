@@ -78,6 +78,9 @@ _MOBILE_AGENT = re.compile(r"Mobile|Android|iPhone|HarmonyOS", re.IGNORECASE)
 ACTION_LABELS: dict[str, str] = {
     "create": "创建申请",
     "edit": "修改草稿",
+    "upload_evidence": "上传材料",
+    "check_original": "核验原件",
+    "promise_evidence": "告知承诺",
     **{action.value: label for action, label in CASE_ACTION_LABELS.items()},
     **{action.value: label for action, label in TASK_ACTION_LABELS.items()},
 }
@@ -843,6 +846,10 @@ def _materials(user: User, case: Case, own: bool) -> dict[str, Any]:
                 "can_upload": may_upload
                 and case.state in open_states
                 and (level in ("", "C") or bool(problem)),
+                "can_promise": may_upload
+                and case.state in open_states
+                and evidence.commitment_allowed
+                and level in ("", "C"),
                 "can_check": user.role == Role.CLERK
                 and can_act_on_case(user, case)
                 and case.state in open_states
@@ -952,6 +959,17 @@ def evidence_upload(request: HttpRequest, case_id, evidence_id: int) -> HttpResp
     except CaseError as exc:
         return _render_case(request, case, exc.status, error_message(exc, "上传材料"))
     messages.success(request, f"已上传“{evidence.material_name}”，窗口核验原件后即完成。")
+    return redirect(_case_url(case, "materials"))
+
+
+@post_only
+def evidence_promise(request: HttpRequest, case_id, evidence_id: int) -> HttpResponse:
+    case = _visible_case(request.user, case_id)
+    try:
+        evidence = services.promise_evidence(request.user, case_id, evidence_id)
+    except CaseError as exc:
+        return _render_case(request, case, exc.status, error_message(exc, "告知承诺"))
+    messages.success(request, f"已就“{evidence.material_name}”作出告知承诺（可信等级 D）。")
     return redirect(_case_url(case, "materials"))
 
 

@@ -69,6 +69,7 @@ class Material:
     name: str
     evidence: str | None = None  # e-licence type that can stand in for it (免提交)
     note: str | None = None
+    commitment: bool = False  # 告知承诺制: the applicant's written promise may replace it
 
 
 @dataclass(frozen=True, slots=True)

@@ -41,6 +41,7 @@ class GuideMaterial:
     for_items: tuple[str, ...]
     evidence: str | None = None
     note: str | None = None
+    commitment: bool = False  # 告知承诺 allowed
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +109,7 @@ class Guide:
                     "required": m.required,
                     "for_items": list(m.for_items),
                     "evidence": m.evidence,
+                    **({"commitment": True} if m.commitment else {}),
                 }
                 for m in self.materials
             ],
@@ -256,6 +258,7 @@ def build_guide(
             for_items=tuple(for_items),
             evidence=library[material_id].evidence,
             note=library[material_id].note,
+            commitment=library[material_id].commitment,
         )
         for material_id, (copies, required, for_items) in materials.items()
     )

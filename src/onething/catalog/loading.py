@@ -546,7 +546,7 @@ def _shown(value: Any) -> str:
 
 _JURISDICTION_KEYS = frozenset(["code", "name", "level", "parent"])
 _DEPARTMENT_KEYS = frozenset(["id", "name", "description"])
-_MATERIAL_KEYS = frozenset(["id", "name", "evidence", "note"])
+_MATERIAL_KEYS = frozenset(["id", "name", "evidence", "note", "commitment"])
 _FIELD_KEYS = frozenset(["id", "label", "type", "choices", "required", "help"])
 _ITEM_KEYS = frozenset(
     [
@@ -614,6 +614,7 @@ def _read_material(check: _Checker, node: dict, path: str) -> _Draft:
             name=check.text(node, "name", path) or "",
             evidence=evidence,
             note=check.text(node, "note", path, required=False),
+            commitment=check.boolean(node, "commitment", path, False),
         )
     )
 

@@ -196,6 +196,7 @@ def guide_context(guide: Guide) -> dict:
             "shared": len(m.for_items) > 1,
             "evidence": m.evidence,
             "note": m.note,
+            "commitment": m.commitment,
             "held": None,  # the viewer's electronic certificate standing in for it (免提交)
         }
         for number, m in enumerate(guide.materials, 1)
