@@ -14,6 +14,8 @@ cat <<EOT
            ${url}/window/                 window clerk: accept, notices, handover
            ${url}/review/                 department reviewer: my tasks by due date
            ${url}/supervision/            supervisor: all cases, overdue first
+           ${url}/licences/               applicant: my electronic certificates (电子证照)
+           ${url}/verify/                 anyone: verify a certificate by number or QR code
            ${url}/admin/                  administration (catalogue versions, accounts)
   API:     ${url}/api/v1/                 schema: ${url}/openapi.json
 
