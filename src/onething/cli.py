@@ -292,10 +292,11 @@ def sweep_command(
         close_old_connections()
         try:
             report = sweep()
-            if report.deemed_accepted or report.delivered or not every:
+            if report.deemed_accepted or report.delivered or report.licences_expired or not every:
                 typer.echo(
                     f"sweep: {report.deemed_accepted} deemed accepted, "
-                    f"{report.delivered} notifications delivered"
+                    f"{report.delivered} notifications delivered, "
+                    f"{report.licences_expired} licences expired"
                 )
         except Exception as exc:  # keep sweeping; the next round retries
             if not every:

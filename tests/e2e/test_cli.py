@@ -151,4 +151,6 @@ def test_sweep_runs_once(tmp_path):
     assert onething("setup", "--no-demo", data_dir=tmp_path).returncode == 0
     result = onething("sweep", data_dir=tmp_path)
     assert result.returncode == 0
-    assert result.stdout == "sweep: 0 deemed accepted, 0 notifications delivered\n"
+    assert result.stdout == (
+        "sweep: 0 deemed accepted, 0 notifications delivered, 0 licences expired\n"
+    )

@@ -93,3 +93,13 @@ def test_unknown_and_mistyped_numbers(issued):
     result = licences.verify_number(typo)
     assert result.status == LicenceStatus.unknown and "校验" in result.message
     assert licences.verify_number("不是编号").status == LicenceStatus.unknown
+
+
+def test_the_sweep_records_an_expiry_once(issued):
+    from onething.cases.services import sweep
+
+    food = Licence.objects.get(case=issued, type_name="食品经营许可证")
+    after = food.valid_until + timedelta(days=1)
+    assert sweep(after).licences_expired == 3  # the three five-year licences
+    assert sweep(after).licences_expired == 0
+    assert food.events.filter(kind="expired").count() == 1

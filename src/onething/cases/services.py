@@ -1057,6 +1057,7 @@ def _refresh_case_due(case: Case, tasks: list[Task]) -> None:
 class SweepReport:
     deemed_accepted: int
     delivered: int
+    licences_expired: int = 0
 
 
 def deem_overdue_acceptances(today: date | None = None) -> int:
@@ -1110,4 +1111,6 @@ def deliver_outbox(sender=None, limit: int = 200) -> int:
 
 
 def sweep(today: date | None = None) -> SweepReport:
-    return SweepReport(deem_overdue_acceptances(today), deliver_outbox())
+    from onething.licences.services import record_expiries
+
+    return SweepReport(deem_overdue_acceptances(today), deliver_outbox(), record_expiries(today))

@@ -292,3 +292,16 @@ def valid_licences(holder: User, type_ids, today: date | None = None) -> dict[st
         if licence.status_on(today) == LicenceStatus.valid and licence.type_id not in found:
             found[licence.type_id] = licence  # newest first (model ordering)
     return found
+
+
+def record_expiries(today: date | None = None) -> int:
+    """Write an "expired" event for each certificate whose validity ended (the sweep runs
+    this); a certificate is recorded once."""
+    today = today or timezone.localdate()
+    expired = Licence.objects.filter(valid_until__lt=today).exclude(events__kind="expired")
+    events = [
+        LicenceEvent(licence=licence, kind="expired", note=f"有效期至 {licence.valid_until}")
+        for licence in expired.only("pk", "valid_until")
+    ]
+    LicenceEvent.objects.bulk_create(events)
+    return len(events)
