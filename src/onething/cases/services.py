@@ -356,6 +356,20 @@ def _submit(case: Case, actor: User) -> None:
     _attach_evidence(case)
 
 
+EVIDENCE_COLUMNS = (
+    "case",
+    "material_id",
+    "material_name",
+    "evidence_type",
+    "commitment_allowed",
+    "trust",
+    "licence",
+    "file_name",
+    "file_path",
+    "updated_at",
+)
+
+
 def _attach_evidence(case: Case) -> None:
     """One record per material the case needs; a material the applicant holds as a valid
     electronic certificate is attached by reference at level A (免提交)."""
@@ -364,6 +378,7 @@ def _attach_evidence(case: Case) -> None:
     guide = guide_for_version_id(case.catalog_version_id, case.package_id, case.answers)
     types = {m.evidence for m in guide.materials if m.evidence}
     held = valid_licences(case.applicant, types) if types else {}
+    now = timezone.now()
     rows = []
     for material in guide.materials:
         licence = held.get(material.evidence) if material.evidence else None
@@ -378,9 +393,11 @@ def _attach_evidence(case: Case) -> None:
                 commitment_allowed=material.commitment,
                 trust=TrustLevel.A.value if licence else "",
                 licence=licence,
+                updated_at=now,
             )
         )
-    Evidence.objects.bulk_create(rows, ignore_conflicts=True)
+    if rows and not Evidence.objects.filter(case_id=case.pk).exists():  # a re-submission
+        store.insert(rows, EVIDENCE_COLUMNS)
 
 
 def update_draft(actor: User, case_id, version: int | None, filing: Filing) -> Case:

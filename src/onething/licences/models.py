@@ -87,7 +87,7 @@ class LicenceEvent(models.Model):
     """Issued, revoked, looked up by staff: the licence's own record."""
 
     licence = models.ForeignKey(Licence, on_delete=models.PROTECT, related_name="events")
-    kind = models.CharField(max_length=20)  # issued | revoked | lookup | expired
+    kind = models.CharField(max_length=20)  # revoked | expired | lookup (issue: the row)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -26,6 +26,7 @@ import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -71,14 +72,24 @@ class Ed25519Scheme:
         )
 
     def sign(self, private_key: bytes, message: bytes) -> bytes:
-        return Ed25519PrivateKey.from_private_bytes(private_key).sign(message)
+        return _ed25519_private(private_key).sign(message)
 
     def verify(self, public_key: bytes, message: bytes, signature: bytes) -> bool:
         try:
-            Ed25519PublicKey.from_public_bytes(public_key).verify(signature, message)
+            _ed25519_public(public_key).verify(signature, message)
         except (InvalidSignature, ValueError, TypeError):
             return False
         return True
+
+
+@lru_cache(maxsize=256)
+def _ed25519_private(raw: bytes) -> Ed25519PrivateKey:
+    return Ed25519PrivateKey.from_private_bytes(raw)
+
+
+@lru_cache(maxsize=1024)
+def _ed25519_public(raw: bytes) -> Ed25519PublicKey:
+    return Ed25519PublicKey.from_public_bytes(raw)
 
 
 ED25519 = Ed25519Scheme()
@@ -153,15 +164,30 @@ def _write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
         raise
 
 
+@lru_cache(maxsize=4096)
+def _valid_authority(authority: str) -> bool:
+    return uscc.is_valid(authority) and uscc.compact(authority) == authority
+
+
+def _known_authority(authority: object) -> bool:
+    return isinstance(authority, str) and _valid_authority(authority)
+
+
 class KeyRing:
     """Signing keys of every issuing authority, kept under ``root``."""
 
     def __init__(self, root: str | os.PathLike[str]) -> None:
         self.root = Path(root)
+        # authority -> (keys.json's mtime and size, index, private key of the current key):
+        # signing reads the files again only when keys.json changed (a rotation).
+        self._loaded: dict[str, tuple[tuple[int, int], dict[str, Any], bytes | None]] = {}
+        self._publics: dict[str, tuple[tuple[int, int], dict[str, tuple[str, bytes]]]] = {}
 
     # -- reading ---------------------------------------------------------------
 
     def _directory(self, authority: str) -> Path:
+        if _known_authority(authority):
+            return self.root / authority
         if not isinstance(authority, str) or not uscc.is_valid(authority):
             raise ValueError(f"authority must be a valid unified social credit code: {authority!r}")
         if uscc.compact(authority) != authority:
@@ -201,13 +227,24 @@ class KeyRing:
         return self._info(authority, index, index["current"])
 
     def public_keys(self, authority: str) -> dict[str, tuple[str, bytes]]:
-        """key id → (scheme, raw public key) of every key the authority ever had."""
+        """key id → (scheme, raw public key) of every key the authority ever had (from
+        memory while keys.json is unchanged)."""
         directory = self._directory(authority)
+        try:
+            stat = (directory / "keys.json").stat()
+            stamp = (stat.st_mtime_ns, stat.st_size)
+        except FileNotFoundError:
+            stamp = (0, 0)
+        cached = self._publics.get(authority)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
         index = self._index(directory)
-        return {
+        keys = {
             key_id: (meta["scheme"], _b64decode((directory / f"{key_id}.pub").read_text()))
             for key_id, meta in index["keys"].items()
         }
+        self._publics[authority] = (stamp, keys)
+        return keys
 
     # -- writing ---------------------------------------------------------------
 
@@ -254,12 +291,38 @@ class KeyRing:
 
     # -- signing and verifying ---------------------------------------------------
 
+    def _current_private(self, authority: str) -> tuple[str, str, bytes] | None:
+        """(key id, scheme, private key) of the current key, from memory while keys.json
+        is unchanged; None if the authority has no key yet."""
+        directory = self._directory(authority)
+        try:
+            stat = (directory / "keys.json").stat()
+        except FileNotFoundError:
+            return None
+        stamp = (stat.st_mtime_ns, stat.st_size)
+        loaded = self._loaded.get(authority)
+        if loaded is None or loaded[0] != stamp:
+            index = self._index(directory)
+            current = index["current"]
+            private = _b64decode((directory / f"{current}.key").read_text()) if current else None
+            loaded = (stamp, index, private)
+            self._loaded[authority] = loaded
+        _stamp, index, private = loaded
+        if private is None:
+            return None
+        key_id = index["current"]
+        return key_id, index["keys"][key_id]["scheme"], private
+
     def sign(self, authority: str, message: bytes) -> Signature:
         """Sign with the authority's current key (created if it has none)."""
-        info = self.current(authority) or self.ensure(authority)
-        private = _b64decode((self._directory(authority) / f"{info.key_id}.key").read_text())
-        value = SCHEMES[info.scheme].sign(private, message)
-        return Signature(info.scheme, info.key_id, base64.b64encode(value).decode("ascii"))
+        current = self._current_private(authority)
+        if current is None:
+            self.ensure(authority)
+            current = self._current_private(authority)
+            assert current is not None
+        key_id, scheme, private = current
+        value = SCHEMES[scheme].sign(private, message)
+        return Signature(scheme, key_id, base64.b64encode(value).decode("ascii"))
 
     def verify(self, authority: str, message: bytes, signature: Signature) -> bool:
         """True for a good signature by any of the authority's keys, current or retired."""
