@@ -103,3 +103,13 @@ def test_the_sweep_records_an_expiry_once(issued):
     assert sweep(after).licences_expired == 3  # the three five-year licences
     assert sweep(after).licences_expired == 0
     assert food.events.filter(kind="expired").count() == 1
+
+
+def test_the_signed_document_is_encrypted_at_rest(issued):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT document_text, holder_digest FROM licences_licence")
+        rows = cursor.fetchall()
+    assert rows and all(text.startswith("enc1:") for text, _digest in rows)
+    assert all("91141102MA0K5R2C1K" not in text + digest for text, digest in rows)

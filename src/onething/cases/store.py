@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import NamedTuple
 
-from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.db.models import Model
 from django.db.models.base import ModelState
 from django.utils import timezone
@@ -133,18 +133,16 @@ def _insert_actions_sql(vendor: str) -> str:
 
 
 # Fields whose Python value is already what the database driver takes.
-_PLAIN = frozenset(
-    {
-        "AutoField",
-        "BigAutoField",
-        "CharField",
-        "TextField",
-        "IntegerField",
-        "PositiveIntegerField",
-        "PositiveSmallIntegerField",
-        "SmallIntegerField",
-        "BooleanField",
-    }
+_PLAIN = (
+    models.AutoField,
+    models.BigAutoField,
+    models.CharField,
+    models.TextField,
+    models.IntegerField,
+    models.PositiveIntegerField,
+    models.PositiveSmallIntegerField,
+    models.SmallIntegerField,
+    models.BooleanField,
 )
 
 
@@ -223,7 +221,9 @@ def _writers(model: type[Model], names: tuple[str, ...], vendor: str):
     writers = []
     for field in _fields(model, names):
         target = field.target_field if field.is_relation else field
-        plain = target.get_internal_type() in _PLAIN
+        # Exactly Django's own classes: a subclass (an encrypted text field) prepares its
+        # value itself and must never be written as it is.
+        plain = type(target) in _PLAIN
         writers.append(None if plain else field.get_db_prep_save)
     return tuple(f.attname for f in _fields(model, names)), tuple(writers)
 
