@@ -110,3 +110,20 @@ def test_the_next_package_does_not_ask_for_the_business_licence(client, issued):
     assert "免提交：已有电子证照" not in text_of(
         client.get("/guides/utility_connection", {"needs_water": "true"})
     )
+
+
+def test_a_qr_code_signed_by_someone_else_is_caught_and_numbers_are_forgiving(client, issued):
+    drug = Licence.objects.get(type_name="药品经营许可证")
+    signature = drug.document["signature"]["value"]
+    assert 'id="verify-status">有效' in text_of(
+        client.get("/verify/", {"n": drug.number, "s": signature[:16]})
+    )
+    assert 'id="verify-status">伪造或被篡改' in text_of(
+        client.get("/verify/", {"n": drug.number, "s": "AAAAAAAAAAAAAAAA"})
+    )
+    client.force_login(user("yaofang"))
+    assert client.get(f"/licences/{drug.number.lower()}").status_code == 200
+    client.force_login(user("clerk_lishi"))
+    client.get("/licences/search", {"q": "91141102MA0K5R2C1K"})
+    notes = set(LicenceEvent.objects.filter(kind="lookup").values_list("note", flat=True))
+    assert notes == {"证照查询"}  # the code searched for is not kept in the record

@@ -160,6 +160,8 @@ def issue(request: Issue, case=None, task=None, today: date | None = None) -> Li
         created_at=timezone.now(),
     )
     store.insert([licence], LICENCE_COLUMNS)  # one prepared statement, inside the approval
+    licence.pk = Licence.objects.values_list("pk", flat=True).get(number=licence.number)
+    licence._state.adding = False
     return licence  # its issue is recorded by the row itself (created_at), shown first
 
 

@@ -17,6 +17,7 @@ from onething.accounts.roles import Role
 from onething.cases.query import jurisdiction_prefix
 from onething.licences import services
 from onething.licences.documents import LicenceStatus
+from onething.licences.identifiers import NumberError, parse_number
 from onething.licences.models import Licence, LicenceEvent
 from onething.licences.rendering import render_certificate_pdf, verify_url
 from onething.privacy.crypto import lookup_digest
@@ -39,7 +40,16 @@ def _staff_may_see(user, licence: Licence) -> bool:
     )
 
 
+def canonical_number(number: str) -> str:
+    """A number as stored (typed in lower case or with spaces around it)."""
+    try:
+        return parse_number(number).text
+    except NumberError:
+        return number.strip()
+
+
 def visible_licence(user, number: str) -> Licence:
+    number = canonical_number(number)
     licence = Licence.objects.select_related("holder").filter(number=number).first()
     if licence is None:
         raise Http404("证照不存在，或您无权查看。")
@@ -131,7 +141,7 @@ def _tail(number: str) -> str:
 @login_required
 @require_POST
 def revoke(request: HttpRequest, number: str) -> HttpResponse:
-    visible_licence(request.user, number)
+    number = visible_licence(request.user, number).number
     try:
         services.revoke(request.user, number, request.POST.get("reason", ""))
     except services.LicenceError as exc:
@@ -166,7 +176,7 @@ def search(request: HttpRequest) -> HttpResponse:
             if not _staff_may_see(request.user, licence):
                 continue
             LicenceEvent.objects.create(
-                licence=licence, kind="lookup", actor=request.user, note=f"证照查询：{query[:40]}"
+                licence=licence, kind="lookup", actor=request.user, note="证照查询"
             )
             rows.append(_row(licence, today))
     return render(
@@ -207,6 +217,15 @@ def verify(request: HttpRequest) -> HttpResponse:
                 result = services.verify_document(document)
     elif number:
         result = services.verify_number(number)
+        printed = request.GET.get("s", "").strip()
+        if printed and result.licence is not None:
+            signature = result.licence.document["signature"]["value"]
+            if not signature.startswith(printed):  # the QR of a copy signed by someone else
+                result = services.Verification(
+                    LicenceStatus.forged,
+                    result.number,
+                    message="二维码中的签名与登记的证照不符：该纸质或电子件可能被伪造",
+                )
     context = {"nav": "verify", "number": number, "error": error, "result": result}
     if result is not None:
         licence = result.licence

@@ -1,0 +1,93 @@
+"""Certificates in Debian's Chromium: the pharmacy's library after 我要开药店 (decided through
+the service layer), a certificate and its PDF, and the QR code's target opened by someone
+who is not logged in — on a desktop and on a phone."""
+
+import io
+import json
+import os
+
+import pytest
+from playwright.sync_api import expect
+from pypdf import PdfReader
+
+from onething.catalog import DEMO_CATALOG
+from onething.catalog.services import import_catalog
+from onething.web.setup import DEMO_PASSWORD, ensure_demo_accounts
+from tests.e2e.test_case_browser import DESKTOP, PHONE
+from tests.integration.test_case_journey import decide_all, pharmacy_filing, user
+
+pytestmark = pytest.mark.browser
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop shares the thread
+
+
+@pytest.fixture
+def site(live_server, transactional_db, settings):
+    """The demo with 我要开药店 approved and handed over: six certificates for yaofang. The
+    QR codes point at this server."""
+    from onething.cases import services
+
+    settings.PUBLIC_URL = live_server.url
+    import_catalog(DEMO_CATALOG.read_bytes(), imported_by="test")
+    ensure_demo_accounts()
+    case, _ = services.file_case(user("yaofang"), pharmacy_filing())
+    services.accept(user("clerk_lishi"), case.public_id)
+    case.refresh_from_db()
+    decide_all(case)
+    services.hand_over(user("clerk_lishi"), case.public_id)
+    return live_server.url
+
+
+def test_the_holder_downloads_a_certificate_and_anyone_verifies_its_qr_code(browser, site):
+    from onething.licences.models import Licence
+
+    drug = Licence.objects.get(type_name="药品经营许可证")
+    holder = browser.new_context(**DESKTOP)
+    try:
+        page = holder.new_page()
+        page.goto(site + "/accounts/login")
+        page.get_by_label("用户名").fill("yaofang")
+        page.get_by_label("密码").fill(DEMO_PASSWORD)
+        page.get_by_role("button", name="登录").click()
+        expect(page.get_by_role("button", name="退出")).to_be_visible()
+
+        # 我的证照: every certificate the case produced.
+        page.goto(site + "/licences/")
+        cards = page.locator(".licence-card")
+        expect(cards).to_have_count(6)
+        expect(cards.locator(".licence-status", has_text="有效")).to_have_count(6)
+        page.get_by_role("link", name="药品经营许可证", exact=True).click()
+        expect(page.get_by_role("heading", name="药品经营许可证")).to_be_visible()
+        expect(page.locator("#licence-status")).to_have_text("有效")
+        expect(page.locator(".licence-number")).to_have_text(drug.number)
+
+        # The PDF: a certificate with its signed data attached.
+        pdf_href = page.get_by_role("link", name="下载 PDF").get_attribute("href")
+        response = page.request.get(site + pdf_href)
+        assert response.ok and response.headers["content-type"] == "application/pdf"
+        body = response.body()
+        assert body.startswith(b"%PDF-")
+        reader = PdfReader(io.BytesIO(body))
+        assert json.loads(reader.attachments["licence.json"][0]) == drug.document
+
+        # The QR code's target, as the detail page links it.
+        target = page.get_by_role("link", name="验证页面").get_attribute("href")
+        assert target.startswith(site + "/verify/?n=")
+    finally:
+        holder.close()
+
+    # Someone who scans it is not logged in.
+    for device in (DESKTOP, PHONE):
+        stranger = browser.new_context(**device)
+        try:
+            page = stranger.new_page()
+            page.goto(target)
+            expect(page.locator("#verify-status")).to_have_text("有效")
+            result = page.locator("#verify-result")
+            expect(result).to_contain_text("吕梁康民大药房有限公司")
+            expect(result).to_contain_text(drug.number)
+            expect(page.get_by_role("button", name="退出")).to_have_count(0)
+            if device is PHONE:
+                width = page.evaluate("document.documentElement.scrollWidth")
+                assert width <= 390, f"the verification page overflows a phone: {width}px"
+        finally:
+            stranger.close()
