@@ -113,3 +113,35 @@ def test_the_signed_document_is_encrypted_at_rest(issued):
         rows = cursor.fetchall()
     assert rows and all(text.startswith("enc1:") for text, _digest in rows)
     assert all("91141102MA0K5R2C1K" not in text + digest for text, digest in rows)
+
+
+def test_the_issued_pdf_verifies_offline_and_a_tampered_one_is_forged(issued, tmp_path):
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+    from typer.testing import CliRunner
+
+    from onething.licences.cli import app
+    from onething.licences.rendering import render_certificate_pdf
+
+    licence = Licence.objects.get(case=issued, type_name="药品经营许可证")
+    pdf = tmp_path / "licence.pdf"
+    pdf.write_bytes(render_certificate_pdf(licence))
+    keys = tmp_path / "keys.json"
+    licences.keyring().export_public(keys)
+    runner = CliRunner()
+    result = runner.invoke(app, ["verify", str(pdf), "--keys", str(keys)])
+    assert result.exit_code == 0 and result.stdout.startswith("valid: ")
+
+    document = json.loads(PdfReader(pdf).attachments["licence.json"][0])
+    document["data"]["经营场所"] = "别处"
+    forged = PdfWriter()  # the same pages, the changed data attached in its place
+    for page in PdfReader(pdf).pages:
+        forged.add_page(page)
+    forged.add_attachment("licence.json", json.dumps(document, ensure_ascii=False).encode())
+    buffer = io.BytesIO()
+    forged.write(buffer)
+    tampered = tmp_path / "tampered.pdf"
+    tampered.write_bytes(buffer.getvalue())
+    result = runner.invoke(app, ["verify", str(tampered), "--keys", str(keys)])
+    assert result.exit_code == 1 and result.stdout.startswith("forged: ")
