@@ -1,4 +1,4 @@
-"""The acceptance journey in Debian's Chromium: 我要开药店 from the guide to the one handover,
+"""The acceptance journey in Debian's Chromium: 我要开药店 from the guide to the one handover and the certificates in hand,
 through the pages, with the demo accounts — one browser context per person."""
 
 import os
@@ -49,7 +49,8 @@ SECOND_WAVE = {
 
 
 @pytest.fixture
-def site(live_server, transactional_db):
+def site(live_server, transactional_db, settings):
+    settings.PUBLIC_URL = live_server.url  # the certificates' QR codes point here
     import_catalog(DEMO_CATALOG.read_bytes(), imported_by="test")
     ensure_demo_accounts()
     return live_server.url
@@ -90,7 +91,7 @@ def flash(page):
     return page.get_by_role("status").filter(has=page.locator(".flash-success, .flash-info"))
 
 
-def test_open_a_pharmacy_from_the_guide_to_the_one_handover(site, people):
+def test_open_a_pharmacy_from_the_guide_to_the_one_handover(browser, site, people):
     # The applicant answers the guide's questions and files at 离石区.
     applicant = people("yaofang")
     expect(applicant).to_have_url(site + "/my/")
@@ -178,6 +179,25 @@ def test_open_a_pharmacy_from_the_guide_to_the_one_handover(site, people):
     expect(applicant.get_by_text("7/7 项已办结").first).to_be_visible()
     applicant.goto(site + "/my/")
     expect(applicant.get_by_text("下一步：已办结，结果已领取")).to_be_visible()
+
+    # 一次办成 ends with results in hand: every certificate in 我的证照, each verifiable.
+    applicant.get_by_role("link", name="我的证照").click()
+    expect(applicant.locator(".licence-card")).to_have_count(6)
+    applicant.get_by_role("link", name="药品经营许可证", exact=True).click()
+    expect(applicant.locator("#licence-status")).to_have_text("有效")
+    pdf_link = applicant.get_by_role("link", name="下载 PDF").get_attribute("href")
+    pdf = applicant.request.get(site + pdf_link)
+    assert pdf.headers["content-type"] == "application/pdf" and pdf.body().startswith(b"%PDF")
+    qr_target = applicant.get_by_role("link", name="验证页面").get_attribute("href")
+    assert qr_target.startswith(site + "/verify/?n=")
+    stranger = browser.new_context(**DESKTOP)  # scanning the QR code, not logged in
+    try:
+        page = stranger.new_page()
+        page.goto(qr_target)
+        expect(page.locator("#verify-status")).to_have_text("有效")
+        expect(page.get_by_text("吕梁康民大药房有限公司")).to_be_visible()
+    finally:
+        stranger.close()
 
     # On a phone the applicant's case page fits the screen.
     phone = people("yaofang", PHONE)
