@@ -395,3 +395,20 @@ def insert_actions(actions: Sequence[ActionRow]) -> None:
         rows.append(row)
     with _Statements() as cursor:
         cursor.executemany(_insert_actions_sql(connection.vendor), rows)
+
+
+@lru_cache(maxsize=16)
+def _select_one_sql(model: type[Model], column: str, vendor: str) -> str:
+    columns = ", ".join(_quote(f.column) for f in model._meta.concrete_fields)
+    return (
+        f"SELECT {columns} FROM {_quote(model._meta.db_table)} WHERE {_quote(column)} = %s LIMIT 1"
+    )
+
+
+def load_one(model: type[Model], column: str, value) -> Model | None:
+    """The row of `model` whose (unique) `column` is `value`, every field read and
+    converted as the ORM would, or None."""
+    with _Statements() as cursor:
+        cursor.execute(_select_one_sql(model, column, connection.vendor), [value])
+        row = cursor.fetchone()
+    return None if row is None else _from_row(model, None, row)
