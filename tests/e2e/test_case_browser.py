@@ -188,6 +188,11 @@ def test_open_a_pharmacy_from_the_guide_to_the_one_handover(browser, site, peopl
     pdf_link = applicant.get_by_role("link", name="下载 PDF").get_attribute("href")
     pdf = applicant.request.get(site + pdf_link)
     assert pdf.headers["content-type"] == "application/pdf" and pdf.body().startswith(b"%PDF")
+    data_link = applicant.get_by_role("link", name="下载数据（JSON）").get_attribute("href")
+    document = applicant.request.get(site + data_link).json()
+    assert (
+        document["type_name"] == "药品经营许可证" and document["signature"]["scheme"] == "ed25519"
+    )
     qr_target = applicant.get_by_role("link", name="验证页面").get_attribute("href")
     assert qr_target.startswith(site + "/verify/?n=")
     stranger = browser.new_context(**DESKTOP)  # scanning the QR code, not logged in
