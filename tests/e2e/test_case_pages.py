@@ -544,7 +544,7 @@ def test_materials_show_their_trust_levels_and_the_window_checks_originals(clien
     bad = io.BytesIO(b"GIF89a")
     bad.name = "x.gif"
     response = client.post(f"/cases/{case.public_id}/evidence/{pending.pk}/upload", {"file": bad})
-    assert response.status_code == 400 and "只接受 PDF、JPG 或 PNG" in text_of(response)
+    assert response.status_code == 400 and "只接受 PDF、OFD、JPG 或 PNG" in text_of(response)
     assert client.get(f"/cases/{case.public_id}/evidence/{pending.pk}/file").content.startswith(
         b"%PDF"
     )

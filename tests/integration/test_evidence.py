@@ -66,7 +66,7 @@ def test_a_revoked_licence_is_not_attached_again(licensed):
 def test_an_upload_is_c_until_the_window_checks_the_original(licensed):
     case, _ = services.file_case(user("yaofang"), utility_filing())
     other = next(e for e in evidence(case).values() if e.trust == "")
-    with pytest.raises(services.InvalidInput, match="只接受 PDF、JPG 或 PNG"):
+    with pytest.raises(services.InvalidInput, match="只接受 PDF、OFD、JPG 或 PNG"):
         services.upload_evidence(user("yaofang"), case.public_id, other.pk, "a.exe", b"MZ\x90")
     with pytest.raises(services.InvalidInput, match="不超过 10 MB"):
         services.upload_evidence(
@@ -110,3 +110,17 @@ def test_a_written_promise_only_where_the_catalogue_allows_it(licensed):
     with pytest.raises(services.Conflict, match="不适用告知承诺"):
         services.promise_evidence(user("yaofang"), case.public_id, materials["premises_layout"].pk)
     assert case.actions.filter(action="promise_evidence").count() == 1
+
+
+def test_uploads_are_stored_once_by_content_with_their_digest(licensed):
+    import hashlib
+
+    case, _ = services.file_case(user("yaofang"), utility_filing())
+    pending = [e for e in evidence(case).values() if e.trust == ""]
+    first = services.upload_evidence(user("yaofang"), case.public_id, pending[0].pk, "../x.pdf", PDF)
+    second = services.upload_evidence(user("yaofang"), case.public_id, pending[1].pk, "y.pdf", PDF)
+    assert first.sha256 == hashlib.sha256(PDF).hexdigest() == second.sha256
+    assert first.file_path == second.file_path == f"uploads/{first.sha256[:2]}/{first.sha256}.enc"
+    assert first.file_name == "x.pdf" and first.size == len(PDF)
+    action = case.actions.filter(action="upload_evidence").first()
+    assert action.data["sha256"] == first.sha256

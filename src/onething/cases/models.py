@@ -319,8 +319,13 @@ class Evidence(models.Model):
         related_name="uses",
         verbose_name="引用的电子证照",
     )
-    file_name = models.CharField(max_length=200, blank=True)
+    file_name = models.CharField(max_length=200, blank=True)  # shown only, never a path
     file_path = models.CharField(max_length=300, blank=True)  # under the data dir, encrypted
+    sha256 = models.CharField("SHA-256", max_length=64, blank=True)  # of the content
+    size = models.PositiveIntegerField(null=True, blank=True)
+    pages = models.PositiveIntegerField(null=True, blank=True)
+    content_type = models.CharField(max_length=40, blank=True)
+    paper_received = models.BooleanField("纸质材料已收取", default=False)
     checked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -10,7 +10,6 @@ the outbox — all or nothing. A refused or stale request changes nothing.
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -19,12 +18,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from onething import paths
 from onething.accounts.models import Authorisation, User
 from onething.accounts.roles import Role
 from onething.calendar.loaded import current_calendar
 from onething.cases import evidence as evidence_rules
-from onething.cases import store
+from onething.cases import store, uploads
 from onething.cases.deadlines import (
     ScheduledTask,
     deemed_accepted,
@@ -58,8 +56,8 @@ from onething.catalog.services import (
     guide_for_version_id,
     guide_of,
 )
+from onething.intake import files
 from onething.intake.validation import validate_form
-from onething.privacy.crypto import decrypt_bytes, encrypt_bytes
 
 log = logging.getLogger(__name__)
 
@@ -356,18 +354,8 @@ def _submit(case: Case, actor: User) -> None:
     _attach_evidence(case)
 
 
-EVIDENCE_COLUMNS = (
-    "case",
-    "material_id",
-    "material_name",
-    "evidence_type",
-    "commitment_allowed",
-    "trust",
-    "licence",
-    "file_name",
-    "file_path",
-    "updated_at",
-)
+# Every column but the id: a field added later is written too (its Python default).
+EVIDENCE_COLUMNS = tuple(f.name for f in Evidence._meta.concrete_fields if not f.primary_key)
 
 
 def _attach_evidence(case: Case) -> None:
@@ -585,8 +573,7 @@ def hand_over(actor: User, case_id, version: int | None = None) -> Case:
 
 # --------------------------------------------------------------------------- materials
 
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-UPLOAD_KINDS = {b"%PDF-": "pdf", b"\xff\xd8\xff": "jpg", b"\x89PNG\r\n\x1a\n": "png"}
+MAX_UPLOAD_BYTES = files.MAX_BYTES
 
 
 def _evidence_of(case: Case, evidence_id: int) -> Evidence:
@@ -597,15 +584,14 @@ def _evidence_of(case: Case, evidence_id: int) -> Evidence:
 
 
 def upload_evidence(actor: User, case_id, evidence_id: int, name: str, data: bytes) -> Evidence:
-    """The applicant uploads a copy of a material (C: the original still to be checked).
-    The file is kept encrypted in the data directory; only PDF, JPEG and PNG are taken."""
-    if not data:
-        raise InvalidInput("文件是空的，请重新选择")
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise InvalidInput(f"文件太大（{len(data) // 1024 // 1024} MB）：每份材料不超过 10 MB")
-    kind = next((k for magic, k in UPLOAD_KINDS.items() if data.startswith(magic)), None)
-    if kind is None:
-        raise InvalidInput("只接受 PDF、JPG 或 PNG 文件（文件内容与格式不符）")
+    """The applicant uploads a material once for the whole case (every item that needs it
+    shares it): level C, the original still to be checked. The kind is judged by content
+    (PDF, OFD, JPEG, PNG), the page count and SHA-256 are recorded, and the file is kept
+    encrypted under its digest; the uploaded name is only ever shown."""
+    try:
+        facts = files.examine(data)
+    except files.UploadRefused as refused:
+        raise InvalidInput(str(refused)) from None
     with transaction.atomic():
         case = _locked_case(case_id)
         _require(can_act_on_case(actor, case), "只有申请人或其代办人可以上传材料")
@@ -621,23 +607,30 @@ def upload_evidence(actor: User, case_id, evidence_id: int, name: str, data: byt
             level = evidence_rules.uploaded(TrustLevel(evidence.trust) if evidence.trust else None)
         except evidence_rules.EvidenceRefused as refused:
             raise Conflict(str(refused)) from None
-        folder = paths.data_dir() / "uploads" / str(case.public_id)
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        target = folder / f"{evidence.pk}-{uuid.uuid4().hex}.{kind}.enc"
-        target.write_bytes(encrypt_bytes(data))  # before the row: a crash leaves a stray file
+        digest, relative = uploads.put(data)  # before the row: a crash leaves only a file
         evidence.trust = level.value
-        evidence.file_name = (name or f"材料.{kind}")[-200:]
-        evidence.file_path = str(target.relative_to(paths.data_dir()))
+        evidence.file_name = files.safe_display_name(name, facts.kind)
+        evidence.file_path = relative
+        evidence.sha256, evidence.size, evidence.pages = digest, facts.size, facts.pages
+        evidence.content_type = facts.content_type
         evidence.checked_by, evidence.checked_at = None, None
         evidence.save()
-        _record(case, "upload_evidence", actor, case.state, case.state, note=evidence.material_name)
+        _record(
+            case,
+            "upload_evidence",
+            actor,
+            case.state,
+            case.state,
+            note=evidence.material_name,
+            data={"sha256": digest, "size": facts.size, "pages": facts.pages},
+        )
         return evidence
 
 
 def evidence_file(evidence: Evidence) -> bytes:
     if not evidence.file_path:
         raise NotFound("该材料没有上传的文件")
-    return decrypt_bytes((paths.data_dir() / evidence.file_path).read_bytes())
+    return uploads.get(evidence.file_path)
 
 
 def promise_evidence(actor: User, case_id, evidence_id: int) -> Evidence:

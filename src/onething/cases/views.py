@@ -1001,10 +1001,10 @@ def evidence_file(request: HttpRequest, case_id, evidence_id: int) -> HttpRespon
             fields=f"申请材料：{evidence.material_name}",
             purpose=f"审查办件 {case.number}",
         )
-    kind = evidence.file_path.rsplit(".", 2)[-2]
-    content_type = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png"}[kind]
+    content_type = evidence.content_type or "application/octet-stream"
     response = HttpResponse(services.evidence_file(evidence), content_type=content_type)
-    response["Content-Disposition"] = "inline"
+    inline = content_type != "application/ofd"  # browsers cannot show OFD: download it
+    response["Content-Disposition"] = "inline" if inline else "attachment"
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

@@ -165,27 +165,7 @@ def issue(request: Issue, case=None, task=None, today: date | None = None) -> Li
     return licence  # its issue is recorded by the row itself (created_at), shown first
 
 
-LICENCE_COLUMNS = (
-    "number",
-    "type_id",
-    "type_name",
-    "holder",
-    "holder_kind",
-    "holder_name",
-    "holder_digest",
-    "issuer_name",
-    "department",
-    "jurisdiction",
-    "issuer_uscc",
-    "issued_on",
-    "valid_until",
-    "document_text",
-    "case",
-    "task",
-    "state",
-    "revoked_reason",
-    "created_at",
-)
+LICENCE_COLUMNS = tuple(f.name for f in Licence._meta.concrete_fields if not f.primary_key)
 
 
 @dataclass(frozen=True, slots=True)
