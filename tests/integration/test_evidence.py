@@ -117,10 +117,22 @@ def test_uploads_are_stored_once_by_content_with_their_digest(licensed):
 
     case, _ = services.file_case(user("yaofang"), utility_filing())
     pending = [e for e in evidence(case).values() if e.trust == ""]
-    first = services.upload_evidence(user("yaofang"), case.public_id, pending[0].pk, "../x.pdf", PDF)
+    first = services.upload_evidence(
+        user("yaofang"), case.public_id, pending[0].pk, "../x.pdf", PDF
+    )
     second = services.upload_evidence(user("yaofang"), case.public_id, pending[1].pk, "y.pdf", PDF)
     assert first.sha256 == hashlib.sha256(PDF).hexdigest() == second.sha256
     assert first.file_path == second.file_path == f"uploads/{first.sha256[:2]}/{first.sha256}.enc"
     assert first.file_name == "x.pdf" and first.size == len(PDF)
     action = case.actions.filter(action="upload_evidence").first()
     assert action.data["sha256"] == first.sha256
+
+
+def test_paper_handed_in_at_the_window_is_recorded(licensed):
+    case, _ = services.file_case(user("yaofang"), utility_filing())
+    pending = next(e for e in evidence(case).values() if e.trust == "")
+    received = services.check_original(
+        user("clerk_lishi"), case.public_id, pending.pk, paper_received=True
+    )
+    assert received.trust == "B" and received.paper_received
+    assert case.actions.filter(action="receive_paper").count() == 1

@@ -659,8 +659,11 @@ def promise_evidence(actor: User, case_id, evidence_id: int) -> Evidence:
         return evidence
 
 
-def check_original(actor: User, case_id, evidence_id: int) -> Evidence:
-    """The window clerk has seen the original: C (or a material brought in) becomes B."""
+def check_original(
+    actor: User, case_id, evidence_id: int, paper_received: bool = False
+) -> Evidence:
+    """The window clerk has seen the original: C (or a material brought in) becomes B.
+    With `paper_received`, the clerk also keeps the paper copy handed in (收取纸质材料)."""
     with transaction.atomic():
         case = _locked_case(case_id)
         _require(
@@ -676,15 +679,16 @@ def check_original(actor: User, case_id, evidence_id: int) -> Evidence:
         before = evidence.trust or "-"
         evidence.trust = level.value
         evidence.checked_by, evidence.checked_at = actor, timezone.now()
+        evidence.paper_received = evidence.paper_received or paper_received
         evidence.save()
         _record(
             case,
-            "check_original",
+            "receive_paper" if paper_received else "check_original",
             actor,
             case.state,
             case.state,
             note=evidence.material_name,
-            data={"from": before, "to": level.value},
+            data={"from": before, "to": level.value, "paper": paper_received},
         )
         return evidence
 

@@ -80,6 +80,7 @@ ACTION_LABELS: dict[str, str] = {
     "edit": "修改草稿",
     "upload_evidence": "上传材料",
     "check_original": "核验原件",
+    "receive_paper": "收取纸质材料",
     "promise_evidence": "告知承诺",
     **{action.value: label for action, label in CASE_ACTION_LABELS.items()},
     **{action.value: label for action, label in TASK_ACTION_LABELS.items()},
@@ -977,10 +978,12 @@ def evidence_promise(request: HttpRequest, case_id, evidence_id: int) -> HttpRes
 def evidence_check(request: HttpRequest, case_id, evidence_id: int) -> HttpResponse:
     case = _visible_case(request.user, case_id)
     try:
-        evidence = services.check_original(request.user, case_id, evidence_id)
+        paper = request.POST.get("paper") == "1"
+        evidence = services.check_original(request.user, case_id, evidence_id, paper)
     except CaseError as exc:
         return _render_case(request, case, exc.status, error_message(exc, "核验原件"))
-    messages.success(request, f"“{evidence.material_name}”已核验原件（可信等级 B）。")
+    done = "已收取纸质材料并核验" if paper else "已核验原件"
+    messages.success(request, f"“{evidence.material_name}”{done}（可信等级 B）。")
     return redirect(_case_url(case, "materials"))
 
 
