@@ -29,6 +29,8 @@ def postgres_reachable() -> bool:
 def main() -> None:
     catalog_bench()
     print()
+    subprocess.run([sys.executable, "-m", "bench.intake_bench"], check=True)
+    print()
     subprocess.run([sys.executable, "-m", "bench.licences_bench"], check=True)
     print()
     databases = ["sqlite"] + (["postgres"] if postgres_reachable() else [])

@@ -555,3 +555,18 @@ def test_materials_show_their_trust_levels_and_the_window_checks_originals(clien
     assert "已核验原件（可信等级 B）" in text_of(response)
     pending.refresh_from_db()
     assert pending.trust == "B"
+
+
+def test_html_typed_into_the_form_is_shown_as_text_everywhere(client, demo):
+    attack = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    case = file_through_the_page(client, business_scope=attack, key="html")
+    services.accept(user("clerk_lishi"), case.public_id)
+    pages = [("yaofang", f"/cases/{case.public_id}"), ("yaofang", "/my/")]
+    pages += [("clerk_lishi", f"/cases/{case.public_id}"), ("clerk_lishi", "/window/")]
+    pages += [("r_amr_lishi", f"/cases/{case.public_id}"), ("r_amr_lishi", "/review/")]
+    pages += [("supervisor_lishi", "/supervision/")]
+    for username, path in pages:
+        body = as_user(client, username).get(path).content.decode()
+        assert "<script>alert" not in body and "<img src=x" not in body, (username, path)
+    shown = as_user(client, "yaofang").get(f"/cases/{case.public_id}").content.decode()
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in shown
