@@ -570,3 +570,21 @@ def test_html_typed_into_the_form_is_shown_as_text_everywhere(client, demo):
         assert "<script>alert" not in body and "<img src=x" not in body, (username, path)
     shown = as_user(client, "yaofang").get(f"/cases/{case.public_id}").content.decode()
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in shown
+
+
+def test_the_precheck_tells_the_applicant_and_the_window_what_is_missing(client, demo):
+    case = file_through_the_page(client)
+    page = text_of(client.get(f"/cases/{case.public_id}"))
+    assert "预审结果" in page and "缺少材料“" in page
+    missing = page.count('<li class="blocking">')
+    assert missing == case.evidence.filter(trust="").count()
+    upload = io.BytesIO(b"%PDF-1.4 a scan")
+    upload.name = "scan.pdf"
+    first = case.evidence.filter(trust="").first()
+    client.post(f"/cases/{case.public_id}/evidence/{first.pk}/upload", {"file": upload})
+    page = text_of(client.get(f"/cases/{case.public_id}"))
+    assert page.count('<li class="blocking">') == missing - 1
+    clerk = text_of(as_user(client, "clerk_lishi").get(f"/cases/{case.public_id}"))
+    assert "窗口审查从这里开始" in clerk and "缺少材料“" in clerk
+    services.accept(user("clerk_lishi"), case.public_id)
+    assert "预审结果" not in text_of(client.get(f"/cases/{case.public_id}"))

@@ -60,9 +60,10 @@ from onething.cases.query import can_act_on_case, can_view_case, can_work_task, 
 from onething.cases.services import CaseError, Filing, InvalidInput
 from onething.catalog.entities import Catalog
 from onething.catalog.guide import build_guide
-from onething.catalog.services import catalog_of, current_catalog
+from onething.catalog.services import catalog_by_version_id, catalog_of, current_catalog
 from onething.guides.documents import answers_query
 from onething.guides.views import answers_from_query, question_forms
+from onething.intake.precheck import MaterialState, precheck
 from onething.privacy.masking import mask_id_number, mask_phone
 from onething.privacy.models import PersonalDataView
 from onething.privacy.services import FULL_VIEW_ROLES, display_name, show_person
@@ -828,11 +829,12 @@ def _materials(user: User, case: Case, own: bool) -> dict[str, Any]:
     for evidence in case.evidence.select_related("licence", "checked_by"):
         level = evidence.trust or ""
         licence = evidence.licence
-        problem = ""
+        problem, status_label = "", ""
         if licence is not None:
             status = licence.status_on(today)
             if status != "valid":
-                problem = f"该证照{status.label}，请改为提交原件或上传电子件。"
+                status_label = status.label
+                problem = f"该证照{status_label}，请改为提交原件或上传电子件。"
         rows.append(
             {
                 "evidence": evidence,
@@ -841,6 +843,7 @@ def _materials(user: User, case: Case, own: bool) -> dict[str, Any]:
                 "long_label": TRUST_LABELS[TrustLevel(level)] if level else PENDING_LABEL,
                 "licence": licence,
                 "licence_problem": problem,
+                "licence_status": status_label,
                 "checked_by": display_name(user, evidence.checked_by)
                 if evidence.checked_by_id
                 else "",
@@ -858,7 +861,34 @@ def _materials(user: User, case: Case, own: bool) -> dict[str, Any]:
             }
         )
     ready = sum(1 for r in rows if r["level"] and not r["licence_problem"])
-    return {"materials": rows, "materials_ready": ready}
+    return {
+        "materials": rows,
+        "materials_ready": ready,
+        "precheck": _precheck(user, case, rows, own, today),
+    }
+
+
+PRECHECK_STATES = (CaseState.DRAFT, CaseState.SUBMITTED, CaseState.AWAITING_COMPLETION)
+
+
+def _precheck(user: User, case: Case, rows, own: bool, today) -> list | None:
+    """预审 for the applicant (what to fix) and the window (where the check starts);
+    None once the window has decided."""
+    if case.state not in PRECHECK_STATES or not (own or user.role == Role.CLERK):
+        return None
+    catalog = catalog_by_version_id(case.catalog_version_id)
+    labels = {field_id: field.label for field_id, field in catalog.fields.items()}
+    materials = [
+        MaterialState(
+            name=row["evidence"].material_name,
+            required=True,
+            provided=bool(row["level"]),
+            certificate_problem=row["licence_status"],
+        )
+        for row in rows
+    ]
+    values = {k: str(v) for k, v in case.form.items()}
+    return precheck(values, labels, materials, today, case.applicant.id_number or "")
 
 
 def _render_case(
