@@ -127,3 +127,16 @@ def test_a_qr_code_signed_by_someone_else_is_caught_and_numbers_are_forgiving(cl
     client.get("/licences/search", {"q": "91141102MA0K5R2C1K"})
     notes = set(LicenceEvent.objects.filter(kind="lookup").values_list("note", flat=True))
     assert notes == {"证照查询"}  # the code searched for is not kept in the record
+
+
+def test_the_next_form_is_prefilled_from_the_licence_and_the_last_application(client, issued):
+    client.force_login(user("yaofang"))
+    page = text_of(
+        client.get(
+            "/apply/open_pharmacy",
+            {"sells_food": "true", "sells_class2_devices": "true", "sells_class3_devices": "true"},
+        )
+    )
+    assert "来自电子证照《营业执照》" in page  # e.g. 企业类型, 法定代表人 from the licence
+    assert f"来自上次申报 {issued.number}" in page  # e.g. 质量负责人 from the pharmacy case
+    assert "来自账户实名信息" in page

@@ -11,6 +11,7 @@ stale page is refused with 409 instead of being applied to something the user ne
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 from collections.abc import Callable
@@ -415,18 +416,61 @@ def account_values(person: User | None) -> dict[str, str]:
     return {key: value for key, value in values.items() if value}
 
 
-def prefill(fields, person: User | None) -> dict[str, str]:
-    """Values for the form's fields from the account: by the common field ids, and the
-    unified social credit code by its type."""
-    known = account_values(person)
-    values = {}
-    for form_field in fields:
-        value = known.get(form_field.id)
-        if value is None and form_field.type == "uscc" and person is not None:
-            value = person.uscc
-        if value:
-            values[form_field.id] = value
+def prefill(fields, person: User | None, catalog: Catalog | None = None) -> dict[str, str]:
+    """Values the platform already knows for the form's fields (see `prefill_sources`)."""
+    sources = prefill_sources(fields, person, catalog)
+    return {key: value for key, (value, _source) in sources.items()}
+
+
+def prefill_sources(
+    fields, person: User | None, catalog: Catalog | None = None
+) -> dict[str, tuple[str, str]]:
+    """field id -> (value, where it comes from), for fields the platform already knows:
+    the account (identity, credit code), the holder's valid business-licence certificate
+    (registered data, by the labels printed on it), and the latest earlier application."""
+    if person is None:
+        return {}
+    wanted = {f.id: f for f in fields}
+    known: dict[str, tuple[str, str]] = {}
+    for key, value in account_values(person).items():
+        known[key] = (value, "账户实名信息")
+    if "uscc" not in known and person.uscc:
+        known["uscc"] = (person.uscc, "账户实名信息")
+    if catalog is not None:
+        from onething.licences.services import valid_licences
+
+        by_label = {field.label: field_id for field_id, field in catalog.fields.items()}
+        for licence in valid_licences(person, {"business_licence"}).values():
+            for label, value in certificate_data(licence).items():
+                field_id = by_label.get(label)
+                if field_id and field_id not in known and value:
+                    known[field_id] = (str(value), f"电子证照《{licence.type_name}》")
+    earlier = (
+        Case.objects.filter(applicant=person)
+        .exclude(state=CaseState.DRAFT)
+        .order_by("-submitted_at")
+        .only("form_text", "package_name", "number")
+        .first()
+    )
+    if earlier is not None:
+        for field_id, value in earlier.form.items():
+            if field_id not in known and value not in (None, ""):
+                known[field_id] = (str(value), f"上次申报 {earlier.number}")
+    values: dict[str, tuple[str, str]] = {}
+    for field_id, form_field in wanted.items():
+        if field_id in known:
+            values[field_id] = known[field_id]
+        elif form_field.type == "uscc" and "uscc" in known:
+            values[field_id] = known["uscc"]
     return values
+
+
+def certificate_data(licence) -> dict:
+    """The data printed on a certificate (its signed document, decrypted)."""
+    from onething.licences.models import Licence
+
+    stored = Licence.objects.filter(pk=licence.pk).values_list("document_text", flat=True).first()
+    return json.loads(stored).get("data", {}) if stored else {}
 
 
 INPUT_TYPES = {
@@ -464,7 +508,8 @@ def field_rows(guide, catalog: Catalog, values, prefilled, errors) -> list[dict[
                 else [("true", "是"), ("false", "否")],
                 "required": form_field.required,
                 "value": value,
-                "prefilled": bool(value) and prefilled.get(form_field.id) == value,
+                "prefilled": bool(value) and prefilled.get(form_field.id, ("",))[0] == value,
+                "prefill_source": prefilled.get(form_field.id, ("", ""))[1],
                 "error": errors.get(form_field.id, ""),
                 "help": entry.help if entry else None,
                 "used_by": [item_names[i] for i in form_field.for_items if i in item_names],
@@ -555,7 +600,8 @@ def apply(request: HttpRequest, package_id: str) -> HttpResponse:
     else:
         answers, answer_errors = answers_from_query(package, data)
     guide = build_guide(catalog, package, answers)
-    known = prefill(guide.fields, person)
+    sources = prefill_sources(guide.fields, person, catalog)
+    known = {field_id: value for field_id, (value, _source) in sources.items()}
     if posted:
         values = {f.id: data[f.id] for f in guide.fields if f.id in data}
         values = {**{k: v for k, v in known.items() if k not in values}, **values}
@@ -597,7 +643,7 @@ def apply(request: HttpRequest, package_id: str) -> HttpResponse:
                 if isinstance(exc, _DraftSaved):
                     draft = exc.case
 
-    rows = field_rows(guide, catalog, values, known, field_errors)
+    rows = field_rows(guide, catalog, values, sources, field_errors)
     open_cases = (
         list(
             Case.objects.filter(applicant=person, package_id=package_id)
