@@ -588,3 +588,44 @@ def test_the_precheck_tells_the_applicant_and_the_window_what_is_missing(client,
     assert "窗口审查从这里开始" in clerk and "缺少材料“" in clerk
     services.accept(user("clerk_lishi"), case.public_id)
     assert "预审结果" not in text_of(client.get(f"/cases/{case.public_id}"))
+
+
+def test_typing_is_autosaved_to_one_draft_that_later_submits(client, demo):
+    as_user(client, "yaofang")
+    data = filing_data(key="auto-1", intent="autosave", business_scope="")
+    response = client.post("/apply/open_pharmacy", data, HTTP_HX_REQUEST="true")
+    assert "草稿已自动保存" in text_of(response)
+    draft = Case.objects.get(idempotency_key="auto-1")
+    assert draft.state == "draft"
+    client.post("/apply/open_pharmacy", {**data, "company_name": "改过的名称"})
+    assert Case.objects.filter(idempotency_key="auto-1").count() == 1
+    draft.refresh_from_db()
+    assert draft.form["company_name"] == "改过的名称"
+    # On another device: the draft is listed and opens with what was typed.
+    page = text_of(client.get(f"/apply/open_pharmacy?case={draft.public_id}"))
+    assert "改过的名称" in page and "正在修改草稿" in page
+    # Submitting the same form (the same key) submits that draft; nothing is filed twice.
+    response = client.post(
+        "/apply/open_pharmacy", filing_data(key="auto-1", company_name="改过的名称")
+    )
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.state == "submitted" and Case.objects.filter(applicant=user("yaofang")).count() == 1
+
+
+def test_a_draft_from_an_older_catalogue_is_flagged_and_moves_on(client, demo):
+    from onething.catalog import DEMO_CATALOG
+
+    as_user(client, "yaofang")
+    client.post("/apply/open_pharmacy", filing_data(key="old", intent="draft"))
+    draft = Case.objects.get(idempotency_key="old")
+    newer = DEMO_CATALOG.read_text().replace("name: 我要开药店", "name: 我要开药店（新版）", 1)
+    import_catalog(newer.encode(), imported_by="editor")
+    page = text_of(client.get(f"/apply/open_pharmacy?case={draft.public_id}"))
+    assert "按旧版办事指南（第 1 版）填写" in page
+    client.post(
+        "/apply/open_pharmacy",
+        filing_data(key="old", intent="draft", case=str(draft.public_id), version=draft.version),
+    )
+    draft.refresh_from_db()
+    assert draft.catalog_version.number == 2  # saved again: now under the current version

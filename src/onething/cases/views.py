@@ -30,6 +30,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllow
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from django.views.decorators.http import require_GET, require_http_methods
 
 from onething.accounts.models import Authorisation, User
@@ -617,11 +618,17 @@ def apply(request: HttpRequest, package_id: str) -> HttpResponse:
         place = default_place if default_place in county_codes else ""
 
     key = data.get("idempotency_key", "").strip()[:100] or str(uuid.uuid4())
+    if draft is None and posted and person is not None:  # saved by autosave before
+        draft = Case.objects.filter(
+            applicant=person, idempotency_key=key, state=CaseState.DRAFT
+        ).first()
     error, field_errors, status = "", {}, 200
     unanswered = [q for q in package.questions if q.id not in answers]
     intent = data.get("intent", "") if posted else ""
     if answer_errors:
         error, status = "情形回答有误：" + "".join(answer_errors), 400
+    elif intent == "autosave":
+        return _autosave(request, user, package_id, answers, place, values, draft, person, key)
     elif intent in ("draft", "submit"):
         if intent == "submit" and unanswered:
             error = "请先回答全部问题：" + "；".join(q.text for q in unanswered)
@@ -673,6 +680,9 @@ def apply(request: HttpRequest, package_id: str) -> HttpResponse:
         "error": error,
         "idempotency_key": key,
         "draft": draft,
+        "draft_migrated": draft.catalog_version.number
+        if draft is not None and draft.catalog_version_id != current.pk
+        else None,
         "agent": user.role == Role.AGENT,
         "principals": [(p.pk, display_name(user, p)) for p in principals],
         "person": person,
@@ -691,6 +701,35 @@ class _DraftSaved(InvalidInput):
         super().__init__(cause.message, cause.details)
         self.status = cause.status
         self.case = case
+
+
+def _autosave(request, user, package_id, answers, place, values, draft, person, key):
+    """Save what is typed as a draft (the same draft each time: by its idempotency key),
+    so the applicant can go on from another device after logging in; a small status."""
+
+    def status(text: str, version: int | None = None) -> HttpResponse:
+        body = f'<small class="muted autosave" id="autosave-status" role="status">{text}</small>'
+        if version is not None:  # the page's draft version follows, or submitting would 409
+            body += (
+                f'<input type="hidden" name="version" value="{version}" id="draft-version"'
+                ' hx-swap-oob="true">'
+            )
+        return HttpResponse(body)
+
+    if person is None:
+        return status("选择委托人后自动保存")
+    filing = Filing(package_id, _answer_text(answers), place, values, channel=_channel(request))
+    try:
+        if draft is not None:
+            saved = services.update_draft(user, draft.public_id, None, filing)
+        else:
+            applicant = person if user.role == Role.AGENT else None
+            saved, _created = services.file_case(
+                user, filing, applicant=applicant, submit=False, idempotency_key=key
+            )
+    except CaseError as exc:
+        return status(f"暂未自动保存：{escape(error_message(exc, '保存草稿'))}")
+    return status(f"草稿已自动保存（{timezone.localtime():%H:%M}）", saved.version)
 
 
 def _file(request, user, filing, intent, draft, person, key) -> HttpResponse:
