@@ -610,7 +610,9 @@ def test_typing_is_autosaved_to_one_draft_that_later_submits(client, demo):
     )
     assert response.status_code == 302
     draft.refresh_from_db()
-    assert draft.state == "submitted" and Case.objects.filter(applicant=user("yaofang")).count() == 1
+    assert (
+        draft.state == "submitted" and Case.objects.filter(applicant=user("yaofang")).count() == 1
+    )
 
 
 def test_a_draft_from_an_older_catalogue_is_flagged_and_moves_on(client, demo):
