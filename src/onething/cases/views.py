@@ -65,6 +65,7 @@ from onething.catalog.guide import build_guide
 from onething.catalog.services import catalog_by_version_id, catalog_of, current_catalog
 from onething.guides.documents import answers_query
 from onething.guides.views import answers_from_query, question_forms
+from onething.intake.grouping import group_fields
 from onething.intake.precheck import MaterialState, precheck
 from onething.privacy.masking import mask_id_number, mask_phone
 from onething.privacy.models import PersonalDataView
@@ -488,6 +489,17 @@ INPUT_TYPES = {
 AUTOCOMPLETE = {"phone": "tel", "email": "email", "address": "street-address"}
 
 
+def form_sections(guide, catalog: Catalog, rows) -> list[dict[str, Any]]:
+    """The form's rows in sections: 申请人, 企业信息, 经营场所, then each item's own."""
+    by_id = {row["id"]: row for row in rows}
+    item_names = {gi.id: gi.item.name for gi in guide.items}
+    groups = {f.id: catalog.fields[f.id].group for f in guide.fields if f.id in catalog.fields}
+    return [
+        {"title": section.title, "rows": [by_id[i] for i in section.field_ids]}
+        for section in group_fields(guide.fields, item_names, groups)
+    ]
+
+
 def field_rows(guide, catalog: Catalog, values, prefilled, errors) -> list[dict[str, Any]]:
     item_names = {gi.id: gi.item.name for gi in guide.items}
     rows = []
@@ -675,6 +687,7 @@ def apply(request: HttpRequest, package_id: str) -> HttpResponse:
         "counties": counties,
         "place": place,
         "fields": rows,
+        "sections": form_sections(guide, catalog, rows),
         "field_errors": [(r["id"], r["error"]) for r in rows if r["error"]],
         "prefilled_count": sum(1 for r in rows if r["prefilled"]),
         "error": error,

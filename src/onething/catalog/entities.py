@@ -82,6 +82,7 @@ class Field:
     choices: tuple[str, ...] = ()
     required: bool = True
     help: str | None = None
+    group: str | None = None  # the one form's section; see onething.intake.grouping
 
 
 @dataclass(frozen=True, slots=True)

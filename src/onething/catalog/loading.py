@@ -547,7 +547,7 @@ def _shown(value: Any) -> str:
 _JURISDICTION_KEYS = frozenset(["code", "name", "level", "parent"])
 _DEPARTMENT_KEYS = frozenset(["id", "name", "description"])
 _MATERIAL_KEYS = frozenset(["id", "name", "evidence", "note", "commitment"])
-_FIELD_KEYS = frozenset(["id", "label", "type", "choices", "required", "help"])
+_FIELD_KEYS = frozenset(["id", "label", "type", "choices", "required", "help", "group"])
 _ITEM_KEYS = frozenset(
     [
         "id",
@@ -673,6 +673,7 @@ def _read_field(check: _Checker, node: dict, path: str) -> _Draft:
             choices=choices,
             required=check.boolean(node, "required", path, True),
             help=check.text(node, "help", path, required=False),
+            group=check.text(node, "group", path, required=False),
         )
     )
 
