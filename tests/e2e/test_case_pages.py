@@ -631,3 +631,19 @@ def test_a_draft_from_an_older_catalogue_is_flagged_and_moves_on(client, demo):
     )
     draft.refresh_from_db()
     assert draft.catalog_version.number == 2  # saved again: now under the current version
+
+
+def test_a_60_mb_upload_and_a_disguised_executable_are_refused(client, demo):
+    case = file_through_the_page(client)
+    pending = case.evidence.filter(trust="").first()
+    url = f"/cases/{case.public_id}/evidence/{pending.pk}/upload"
+    big = io.BytesIO(b"%PDF-1.4" + b"0" * (60 * 1024 * 1024))
+    big.name = "big.pdf"
+    response = client.post(url, {"file": big})
+    assert response.status_code == 400 and "每份材料不超过 10 MB" in text_of(response)
+    exe = io.BytesIO(b"MZ\x90\x00\x03 this is a program")
+    exe.name = "../../合同.pdf"
+    response = client.post(url, {"file": exe})
+    assert response.status_code == 400 and "文件内容与格式不符" in text_of(response)
+    pending.refresh_from_db()
+    assert pending.trust == "" and not pending.file_path  # nothing kept
