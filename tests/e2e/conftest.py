@@ -40,3 +40,16 @@ def browser():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+def log_in(page, site: str, username: str) -> None:
+    """Log a demo account in through the log-in page, in this browser page."""
+    from playwright.sync_api import expect
+
+    from onething.web.setup import DEMO_PASSWORD
+
+    page.goto(site + "/accounts/login")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    expect(page.get_by_role("button", name="退出")).to_be_visible()

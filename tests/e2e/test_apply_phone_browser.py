@@ -9,7 +9,8 @@ from playwright.sync_api import expect
 
 from onething.catalog import DEMO_CATALOG
 from onething.catalog.services import import_catalog
-from onething.web.setup import DEMO_PASSWORD, ensure_demo_accounts
+from onething.web.setup import ensure_demo_accounts
+from tests.e2e.conftest import log_in
 from tests.e2e.test_case_browser import PHONE, TYPED, field
 
 pytestmark = pytest.mark.browser
@@ -27,11 +28,7 @@ def test_a_phone_applicant_answers_fills_fixes_submits_and_uploads(browser, site
     context = browser.new_context(**PHONE)
     try:
         page = context.new_page()
-        page.goto(site + "/accounts/login")
-        page.get_by_label("用户名").fill("yaofang")
-        page.get_by_label("密码").fill(DEMO_PASSWORD)
-        page.get_by_role("button", name="登录").click()
-        expect(page.get_by_role("button", name="退出")).to_be_visible()
+        log_in(page, site, "yaofang")
 
         # 情形引导: one question on the screen at a time, the next after each answer.
         page.goto(site + "/apply/open_pharmacy")

@@ -12,7 +12,8 @@ from pypdf import PdfReader
 
 from onething.catalog import DEMO_CATALOG
 from onething.catalog.services import import_catalog
-from onething.web.setup import DEMO_PASSWORD, ensure_demo_accounts
+from onething.web.setup import ensure_demo_accounts
+from tests.e2e.conftest import log_in
 from tests.e2e.test_case_browser import DESKTOP, PHONE
 from tests.integration.test_case_journey import decide_all, pharmacy_filing, user
 
@@ -44,11 +45,7 @@ def test_the_holder_downloads_a_certificate_and_anyone_verifies_its_qr_code(brow
     holder = browser.new_context(**DESKTOP)
     try:
         page = holder.new_page()
-        page.goto(site + "/accounts/login")
-        page.get_by_label("用户名").fill("yaofang")
-        page.get_by_label("密码").fill(DEMO_PASSWORD)
-        page.get_by_role("button", name="登录").click()
-        expect(page.get_by_role("button", name="退出")).to_be_visible()
+        log_in(page, site, "yaofang")
 
         # 我的证照: every certificate the case produced.
         page.goto(site + "/licences/")
