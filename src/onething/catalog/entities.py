@@ -83,6 +83,9 @@ class Field:
     required: bool = True
     help: str | None = None
     group: str | None = None  # the one form's section; see onething.intake.grouping
+    min: float | None = None  # integer and number fields: the smallest allowed
+    max: float | None = None  # … and the largest
+    max_length: int | None = None  # text fields: at most this many characters
 
 
 @dataclass(frozen=True, slots=True)

@@ -52,6 +52,9 @@ class GuideField:
     required: bool
     for_items: tuple[str, ...]
     choices: tuple[str, ...] = ()
+    min: float | None = None
+    max: float | None = None
+    max_length: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,6 +273,9 @@ def build_guide(
             required=dictionary[field_id].required,
             for_items=tuple(for_items),
             choices=dictionary[field_id].choices,
+            min=dictionary[field_id].min,
+            max=dictionary[field_id].max,
+            max_length=dictionary[field_id].max_length,
         )
         for field_id, for_items in fields.items()
     )

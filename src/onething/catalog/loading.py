@@ -547,7 +547,9 @@ def _shown(value: Any) -> str:
 _JURISDICTION_KEYS = frozenset(["code", "name", "level", "parent"])
 _DEPARTMENT_KEYS = frozenset(["id", "name", "description"])
 _MATERIAL_KEYS = frozenset(["id", "name", "evidence", "note", "commitment"])
-_FIELD_KEYS = frozenset(["id", "label", "type", "choices", "required", "help", "group"])
+_FIELD_KEYS = frozenset(
+    ["id", "label", "type", "choices", "required", "help", "group", "min", "max", "max_length"]
+)
 _ITEM_KEYS = frozenset(
     [
         "id",
@@ -674,8 +676,26 @@ def _read_field(check: _Checker, node: dict, path: str) -> _Draft:
             required=check.boolean(node, "required", path, True),
             help=check.text(node, "help", path, required=False),
             group=check.text(node, "group", path, required=False),
+            min=_bound(check, node, "min", path, field_type),
+            max=_bound(check, node, "max", path, field_type),
+            max_length=check.integer(node, "max_length", path, minimum=1)
+            if node.get("max_length") is not None
+            else None,
         )
     )
+
+
+def _bound(check: _Checker, node: dict, key: str, path: str, field_type: str) -> float | None:
+    if node.get(key) is None:
+        return None
+    if field_type not in ("integer", "number"):
+        check.warning(f"{path}.{key}", f"ignored: the field's type is {field_type}, not a number")
+        return None
+    value = node[key]
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        check.problem(f"{path}.{key}", f"must be a number, not {_describe(value)}")
+        return None
+    return float(value)
 
 
 def _read_item(check: _Checker, node: dict, path: str) -> _Draft:

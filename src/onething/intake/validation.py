@@ -55,8 +55,9 @@ def validate_form(
 def check_value(form_field: GuideField, text: str, today: date) -> tuple[str | None, str]:
     """(problem, normalised value) for one field's text."""
     kind = form_field.type
-    if len(text) > MAX_TEXT:
-        return f"不能超过 {MAX_TEXT} 个字", text
+    longest = getattr(form_field, "max_length", None) or MAX_TEXT
+    if len(text) > longest:
+        return f"不能超过 {longest} 个字（现有 {len(text)} 个）", text
     if kind == "id_card":
         return _id_card(text, today)
     if kind == "uscc":
@@ -69,15 +70,19 @@ def check_value(form_field: GuideField, text: str, today: date) -> tuple[str | N
     if kind == "email":
         return (None, text) if _EMAIL.fullmatch(text) else ("电子邮箱格式不正确", text)
     if kind == "integer":
-        if re.fullmatch(r"-?\d+", text):
-            return (None, text) if int(text) >= 0 else ("不能为负数", text)
-        return "请填写整数", text
+        if not re.fullmatch(r"-?\d+", text):
+            return "请填写整数", text
+        if int(text) < 0:
+            return "不能为负数", text
+        return _in_range(form_field, Decimal(text)), text
     if kind == "number":
         try:
             number = Decimal(text)
         except InvalidOperation:
             return "请填写数字", text
-        return (None, text) if number.is_finite() and number >= 0 else ("请填写非负数字", text)
+        if not number.is_finite() or number < 0:
+            return "请填写非负数字", text
+        return _in_range(form_field, number), text
     if kind == "date":
         try:
             date.fromisoformat(text)
@@ -96,6 +101,19 @@ def check_value(form_field: GuideField, text: str, today: date) -> tuple[str | N
     if kind == "address" and len(text) < 5:
         return "请填写详细地址", text
     return None, text
+
+
+def _in_range(form_field: GuideField, number: Decimal) -> str | None:
+    low, high = getattr(form_field, "min", None), getattr(form_field, "max", None)
+    if low is not None and number < Decimal(str(low)):
+        return f"不能小于 {_plain(low)}"
+    if high is not None and number > Decimal(str(high)):
+        return f"不能大于 {_plain(high)}"
+    return None
+
+
+def _plain(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
 
 
 def _id_card(text: str, today: date) -> tuple[str | None, str]:

@@ -60,3 +60,36 @@ def test_every_error_at_once_and_optional_fields_may_be_empty():
     ]
     result = validate_form(fields, {"b": "1"})
     assert result.errors == {"a": "甲：必填", "b": "乙：请填写 11 位手机号码或带区号的固定电话"}
+
+
+def test_ranges_lengths_and_a_birth_date_ahead_of_today():
+    from datetime import date
+
+    from onething.catalog.guide import GuideField
+    from onething.intake.validation import validate_form
+
+    fields = [
+        GuideField("pharmacists", "执业药师人数", "integer", True, ("x",), min=1, max=100),
+        GuideField("area", "经营面积（平方米）", "number", True, ("x",), min=1),
+        GuideField("sign", "招牌文字内容", "text", True, ("x",), max_length=10),
+        GuideField("person", "法定代表人身份证号", "id_card", True, ("x",)),
+    ]
+    data = {
+        "pharmacists": "0",
+        "area": "0.5",
+        "sign": "一二三四五六七八九十十一",
+        "person": "110101203001010014",  # born 2030-01-01: a valid number, but not yet
+    }
+    errors = validate_form(fields, data, date(2026, 11, 23)).errors
+    assert errors == {
+        "pharmacists": "执业药师人数：不能小于 1",
+        "area": "经营面积（平方米）：不能小于 1",
+        "sign": "招牌文字内容：不能超过 10 个字（现有 12 个）",
+        "person": "法定代表人身份证号：出生日期不能晚于今天",
+    }
+    assert (
+        validate_form(fields, {**data, "pharmacists": "101"}, date(2026, 11, 23)).errors[
+            "pharmacists"
+        ]
+        == "执业药师人数：不能大于 100"
+    )
