@@ -41,6 +41,7 @@ def test_a_phone_applicant_answers_fills_fixes_submits_and_uploads(browser, site
             page.locator(".questions fieldset:visible").get_by_text("是", exact=True).click()
             page.wait_for_load_state("networkidle")
         expect(page.get_by_role("heading", name="要办的事项（7 项）")).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
         expect(page.locator("#apply-figures")).to_contain_text("预计 15 个工作日办结")
         # Going back shows an earlier question with its answer kept.
         page.get_by_role("button", name="上一题").click()

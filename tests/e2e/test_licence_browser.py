@@ -72,6 +72,18 @@ def test_the_holder_downloads_a_certificate_and_anyone_verifies_its_qr_code(brow
     finally:
         holder.close()
 
+    # 我的证照 on the holder's phone: long numbers wrap instead of widening the page.
+    phone = browser.new_context(**PHONE)
+    try:
+        page = phone.new_page()
+        log_in(page, site, "yaofang")
+        page.goto(site + "/licences/")
+        expect(page.locator(".licence-card")).to_have_count(6)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"我的证照 overflows a phone: {width}px"
+    finally:
+        phone.close()
+
     # Someone who scans it is not logged in.
     for device in (DESKTOP, PHONE):
         stranger = browser.new_context(**device)
