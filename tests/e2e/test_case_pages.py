@@ -647,3 +647,33 @@ def test_a_60_mb_upload_and_a_disguised_executable_are_refused(client, demo):
     assert response.status_code == 400 and "文件内容与格式不符" in text_of(response)
     pending.refresh_from_db()
     assert pending.trust == "" and not pending.file_path  # nothing kept
+
+
+def test_the_applicant_rates_and_the_window_works_a_bad_rating(client, demo):
+    from tests.integration.test_case_journey import decide_all
+
+    case = accepted_case(client)
+    decide_all(case)
+    services.hand_over(user("clerk_lishi"), case.public_id)
+    page = text_of(as_user(client, "yaofang").get(f"/cases/{case.public_id}"))
+    assert "好差评" in page and "总体评价" in page and "非常不满意" in page
+    response = client.post(
+        f"/cases/{case.public_id}/rate",
+        {"stage": "handover", "level": "1", "reasons": ["服务态度差"], "text": "<b>等太久</b>"},
+        follow=True,
+    )
+    page = text_of(response)
+    assert "我们会核实并在 3 个工作日内答复您" in page and "&lt;b&gt;等太久" in page
+    as_user(client, "clerk_lishi")
+    listing = text_of(client.get("/rectifications/"))
+    assert "出件环节：非常不满意" in listing and "待核实" in listing
+    from onething.evaluation.models import Rectification
+
+    item = Rectification.objects.get()
+    client.post(f"/rectifications/{item.pk}/verify", {"holds": "1", "note": "属实"})
+    client.post(f"/rectifications/{item.pk}/respond", {"action": "增开窗口", "answer": "已整改"})
+    client.post(f"/rectifications/{item.pk}/revisit", {"satisfied": "1", "note": "满意"})
+    item.refresh_from_db()
+    assert item.state == "closed"
+    assert "最近办结" in text_of(client.get("/rectifications/"))
+    assert as_user(client, "r_amr_lishi").get("/rectifications/").status_code == 403

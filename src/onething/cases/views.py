@@ -63,6 +63,7 @@ from onething.cases.services import CaseError, Filing, InvalidInput
 from onething.catalog.entities import Catalog
 from onething.catalog.guide import build_guide
 from onething.catalog.services import catalog_by_version_id, catalog_of, current_catalog
+from onething.evaluation.views import rating_context
 from onething.guides.documents import answers_query
 from onething.guides.views import answers_from_query, question_forms
 from onething.intake.grouping import group_fields
@@ -904,6 +905,7 @@ def case_context(
         "answered": answered,
         "timeline": timeline,
         **_materials(user, case, own),
+        **rating_context(user, case, own),
         "notices": [
             {
                 "notice": n,

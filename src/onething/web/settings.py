@@ -49,6 +49,9 @@ ALLOWED_HOSTS = [
 PUBLIC_URL = os.environ.get("ONETHING_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 # A deadline turns to "warning" (临近) with this many working days or fewer left.
 DEADLINE_WARNING_DAYS = int(os.environ.get("ONETHING_WARNING_DAYS", "2"))
+# 差评整改: working days to verify and answer, and to rectify.
+RECTIFY_VERIFY_DAYS = int(os.environ.get("ONETHING_RECTIFY_VERIFY_DAYS", "3"))
+RECTIFY_DAYS = int(os.environ.get("ONETHING_RECTIFY_DAYS", "15"))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -66,6 +69,7 @@ INSTALLED_APPS = [
     "onething.guides",
     "onething.cases",
     "onething.licences",
+    "onething.evaluation",
 ]
 
 AUTH_USER_MODEL = "accounts.User"

@@ -1,0 +1,197 @@
+"""Rating a case (好差评) and working a bad rating (差评整改), each step on the case's
+record, in one transaction with the change."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from onething.accounts.models import User
+from onething.accounts.roles import Role
+from onething.calendar.loaded import current_calendar
+from onething.cases.models import Case
+from onething.cases.query import can_act_on_case, jurisdiction_prefix
+from onething.cases.services import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    _notify,
+    _record,
+)
+from onething.evaluation.models import Rating, Rectification
+from onething.evaluation.ratings import (
+    BAD_REASONS,
+    GOOD_REASONS,
+    LEVEL_LABELS,
+    RatingRefused,
+    check_rating,
+    is_bad,
+)
+
+VERIFY_DAYS = getattr(settings, "RECTIFY_VERIFY_DAYS", 3)  # 核实并答复, working days
+RECTIFY_DAYS = getattr(settings, "RECTIFY_DAYS", 15)  # 整改, working days
+
+
+def _single_instant_item(case: Case) -> bool:
+    tasks = list(case.tasks.values_list("kind", flat=True))
+    return len(tasks) == 1 and tasks[0] == "instant"
+
+
+def rate(
+    actor: User,
+    case_id,
+    stage: str,
+    level: int,
+    reasons: list[str] | None = None,
+    text: str = "",
+    channel: str = "web",
+) -> Rating:
+    """The applicant (or their agent) rates a stage of their case. A bad rating opens a
+    rectification for the window that handled it (一窗: the window answers for the case
+    and brings in the departments)."""
+    case = Case.objects.filter(public_id=case_id).first()
+    if case is None or not can_act_on_case(actor, case):
+        raise NotFound("办件不存在，或您无权评价")
+    if actor.role not in (Role.APPLICANT, Role.AGENT):
+        raise Forbidden("只有申请人（或其代办人）可以评价；工作人员不能评价办件")
+    rated = set(case.ratings.values_list("stage", flat=True))
+    try:
+        chosen, grade = check_rating(
+            stage,
+            level,
+            case.state,
+            rated,
+            _single_instant_item(case),
+            actor.role in (Role.APPLICANT, Role.AGENT),
+        )
+    except RatingRefused as refused:
+        raise Conflict(str(refused)) from None
+    allowed = set(BAD_REASONS if is_bad(grade) else GOOD_REASONS)
+    chosen_reasons = [r for r in (reasons or []) if r in allowed]
+    text = text.strip()[:1000]
+    if is_bad(grade) and not chosen_reasons and not text:
+        raise InvalidInput("请选择或写明不满意的原因，以便整改")
+    try:
+        with transaction.atomic():
+            rating = Rating.objects.create(
+                case=case,
+                stage=chosen.value,
+                level=int(grade),
+                reasons=chosen_reasons,
+                text=text,
+                channel=channel if channel in ("web", "mobile", "kiosk", "window", "qr") else "web",
+                rater=actor,
+            )
+            _record(
+                case,
+                "rate",
+                actor,
+                case.state,
+                case.state,
+                note=f"{rating.stage_label}：{LEVEL_LABELS[grade]}",
+                data={"stage": chosen.value, "level": int(grade)},
+            )
+            if is_bad(grade):
+                _open_rectification(case, rating)
+    except IntegrityError:  # the same stage rated twice at once: the first one counts
+        raise Conflict("该环节已经评价过") from None
+    return rating
+
+
+def _open_rectification(case: Case, rating: Rating) -> Rectification:
+    calendar = current_calendar()
+    today = timezone.localdate()
+    rectification = Rectification.objects.create(
+        rating=rating,
+        case=case,
+        unit="window",
+        jurisdiction=case.window,
+        verify_due=calendar.add_working_days(today, VERIFY_DAYS),
+        rectify_due=calendar.add_working_days(today, RECTIFY_DAYS),
+    )
+    _notify(
+        case,
+        "rating_received",
+        "您的评价已收到",
+        f"您对“{case.package_name}”的{rating.stage_label}评价为“{rating.level_label}”。"
+        f"我们将在 {rectification.verify_due} 前核实并答复您。",
+    )
+    return rectification
+
+
+def _own_rectification(actor: User, rectification_id: int) -> Rectification:
+    found = Rectification.objects.select_related("case", "rating").filter(pk=rectification_id)
+    rectification = found.first()
+    if rectification is None:
+        raise NotFound("没有这项差评整改")
+    prefix = jurisdiction_prefix(actor.jurisdiction or "")
+    if actor.role == Role.SUPERVISOR and rectification.jurisdiction.startswith(prefix):
+        return rectification
+    if actor.role != Role.CLERK or actor.jurisdiction != rectification.jurisdiction:
+        raise Forbidden("只有责任窗口或辖区监督员可以办理这项整改")
+    return rectification
+
+
+def _step(rectification: Rectification, actor: User, what: str, note: str) -> None:
+    _record(rectification.case, f"rectification_{what}", actor, "", "", note=note[:500])
+
+
+def verify(actor: User, rectification_id: int, holds: bool, note: str) -> Rectification:
+    """核实: does the complaint behind the rating hold?"""
+    with transaction.atomic():
+        rectification = _own_rectification(actor, rectification_id)
+        if rectification.state != "verifying":
+            raise Conflict("这项整改已经核实过")
+        if not note.strip():
+            raise InvalidInput("请写明核实情况")
+        rectification.verified, rectification.verify_note = holds, note.strip()
+        rectification.state = "rectifying"
+        rectification.save()
+        _step(rectification, actor, "verify", ("属实：" if holds else "不属实：") + note)
+        return rectification
+
+
+def respond(actor: User, rectification_id: int, action: str, answer: str) -> Rectification:
+    """整改或说明, and the answer to the applicant (who is notified)."""
+    with transaction.atomic():
+        rectification = _own_rectification(actor, rectification_id)
+        if rectification.state != "rectifying":
+            raise Conflict("请先核实，再整改和答复")
+        if not action.strip() or not answer.strip():
+            raise InvalidInput("请写明整改措施（或情况说明）和给申请人的答复")
+        rectification.action_note, rectification.answer = action.strip(), answer.strip()
+        rectification.state = "answered"
+        rectification.save()
+        _step(rectification, actor, "answer", answer)
+        _notify(rectification.case, "rating_answered", "关于您评价的答复", answer.strip())
+        return rectification
+
+
+def revisit(actor: User, rectification_id: int, satisfied: bool, note: str) -> Rectification:
+    """回访: satisfied closes it; not satisfied sends it back to rectification."""
+    with transaction.atomic():
+        rectification = _own_rectification(actor, rectification_id)
+        if rectification.state != "answered":
+            raise Conflict("答复申请人后才能回访")
+        rectification.revisit_satisfied, rectification.revisit_note = satisfied, note.strip()
+        if satisfied:
+            rectification.state, rectification.closed_at = "closed", timezone.now()
+        else:
+            rectification.state = "rectifying"  # worked again
+        rectification.save()
+        _step(rectification, actor, "revisit", ("满意：" if satisfied else "不满意：") + note)
+        return rectification
+
+
+def escalate_overdue(today=None) -> int:
+    """Rectifications past their deadline go to the supervisor (督办); returns how many."""
+    today = today or timezone.localdate()
+    late = Rectification.objects.filter(escalated=False).exclude(state="closed")
+    late = late.filter(verify_due__lt=today, state="verifying") | late.filter(
+        rectify_due__lt=today
+    ).exclude(state="closed")
+    return Rectification.objects.filter(pk__in=list(late.values_list("pk", flat=True))).update(
+        escalated=True
+    )

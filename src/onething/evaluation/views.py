@@ -1,0 +1,132 @@
+"""Pages: rating a case (on the case page), and the rectification list (差评整改)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from onething.accounts.roles import Role
+from onething.cases.models import Case
+from onething.cases.query import jurisdiction_prefix
+from onething.cases.services import CaseError
+from onething.evaluation import services
+from onething.evaluation.models import Rectification
+from onething.evaluation.ratings import (
+    BAD_REASONS,
+    GOOD_REASONS,
+    LEVEL_LABELS,
+    STAGE_LABELS,
+    Level,
+    open_stages,
+)
+
+
+def rating_context(user, case: Case, own: bool) -> dict[str, Any]:
+    """For the case page: the ratings given, and the stages the applicant can rate now."""
+    ratings = list(case.ratings.all())
+    stages = []
+    if own and user.role in (Role.APPLICANT, Role.AGENT):
+        kinds = list(case.tasks.values_list("kind", flat=True))
+        single = len(kinds) == 1 and kinds[0] == "instant"
+        rated = {r.stage for r in ratings}
+        stages = [(s.value, STAGE_LABELS[s]) for s in open_stages(case.state, rated, single)]
+    return {
+        "ratings": ratings,
+        "rating_stages": stages,
+        "rating_levels": [(int(level), LEVEL_LABELS[level]) for level in Level],
+        "bad_reasons": BAD_REASONS,
+        "good_reasons": GOOD_REASONS,
+    }
+
+
+@login_required
+@require_POST
+def rate(request: HttpRequest, case_id) -> HttpResponse:
+    url = reverse("cases:detail", args=[case_id]) + "#ratings"
+    try:
+        rating = services.rate(
+            request.user,
+            case_id,
+            request.POST.get("stage", ""),
+            int(request.POST.get("level") or 0),
+            request.POST.getlist("reasons"),
+            request.POST.get("text", ""),
+            "mobile" if request.POST.get("channel") == "mobile" else "web",
+        )
+    except CaseError as exc:
+        messages.error(request, exc.message)
+        return redirect(url)
+    if hasattr(rating, "rectification"):
+        messages.success(request, "感谢评价。我们会核实并在 3 个工作日内答复您。")
+    else:
+        messages.success(request, f"感谢您的评价：{rating.stage_label}“{rating.level_label}”。")
+    return redirect(url)
+
+
+def _visible_rectifications(user):
+    items = Rectification.objects.select_related("case", "rating")
+    if user.role == Role.CLERK:
+        return items.filter(jurisdiction=user.jurisdiction)
+    if user.role in (Role.SUPERVISOR, Role.ADMIN):
+        prefix = jurisdiction_prefix(user.jurisdiction or "")
+        return items.filter(jurisdiction__startswith=prefix) if prefix else items
+    return items.none()
+
+
+@login_required
+@require_GET
+def rectifications(request: HttpRequest) -> HttpResponse:
+    """差评整改: open items first, by deadline; overdue ones marked 督办."""
+    if request.user.role not in (Role.CLERK, Role.SUPERVISOR, Role.ADMIN):
+        return render(
+            request,
+            "web/error.html",
+            {"title": "无权访问", "message": "差评整改供窗口和监督员使用。"},
+            status=403,
+        )
+    items = _visible_rectifications(request.user)
+    return render(
+        request,
+        "evaluation/rectifications.html",
+        {
+            "nav": "rectifications",
+            "open": items.exclude(state="closed").order_by("verify_due", "id"),
+            "closed": items.filter(state="closed").order_by("-closed_at")[:20],
+        },
+    )
+
+
+@login_required
+@require_POST
+def rectification_step(request: HttpRequest, rectification_id: int, step: str) -> HttpResponse:
+    posted = request.POST
+    try:
+        if step == "verify":
+            services.verify(
+                request.user, rectification_id, posted.get("holds") == "1", posted.get("note", "")
+            )
+        elif step == "respond":
+            services.respond(
+                request.user, rectification_id, posted.get("action", ""), posted.get("answer", "")
+            )
+        elif step == "revisit":
+            services.revisit(
+                request.user,
+                rectification_id,
+                posted.get("satisfied") == "1",
+                posted.get("note", ""),
+            )
+        else:
+            messages.error(request, "没有这项操作")
+            return redirect("evaluation:rectifications")
+    except CaseError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已记录。")
+    return redirect(reverse("evaluation:rectifications") + f"#rectification-{rectification_id}")

@@ -1,0 +1,80 @@
+"""好差评 on a finished pharmacy case, and the rectification a bad rating opens."""
+
+from datetime import timedelta
+
+import pytest
+
+from onething.cases import services
+from onething.evaluation import services as evaluation
+from onething.evaluation.models import Rectification
+
+from .test_case_journey import decide_all, pharmacy_filing, user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def finished(demo):
+    case, _ = services.file_case(user("yaofang"), pharmacy_filing())
+    services.accept(user("clerk_lishi"), case.public_id)
+    case.refresh_from_db()
+    decide_all(case)
+    services.hand_over(user("clerk_lishi"), case.public_id)
+    case.refresh_from_db()
+    return case
+
+
+def test_a_good_rating_is_recorded_once_per_stage(finished):
+    rating = evaluation.rate(user("yaofang"), finished.public_id, "overall", 5, ["一次办成"])
+    assert rating.level_label == "非常满意" and not hasattr(rating, "rectification_id")
+    assert not Rectification.objects.exists()
+    with pytest.raises(services.Conflict, match="已经评价过"):
+        evaluation.rate(user("yaofang"), finished.public_id, "overall", 4)
+    assert finished.actions.filter(action="rate").count() == 1
+
+
+def test_staff_cannot_rate_and_a_bad_rating_needs_a_reason(finished):
+    with pytest.raises(services.Forbidden, match="工作人员不能评价"):
+        evaluation.rate(user("clerk_lishi"), finished.public_id, "overall", 5)
+    with pytest.raises(services.NotFound):
+        evaluation.rate(user("zhangsan"), finished.public_id, "overall", 5)
+    with pytest.raises(services.InvalidInput, match="不满意的原因"):
+        evaluation.rate(user("yaofang"), finished.public_id, "handover", 1)
+
+
+def test_a_very_bad_rating_is_verified_answered_and_closed_by_the_return_visit(finished):
+    rating = evaluation.rate(
+        user("yaofang"), finished.public_id, "handover", 1, ["服务态度差"], "出件时等了很久"
+    )
+    work = Rectification.objects.get(rating=rating)
+    assert (work.state, work.unit, work.jurisdiction) == ("verifying", "window", "141102")
+    assert work.verify_due > finished.completed_at.date() and work.rectify_due > work.verify_due
+    clerk = user("clerk_lishi")
+    with pytest.raises(services.Forbidden):
+        evaluation.verify(user("clerk"), work.pk, True, "城市窗口无权办理")
+    with pytest.raises(services.Conflict, match="请先核实"):
+        evaluation.respond(clerk, work.pk, "整改", "答复")
+    evaluation.verify(clerk, work.pk, True, "出件窗口当时只开一个，排队 40 分钟")
+    evaluation.respond(clerk, work.pk, "高峰时段增开出件窗口", "已增开窗口，向您致歉")
+    reopened = evaluation.revisit(clerk, work.pk, False, "申请人希望电话提前通知")
+    assert reopened.state == "rectifying"
+    evaluation.respond(clerk, work.pk, "出件前短信通知", "今后出件前短信通知您")
+    closed = evaluation.revisit(clerk, work.pk, True, "回访满意")
+    assert closed.state == "closed" and closed.closed_at is not None
+    steps = list(finished.actions.filter(action__startswith="rectification_"))
+    assert [a.action for a in steps] == [
+        "rectification_verify",
+        "rectification_answer",
+        "rectification_revisit",
+        "rectification_answer",
+        "rectification_revisit",
+    ]
+
+
+def test_overdue_rectifications_are_escalated(finished):
+    rating = evaluation.rate(user("yaofang"), finished.public_id, "overall", 2, ["办理时间长"])
+    work = Rectification.objects.get(rating=rating)
+    assert evaluation.escalate_overdue(work.verify_due) == 0
+    assert evaluation.escalate_overdue(work.verify_due + timedelta(days=1)) == 1
+    work.refresh_from_db()
+    assert work.escalated

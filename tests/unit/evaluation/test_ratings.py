@@ -1,0 +1,48 @@
+"""好差评 rules: stages, levels, who may rate."""
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from onething.evaluation.ratings import (
+    Level,
+    RatingRefused,
+    Stage,
+    check_rating,
+    is_bad,
+    open_stages,
+)
+
+
+def test_a_package_case_is_rated_at_each_stage_as_it_is_reached():
+    assert open_stages("submitted", set(), False) == []
+    assert open_stages("in_progress", set(), False) == [Stage.ACCEPTANCE]
+    assert open_stages("ready", {"acceptance"}, False) == [Stage.DECISION]
+    assert open_stages("completed", {"acceptance"}, False) == [
+        Stage.DECISION,
+        Stage.HANDOVER,
+        Stage.OVERALL,
+    ]
+    assert open_stages("completed", {s.value for s in Stage}, False) == []
+
+
+def test_an_instant_item_is_rated_once_overall():
+    assert open_stages("completed", set(), True) == [Stage.OVERALL]
+    with pytest.raises(RatingRefused, match="即办件只作一次总体评价"):
+        check_rating("acceptance", 5, "completed", set(), True, True)
+
+
+def test_refusals_say_why():
+    with pytest.raises(RatingRefused, match="工作人员不能评价"):
+        check_rating("overall", 5, "completed", set(), False, False)
+    with pytest.raises(RatingRefused, match="已经评价过"):
+        check_rating("overall", 5, "completed", {"overall"}, False, True)
+    with pytest.raises(RatingRefused, match="尚未到这一步"):
+        check_rating("handover", 5, "ready", set(), False, True)
+    with pytest.raises(RatingRefused, match="请从“非常满意”到“非常不满意”"):
+        check_rating("overall", 9, "completed", set(), False, True)
+
+
+@given(st.sampled_from(list(Level)))
+def test_only_the_two_lowest_levels_are_bad(level):
+    assert is_bad(level) == (level in (Level.DISSATISFIED, Level.VERY_DISSATISFIED))
