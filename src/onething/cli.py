@@ -6,6 +6,7 @@ Exit codes: 0 done; 1 the input has problems (each listed); 2 a bad request
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 from enum import StrEnum
@@ -292,11 +293,12 @@ def sweep_command(
         close_old_connections()
         try:
             report = sweep()
-            if report.deemed_accepted or report.delivered or report.licences_expired or not every:
+            if any(dataclasses.astuple(report)) or not every:
                 typer.echo(
                     f"sweep: {report.deemed_accepted} deemed accepted, "
                     f"{report.delivered} notifications delivered, "
-                    f"{report.licences_expired} licences expired"
+                    f"{report.licences_expired} licences expired, "
+                    f"{report.rectifications_escalated} rectifications escalated"
                 )
         except Exception as exc:  # keep sweeping; the next round retries
             if not every:

@@ -152,5 +152,6 @@ def test_sweep_runs_once(tmp_path):
     result = onething("sweep", data_dir=tmp_path)
     assert result.returncode == 0
     assert result.stdout == (
-        "sweep: 0 deemed accepted, 0 notifications delivered, 0 licences expired\n"
+        "sweep: 0 deemed accepted, 0 notifications delivered, 0 licences expired, "
+        "0 rectifications escalated\n"
     )

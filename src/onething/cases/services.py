@@ -1072,6 +1072,7 @@ class SweepReport:
     deemed_accepted: int
     delivered: int
     licences_expired: int = 0
+    rectifications_escalated: int = 0
 
 
 def deem_overdue_acceptances(today: date | None = None) -> int:
@@ -1125,6 +1126,12 @@ def deliver_outbox(sender=None, limit: int = 200) -> int:
 
 
 def sweep(today: date | None = None) -> SweepReport:
+    from onething.evaluation.services import escalate_overdue
     from onething.licences.services import record_expiries
 
-    return SweepReport(deem_overdue_acceptances(today), deliver_outbox(), record_expiries(today))
+    return SweepReport(
+        deem_overdue_acceptances(today),
+        deliver_outbox(),
+        record_expiries(today),
+        escalate_overdue(today),
+    )
