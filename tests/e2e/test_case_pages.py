@@ -677,3 +677,23 @@ def test_the_applicant_rates_and_the_window_works_a_bad_rating(client, demo):
     assert item.state == "closed"
     assert "最近办结" in text_of(client.get("/rectifications/"))
     assert as_user(client, "r_amr_lishi").get("/rectifications/").status_code == 403
+
+
+def test_an_appeal_is_filed_by_the_window_and_decided_by_the_supervisor(client, demo):
+    from onething.evaluation import services as evaluation
+    from onething.evaluation.models import Rectification
+    from tests.integration.test_case_journey import decide_all
+
+    case = accepted_case(client)
+    decide_all(case)
+    services.hand_over(user("clerk_lishi"), case.public_id)
+    evaluation.rate(user("yaofang"), case.public_id, "overall", 1, ["推诿扯皮"])
+    item = Rectification.objects.get()
+    as_user(client, "clerk_lishi").post(
+        f"/rectifications/{item.pk}/appeal", {"reason": "申请人误选"}
+    )
+    page = text_of(as_user(client, "supervisor_lishi").get("/rectifications/"))
+    assert "窗口申诉：申请人误选" in page and "撤销差评" in page
+    client.post(f"/rectifications/{item.pk}/decide", {"remove": "1", "reason": "核实系误评"})
+    page = text_of(client.get("/rectifications/"))
+    assert "差评已撤销（核实系误评）" in page

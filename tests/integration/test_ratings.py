@@ -78,3 +78,20 @@ def test_overdue_rectifications_are_escalated(finished):
     assert evaluation.escalate_overdue(work.verify_due + timedelta(days=1)) == 1
     work.refresh_from_db()
     assert work.escalated
+
+
+def test_an_appeal_the_supervisor_upholds_removes_the_rating_but_keeps_it_visible(finished):
+    rating = evaluation.rate(user("yaofang"), finished.public_id, "overall", 1, ["吃拿卡要"])
+    with pytest.raises(services.Forbidden):
+        evaluation.appeal(user("r_amr_lishi"), rating.pk, "误评")
+    evaluation.appeal(user("clerk_lishi"), rating.pk, "申请人误选，电话确认后同意撤销")
+    with pytest.raises(services.Conflict):
+        evaluation.appeal(user("clerk_lishi"), rating.pk, "再申诉")
+    with pytest.raises(services.Forbidden):
+        evaluation.decide_appeal(user("clerk_lishi"), rating.pk, True, "自己裁定")
+    decided = evaluation.decide_appeal(
+        user("supervisor_lishi"), rating.pk, True, "经电话核实系误评"
+    )
+    assert decided.removed and decided.removal_reason == "经电话核实系误评"
+    assert Rectification.objects.get(rating=rating).state == "closed"
+    assert finished.ratings.filter(pk=rating.pk).exists()  # kept, not deleted

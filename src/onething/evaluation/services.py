@@ -195,3 +195,49 @@ def escalate_overdue(today=None) -> int:
     return Rectification.objects.filter(pk__in=list(late.values_list("pk", flat=True))).update(
         escalated=True
     )
+
+
+def appeal(actor: User, rating_id: int, reason: str) -> Rating:
+    """The responsible window appeals a bad rating it believes mistaken or malicious."""
+    with transaction.atomic():
+        rating = Rating.objects.select_for_update().select_related("case").filter(pk=rating_id)
+        rating = rating.first()
+        if rating is None or not hasattr(rating, "rectification"):
+            raise NotFound("没有这条差评")
+        if actor.role != Role.CLERK or actor.jurisdiction != rating.rectification.jurisdiction:
+            raise Forbidden("只有责任窗口可以申诉")
+        if rating.appeal:
+            raise Conflict("这条差评已经申诉过")
+        if not reason.strip():
+            raise InvalidInput("请写明申诉理由（例如误评、恶意差评）")
+        rating.appeal = reason.strip()[:1000]
+        rating.save(update_fields=["appeal"])
+        _record(rating.case, "rating_appeal", actor, "", "", note=rating.appeal)
+        return rating
+
+
+def decide_appeal(actor: User, rating_id: int, remove: bool, reason: str) -> Rating:
+    """The supervisor decides an appeal. A removed rating no longer counts in the figures
+    but stays visible to supervisors, with the reason."""
+    with transaction.atomic():
+        rating = Rating.objects.select_for_update().select_related("case").filter(pk=rating_id)
+        rating = rating.first()
+        if rating is None or not rating.appeal:
+            raise NotFound("没有待裁定的申诉")
+        prefix = jurisdiction_prefix(actor.jurisdiction or "")
+        if actor.role not in (Role.SUPERVISOR, Role.ADMIN) or not rating.case.window.startswith(
+            prefix
+        ):
+            raise Forbidden("只有辖区监督员可以裁定申诉")
+        if not reason.strip():
+            raise InvalidInput("请写明裁定理由")
+        rating.removed = remove
+        rating.removal_reason = reason.strip()[:1000]
+        rating.save(update_fields=["removed", "removal_reason"])
+        verdict = "撤销差评" if remove else "维持差评"
+        _record(rating.case, "rating_appeal_decided", actor, "", "", note=f"{verdict}：{reason}")
+        if remove:
+            Rectification.objects.filter(rating=rating).exclude(state="closed").update(
+                state="closed", closed_at=timezone.now()
+            )
+        return rating

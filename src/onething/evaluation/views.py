@@ -115,6 +115,17 @@ def rectification_step(request: HttpRequest, rectification_id: int, step: str) -
             services.respond(
                 request.user, rectification_id, posted.get("action", ""), posted.get("answer", "")
             )
+        elif step == "appeal":
+            item = Rectification.objects.filter(pk=rectification_id).first()
+            services.appeal(request.user, item.rating_id if item else 0, posted.get("reason", ""))
+        elif step == "decide":
+            item = Rectification.objects.filter(pk=rectification_id).first()
+            services.decide_appeal(
+                request.user,
+                item.rating_id if item else 0,
+                posted.get("remove") == "1",
+                posted.get("reason", ""),
+            )
         elif step == "revisit":
             services.revisit(
                 request.user,
