@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 
 from onething.evaluation.ratings import LEVEL_LABELS, STAGE_LABELS, Level, Stage
+from onething.privacy.fields import EncryptedTextField
 
 
 class Rating(models.Model):
@@ -74,3 +75,55 @@ class Rectification(models.Model):
     @property
     def state_label(self) -> str:
         return dict(self.STATES)[self.state]
+
+
+class Complaint(models.Model):
+    """A 12345-style complaint or request. The complainant may stay anonymous; who they
+    are (name, phone) is encrypted and shown only to supervisors."""
+
+    tracking = models.CharField("查询码", max_length=40, unique=True)
+    kind = models.CharField("类型", max_length=12)  # consult | complaint | help | suggestion
+    category = models.CharField("问题类别", max_length=16)
+    subject = models.CharField("对象", max_length=10, default="general")
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    about = models.CharField("涉及的窗口或人员", max_length=200, blank=True)
+    text = models.TextField("内容")
+    jurisdiction = models.CharField(max_length=12, db_index=True)
+    anonymous = models.BooleanField(default=False)
+    contact_name = EncryptedTextField(blank=True, default="")
+    contact_phone = EncryptedTextField(blank=True, default="")
+    submitter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    channel = models.CharField(max_length=12, default="web")  # web | phone | open311 …
+    state = models.CharField(max_length=12, default="received")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    due_date = models.DateField("办理期限", null=True, blank=True)
+    reply = models.TextField("答复", blank=True)
+    revisit_note = models.TextField("回访记录", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "投诉与诉求"
+        verbose_name_plural = "投诉与诉求"
+
+
+class ComplaintEvent(models.Model):
+    """Each step of a complaint, shown (without personal data) to whoever follows it."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=16)
+    text = models.TextField(blank=True)  # what the complainant may read
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
