@@ -1,6 +1,6 @@
 from django.urls import path
 
-from onething.evaluation import views
+from onething.evaluation import open311, views
 
 app_name = "evaluation"
 urlpatterns = [
@@ -10,5 +10,13 @@ urlpatterns = [
         "rectifications/<int:rectification_id>/<slug:step>",
         views.rectification_step,
         name="rectification_step",
+    ),
+    # Open311 GeoReport v2: services, requests (file, look up), one request's status.
+    path("open311/v2/services.json", open311.services, name="open311_services"),
+    path("open311/v2/requests.json", open311.requests, name="open311_requests"),
+    path(
+        "open311/v2/requests/<str:request_id>.json",
+        open311.request_status,
+        name="open311_request",
     ),
 ]
