@@ -141,3 +141,149 @@ def rectification_step(request: HttpRequest, rectification_id: int, step: str) -
     else:
         messages.success(request, "已记录。")
     return redirect(reverse("evaluation:rectifications") + f"#rectification-{rectification_id}")
+
+
+# --------------------------------------------------------------------------- complaints
+
+
+def _complaint_choices():
+    from onething.catalog.services import current_catalog
+    from onething.evaluation.complaints import CATEGORIES, KINDS, SUBJECTS
+
+    current = current_catalog()
+    places = []
+    if current is not None:
+        places = [
+            (j.code, j.name)
+            for j in current.catalog.jurisdictions.values()
+            if j.level in ("city", "county")
+        ]
+    return {"kinds": KINDS, "categories": CATEGORIES, "subjects": SUBJECTS, "places": places}
+
+
+def new_complaint(request: HttpRequest) -> HttpResponse:
+    """投诉与诉求: anyone, logged in or not; anonymous unless they leave a phone."""
+    from onething.evaluation import complaint_services as complaints
+
+    posted = request.POST if request.method == "POST" else None
+    error = ""
+    if posted is not None:
+        user = request.user if request.user.is_authenticated else None
+        try:
+            complaint = complaints.file_complaint(
+                complaints.ComplaintFiling(
+                    kind=posted.get("kind", ""),
+                    category=posted.get("category", ""),
+                    text=posted.get("text", ""),
+                    jurisdiction=posted.get("jurisdiction", ""),
+                    subject=posted.get("subject", "general"),
+                    case_number=posted.get("case_number", ""),
+                    about=posted.get("about", ""),
+                    anonymous=posted.get("anonymous") == "1",
+                    contact_name=posted.get("contact_name", ""),
+                    contact_phone=posted.get("contact_phone", ""),
+                ),
+                submitter=user,
+            )
+        except CaseError as exc:
+            error = exc.message
+        else:
+            messages.success(
+                request, f"已受理。请记下查询码 {complaint.tracking}，凭它随时查看办理进度。"
+            )
+            return redirect(reverse("evaluation:track") + f"?code={complaint.tracking}")
+    return render(
+        request,
+        "evaluation/complaint_new.html",
+        {"nav": "complaints", "error": error, "posted": posted or {}, **_complaint_choices()},
+        status=400 if error else 200,
+    )
+
+
+@require_GET
+def track(request: HttpRequest) -> HttpResponse:
+    """Follow a complaint by its tracking code: its steps and the answer, nothing personal."""
+    from onething.evaluation import complaint_services as complaints
+
+    code = request.GET.get("code", "").strip()
+    complaint = complaints.follow(code) if code else None
+    return render(
+        request,
+        "evaluation/complaint_track.html",
+        {
+            "nav": "complaints",
+            "code": code,
+            "complaint": complaint,
+            "state_label": complaints.state_label(complaint) if complaint else "",
+            "events": complaint.events.all() if complaint else [],
+            **_complaint_choices(),
+        },
+        status=404 if code and complaint is None else 200,
+    )
+
+
+@login_required
+@require_GET
+def complaint_list(request: HttpRequest) -> HttpResponse:
+    """Supervisors: every complaint of the jurisdiction (dispatch, return visit); staff: the
+    ones dispatched to them (answer, or return a wrongly dispatched one)."""
+    from onething.accounts.models import User
+    from onething.evaluation import complaint_services as complaints
+    from onething.evaluation.models import Complaint
+
+    user = request.user
+    if user.role in (Role.SUPERVISOR, Role.ADMIN):
+        prefix = jurisdiction_prefix(user.jurisdiction or "")
+        items = Complaint.objects.filter(jurisdiction__startswith=prefix)
+        staff = User.objects.filter(
+            role__in=[Role.CLERK, Role.REVIEWER], jurisdiction__startswith=prefix
+        ).order_by("jurisdiction", "username")
+    elif user.role in (Role.CLERK, Role.REVIEWER):
+        items, staff = Complaint.objects.filter(assignee=user), []
+    else:
+        return render(
+            request,
+            "web/error.html",
+            {"title": "无权访问", "message": "诉求办理供监督员和工作人员使用。"},
+            status=403,
+        )
+    rows = [
+        {"complaint": c, "state_label": complaints.state_label(c)}
+        for c in items.select_related("assignee").order_by("state", "-created_at")[:200]
+    ]
+    return render(
+        request,
+        "evaluation/complaint_list.html",
+        {"nav": "complaints", "rows": rows, "staff": staff, **_complaint_choices()},
+    )
+
+
+@login_required
+@require_POST
+def complaint_step(request: HttpRequest, complaint_id: int, step: str) -> HttpResponse:
+    from onething.accounts.models import User
+    from onething.evaluation import complaint_services as complaints
+
+    posted = request.POST
+    try:
+        if step == "dispatch":
+            assignee = User.objects.filter(pk=posted.get("assignee") or 0).first()
+            if assignee is None:
+                raise services.InvalidInput("请选择承办人")
+            complaints.dispatch(request.user, complaint_id, assignee)
+        elif step == "return":
+            complaints.return_to_supervisor(request.user, complaint_id, posted.get("reason", ""))
+        elif step == "reply":
+            complaints.reply(request.user, complaint_id, posted.get("text", ""))
+        elif step == "revisit":
+            complaints.revisit(
+                request.user, complaint_id, posted.get("satisfied") == "1", posted.get("note", "")
+            )
+        else:
+            messages.error(request, "没有这项操作")
+            return redirect("evaluation:complaints")
+    except CaseError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已记录。")
+    return redirect(reverse("evaluation:complaints") + f"#complaint-{complaint_id}")

@@ -1,0 +1,117 @@
+"""好差评 and complaints in Debian's Chromium: a finished case rated 非常不满意 is verified,
+rectified, answered and closed by the return visit; an anonymous complaint is followed by
+its tracking code to closure."""
+
+import os
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from onething.catalog import DEMO_CATALOG
+from onething.catalog.services import import_catalog
+from onething.web.setup import ensure_demo_accounts
+from tests.e2e.conftest import log_in
+from tests.e2e.test_case_browser import DESKTOP, PHONE
+from tests.integration.test_case_journey import decide_all, pharmacy_filing, user
+
+pytestmark = pytest.mark.browser
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop shares the thread
+
+
+@pytest.fixture
+def site(live_server, transactional_db):
+    import_catalog(DEMO_CATALOG.read_bytes(), imported_by="test")
+    ensure_demo_accounts()
+    return live_server.url
+
+
+def person(browser, site, username=None, device=DESKTOP):
+    context = browser.new_context(**device)
+    page = context.new_page()
+    if username:
+        log_in(page, site, username)
+    return context, page
+
+
+def test_a_very_bad_rating_is_worked_to_a_satisfied_return_visit(browser, site):
+    from onething.cases import services
+
+    case, _ = services.file_case(user("yaofang"), pharmacy_filing())
+    services.accept(user("clerk_lishi"), case.public_id)
+    case.refresh_from_db()
+    decide_all(case)
+    services.hand_over(user("clerk_lishi"), case.public_id)
+
+    applicant_context, applicant = person(browser, site, "yaofang", PHONE)
+    clerk_context, clerk = person(browser, site, "clerk_lishi")
+    try:
+        applicant.goto(f"{site}/cases/{case.public_id}")
+        ratings = applicant.locator("#ratings")
+        ratings.get_by_label("评价环节").select_option(label="出件环节")
+        ratings.get_by_text("非常不满意", exact=True).click()
+        ratings.get_by_text("原因（选填").click()
+        ratings.get_by_text("服务态度差", exact=True).click()
+        ratings.get_by_label("想说的话").fill("出件时等了四十分钟")
+        ratings.get_by_role("button", name="提交评价").click()
+        expect(applicant.get_by_text("我们会核实并在 3 个工作日内答复您")).to_be_visible()
+
+        clerk.get_by_role("link", name="差评整改").click()
+        item = clerk.locator(".case-card").first
+        expect(item).to_contain_text("出件环节：非常不满意")
+        item.get_by_label("核实情况").fill("当日只开一个出件窗口")
+        item.get_by_role("button", name="情况属实").click()
+        item = clerk.locator(".case-card").first
+        item.get_by_label("整改措施或情况说明").fill("高峰时段增开出件窗口")
+        item.get_by_label("给申请人的答复").fill("已增开出件窗口，向您致歉")
+        item.get_by_role("button", name="答复申请人").click()
+        item = clerk.locator(".case-card").first
+        item.get_by_label("回访记录").fill("电话回访，申请人满意")
+        item.get_by_role("button", name="回访满意，办结").click()
+        expect(clerk.get_by_text("没有待办的差评整改。")).to_be_visible()
+        expect(clerk.get_by_text(re.compile("回访满意"))).to_be_visible()
+
+        applicant.reload()
+        expect(applicant.locator("#ratings")).to_contain_text("整改：已办结")
+    finally:
+        applicant_context.close()
+        clerk_context.close()
+
+
+def test_an_anonymous_complaint_is_followed_by_its_code_to_closure(browser, site):
+    citizen_context, citizen = person(browser, site, device=PHONE)
+    supervisor_context, supervisor = person(browser, site, "supervisor_lishi")
+    clerk_context, clerk = person(browser, site, "clerk_lishi")
+    try:
+        citizen.goto(site + "/complaints/new")
+        citizen.get_by_label("问题类别").select_option(label="推诿扯皮")
+        citizen.get_by_label("发生地").select_option(label="离石区")
+        citizen.get_by_label("具体情况").fill("区里让我去市里办，市里又让我回区里")
+        citizen.get_by_role("button", name="提交").click()
+        expect(citizen.locator("#complaint-state")).to_have_text("已受理，待派单")
+        code = re.search(r"12345-\d{8}-\d{6}-[A-Z0-9]{4}", citizen.url.replace("%2D", "-"))
+        code = code.group(0) if code else citizen.get_by_label("查询码").input_value()
+
+        supervisor.get_by_role("link", name="诉求办理").click()
+        card = supervisor.locator(".case-card", has_text=code)
+        expect(card).to_contain_text("匿名反映")
+        card.get_by_label("派单给").select_option(label="离石区政务服务中心综合窗口")
+        card.get_by_role("button", name="派单").click()
+
+        clerk.get_by_role("link", name="诉求办理").click()
+        card = clerk.locator(".case-card", has_text=code)
+        card.get_by_label("办理情况和答复").fill("已核实：实行首问负责，今后由区窗口一次办好")
+        card.get_by_role("button", name="答复").click()
+
+        supervisor.reload()
+        card = supervisor.locator(".case-card", has_text=code)
+        card.get_by_label("回访记录").fill("匿名，按答复办理情况回访")
+        card.get_by_role("button", name="满意，办结").click()
+
+        citizen.goto(site + "/complaints/track?code=" + code)
+        expect(citizen.locator("#complaint-state")).to_have_text("已办结")
+        expect(citizen.get_by_text("答复：已核实：实行首问负责")).to_be_visible()
+        assert citizen.evaluate("document.documentElement.scrollWidth") <= 390
+    finally:
+        for context in (citizen_context, supervisor_context, clerk_context):
+            context.close()
