@@ -80,6 +80,8 @@ class Case(models.Model):
     )
     due_date = models.DateField("办结期限", null=True, blank=True)
     ready_at = models.DateTimeField(null=True, blank=True)
+    # Working days from acceptance to the last decision (kept for the dashboard).
+    days_taken = models.PositiveSmallIntegerField("实际办理工作日", null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
     refusal_reason = models.TextField("不予受理理由", blank=True)
 

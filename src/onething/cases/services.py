@@ -1026,7 +1026,11 @@ def _finish_if_done(case: Case, tasks: list[Task]) -> None:
         return
     before, after = _case_step(case, CaseAction.FINISH, None)
     case.ready_at = timezone.now()
-    _save_case(case, "ready_at")
+    if case.accepted_at is not None:
+        case.days_taken = current_calendar().working_days_between(
+            timezone.localdate(case.accepted_at), timezone.localdate(case.ready_at)
+        )
+    _save_case(case, "ready_at", "days_taken")
     _record(case, CaseAction.FINISH, None, before, after)
     approved = sum(1 for t in tasks if t.state == TaskState.APPROVED)
     _notify(

@@ -41,6 +41,7 @@ _CASE_FIELDS = (
     "accepted_at",
     "due_date",
     "ready_at",
+    "days_taken",
 )
 TASK_CHANGES = (
     "state",

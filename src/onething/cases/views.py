@@ -1422,6 +1422,12 @@ def supervision(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     place, _department = _names(_current())
     cases = cases_for(user).exclude(state=CaseState.DRAFT)  # not filed yet
+    # Opened from a dashboard figure: one package, or the cases finished late.
+    package = request.GET.get("package", "").strip()
+    if package:
+        cases = cases.filter(package_id=package)
+    if request.GET.get("late") == "1":
+        cases = cases.filter(ready_at__isnull=False, ready_at__date__gt=F("due_date"))
     by_state = dict(cases.order_by().values_list("state").annotate(n=Count("pk")))
     counts = [
         (state.value, CASE_STATE_LABELS[state], by_state.get(state.value, 0))

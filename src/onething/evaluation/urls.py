@@ -15,6 +15,8 @@ urlpatterns = [
     path("complaints/track", views.track, name="track"),
     path("complaints/", views.complaint_list, name="complaints"),
     path("complaints/<int:complaint_id>/<slug:step>", views.complaint_step, name="complaint_step"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("figures/", views.public_figures, name="figures"),
     # Open311 GeoReport v2: services, requests (file, look up), one request's status.
     path("open311/v2/services.json", open311.services, name="open311_services"),
     path("open311/v2/requests.json", open311.requests, name="open311_requests"),

@@ -287,3 +287,146 @@ def complaint_step(request: HttpRequest, complaint_id: int, step: str) -> HttpRe
     else:
         messages.success(request, "已记录。")
     return redirect(reverse("evaluation:complaints") + f"#complaint-{complaint_id}")
+
+
+# --------------------------------------------------------------------------- dashboard
+
+
+def _filters_from(request: HttpRequest):
+    from datetime import date
+
+    from onething.evaluation.dashboard import Filters
+
+    def day(name: str):
+        try:
+            return date.fromisoformat(request.GET.get(name, ""))
+        except ValueError:
+            return None
+
+    user = request.user
+    wanted = request.GET.get("jurisdiction", "").strip()
+    own = user.jurisdiction or ""
+    # A supervisor looks within their own jurisdiction only.
+    if user.role != Role.ADMIN and not wanted.startswith(jurisdiction_prefix(own)):
+        wanted = own
+    return Filters(
+        jurisdiction=wanted,
+        department=request.GET.get("department", "").strip(),
+        package=request.GET.get("package", "").strip(),
+        start=day("start"),
+        end=day("end"),
+    )
+
+
+def _savings(package_ids):
+    """压缩办 per package, from the guide with every condition holding: separate → merged."""
+    from onething.catalog.guide import build_guide
+    from onething.catalog.services import current_catalog
+
+    current = current_catalog()
+    found = {}
+    if current is None:
+        return found
+    for package_id in package_ids:
+        package = current.catalog.packages.get(package_id)
+        if package is not None:
+            found[package_id] = build_guide(current.catalog, package, {}, every_case=True).stats
+    return found
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """效能监督 figures with charts, the tables under them, CSV export and drill-down."""
+    import csv
+    import json
+
+    from onething.catalog.services import current_catalog
+    from onething.evaluation.dashboard import figures
+
+    if request.user.role not in (Role.SUPERVISOR, Role.ADMIN):
+        return render(
+            request,
+            "web/error.html",
+            {"title": "无权访问", "message": "数据看板供监督员使用。"},
+            status=403,
+        )
+    filters = _filters_from(request)
+    result = figures(filters)
+    savings = _savings([row["package_id"] for row in result.packages])
+    for row in result.packages:
+        row["savings"] = savings.get(row["package_id"])
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="onething-dashboard.csv"'
+        response.write("\ufeff")  # so that spreadsheet programs read the Chinese right
+        writer = csv.writer(response)
+        writer.writerow(["一件事", "申报", "办结", "按时办结", "平均工作日", "承诺工作日"])
+        for row in result.packages:
+            promised = row["savings"].days_parallel if row["savings"] else ""
+            writer.writerow(
+                [
+                    row["package_name"],
+                    row["filed"],
+                    row["finished"],
+                    row["on_time"],
+                    row["average_days"] or "",
+                    promised,
+                ]
+            )
+        return response
+    current = current_catalog()
+    catalog = current.catalog if current else None
+    chart = {
+        "packages": [row["package_name"] for row in result.packages],
+        "average": [row["average_days"] or 0 for row in result.packages],
+        "promised": [
+            row["savings"].days_parallel if row["savings"] else 0 for row in result.packages
+        ],
+        "categories": list(result.complaints_by_category),
+        "complaints": list(result.complaints_by_category.values()),
+    }
+    query = request.GET.copy()
+    query.pop("format", None)
+    return render(
+        request,
+        "evaluation/dashboard.html",
+        {
+            "nav": "dashboard",
+            "filters": filters,
+            "figures": result,
+            "chart": json.dumps(chart, ensure_ascii=False),
+            "query": query.urlencode(),
+            "jurisdictions": [
+                (j.code, j.name)
+                for j in (catalog.jurisdictions.values() if catalog else [])
+                if j.level in ("city", "county")
+                and j.code.startswith(jurisdiction_prefix(request.user.jurisdiction or ""))
+            ],
+            "departments": [(d.id, d.name) for d in catalog.departments.values()]
+            if catalog
+            else [],
+            "package_choices": [(p.id, p.name) for p in catalog.packages.values()]
+            if catalog
+            else [],
+        },
+    )
+
+
+@require_GET
+def public_figures(request: HttpRequest) -> HttpResponse:
+    """大厅公示: the aggregate figures anyone may see, no personal data."""
+    from onething.catalog.services import current_catalog
+    from onething.evaluation.dashboard import Filters, figures
+
+    result = figures(Filters())
+    current = current_catalog()
+    return render(
+        request,
+        "evaluation/public_figures.html",
+        {
+            "nav": "figures",
+            "figures": result,
+            "packages_offered": len(current.catalog.packages) if current else 0,
+        },
+    )

@@ -1,0 +1,29 @@
+// The dashboard's charts (ECharts, vendored). The same figures are in the tables under them.
+document.addEventListener("DOMContentLoaded", function () {
+  if (!window.echarts) { return; }
+  var data = JSON.parse(document.getElementById("chart-data").textContent);
+  var packages = document.getElementById("chart-packages");
+  if (packages && data.packages.length) {
+    echarts.init(packages).setOption({
+      tooltip: { trigger: "axis" },
+      legend: { data: ["平均办理工作日", "承诺工作日"] },
+      grid: { left: 8, right: 8, bottom: 8, containLabel: true },
+      xAxis: { type: "category", data: data.packages, axisLabel: { interval: 0, rotate: 20 } },
+      yAxis: { type: "value", name: "工作日" },
+      series: [
+        { name: "平均办理工作日", type: "bar", data: data.average },
+        { name: "承诺工作日", type: "bar", data: data.promised }
+      ]
+    });
+  }
+  var complaints = document.getElementById("chart-complaints");
+  if (complaints) {
+    echarts.init(complaints).setOption({
+      tooltip: {},
+      grid: { left: 8, right: 8, bottom: 8, containLabel: true },
+      xAxis: { type: "category", data: data.categories },
+      yAxis: { type: "value", minInterval: 1 },
+      series: [{ name: "投诉", type: "bar", data: data.complaints }]
+    });
+  }
+});
