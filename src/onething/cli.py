@@ -272,6 +272,34 @@ def serve_command(
     raise typer.Exit(code)
 
 
+@app.command("demo")
+def demo_command(
+    days: Annotated[int, typer.Option(help="How many days back to simulate.")] = 30,
+    per_day: Annotated[int, typer.Option(help="About how many cases a working day.")] = 8,
+    seed: Annotated[int, typer.Option(help="Random seed (the same seed, the same month).")] = 1,
+) -> None:
+    """Fill the demo with a realistic month: cases arriving on working days, accepted,
+    decided (some late), handed over, rated; a few complaints. For the dashboard."""
+    if days < 1 or days > 366 or per_day < 1 or per_day > 500:
+        raise _fail("--days must be 1-366 and --per-day 1-500", 2)
+    setup_django()
+    from onething.cases.services import CaseError
+    from onething.evaluation.simulation import simulate_month
+
+    def progress(done: int, total: int) -> None:
+        typer.echo(f"\rsimulating day {done}/{total}", nl=False, err=True)
+
+    try:
+        report = simulate_month(days, per_day, seed, progress=progress)
+    except CaseError as exc:
+        raise _fail(exc.message, 1) from None
+    typer.echo("", err=True)
+    typer.echo(
+        f"simulated {report.days} days: {report.cases} cases, {report.finished} finished, "
+        f"{report.ratings} ratings, {report.complaints} complaints"
+    )
+
+
 @app.command("sweep")
 def sweep_command(
     every: Annotated[

@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -155,3 +156,12 @@ def test_sweep_runs_once(tmp_path):
         "sweep: 0 deemed accepted, 0 notifications delivered, 0 licences expired, "
         "0 rectifications escalated\n"
     )
+
+
+def test_demo_simulates_a_month_and_refuses_bad_numbers(tmp_path):
+    assert onething("setup", data_dir=tmp_path).returncode == 0
+    result = onething("demo", "--days", "5", "--per-day", "2", data_dir=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert re.match(r"simulated 5 days: \d+ cases, \d+ finished", result.stdout)
+    bad = onething("demo", "--days", "0", data_dir=tmp_path)
+    assert bad.returncode == 2 and "error: --days must be 1-366" in bad.stderr

@@ -85,3 +85,28 @@ def test_the_pages(month, client):
     client.logout()
     public = client.get("/figures/").content.decode()
     assert 'id="public-finished">4<' in public and "75%" in public and "yaofang" not in public
+
+
+def test_a_simulated_month_reads_the_same_on_the_dashboard_as_in_the_cases(demo):
+    from onething.evaluation.models import Rating
+    from onething.evaluation.simulation import simulate_month
+
+    report = simulate_month(days=20, per_day=4, seed=7)
+    assert report.cases > 20 and report.finished > 5 and report.ratings > 0
+    result = figures(Filters())
+    cases = list(Case.objects.exclude(state="draft"))
+    finished = [c for c in cases if c.ready_at is not None]
+    assert result.filed == len(cases) == report.cases
+    assert result.finished == len(finished) == report.finished
+    assert result.on_time == sum(
+        1 for c in finished if timezone.localdate(c.ready_at) <= c.due_date
+    )
+    assert 0 < result.on_time <= result.finished
+    days = sorted(c.days_taken for c in finished)
+    assert result.average_days == round(statistics.fmean(days), 1)
+    assert result.p90_days == days[-(-len(days) * 9 // 10) - 1]
+    ratings = list(Rating.objects.filter(removed=False))
+    assert result.ratings == len(ratings) == report.ratings
+    assert result.good_ratings == sum(1 for r in ratings if r.level >= 3)
+    dates = {timezone.localdate(c.submitted_at) for c in cases}
+    assert len(dates) > 5  # spread over the month, not all today

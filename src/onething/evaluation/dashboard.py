@@ -86,7 +86,7 @@ def figures(filters: Filters, today: date | None = None) -> Figures:
         accepted=counts["accepted"],
         finished=counts["finished"],
         on_time=counts["on_time"],
-        average_days=round(counts["average_days"], 1) if counts["average_days"] else None,
+        average_days=None if counts["average_days"] is None else round(counts["average_days"], 1),
     )
     result.p90_days = _p90(cases.filter(days_taken__isnull=False))
     ratings = Rating.objects.filter(case__in=cases, removed=False).aggregate(
@@ -147,7 +147,10 @@ def _per_package(cases: QuerySet[Case]) -> list[dict[str, Any]]:
         .order_by("-filed", "package_id")
     )
     return [
-        {**row, "average_days": round(row["average_days"], 1) if row["average_days"] else None}
+        {
+            **row,
+            "average_days": None if row["average_days"] is None else round(row["average_days"], 1),
+        }
         for row in rows
     ]
 

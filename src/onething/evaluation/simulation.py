@@ -1,0 +1,166 @@
+"""`onething demo`: a realistic month of cases for the dashboard — arrivals on working
+days, acceptance within the window's limit, departments finishing mostly on time with
+some delays, handovers, ratings (mostly good, some bad) and a few complaints.
+
+Cases go through the real services (so every rule and record applies) and their
+timestamps are then moved back to the simulated days.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from onething.accounts.models import User
+from onething.calendar.loaded import current_calendar
+from onething.cases import services
+from onething.cases.lifecycle import TaskState
+from onething.cases.models import Case, Task
+from onething.catalog.guide import build_guide
+from onething.catalog.services import current_catalog
+from onething.evaluation import complaint_services
+from onething.evaluation import services as evaluation
+from onething.evaluation.complaints import CATEGORIES
+from onething.evaluation.ratings import BAD_REASONS, GOOD_REASONS
+from onething.intake.samples import sample_form
+
+PLACE = "141102"  # 离石区: the demo has a window and reviewers there and at 吕梁市
+
+
+@dataclass(frozen=True, slots=True)
+class SimulationReport:
+    days: int
+    cases: int
+    finished: int
+    ratings: int
+    complaints: int
+
+
+def simulate_month(
+    days: int = 30,
+    per_day: int = 8,
+    seed: int = 1,
+    today: date | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> SimulationReport:
+    rng = random.Random(seed)
+    today = today or timezone.localdate()
+    calendar = current_calendar()
+    current = current_catalog()
+    if current is None:
+        raise services.InvalidInput("请先导入事项目录（onething setup）")
+    catalog = current.catalog
+    applicants = {
+        "enterprise": User.objects.get(username="yaofang"),
+        "citizen": User.objects.get(username="zhangsan"),
+    }
+    clerk = User.objects.get(username="clerk_lishi")
+    reviewers = {(u.department, u.jurisdiction): u for u in User.objects.filter(role="reviewer")}
+    packages = [p for p in catalog.packages.values() if p.items]
+    made = finished = rated = complained = 0
+    start = today - timedelta(days=days)
+    for offset in range(days):
+        day = start + timedelta(days=offset)
+        if progress:
+            progress(offset + 1, days)
+        if not calendar.is_working_day(day):
+            continue
+        for _ in range(rng.randint(per_day // 2, per_day + per_day // 2)):
+            package = rng.choice(packages)
+            answers = {}
+            for question in package.questions:
+                if question.type == "boolean":
+                    answers[question.id] = rng.choice(["true", "false"])
+                elif question.choices:
+                    answers[question.id] = rng.choice(question.choices)
+            owner = applicants.get(package.audience or "enterprise", applicants["enterprise"])
+            typed = {k: v == "true" if v in ("true", "false") else v for k, v in answers.items()}
+            guide = build_guide(catalog, package, typed)
+            if not guide.items:
+                continue
+            filing = services.Filing(package.id, answers, PLACE, sample_form(guide.fields, day))
+            try:
+                case, _ = services.file_case(owner, filing)
+            except services.CaseError:
+                continue  # an answer combination the demo cannot route: skip it
+            made += 1
+            accepted_on = calendar.add_working_days(day, rng.choice([0, 0, 1, 1, 2]))
+            if accepted_on > today:
+                _move(case, day, None, None, None)
+                continue
+            services.accept(clerk, case.public_id)
+            promised = guide.stats.days_parallel
+            late = rng.random() < 0.12
+            taken = promised + rng.randint(1, 5) if late else max(0, promised - rng.randint(0, 3))
+            ready_on = calendar.add_working_days(accepted_on, taken)
+            if ready_on > today:
+                _move(case, day, accepted_on, None, None, promised)
+                continue
+            _decide(case, reviewers)
+            case.refresh_from_db()
+            if case.state != "ready":
+                _move(case, day, accepted_on, None, None, promised)
+                continue
+            services.hand_over(clerk, case.public_id)
+            finished += 1
+            handed = min(today, calendar.add_working_days(ready_on, 1))
+            _move(case, day, accepted_on, ready_on, handed, promised)
+            if rng.random() < 0.7:
+                level = rng.choices([5, 4, 3, 2, 1], weights=[55, 25, 10, 6, 4])[0]
+                reasons = [rng.choice(BAD_REASONS if level <= 2 else GOOD_REASONS)]
+                evaluation.rate(owner, case.public_id, "overall", level, reasons)
+                rated += 1
+        if rng.random() < 0.5:
+            complaint_services.file_complaint(
+                complaint_services.ComplaintFiling(
+                    kind="complaint",
+                    category=rng.choice(list(CATEGORIES)),
+                    text="演示数据：办事过程中遇到的问题",
+                    jurisdiction=PLACE,
+                )
+            )
+            complained += 1
+    return SimulationReport(days, made, finished, rated, complained)
+
+
+def _decide(case: Case, reviewers) -> None:
+    """Every department approves its items as they become workable."""
+    while True:
+        workable = list(Task.objects.filter(case=case, state=TaskState.WORKABLE))
+        if not workable:
+            return
+        for task in workable:
+            reviewer = reviewers[(task.department, task.jurisdiction)]
+            services.claim(reviewer, task.pk)
+            services.approve(reviewer, task.pk, "同意")
+
+
+def _at(day: date, hour: int) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(hour, 0)))
+
+
+def _move(case: Case, filed, accepted, ready, completed, promised: int = 0) -> None:
+    """Put the case's timestamps on the simulated days; the deadlines follow them."""
+    calendar = current_calendar()
+    changes: dict = {
+        "submitted_at": _at(filed, 9),
+        "window_due": calendar.add_working_days(filed, 5),
+    }
+    if accepted is not None:
+        changes.update(
+            accepted_at=_at(accepted, 10),
+            due_date=calendar.add_working_days(accepted, promised),
+        )
+    if ready is not None:
+        changes.update(
+            ready_at=_at(ready, 15),
+            completed_at=_at(completed, 11),
+            days_taken=calendar.working_days_between(accepted, ready),
+        )
+    with transaction.atomic():
+        Case.objects.filter(pk=case.pk).update(**changes)
