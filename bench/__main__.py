@@ -37,6 +37,9 @@ def main() -> None:
     for db in databases:
         subprocess.run([sys.executable, "-m", "bench.cases_bench", "--db", db], check=True)
         print()
+    if "postgres" in databases:
+        subprocess.run([sys.executable, "-m", "bench.dashboard_bench"], check=True)
+        print()
     if "postgres" not in databases:
         print("PostgreSQL not reachable: set ONETHING_BENCH_POSTGRES=postgresql://… to include it")
 
