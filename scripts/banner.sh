@@ -16,6 +16,8 @@ cat <<EOT
            ${url}/supervision/            supervisor: all cases, overdue first
            ${url}/licences/               applicant: my electronic certificates (电子证照)
            ${url}/verify/                 anyone: verify a certificate by number or QR code
+           ${url}/complaints/new          anyone: complaints and requests (12345), tracked by code
+           ${url}/dashboard/              supervisor: figures, charts, CSV; /figures/ public
            ${url}/admin/                  administration (catalogue versions, accounts)
   API:     ${url}/api/v1/                 schema: ${url}/openapi.json
 
