@@ -53,3 +53,13 @@ def log_in(page, site: str, username: str) -> None:
     page.get_by_label("密码").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="登录").click()
     expect(page.get_by_role("button", name="退出")).to_be_visible()
+
+
+@pytest.fixture
+def demo_site(live_server, transactional_db):
+    """The live server with the demo catalogue and accounts (browser tests)."""
+    from onething.web.setup import ensure_demo_accounts
+
+    import_catalog(DEMO_CATALOG.read_bytes(), imported_by="test")
+    ensure_demo_accounts()
+    return live_server.url

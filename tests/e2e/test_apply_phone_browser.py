@@ -7,9 +7,6 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from onething.catalog import DEMO_CATALOG
-from onething.catalog.services import import_catalog
-from onething.web.setup import ensure_demo_accounts
 from tests.e2e.conftest import log_in
 from tests.e2e.test_case_browser import PHONE, TYPED, field
 
@@ -18,10 +15,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop 
 
 
 @pytest.fixture
-def site(live_server, transactional_db):
-    import_catalog(DEMO_CATALOG.read_bytes(), imported_by="test")
-    ensure_demo_accounts()
-    return live_server.url
+def site(demo_site):
+    return demo_site
 
 
 def test_a_phone_applicant_answers_fills_fixes_submits_and_uploads(browser, site, tmp_path):

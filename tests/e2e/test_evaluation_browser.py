@@ -8,9 +8,6 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from onething.catalog import DEMO_CATALOG
-from onething.catalog.services import import_catalog
-from onething.web.setup import ensure_demo_accounts
 from tests.e2e.conftest import log_in
 from tests.e2e.test_case_browser import DESKTOP, PHONE
 from tests.integration.test_case_journey import decide_all, pharmacy_filing, user
@@ -20,10 +17,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop 
 
 
 @pytest.fixture
-def site(live_server, transactional_db):
-    import_catalog(DEMO_CATALOG.read_bytes(), imported_by="test")
-    ensure_demo_accounts()
-    return live_server.url
+def site(demo_site):
+    return demo_site
 
 
 def person(browser, site, username=None, device=DESKTOP):

@@ -27,6 +27,10 @@ from onething.evaluation.ratings import (
 )
 
 
+def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
+    return render(request, "web/error.html", {"title": "无权访问", "message": message}, status=403)
+
+
 def rating_context(user, case: Case, own: bool) -> dict[str, Any]:
     """For the case page: the ratings given, and the stages the applicant can rate now."""
     ratings = list(case.ratings.all())
@@ -84,12 +88,7 @@ def _visible_rectifications(user):
 def rectifications(request: HttpRequest) -> HttpResponse:
     """差评整改: open items first, by deadline; overdue ones marked 督办."""
     if request.user.role not in (Role.CLERK, Role.SUPERVISOR, Role.ADMIN):
-        return render(
-            request,
-            "web/error.html",
-            {"title": "无权访问", "message": "差评整改供窗口和监督员使用。"},
-            status=403,
-        )
+        return _forbidden(request, "差评整改供窗口和监督员使用。")
     items = _visible_rectifications(request.user)
     return render(
         request,
@@ -241,12 +240,7 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
     elif user.role in (Role.CLERK, Role.REVIEWER):
         items, staff = Complaint.objects.filter(assignee=user), []
     else:
-        return render(
-            request,
-            "web/error.html",
-            {"title": "无权访问", "message": "诉求办理供监督员和工作人员使用。"},
-            status=403,
-        )
+        return _forbidden(request, "诉求办理供监督员和工作人员使用。")
     rows = [
         {"complaint": c, "state_label": complaints.state_label(c)}
         for c in items.select_related("assignee").order_by("state", "-created_at")[:200]
@@ -345,12 +339,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     from onething.evaluation.dashboard import figures
 
     if request.user.role not in (Role.SUPERVISOR, Role.ADMIN):
-        return render(
-            request,
-            "web/error.html",
-            {"title": "无权访问", "message": "数据看板供监督员使用。"},
-            status=403,
-        )
+        return _forbidden(request, "数据看板供监督员使用。")
     filters = _filters_from(request)
     result = figures(filters)
     savings = _savings([row["package_id"] for row in result.packages])
