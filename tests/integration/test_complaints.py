@@ -82,3 +82,18 @@ def test_a_named_complainant_is_kept_encrypted(demo):
     with connection.cursor() as cursor:
         cursor.execute("SELECT contact_phone FROM evaluation_complaint WHERE id = %s", [filed.pk])
         assert "13612341234" not in cursor.fetchone()[0]
+
+
+def test_a_duplicate_is_merged_into_the_one_it_repeats(demo, client):
+    first = anonymous_complaint()
+    again = anonymous_complaint()
+    supervisor = user("supervisor_lishi")
+    with pytest.raises(services.InvalidInput):
+        complaints.merge(supervisor, again.pk, again.tracking)
+    merged = complaints.merge(supervisor, again.pk, first.tracking)
+    assert merged.state == "closed" and merged.merged_into == first
+    assert first.events.filter(action="merged").count() == 1
+    page = client.get("/complaints/track", {"code": again.tracking}).content.decode()
+    assert f"查看 {first.tracking} 的进度" in page
+    with pytest.raises(services.Conflict):
+        complaints.merge(supervisor, again.pk, first.tracking)  # already closed

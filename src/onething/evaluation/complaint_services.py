@@ -175,6 +175,27 @@ def revisit(actor: User, complaint_id: int, satisfied: bool, note: str) -> Compl
         return complaint
 
 
+def merge(actor: User, complaint_id: int, into_tracking: str) -> Complaint:
+    """A duplicate is closed into the complaint it repeats; following it leads there."""
+    with transaction.atomic():
+        complaint = _supervised(actor, complaint_id)
+        target = follow(into_tracking)
+        if target is None or target.pk == complaint.pk:
+            raise InvalidInput("请填写要合并到的另一件诉求的查询码")
+        if target.merged_into_id is not None:
+            raise InvalidInput("目标诉求本身已被合并，请合并到它所合并的那一件")
+        if not target.jurisdiction.startswith(jurisdiction_prefix(actor.jurisdiction or "")):
+            raise Forbidden("只能合并到本辖区的诉求")
+        _step(complaint, "merge", actor, f"与诉求 {target.tracking} 合并办理")
+        complaint.merged_into = target
+        complaint.closed_at = timezone.now()
+        complaint.save()
+        ComplaintEvent.objects.create(
+            complaint=target, action="merged", text="合并了一件重复反映的诉求", actor=actor
+        )
+        return complaint
+
+
 def follow(tracking: str) -> Complaint | None:
     """What anyone holding the tracking code sees (the page shows no personal data)."""
     return Complaint.objects.filter(tracking=tracking.strip().upper()).first()

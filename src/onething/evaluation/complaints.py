@@ -39,7 +39,7 @@ STATE_LABELS = {
     State.RECEIVED: "已受理，待派单",
     State.DISPATCHED: "已派单，办理中",
     State.REPLIED: "已回复，待回访",
-    State.CLOSED: "已办结",
+    State.CLOSED: "已办结",  # or merged into the one it repeats
 }
 # (state, action) -> next state; who may act is the storage layer's concern.
 TRANSITIONS = {
@@ -48,6 +48,8 @@ TRANSITIONS = {
     (State.DISPATCHED, "reply"): State.REPLIED,
     (State.REPLIED, "close"): State.CLOSED,  # the return visit found them satisfied
     (State.REPLIED, "reopen"): State.DISPATCHED,  # not satisfied: handled again
+    (State.RECEIVED, "merge"): State.CLOSED,  # a duplicate: handled with the one it repeats
+    (State.DISPATCHED, "merge"): State.CLOSED,
 }
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I to misread on the phone
 

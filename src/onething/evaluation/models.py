@@ -105,6 +105,9 @@ class Complaint(models.Model):
     due_date = models.DateField("办理期限", null=True, blank=True)
     reply = models.TextField("答复", blank=True)
     revisit_note = models.TextField("回访记录", blank=True)
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="duplicates"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 

@@ -269,6 +269,8 @@ def complaint_step(request: HttpRequest, complaint_id: int, step: str) -> HttpRe
             complaints.return_to_supervisor(request.user, complaint_id, posted.get("reason", ""))
         elif step == "reply":
             complaints.reply(request.user, complaint_id, posted.get("text", ""))
+        elif step == "merge":
+            complaints.merge(request.user, complaint_id, posted.get("into", ""))
         elif step == "revisit":
             complaints.revisit(
                 request.user, complaint_id, posted.get("satisfied") == "1", posted.get("note", "")
