@@ -697,3 +697,19 @@ def test_an_appeal_is_filed_by_the_window_and_decided_by_the_supervisor(client, 
     client.post(f"/rectifications/{item.pk}/decide", {"remove": "1", "reason": "核实系误评"})
     page = text_of(client.get("/rectifications/"))
     assert "差评已撤销（核实系误评）" in page
+
+
+def test_the_window_qr_code_leads_to_the_cases_to_rate(client, demo):
+    from onething.evaluation.models import Rating
+
+    case = accepted_case(client)
+    svg = client.get("/rate/window/141102/qr.svg")
+    assert svg.status_code == 200 and svg["Content-Type"] == "image/svg+xml"
+    page = text_of(client.get("/rate/window/141102"))
+    assert case.number in page and "受理环节" in page
+    form = text_of(client.get(f"/cases/{case.public_id}?channel=qr"))
+    assert 'name="channel" value="qr"' in form
+    client.post(
+        f"/cases/{case.public_id}/rate", {"stage": "acceptance", "level": "5", "channel": "qr"}
+    )
+    assert Rating.objects.get().channel == "qr"

@@ -15,6 +15,8 @@ urlpatterns = [
     path("complaints/track", views.track, name="track"),
     path("complaints/", views.complaint_list, name="complaints"),
     path("complaints/<int:complaint_id>/<slug:step>", views.complaint_step, name="complaint_step"),
+    path("rate/window/<slug:window>", views.rate_at_window, name="rate_at_window"),
+    path("rate/window/<slug:window>/qr.svg", views.window_qr, name="window_qr"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("figures/", views.public_figures, name="figures"),
     # Open311 GeoReport v2: services, requests (file, look up), one request's status.

@@ -61,7 +61,7 @@ def rate(request: HttpRequest, case_id) -> HttpResponse:
             int(request.POST.get("level") or 0),
             request.POST.getlist("reasons"),
             request.POST.get("text", ""),
-            "mobile" if request.POST.get("channel") == "mobile" else "web",
+            request.POST.get("channel", "web"),
         )
     except CaseError as exc:
         messages.error(request, exc.message)
@@ -421,3 +421,31 @@ def public_figures(request: HttpRequest) -> HttpResponse:
             "packages_offered": len(current.catalog.packages) if current else 0,
         },
     )
+
+
+@login_required
+@require_GET
+def rate_at_window(request: HttpRequest, window: str) -> HttpResponse:
+    """The QR code on a window leads here: the applicant's cases at that window that can
+    be rated now, each opened at its rating form (recorded as rated by QR code)."""
+    from onething.cases.query import cases_for
+
+    rows = []
+    for case in cases_for(request.user).filter(window=window).order_by("-submitted_at")[:20]:
+        stages = rating_context(request.user, case, True)["rating_stages"]
+        if stages:
+            rows.append({"case": case, "stages": [label for _value, label in stages]})
+    return render(
+        request, "evaluation/rate_window.html", {"nav": "mine", "rows": rows, "window": window}
+    )
+
+
+@require_GET
+def window_qr(request: HttpRequest, window: str) -> HttpResponse:
+    """The QR code to print on a window: it opens the rating page for that window."""
+    from django.conf import settings
+
+    from onething.guides.documents import qr_svg
+
+    url = f"{settings.PUBLIC_URL}{reverse('evaluation:rate_at_window', args=[window])}"
+    return HttpResponse(qr_svg(url), content_type="image/svg+xml")
