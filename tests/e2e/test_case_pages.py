@@ -676,7 +676,7 @@ def test_the_applicant_rates_and_the_window_works_a_bad_rating(client, demo):
     item.refresh_from_db()
     assert item.state == "closed"
     assert "最近办结" in text_of(client.get("/rectifications/"))
-    assert as_user(client, "r_amr_lishi").get("/rectifications/").status_code == 403
+    assert as_user(client, "zhangsan").get("/rectifications/").status_code == 403
 
 
 def test_an_appeal_is_filed_by_the_window_and_decided_by_the_supervisor(client, demo):

@@ -95,3 +95,23 @@ def test_an_appeal_the_supervisor_upholds_removes_the_rating_but_keeps_it_visibl
     assert decided.removed and decided.removal_reason == "经电话核实系误评"
     assert Rectification.objects.get(rating=rating).state == "closed"
     assert finished.ratings.filter(pk=rating.pk).exists()  # kept, not deleted
+
+
+def test_a_bad_decision_rating_goes_to_the_department_that_refused(demo):
+    case, _ = services.file_case(user("yaofang"), pharmacy_filing())
+    services.accept(user("clerk_lishi"), case.public_id)
+    registration = case.tasks.get(item_id="business_registration")
+    services.claim(user("r_amr_lishi"), registration.pk)
+    services.approve(user("r_amr_lishi"), registration.pk, "同意")
+    licence = case.tasks.get(item_id="drug_retail_licence")
+    services.claim(user("r_mpa"), licence.pk)
+    services.reject(user("r_mpa"), licence.pk, "执业药师不足")
+    decide_all(case)
+    case.refresh_from_db()
+    rating = evaluation.rate(user("yaofang"), case.public_id, "decision", 2, ["告知不清楚"])
+    work = Rectification.objects.get(rating=rating)
+    assert (work.unit, work.jurisdiction) == ("mpa", "141100")  # the city's drug administration
+    with pytest.raises(services.Forbidden):
+        evaluation.verify(user("clerk_lishi"), work.pk, True, "窗口不是责任单位")
+    evaluation.verify(user("r_mpa"), work.pk, False, "已书面告知不予许可理由")
+    assert Rectification.objects.get(pk=work.pk).state == "rectifying"

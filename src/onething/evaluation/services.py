@@ -100,14 +100,29 @@ def rate(
     return rating
 
 
+def responsible_unit(case: Case, stage: str) -> tuple[str, str]:
+    """Who answers for a bad rating: the window for acceptance, handover and the case
+    overall (一窗 speaks for the case); for the decision, the department of a refused item,
+    else the one whose item finished last (where the time went)."""
+    if stage != "decision":
+        return "window", case.window
+    tasks = list(case.tasks.exclude(finished_on=None).order_by("finished_on", "position"))
+    refused = [t for t in tasks if t.state == "rejected"]
+    chosen = refused[0] if refused else (tasks[-1] if tasks else None)
+    if chosen is None:
+        return "window", case.window
+    return chosen.department, chosen.jurisdiction
+
+
 def _open_rectification(case: Case, rating: Rating) -> Rectification:
     calendar = current_calendar()
     today = timezone.localdate()
+    unit, jurisdiction = responsible_unit(case, rating.stage)
     rectification = Rectification.objects.create(
         rating=rating,
         case=case,
-        unit="window",
-        jurisdiction=case.window,
+        unit=unit,
+        jurisdiction=jurisdiction,
         verify_due=calendar.add_working_days(today, VERIFY_DAYS),
         rectify_due=calendar.add_working_days(today, RECTIFY_DAYS),
     )
@@ -129,8 +144,11 @@ def _own_rectification(actor: User, rectification_id: int) -> Rectification:
     prefix = jurisdiction_prefix(actor.jurisdiction or "")
     if actor.role == Role.SUPERVISOR and rectification.jurisdiction.startswith(prefix):
         return rectification
-    if actor.role != Role.CLERK or actor.jurisdiction != rectification.jurisdiction:
-        raise Forbidden("只有责任窗口或辖区监督员可以办理这项整改")
+    in_charge = (actor.role == Role.CLERK and rectification.unit == "window") or (
+        actor.role == Role.REVIEWER and actor.department == rectification.unit
+    )
+    if not in_charge or actor.jurisdiction != rectification.jurisdiction:
+        raise Forbidden("只有责任窗口（或责任部门）和辖区监督员可以办理这项整改")
     return rectification
 
 
@@ -204,8 +222,9 @@ def appeal(actor: User, rating_id: int, reason: str) -> Rating:
         rating = rating.first()
         if rating is None or not hasattr(rating, "rectification"):
             raise NotFound("没有这条差评")
-        if actor.role != Role.CLERK or actor.jurisdiction != rating.rectification.jurisdiction:
-            raise Forbidden("只有责任窗口可以申诉")
+        _own_rectification(actor, rating.rectification.pk)  # the unit in charge appeals
+        if actor.role == Role.SUPERVISOR:
+            raise Forbidden("申诉由责任窗口或部门提出，监督员裁定")
         if rating.appeal:
             raise Conflict("这条差评已经申诉过")
         if not reason.strip():

@@ -76,7 +76,9 @@ def rate(request: HttpRequest, case_id) -> HttpResponse:
 def _visible_rectifications(user):
     items = Rectification.objects.select_related("case", "rating")
     if user.role == Role.CLERK:
-        return items.filter(jurisdiction=user.jurisdiction)
+        return items.filter(jurisdiction=user.jurisdiction, unit="window")
+    if user.role == Role.REVIEWER:
+        return items.filter(jurisdiction=user.jurisdiction, unit=user.department)
     if user.role in (Role.SUPERVISOR, Role.ADMIN):
         prefix = jurisdiction_prefix(user.jurisdiction or "")
         return items.filter(jurisdiction__startswith=prefix) if prefix else items
@@ -87,8 +89,8 @@ def _visible_rectifications(user):
 @require_GET
 def rectifications(request: HttpRequest) -> HttpResponse:
     """差评整改: open items first, by deadline; overdue ones marked 督办."""
-    if request.user.role not in (Role.CLERK, Role.SUPERVISOR, Role.ADMIN):
-        return _forbidden(request, "差评整改供窗口和监督员使用。")
+    if request.user.role not in (Role.CLERK, Role.REVIEWER, Role.SUPERVISOR, Role.ADMIN):
+        return _forbidden(request, "差评整改供窗口、部门和监督员使用。")
     items = _visible_rectifications(request.user)
     return render(
         request,
