@@ -576,6 +576,11 @@ def hand_over(actor: User, case_id, version: int | None = None) -> Case:
 MAX_UPLOAD_BYTES = files.MAX_BYTES
 
 
+def _trust(evidence: Evidence) -> TrustLevel | None:
+    """The material's level; None while it is still missing."""
+    return TrustLevel(evidence.trust) if evidence.trust else None
+
+
 def _evidence_of(case: Case, evidence_id: int) -> Evidence:
     evidence = Evidence.objects.filter(case_id=case.pk, pk=evidence_id).first()
     if evidence is None:
@@ -604,7 +609,7 @@ def upload_evidence(actor: User, case_id, evidence_id: int, name: str, data: byt
             raise Conflict("办件已办结或终止，不能再上传材料")
         evidence = _evidence_of(case, evidence_id)
         try:
-            level = evidence_rules.uploaded(TrustLevel(evidence.trust) if evidence.trust else None)
+            level = evidence_rules.uploaded(_trust(evidence))
         except evidence_rules.EvidenceRefused as refused:
             raise Conflict(str(refused)) from None
         digest, relative = uploads.put(data)  # before the row: a crash leaves only a file
@@ -641,7 +646,7 @@ def promise_evidence(actor: User, case_id, evidence_id: int) -> Evidence:
         evidence = _evidence_of(case, evidence_id)
         try:
             level = evidence_rules.promised(
-                TrustLevel(evidence.trust) if evidence.trust else None,
+                _trust(evidence),
                 evidence.commitment_allowed,
             )
         except evidence_rules.EvidenceRefused as refused:
@@ -671,9 +676,7 @@ def check_original(
         )
         evidence = _evidence_of(case, evidence_id)
         try:
-            level = evidence_rules.checked_by_clerk(
-                TrustLevel(evidence.trust) if evidence.trust else None
-            )
+            level = evidence_rules.checked_by_clerk(_trust(evidence))
         except evidence_rules.EvidenceRefused as refused:
             raise Conflict(str(refused)) from None
         before = evidence.trust or "-"

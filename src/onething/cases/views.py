@@ -11,7 +11,6 @@ stale page is refused with 409 instead of being applied to something the user ne
 
 from __future__ import annotations
 
-import json
 import re
 import uuid
 from collections.abc import Callable
@@ -62,7 +61,7 @@ from onething.cases.query import can_act_on_case, can_view_case, can_work_task, 
 from onething.cases.services import CaseError, Filing, InvalidInput
 from onething.catalog.entities import Catalog
 from onething.catalog.guide import build_guide
-from onething.catalog.services import catalog_by_version_id, catalog_of, current_catalog
+from onething.catalog.services import catalog_of, current_catalog
 from onething.evaluation.views import rating_context
 from onething.guides.documents import answers_query
 from onething.guides.views import answers_from_query, question_forms
@@ -71,6 +70,7 @@ from onething.intake.precheck import MaterialState, precheck
 from onething.privacy.masking import mask_id_number, mask_phone
 from onething.privacy.models import PersonalDataView
 from onething.privacy.services import FULL_VIEW_ROLES, display_name, show_person
+from onething.web.errors import forbidden
 
 PAGE_SIZE = 50
 QUEUE_LIMIT = 200
@@ -99,10 +99,6 @@ CLOSED_TASK_STATES = [state.value for state in TASK_TERMINAL]
 RUNNING_TASK_STATES = (TaskState.WORKABLE.value, TaskState.IN_REVIEW.value)  # clock running
 
 
-def _error_page(request: HttpRequest, title: str, message: str, status: int) -> HttpResponse:
-    return render(request, "web/error.html", {"title": title, "message": message}, status=status)
-
-
 def role_required(*roles: str):
     """Log-in required (redirect to the log-in page), then one of `roles` (403 otherwise)."""
 
@@ -112,7 +108,7 @@ def role_required(*roles: str):
         def wrapped(request: HttpRequest, *args, **kwargs):
             if request.user.role not in roles:
                 names = "、".join(ROLE_LABELS[Role(r)] for r in roles)
-                return _error_page(request, "无权访问", f"此页面供{names}使用。", 403)
+                return forbidden(request, f"此页面供{names}使用。")
             return view(request, *args, **kwargs)
 
         return wrapped
@@ -419,12 +415,6 @@ def account_values(person: User | None) -> dict[str, str]:
     return {key: value for key, value in values.items() if value}
 
 
-def prefill(fields, person: User | None, catalog: Catalog | None = None) -> dict[str, str]:
-    """Values the platform already knows for the form's fields (see `prefill_sources`)."""
-    sources = prefill_sources(fields, person, catalog)
-    return {key: value for key, (value, _source) in sources.items()}
-
-
 def prefill_sources(
     fields, person: User | None, catalog: Catalog | None = None
 ) -> dict[str, tuple[str, str]]:
@@ -444,7 +434,7 @@ def prefill_sources(
 
         by_label = {field.label: field_id for field_id, field in catalog.fields.items()}
         for licence in valid_licences(person, {"business_licence"}).values():
-            for label, value in certificate_data(licence).items():
+            for label, value in licence.document.get("data", {}).items():
                 field_id = by_label.get(label)
                 if field_id and field_id not in known and value:
                     known[field_id] = (str(value), f"电子证照《{licence.type_name}》")
@@ -466,14 +456,6 @@ def prefill_sources(
         elif form_field.type == "uscc" and "uscc" in known:
             values[field_id] = known["uscc"]
     return values
-
-
-def certificate_data(licence) -> dict:
-    """The data printed on a certificate (its signed document, decrypted)."""
-    from onething.licences.models import Licence
-
-    stored = Licence.objects.filter(pk=licence.pk).values_list("document_text", flat=True).first()
-    return json.loads(stored).get("data", {}) if stored else {}
 
 
 INPUT_TYPES = {
@@ -904,7 +886,7 @@ def case_context(
         "form_values": _form_values(case, guide, catalog, see_full),
         "answered": answered,
         "timeline": timeline,
-        **_materials(user, case, own),
+        **_materials(user, case, own, catalog),
         **rating_context(user, case, own),
         "notices": [
             {
@@ -920,7 +902,7 @@ def case_context(
     }
 
 
-def _materials(user: User, case: Case, own: bool) -> dict[str, Any]:
+def _materials(user: User, case: Case, own: bool, catalog: Catalog) -> dict[str, Any]:
     """The case's materials with their trust levels, and what the viewer may do."""
     today = timezone.localdate()
     open_states = (CaseState.SUBMITTED, CaseState.AWAITING_COMPLETION, CaseState.IN_PROGRESS)
@@ -964,19 +946,18 @@ def _materials(user: User, case: Case, own: bool) -> dict[str, Any]:
     return {
         "materials": rows,
         "materials_ready": ready,
-        "precheck": _precheck(user, case, rows, own, today),
+        "precheck": _precheck(user, case, rows, own, today, catalog),
     }
 
 
 PRECHECK_STATES = (CaseState.DRAFT, CaseState.SUBMITTED, CaseState.AWAITING_COMPLETION)
 
 
-def _precheck(user: User, case: Case, rows, own: bool, today) -> list | None:
+def _precheck(user: User, case: Case, rows, own: bool, today, catalog: Catalog) -> list | None:
     """预审 for the applicant (what to fix) and the window (where the check starts);
     None once the window has decided."""
     if case.state not in PRECHECK_STATES or not (own or user.role == Role.CLERK):
         return None
-    catalog = catalog_by_version_id(case.catalog_version_id)
     labels = {field_id: field.label for field_id, field in catalog.fields.items()}
     materials = [
         MaterialState(
@@ -1427,7 +1408,9 @@ def supervision(request: HttpRequest) -> HttpResponse:
     if package:
         cases = cases.filter(package_id=package)
     if request.GET.get("late") == "1":
-        cases = cases.filter(ready_at__isnull=False, ready_at__date__gt=F("due_date"))
+        from onething.evaluation.dashboard import LATE
+
+        cases = cases.filter(LATE)
     by_state = dict(cases.order_by().values_list("state").annotate(n=Count("pk")))
     counts = [
         (state.value, CASE_STATE_LABELS[state], by_state.get(state.value, 0))

@@ -24,7 +24,7 @@ from onething.evaluation.complaints import (
     tracking_code,
 )
 from onething.evaluation.models import Complaint, ComplaintEvent
-from onething.intake.validation import check_value
+from onething.intake.validation import check_phone
 
 ANSWER_DAYS = 5  # working days for the assignee to answer
 
@@ -62,9 +62,7 @@ def file_complaint(filing: ComplaintFiling, submitter: User | None = None) -> Co
     if not filing.anonymous and not phone:
         problems.append("实名反映请留下联系电话，以便回访；也可以选择匿名")
     if phone:
-        from onething.catalog.guide import GuideField
-
-        problem, phone = check_value(GuideField("phone", "电话", "phone", True, ()), phone, None)
+        problem, phone = check_phone(phone)
         if problem:
             problems.append(f"联系电话：{problem}")
     case = None

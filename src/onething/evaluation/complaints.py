@@ -67,7 +67,7 @@ def next_state(state: str, action: str) -> State:
 
 
 def tracking_code(number: int, today_text: str) -> str:
-    """12345-YYYYMMDD-NNNNNN-XXXX: the day, a serial and four random characters, so that
-    one complaint cannot be guessed from another's code."""
+    """``12345-<day>-<serial>-<four random characters>``, e.g. 12345-20261123-000001-K7QD:
+    the random part means one complaint cannot be guessed from another's code."""
     suffix = "".join(secrets.choice(_ALPHABET) for _ in range(4))
     return f"12345-{today_text}-{number:06d}-{suffix}"

@@ -18,6 +18,9 @@ from onething.cases.query import jurisdiction_prefix
 from onething.evaluation.complaints import CATEGORIES
 from onething.evaluation.models import Complaint, Rating, Rectification
 
+FINISHED = Q(ready_at__isnull=False)
+ON_TIME = FINISHED & Q(ready_at__date__lte=F("due_date"))  # by the promised date
+LATE = FINISHED & Q(ready_at__date__gt=F("due_date"))
 GOOD_LEVELS = (3, 4, 5)  # 基本满意 and better: 好评; 不满意 and 非常不满意: 差评
 
 
@@ -78,7 +81,7 @@ def figures(filters: Filters, today: date | None = None) -> Figures:
         filed=Count("pk"),
         accepted=Count("pk", filter=Q(accepted_at__isnull=False)),
         finished=Count("pk", filter=Q(ready_at__isnull=False)),
-        on_time=Count("pk", filter=Q(ready_at__isnull=False, ready_at__date__lte=F("due_date"))),
+        on_time=Count("pk", filter=ON_TIME),
         average_days=Avg("days_taken"),
     )
     result = Figures(
@@ -139,9 +142,7 @@ def _per_package(cases: QuerySet[Case]) -> list[dict[str, Any]]:
         .annotate(
             filed=Count("pk"),
             finished=Count("pk", filter=Q(ready_at__isnull=False)),
-            on_time=Count(
-                "pk", filter=Q(ready_at__isnull=False, ready_at__date__lte=F("due_date"))
-            ),
+            on_time=Count("pk", filter=ON_TIME),
             average_days=Avg("days_taken"),
         )
         .order_by("-filed", "package_id")
@@ -163,7 +164,7 @@ def cases_behind(filters: Filters, figure: str) -> QuerySet[Case]:
     if figure == "finished":
         return cases.filter(ready_at__isnull=False)
     if figure == "late":
-        return cases.filter(ready_at__isnull=False, ready_at__date__gt=F("due_date"))
+        return cases.filter(LATE)
     if figure == "bad":
         return cases.filter(ratings__level__lte=2, ratings__removed=False).distinct()
     return cases

@@ -34,7 +34,8 @@ VERIFY_DAYS = getattr(settings, "RECTIFY_VERIFY_DAYS", 3)  # 核实并答复, wo
 RECTIFY_DAYS = getattr(settings, "RECTIFY_DAYS", 15)  # 整改, working days
 
 
-def _single_instant_item(case: Case) -> bool:
+def single_instant_item(case: Case) -> bool:
+    """A case of one 即办件 only: rated once, overall."""
     tasks = list(case.tasks.values_list("kind", flat=True))
     return len(tasks) == 1 and tasks[0] == "instant"
 
@@ -63,7 +64,7 @@ def rate(
             level,
             case.state,
             rated,
-            _single_instant_item(case),
+            single_instant_item(case),
             actor.role in (Role.APPLICANT, Role.AGENT),
         )
     except RatingRefused as refused:

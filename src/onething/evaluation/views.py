@@ -25,10 +25,7 @@ from onething.evaluation.ratings import (
     Level,
     open_stages,
 )
-
-
-def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
-    return render(request, "web/error.html", {"title": "无权访问", "message": message}, status=403)
+from onething.web.errors import forbidden
 
 
 def rating_context(user, case: Case, own: bool) -> dict[str, Any]:
@@ -36,9 +33,8 @@ def rating_context(user, case: Case, own: bool) -> dict[str, Any]:
     ratings = list(case.ratings.all())
     stages = []
     if own and user.role in (Role.APPLICANT, Role.AGENT):
-        kinds = list(case.tasks.values_list("kind", flat=True))
-        single = len(kinds) == 1 and kinds[0] == "instant"
         rated = {r.stage for r in ratings}
+        single = services.single_instant_item(case)
         stages = [(s.value, STAGE_LABELS[s]) for s in open_stages(case.state, rated, single)]
     return {
         "ratings": ratings,
@@ -90,7 +86,7 @@ def _visible_rectifications(user):
 def rectifications(request: HttpRequest) -> HttpResponse:
     """差评整改: open items first, by deadline; overdue ones marked 督办."""
     if request.user.role not in (Role.CLERK, Role.REVIEWER, Role.SUPERVISOR, Role.ADMIN):
-        return _forbidden(request, "差评整改供窗口、部门和监督员使用。")
+        return forbidden(request, "差评整改供窗口、部门和监督员使用。")
     items = _visible_rectifications(request.user)
     return render(
         request,
@@ -242,7 +238,7 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
     elif user.role in (Role.CLERK, Role.REVIEWER):
         items, staff = Complaint.objects.filter(assignee=user), []
     else:
-        return _forbidden(request, "诉求办理供监督员和工作人员使用。")
+        return forbidden(request, "诉求办理供监督员和工作人员使用。")
     rows = [
         {"complaint": c, "state_label": complaints.state_label(c)}
         for c in items.select_related("assignee").order_by("state", "-created_at")[:200]
@@ -343,7 +339,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     from onething.evaluation.dashboard import figures
 
     if request.user.role not in (Role.SUPERVISOR, Role.ADMIN):
-        return _forbidden(request, "数据看板供监督员使用。")
+        return forbidden(request, "数据看板供监督员使用。")
     filters = _filters_from(request)
     result = figures(filters)
     savings = _savings([row["package_id"] for row in result.packages])

@@ -63,10 +63,7 @@ def check_value(form_field: GuideField, text: str, today: date) -> tuple[str | N
     if kind == "uscc":
         return _uscc(text)
     if kind == "phone":
-        compact = text.replace(" ", "")
-        if _MOBILE.fullmatch(compact) or _LANDLINE.fullmatch(compact):
-            return None, compact
-        return "请填写 11 位手机号码或带区号的固定电话", text
+        return check_phone(text)
     if kind == "email":
         return (None, text) if _EMAIL.fullmatch(text) else ("电子邮箱格式不正确", text)
     if kind == "integer":
@@ -114,6 +111,14 @@ def _in_range(form_field: GuideField, number: Decimal) -> str | None:
 
 def _plain(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def check_phone(text: str) -> tuple[str | None, str]:
+    """(problem, compact number): an 11-digit mobile or a landline with its area code."""
+    compact = text.replace(" ", "")
+    if _MOBILE.fullmatch(compact) or _LANDLINE.fullmatch(compact):
+        return None, compact
+    return "请填写 11 位手机号码或带区号的固定电话", text
 
 
 def _id_card(text: str, today: date) -> tuple[str | None, str]:

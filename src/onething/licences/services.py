@@ -23,7 +23,6 @@ from onething.accounts.roles import ApplicantKind, Role
 from onething.cases import store
 from onething.cases.query import jurisdiction_prefix
 from onething.catalog.entities import Catalog, LicenceType
-from onething.licences.canonical import canonical_bytes
 from onething.licences.documents import (
     Holder,
     Issuer,
@@ -42,8 +41,6 @@ from onething.licences.models import (
 )
 from onething.licences.signing import KeyRing
 from onething.privacy.crypto import lookup_digest
-
-__all__ = ["NumberError", "canonical_bytes"]
 
 
 class LicenceError(Exception):
@@ -262,7 +259,7 @@ def licence_by_number(number: str) -> Licence | None:
 def verify_stored(licence: Licence, today: date) -> Verification:
     """A stored certificate: its signature checked again (forged if the row was altered),
     then revocation and validity."""
-    status = check_document(licence.document, keyring_public(), today)
+    status = check_document(licence.document, keyring(), today)
     if status == LicenceStatus.forged:
         return Verification(status, licence.number, licence, "签名与证照数据不符")
     status = licence.status_on(today)
@@ -272,7 +269,7 @@ def verify_stored(licence: Licence, today: date) -> Verification:
 def verify_document(document, today: date | None = None) -> Verification:
     """An uploaded JSON document: signature first, then what the registry knows of it."""
     today = today or timezone.localdate()
-    status = check_document(document, keyring_public(), today)
+    status = check_document(document, keyring(), today)
     number = str(document.get("number", ""))[:96] if isinstance(document, dict) else ""
     if status == LicenceStatus.forged:
         return Verification(status, number, message="签名与证照数据不符，或不是本平台签发的证照")
@@ -282,11 +279,6 @@ def verify_document(document, today: date | None = None) -> Verification:
     if licence.document != document:
         return Verification(LicenceStatus.forged, number, licence, "与登记库中的证照不一致")
     return Verification(licence.status_on(today), number, licence)
-
-
-def keyring_public():
-    """The verifier `check_document` needs: the key ring answers for every authority."""
-    return keyring()
 
 
 # --------------------------------------------------------------------------- revoking

@@ -22,6 +22,7 @@ from onething.licences.models import Licence, LicenceEvent
 from onething.licences.rendering import render_certificate_pdf, verify_url
 from onething.privacy.crypto import lookup_digest
 from onething.privacy.masking import mask_id_number, mask_name
+from onething.web.errors import forbidden
 
 STAFF = (Role.CLERK, Role.REVIEWER, Role.SUPERVISOR, Role.ADMIN)
 MAX_UPLOAD = 256 * 1024
@@ -157,12 +158,7 @@ def search(request: HttpRequest) -> HttpResponse:
     """Staff look a holder's licences up by credit code / ID number, or by number; every
     look-up is recorded against each licence shown."""
     if request.user.role not in STAFF:
-        return render(
-            request,
-            "web/error.html",
-            {"title": "无权访问", "message": "证照查询供工作人员使用。"},
-            status=403,
-        )
+        return forbidden(request, "证照查询供工作人员使用。")
     query = request.GET.get("q", "").strip()
     rows, searched = [], False
     if query:

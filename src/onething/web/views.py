@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.urls import Resolver404
 
 from onething.web.api import api
+from onething.web.errors import error_page
 
 
 def openapi(request: HttpRequest) -> JsonResponse:
@@ -22,21 +23,12 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
         message = str(exception)
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": message}, status=404)
-    return render(
-        request, "web/error.html", {"title": "页面不存在", "message": message}, status=404
-    )
+    return error_page(request, "页面不存在", message, 404)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "web/error.html",
-        {
-            "title": "系统繁忙",
-            "message": "服务器出了点问题，已记录。请稍后再试，或拨打 12345 咨询。",
-        },
-        status=500,
-    )
+    message = "服务器出了点问题，已记录。请稍后再试，或拨打 12345 咨询。"
+    return error_page(request, "系统繁忙", message, 500)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
