@@ -274,17 +274,50 @@ def serve_command(
 
 @app.command("demo")
 def demo_command(
-    days: Annotated[int, typer.Option(help="How many days back to simulate.")] = 30,
+    days: Annotated[
+        int | None,
+        typer.Option(help="How many days back to simulate (default 30; 365 with --cases)."),
+    ] = None,
     per_day: Annotated[int, typer.Option(help="About how many cases a working day.")] = 8,
     seed: Annotated[int, typer.Option(help="Random seed (the same seed, the same month).")] = 1,
+    cases: Annotated[
+        int,
+        typer.Option(
+            help="Instead: bulk-load this many cases of history over --days (default a "
+            "year), for benchmarks with millions of cases."
+        ),
+    ] = 0,
 ) -> None:
     """Fill the demo with a realistic month: cases arriving on working days, accepted,
-    decided (some late), handed over, rated; a few complaints. For the dashboard."""
-    if days < 1 or days > 366 or per_day < 1 or per_day > 500:
-        raise _fail("--days must be 1-366 and --per-day 1-500", 2)
+    decided (some late), handed over, rated; a few complaints. For the dashboard.
+    With --cases N: a year of history bulk-loaded (COPY on PostgreSQL)."""
+    if days is None:
+        days = 365 if cases else 30
+    longest = 3660 if cases else 366
+    if days < 1 or days > longest or per_day < 1 or per_day > 500:
+        raise _fail(f"--days must be 1-{longest} and --per-day 1-500", 2)
+    if cases < 0 or cases > 50_000_000:
+        raise _fail("--cases must be 0-50000000", 2)
     setup_django()
     from onething.cases.services import CaseError
     from onething.evaluation.simulation import simulate_month
+
+    if cases:
+        from onething.evaluation.history import generate_history
+
+        def loaded(done: int, total: int) -> None:
+            typer.echo(f"\rloaded {done:,}/{total:,} cases", nl=False, err=True)
+
+        try:
+            made = generate_history(cases, days, seed, progress=loaded)
+        except CaseError as exc:
+            raise _fail(exc.message, 1) from None
+        typer.echo("", err=True)
+        typer.echo(
+            f"loaded {made.cases:,} cases, {made.tasks:,} tasks, {made.actions:,} audit "
+            f"records and {made.ratings:,} ratings; the dashboard's roll-up is rebuilt"
+        )
+        return
 
     def progress(done: int, total: int) -> None:
         typer.echo(f"\rsimulating day {done}/{total}", nl=False, err=True)
@@ -321,12 +354,16 @@ def sweep_command(
         close_old_connections()
         try:
             report = sweep()
-            if any(dataclasses.astuple(report)) or not every:
+            if report is None:
+                if not every:
+                    typer.echo("sweep: another instance is sweeping now; skipped")
+            elif any(dataclasses.astuple(report)) or not every:
                 typer.echo(
                     f"sweep: {report.deemed_accepted} deemed accepted, "
                     f"{report.delivered} notifications delivered, "
                     f"{report.licences_expired} licences expired, "
-                    f"{report.rectifications_escalated} rectifications escalated"
+                    f"{report.rectifications_escalated} rectifications escalated, "
+                    f"{report.dashboard_days} dashboard days recomputed"
                 )
         except Exception as exc:  # keep sweeping; the next round retries
             if not every:

@@ -713,3 +713,21 @@ def test_the_window_qr_code_leads_to_the_cases_to_rate(client, demo):
         f"/cases/{case.public_id}/rate", {"stage": "acceptance", "level": "5", "channel": "qr"}
     )
     assert Rating.objects.get().channel == "qr"
+
+
+def test_a_visit_is_rated_from_the_window_qr_code_without_a_case(client, demo):
+    as_user(client, "zhangsan")
+    page = text_of(client.get("/rate/window/141102"))
+    assert "这次窗口服务怎么样" in page and "没有办件" in page
+    refused = client.post("/rate/window/141102", {"level": "2"}, follow=True)
+    assert "请选择或写明不满意的原因" in text_of(refused)
+    done = client.post(
+        "/rate/window/141102", {"level": "2", "reasons": ["告知不清楚"]}, follow=True
+    )
+    page = text_of(done)
+    assert "窗口会核实" in page and "不满意（告知不清楚）" in page and "整改：待核实" in page
+    assert client.get("/rate/window/nowhere").status_code == 404
+    page = text_of(as_user(client, "clerk_lishi").get("/rectifications/"))
+    assert "窗口服务评价" in page and "未关联办件" in page
+    as_user(client, "supervisor")
+    assert "扫码评价窗口服务 1 次" in text_of(client.get("/dashboard/"))

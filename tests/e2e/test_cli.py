@@ -154,7 +154,7 @@ def test_sweep_runs_once(tmp_path):
     assert result.returncode == 0
     assert result.stdout == (
         "sweep: 0 deemed accepted, 0 notifications delivered, 0 licences expired, "
-        "0 rectifications escalated\n"
+        "0 rectifications escalated, 0 dashboard days recomputed\n"
     )
 
 

@@ -122,3 +122,43 @@ def test_a_process_killed_mid_decision_leaves_the_case_consistent(claimed_task):
     assert task.state == TaskState.APPROVED
     released = task.case.tasks.filter(state=TaskState.WORKABLE).count()
     assert released == 6
+
+
+SWEEP = """
+import time
+from datetime import date
+while time.time() < {start}:
+    time.sleep(0.001)
+report = services.sweep(date(2040, 1, 2))
+print("skipped" if report is None else "swept")
+"""
+
+
+def test_two_instances_sweeping_at_once_do_each_job_once():
+    """Deemed acceptances, notifications, certificate expiries: once each, whichever of
+    two instances' sweeps gets there (issue 7: several instances on one PostgreSQL)."""
+    from onething.cases.models import Case, OutboxMessage
+    from onething.licences.models import Licence, LicenceEvent
+
+    from .test_case_journey import decide_all
+
+    import_catalog(DEMO_CATALOG.read_bytes(), imported_by="demo")
+    ensure_demo_accounts()
+    applicant = User.objects.get(username="yaofang")
+    waiting = [services.file_case(applicant, pharmacy_filing())[0] for _ in range(3)]
+    finished, _ = services.file_case(applicant, pharmacy_filing())
+    services.accept(User.objects.get(username="clerk_lishi"), finished.public_id)
+    finished.refresh_from_db()
+    decide_all(finished)
+    expiring = Licence.objects.exclude(valid_until=None).count()
+    assert expiring and OutboxMessage.objects.filter(delivered_at=None).exists()
+    start = time.time() + 2.0
+    processes = [run_python(SWEEP.format(start=start)) for _ in range(2)]
+    outputs = [p.communicate(timeout=120) for p in processes]
+    assert all(p.returncode == 0 for p in processes), outputs
+    for case in waiting:
+        assert Case.objects.get(pk=case.pk).state == "in_progress"
+        assert Action.objects.filter(case=case, action="deem_accepted").count() == 1
+    messages = OutboxMessage.objects.all()
+    assert {(m.delivered_at is not None, m.attempts) for m in messages} == {(True, 1)}
+    assert LicenceEvent.objects.filter(kind="expired").count() == expiring

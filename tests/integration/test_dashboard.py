@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from onething.cases import services
 from onething.cases.models import Case
+from onething.evaluation import rollup
 from onething.evaluation import services as evaluation
 from onething.evaluation.dashboard import Filters, cases_behind, figures
 
@@ -40,18 +41,63 @@ def month(demo):
     return made
 
 
-def test_the_figures_equal_the_cases(month):
-    result = figures(Filters(jurisdiction="141100"))
-    cases = list(Case.objects.exclude(state="draft"))
+def direct(filters: Filters) -> dict:
+    """The figures computed straight from the cases, in Python, as a supervisor would."""
+    from onething.cases.models import Task
+    from onething.evaluation.models import Rating
+
+    def selected(case) -> bool:
+        filed_on = timezone.localdate(case.submitted_at)
+        prefix = filters.jurisdiction.rstrip("0")
+        return (
+            (not prefix or case.window.startswith(prefix) or case.place.startswith(prefix))
+            and (not filters.package or case.package_id == filters.package)
+            and (
+                not filters.department
+                or Task.objects.filter(case=case, department=filters.department).exists()
+            )
+            and (not filters.start or filed_on >= filters.start)
+            and (not filters.end or filed_on <= filters.end)
+        )
+
+    cases = [c for c in Case.objects.exclude(state="draft") if selected(c)]
     finished = [c for c in cases if c.ready_at is not None]
-    assert result.filed == len(cases) == 6
-    assert result.accepted == sum(1 for c in cases if c.accepted_at) == 5
-    assert result.finished == len(finished) == 4
-    on_time = [c for c in finished if timezone.localdate(c.ready_at) <= c.due_date]
-    assert result.on_time == len(on_time) == 3
-    days = sorted(c.days_taken for c in finished)
-    assert result.average_days == round(statistics.fmean(days), 1)
-    assert result.p90_days == days[-1]  # nearest rank of four: the largest
+    days = sorted(c.days_taken for c in cases if c.days_taken is not None)
+    ratings = [r for r in Rating.objects.filter(removed=False) if r.case in cases]
+    return {
+        "filed": len(cases),
+        "accepted": sum(1 for c in cases if c.accepted_at),
+        "finished": len(finished),
+        "on_time": sum(1 for c in finished if timezone.localdate(c.ready_at) <= c.due_date),
+        "average_days": round(statistics.fmean(days), 1) if days else None,
+        "p90_days": days[-(-len(days) * 9 // 10) - 1] if days else None,  # nearest rank
+        "ratings": len(ratings),
+        "good_ratings": sum(1 for r in ratings if r.level >= 3),
+        "packages": sorted(
+            (
+                package,
+                sum(1 for c in cases if c.package_id == package),
+                sum(1 for c in finished if c.package_id == package),
+            )
+            for package in {c.package_id for c in cases}
+        ),
+    }
+
+
+def shown(filters: Filters) -> dict:
+    result = figures(filters)
+    return {
+        **{name: getattr(result, name) for name in direct(Filters()) if name != "packages"},
+        "packages": sorted((r["package_id"], r["filed"], r["finished"]) for r in result.packages),
+    }
+
+
+def test_the_figures_equal_the_cases(month):
+    rollup.rebuild()  # the fixture moved dates straight in the database
+    result = figures(Filters(jurisdiction="141100"))
+    assert shown(Filters(jurisdiction="141100")) == direct(Filters(jurisdiction="141100"))
+    assert (result.filed, result.accepted, result.finished, result.on_time) == (6, 5, 4, 3)
+    assert result.p90_days == 9  # nearest rank of four: the largest
     assert (result.ratings, result.good_ratings, result.open_bad_ratings) == (3, 2, 1)
     assert result.satisfaction == 2 / 3
     row = result.packages[0]
@@ -65,14 +111,54 @@ def test_the_figures_equal_the_cases(month):
 
 
 def test_figures_follow_the_filters(month):
+    rollup.rebuild()
     assert figures(Filters(package="open_restaurant")).filed == 0
     assert figures(Filters(jurisdiction="141181")).filed == 0  # 孝义市: none there
     assert figures(Filters(department="mpa")).filed == 5  # only accepted cases have tasks
     tomorrow = timezone.localdate() + timedelta(days=1)
     assert figures(Filters(start=tomorrow)).filed == 0
+    today = timezone.localdate()
+    for filters in (
+        Filters(department="mpa"),
+        Filters(department="mpa", jurisdiction="141102"),
+        Filters(package="open_pharmacy", start=today, end=today),
+        Filters(end=today - timedelta(days=1)),
+    ):
+        assert shown(filters) == direct(filters), filters
+
+
+def test_the_roll_up_follows_each_change_through_the_audit_trail(month):
+    """No rebuild: the cases changed through the services reach the figures by `refresh`."""
+    rollup.rebuild()
+    before = figures(Filters())
+    case, _ = services.file_case(user("yaofang"), pharmacy_filing())
+    services.accept(user("clerk_lishi"), case.public_id)
+    case.refresh_from_db()
+    decide_all(case)
+    services.hand_over(user("clerk_lishi"), case.public_id)
+    evaluation.rate(user("yaofang"), case.public_id, "overall", 2, ["办理时间长"])
+    assert figures(Filters()).filed == before.filed  # not read yet
+    report = rollup.refresh()
+    assert report is not None and report.days == 1
+    after = figures(Filters())
+    assert (after.filed, after.finished, after.ratings) == (
+        before.filed + 1,
+        before.finished + 1,
+        before.ratings + 1,
+    )
+    for filters in (Filters(), Filters(department="mpa"), Filters(jurisdiction="141102")):
+        assert shown(filters) == direct(filters)
+    # A rating the supervisor removes on appeal leaves the figures at the next refresh.
+    rating = case.ratings.get()
+    evaluation.appeal(user("clerk_lishi"), rating.pk, "恶意差评")
+    evaluation.decide_appeal(user("supervisor"), rating.pk, True, "核实为误评")
+    rollup.refresh()
+    assert figures(Filters()).ratings == before.ratings
+    assert shown(Filters()) == direct(Filters())
 
 
 def test_the_pages(month, client):
+    rollup.rebuild()
     client.force_login(user("supervisor"))
     page = client.get("/dashboard/").content.decode()
     assert 'id="kpi-filed">6<' in page and "我要开药店" in page and "echarts" in page
@@ -88,25 +174,22 @@ def test_the_pages(month, client):
 
 
 def test_a_simulated_month_reads_the_same_on_the_dashboard_as_in_the_cases(demo):
-    from onething.evaluation.models import Rating
     from onething.evaluation.simulation import simulate_month
 
     report = simulate_month(days=20, per_day=4, seed=7)
     assert report.cases > 20 and report.finished > 5 and report.ratings > 0
     result = figures(Filters())
-    cases = list(Case.objects.exclude(state="draft"))
-    finished = [c for c in cases if c.ready_at is not None]
-    assert result.filed == len(cases) == report.cases
-    assert result.finished == len(finished) == report.finished
-    assert result.on_time == sum(
-        1 for c in finished if timezone.localdate(c.ready_at) <= c.due_date
-    )
+    assert shown(Filters()) == direct(Filters())
+    assert result.filed == report.cases and result.finished == report.finished
+    assert result.ratings == report.ratings
     assert 0 < result.on_time <= result.finished
-    days = sorted(c.days_taken for c in finished)
-    assert result.average_days == round(statistics.fmean(days), 1)
-    assert result.p90_days == days[-(-len(days) * 9 // 10) - 1]
-    ratings = list(Rating.objects.filter(removed=False))
-    assert result.ratings == len(ratings) == report.ratings
-    assert result.good_ratings == sum(1 for r in ratings if r.level >= 3)
+    today = timezone.localdate()
+    for filters in (
+        Filters(start=today - timedelta(days=10)),
+        Filters(department="mpa", end=today - timedelta(days=5)),
+        Filters(package="open_pharmacy"),
+    ):
+        assert shown(filters) == direct(filters), filters
+    cases = list(Case.objects.exclude(state="draft"))
     dates = {timezone.localdate(c.submitted_at) for c in cases}
     assert len(dates) > 5  # spread over the month, not all today

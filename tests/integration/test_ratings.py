@@ -63,6 +63,7 @@ def test_a_very_bad_rating_is_verified_answered_and_closed_by_the_return_visit(f
     assert closed.state == "closed" and closed.closed_at is not None
     steps = list(finished.actions.filter(action__startswith="rectification_"))
     assert [a.action for a in steps] == [
+        "rectification_open",
         "rectification_verify",
         "rectification_answer",
         "rectification_revisit",
@@ -115,3 +116,33 @@ def test_a_bad_decision_rating_goes_to_the_department_that_refused(demo):
         evaluation.verify(user("clerk_lishi"), work.pk, True, "窗口不是责任单位")
     evaluation.verify(user("r_mpa"), work.pk, False, "已书面告知不予许可理由")
     assert Rectification.objects.get(pk=work.pk).state == "rectifying"
+
+
+def test_a_window_visit_without_a_case_is_rated_and_a_bad_one_worked_by_the_window(demo):
+    from onething.cases.models import OutboxMessage
+    from onething.evaluation.dashboard import Filters, figures
+
+    zhangsan = user("zhangsan")
+    rating = evaluation.rate_visit(zhangsan, "141102", 1, ["告知不清楚"], "咨询时没讲清楚")
+    assert (rating.case, rating.window, rating.stage_label) == (None, "141102", "窗口服务")
+    with pytest.raises(services.Conflict, match="今天已经评价过"):
+        evaluation.rate_visit(zhangsan, "141102", 5)
+    with pytest.raises(services.Forbidden, match="工作人员不能评价"):
+        evaluation.rate_visit(user("clerk_lishi"), "141102", 5)
+    with pytest.raises(services.NotFound, match="没有这个窗口"):
+        evaluation.rate_visit(zhangsan, "999999", 5)
+    work = Rectification.objects.get(rating=rating)
+    assert (work.case, work.unit, work.jurisdiction) == (None, "window", "141102")
+    clerk = user("clerk_lishi")
+    evaluation.verify(clerk, work.pk, True, "咨询窗口人员不熟悉新政策")
+    evaluation.respond(clerk, work.pk, "组织政策培训", "已组织培训，欢迎再来咨询")
+    closed = evaluation.revisit(clerk, work.pk, True, "回访满意")
+    assert closed.state == "closed"
+    assert [s.action for s in closed.steps.all()] == ["open", "verify", "answer", "revisit"]
+    told = OutboxMessage.objects.filter(recipient=zhangsan, case=None)
+    assert {m.kind for m in told} == {"rating_received", "rating_answered"}
+    evaluation.rate_visit(user("yaofang"), "141102", 5, ["服务热情"])
+    shown = figures(Filters(jurisdiction="141100"))
+    assert (shown.visit_ratings, shown.good_visit_ratings) == (2, 1)
+    assert figures(Filters(jurisdiction="141181")).visit_ratings == 0
+    assert figures(Filters(package="open_pharmacy")).visit_ratings == 0

@@ -354,7 +354,7 @@ def issue_token(request: HttpRequest, body: TokenIn):
     user = authenticate(request, username=body.username, password=body.password)
     if user is None:
         raise HttpError(401, "用户名或密码不正确（连续输错 5 次将锁定 15 分钟）")
-    _record, token = ApiToken.issue(user, body.name[:100] or "api")
+    _issued, token = ApiToken.issue(user, body.name[:100] or "api")
     return Status(201, {"token": token, "user": user.username, "role": user.role})
 
 

@@ -98,6 +98,8 @@ class Case(models.Model):
             models.Index(fields=["window", "state", "window_due"], name="case_window_queue"),
             models.Index(fields=["state", "due_date"], name="case_state_due"),
             models.Index(fields=["applicant", "created_at"], name="case_applicant"),
+            # The dashboard's roll-up recomputes a filing day at a time.
+            models.Index(fields=["submitted_at"], name="case_submitted"),
         ]
 
     def __str__(self) -> str:

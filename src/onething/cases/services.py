@@ -9,6 +9,7 @@ the outbox — all or nothing. A refused or stale request changes nothing.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -151,7 +152,7 @@ def _task_step(task: Task, action: TaskAction, actor: User | None) -> tuple[str,
     return before, after.value
 
 
-def _record(
+def record(
     case: Case,
     action: str,
     actor: User | None,
@@ -178,7 +179,7 @@ def _record(
     )
 
 
-def _notify(case: Case, kind: str, subject: str, body: str) -> None:
+def notify(case: Case, kind: str, subject: str, body: str) -> None:
     now = timezone.now()
     recipients = [case.applicant_id] + ([case.agent_id] if case.agent_id else [])
     store.insert(
@@ -332,7 +333,7 @@ def file_case(
             )
             case.form = form
             case.save()
-            _record(case, "create", actor, "", CaseState.DRAFT.value, data={"channel": channel})
+            record(case, "create", actor, "", CaseState.DRAFT.value, data={"channel": channel})
             if submit:
                 _submit(case, actor)
     except IntegrityError:
@@ -350,7 +351,7 @@ def _submit(case: Case, actor: User) -> None:
     if not case.number:
         case.number = f"{case.window}-{timezone.localdate(now):%Y%m%d}-{case.pk:06d}"
     _save_case(case, "submitted_at", "window_due", "number")
-    _record(case, CaseAction.SUBMIT, actor, before, after, data={"channel": case.channel})
+    record(case, CaseAction.SUBMIT, actor, before, after, data={"channel": case.channel})
     _attach_evidence(case)
 
 
@@ -405,7 +406,7 @@ def update_draft(actor: User, case_id, version: int | None, filing: Filing) -> C
         case.form = form
         case.version += 1
         case.save()
-        _record(case, "edit", actor, case.state, case.state)
+        record(case, "edit", actor, case.state, case.state)
         return case
 
 
@@ -429,7 +430,7 @@ def withdraw(actor: User, case_id, version: int | None = None) -> Case:
         _check_version(case.version, version, "办件")
         before, after = _case_step(case, CaseAction.WITHDRAW, actor)
         _save_case(case)
-        _record(case, CaseAction.WITHDRAW, actor, before, after)
+        record(case, CaseAction.WITHDRAW, actor, before, after)
         return case
 
 
@@ -491,8 +492,8 @@ def _accept(case: Case, actor: User | None, action: CaseAction) -> None:
     case.accepted_by = actor
     _save_case(case, "accepted_at", "accepted_by")
     _refresh_case_due(case, tasks)
-    _record(case, action, actor, before, after, data={"tasks": len(tasks)})
-    _notify(
+    record(case, action, actor, before, after, data={"tasks": len(tasks)})
+    notify(
         case,
         "accepted",
         f"您的“{case.package_name}”已受理",
@@ -517,8 +518,8 @@ def request_completion(
         notice = Notice.objects.create(
             case=case, kind="completion", lines=lines, text=text, issued_by=actor
         )
-        _record(case, CaseAction.REQUEST_COMPLETION, actor, before, after, data={"lines": lines})
-        _notify(
+        record(case, CaseAction.REQUEST_COMPLETION, actor, before, after, data={"lines": lines})
+        notify(
             case,
             "completion",
             f"“{case.package_name}”需补齐材料（一次性告知）",
@@ -541,7 +542,7 @@ def complete(actor: User, case_id, answer: str, version: int | None = None) -> C
         Notice.objects.filter(case=case, kind="completion", answered_at=None).update(
             answered_at=now, answer=answer.strip()
         )
-        _record(case, CaseAction.COMPLETE, actor, before, after, note=answer.strip())
+        record(case, CaseAction.COMPLETE, actor, before, after, note=answer.strip())
         return case
 
 
@@ -555,8 +556,8 @@ def refuse(actor: User, case_id, reason: str, version: int | None = None) -> Cas
         case.refusal_reason = reason
         _save_case(case, "refusal_reason")
         Notice.objects.create(case=case, kind="refusal", lines=[reason], issued_by=actor)
-        _record(case, CaseAction.REFUSE, actor, before, after, note=reason)
-        _notify(case, "refused", f"“{case.package_name}”不予受理", reason)
+        record(case, CaseAction.REFUSE, actor, before, after, note=reason)
+        notify(case, "refused", f"“{case.package_name}”不予受理", reason)
         return case
 
 
@@ -567,7 +568,7 @@ def hand_over(actor: User, case_id, version: int | None = None) -> Case:
         before, after = _case_step(case, CaseAction.HAND_OVER, actor)
         case.completed_at = timezone.now()
         _save_case(case, "completed_at")
-        _record(case, CaseAction.HAND_OVER, actor, before, after)
+        record(case, CaseAction.HAND_OVER, actor, before, after)
         return case
 
 
@@ -620,7 +621,7 @@ def upload_evidence(actor: User, case_id, evidence_id: int, name: str, data: byt
         evidence.content_type = facts.content_type
         evidence.checked_by, evidence.checked_at = None, None
         evidence.save()
-        _record(
+        record(
             case,
             "upload_evidence",
             actor,
@@ -653,7 +654,7 @@ def promise_evidence(actor: User, case_id, evidence_id: int) -> Evidence:
             raise Conflict(str(refused)) from None
         evidence.trust = level.value
         evidence.save()
-        _record(
+        record(
             case,
             "promise_evidence",
             actor,
@@ -684,7 +685,7 @@ def check_original(
         evidence.checked_by, evidence.checked_at = actor, timezone.now()
         evidence.paper_received = evidence.paper_received or paper_received
         evidence.save()
-        _record(
+        record(
             case,
             "receive_paper" if paper_received else "check_original",
             actor,
@@ -818,7 +819,7 @@ def reject(actor: User, task_id: int, reason: str, version: int | None = None) -
             case=case, task=task, kind="rejection", lines=[reason], issued_by=actor
         )
         names = "、".join(t.item_name for t in cancelled)
-        _notify(
+        notify(
             case,
             "rejected",
             f"“{task.item_name}”不予许可",
@@ -846,7 +847,7 @@ def request_supplement(
         notice = Notice.objects.create(
             case=case, task=task, kind="supplement", lines=lines, text=text, issued_by=actor
         )
-        _notify(
+        notify(
             case,
             "supplement",
             f"“{task.item_name}”需要补正",
@@ -928,7 +929,7 @@ def start_special(
                 lines=[f"{kinds[kind]}：{procedure.title}", f"时限 {days} 个工作日"],
                 issued_by=actor,
             )
-            _record(
+            record(
                 case,
                 TaskAction.START_SPECIAL,
                 actor,
@@ -937,7 +938,7 @@ def start_special(
                 task=task,
                 data={"procedure": procedure.pk, "kind": kind, "days": days},
             )
-            _notify(
+            notify(
                 case,
                 "special",
                 f"“{task.item_name}”进入{kinds[kind]}",
@@ -965,7 +966,7 @@ def end_special(actor: User | None, procedure_id: int, outcome: str = "") -> Spe
             before, after = _task_step(task, TaskAction.END_SPECIAL, actor)
             _close_pause(task)
             task.save(update_fields=store.TASK_CHANGES)
-            _record(
+            record(
                 case,
                 TaskAction.END_SPECIAL,
                 actor,
@@ -1034,9 +1035,9 @@ def _finish_if_done(case: Case, tasks: list[Task]) -> None:
             timezone.localdate(case.accepted_at), timezone.localdate(case.ready_at)
         )
     _save_case(case, "ready_at", "days_taken")
-    _record(case, CaseAction.FINISH, None, before, after)
+    record(case, CaseAction.FINISH, None, before, after)
     approved = sum(1 for t in tasks if t.state == TaskState.APPROVED)
-    _notify(
+    notify(
         case,
         "ready",
         f"“{case.package_name}”已全部办结，请领取结果",
@@ -1080,6 +1081,7 @@ class SweepReport:
     delivered: int
     licences_expired: int = 0
     rectifications_escalated: int = 0
+    dashboard_days: int = 0  # filing days the dashboard's roll-up recomputed
 
 
 def deem_overdue_acceptances(today: date | None = None) -> int:
@@ -1132,13 +1134,22 @@ def deliver_outbox(sender=None, limit: int = 200) -> int:
     return delivered
 
 
-def sweep(today: date | None = None) -> SweepReport:
+def sweep(today: date | None = None) -> SweepReport | None:
+    """One round of background work. With several instances on one PostgreSQL, one
+    round runs at a time; another instance's round meanwhile is skipped (None)."""
+    from onething.evaluation.rollup import refresh
     from onething.evaluation.services import escalate_overdue
     from onething.licences.services import record_expiries
+    from onething.web.database import exclusive
 
-    return SweepReport(
-        deem_overdue_acceptances(today),
-        deliver_outbox(),
-        record_expiries(today),
-        escalate_overdue(today),
-    )
+    with exclusive("sweep") as held:
+        if not held:
+            return None
+        report = SweepReport(
+            deem_overdue_acceptances(today),
+            deliver_outbox(),
+            record_expiries(today),
+            escalate_overdue(today),
+        )
+        refreshed = refresh()  # None: a dashboard is refreshing it right now
+        return dataclasses.replace(report, dashboard_days=refreshed.days if refreshed else 0)

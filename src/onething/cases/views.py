@@ -87,6 +87,13 @@ ACTION_LABELS: dict[str, str] = {
     "check_original": "核验原件",
     "receive_paper": "收取纸质材料",
     "promise_evidence": "告知承诺",
+    "rate": "评价",
+    "rectification_open": "差评整改立项",
+    "rectification_verify": "核实差评",
+    "rectification_answer": "整改并答复",
+    "rectification_revisit": "回访",
+    "rectification_appeal": "申诉差评",
+    "rectification_appeal_decided": "裁定申诉",
     **{action.value: label for action, label in CASE_ACTION_LABELS.items()},
     **{action.value: label for action, label in TASK_ACTION_LABELS.items()},
 }

@@ -1,27 +1,28 @@
-"""The supervisor's figures (效能监督), computed in the database so they stay fast with
-many cases: by jurisdiction, department, package and period.
+"""The supervisor's figures (效能监督) by jurisdiction, department, package and period,
+read from the daily roll-up (`evaluation.rollup`) so they stay fast with millions of cases.
 
 Every figure can be opened: `cases_behind` gives the cases a figure counts.
 """
 
 from __future__ import annotations
 
+import json
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Avg, Count, F, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from onething.cases.models import Case, Task
 from onething.cases.query import jurisdiction_prefix
+from onething.evaluation import rollup
 from onething.evaluation.complaints import CATEGORIES
-from onething.evaluation.models import Complaint, Rating, Rectification
+from onething.evaluation.models import Complaint, DailyFigures, Rating, Rectification
 
-FINISHED = Q(ready_at__isnull=False)
-ON_TIME = FINISHED & Q(ready_at__date__lte=F("due_date"))  # by the promised date
-LATE = FINISHED & Q(ready_at__date__gt=F("due_date"))
-GOOD_LEVELS = (3, 4, 5)  # 基本满意 and better: 好评; 不满意 and 非常不满意: 差评
+ON_TIME = rollup.on_time()  # by the promised date
+LATE = rollup.late()
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +34,7 @@ class Filters:
     end: date | None = None  # filed on or before
 
     def cases(self) -> QuerySet[Case]:
-        cases = Case.objects.exclude(state="draft")
+        cases = rollup.filed_cases()
         if self.jurisdiction:
             prefix = jurisdiction_prefix(self.jurisdiction)
             cases = cases.filter(Q(window__startswith=prefix) | Q(place__startswith=prefix))
@@ -49,6 +50,20 @@ class Filters:
             cases = cases.filter(submitted_at__date__lte=self.end)
         return cases
 
+    def daily_figures(self) -> QuerySet[DailyFigures]:
+        """The roll-up rows these filters select: the same cases as `cases()`."""
+        rows = DailyFigures.objects.filter(department=self.department)
+        if self.jurisdiction:
+            prefix = jurisdiction_prefix(self.jurisdiction)
+            rows = rows.filter(Q(window__startswith=prefix) | Q(place__startswith=prefix))
+        if self.package:
+            rows = rows.filter(package_id=self.package)
+        if self.start:
+            rows = rows.filter(day__gte=self.start)
+        if self.end:
+            rows = rows.filter(day__lte=self.end)
+        return rows
+
 
 @dataclass(slots=True)
 class Figures:
@@ -61,6 +76,8 @@ class Figures:
     ratings: int = 0
     good_ratings: int = 0
     open_bad_ratings: int = 0
+    visit_ratings: int = 0  # window visits rated (窗口服务), with or without a case
+    good_visit_ratings: int = 0
     complaints_by_category: dict[str, int] = field(default_factory=dict)
     open_complaints_by_age: dict[str, int] = field(default_factory=dict)
     packages: list[dict[str, Any]] = field(default_factory=list)
@@ -73,32 +90,69 @@ class Figures:
     def satisfaction(self) -> float | None:
         return self.good_ratings / self.ratings if self.ratings else None
 
+    @property
+    def visit_satisfaction(self) -> float | None:
+        return self.good_visit_ratings / self.visit_ratings if self.visit_ratings else None
+
 
 def figures(filters: Filters, today: date | None = None) -> Figures:
+    """The figures for these filters. Case figures come from the daily roll-up (kept
+    current by `rollup.refresh`); bad ratings still open and complaints are counted live."""
     today = today or timezone.localdate()
-    cases = filters.cases()
-    counts = cases.aggregate(
-        filed=Count("pk"),
-        accepted=Count("pk", filter=Q(accepted_at__isnull=False)),
-        finished=Count("pk", filter=Q(ready_at__isnull=False)),
-        on_time=Count("pk", filter=ON_TIME),
-        average_days=Avg("days_taken"),
+    result = Figures()
+    histogram: dict[int, int] = defaultdict(int)
+    packages: dict[tuple[str, str], dict[str, Any]] = {}
+    for row in filters.daily_figures().values_list(
+        "package_id", "package_name", *rollup.COUNTS, "days_taken", "ratings", "good_ratings"
+    ):
+        package_id, package_name, filed, accepted, finished, on_time, taken, rated, good = row
+        result.filed += filed
+        result.accepted += accepted
+        result.finished += finished
+        result.on_time += on_time
+        result.ratings += rated
+        result.good_ratings += good
+        package = packages.setdefault(
+            (package_id, package_name),
+            {
+                "package_id": package_id,
+                "package_name": package_name,
+                **dict.fromkeys(rollup.COUNTS, 0),
+                "days": defaultdict(int),
+            },
+        )
+        for name, value in zip(rollup.COUNTS, (filed, accepted, finished, on_time), strict=True):
+            package[name] += value
+        for days, count in (json.loads(taken) if isinstance(taken, str) else taken).items():
+            histogram[int(days)] += count
+            package["days"][int(days)] += count
+    result.average_days = _average(histogram)
+    result.p90_days = _p90(histogram)
+    result.packages = sorted(
+        (
+            {
+                **{k: v for k, v in row.items() if k != "days"},
+                "average_days": _average(row["days"]),
+            }
+            for row in packages.values()
+        ),
+        key=lambda row: (-row["filed"], row["package_id"]),
     )
-    result = Figures(
-        filed=counts["filed"],
-        accepted=counts["accepted"],
-        finished=counts["finished"],
-        on_time=counts["on_time"],
-        average_days=None if counts["average_days"] is None else round(counts["average_days"], 1),
-    )
-    result.p90_days = _p90(cases.filter(days_taken__isnull=False))
-    ratings = Rating.objects.filter(case__in=cases, removed=False).aggregate(
-        all=Count("pk"), good=Count("pk", filter=Q(level__in=GOOD_LEVELS))
-    )
-    result.ratings, result.good_ratings = ratings["all"], ratings["good"]
     result.open_bad_ratings = (
-        Rectification.objects.filter(case__in=cases).exclude(state="closed").count()
+        Rectification.objects.filter(case__in=filters.cases()).exclude(state="closed").count()
     )
+    if not (filters.department or filters.package):  # a visit has neither
+        visits = Rating.objects.filter(case=None, removed=False)
+        if filters.jurisdiction:
+            visits = visits.filter(window__startswith=jurisdiction_prefix(filters.jurisdiction))
+        if filters.start:
+            visits = visits.filter(created_at__date__gte=filters.start)
+        if filters.end:
+            visits = visits.filter(created_at__date__lte=filters.end)
+        counted = visits.aggregate(
+            all=Count("pk"), good=Count("pk", filter=Q(level__in=rollup.GOOD_LEVELS))
+        )
+        result.visit_ratings, result.good_visit_ratings = counted["all"], counted["good"]
     complaints = Complaint.objects.all()
     if filters.jurisdiction:
         complaints = complaints.filter(
@@ -121,39 +175,28 @@ def figures(filters: Filters, today: date | None = None) -> Figures:
         ).count(),
         "超过 7 天": still_open.filter(created_at__date__lt=today - timedelta(days=7)).count(),
     }
-    result.packages = _per_package(cases)
     return result
 
 
-def _p90(cases: QuerySet[Case]) -> int | None:
-    """The 90th percentile of working days taken (nearest rank), in the database."""
-    total = cases.count()
-    if not total:
+def _average(histogram: dict[int, int]) -> float | None:
+    count = sum(histogram.values())
+    if not count:
         return None
-    rank = max(0, -(-total * 9 // 10) - 1)  # ceil(0.9 n) - 1, zero-based
-    ordered = cases.order_by("days_taken").values_list("days_taken", flat=True)
-    return ordered[rank]
+    return round(sum(days * n for days, n in histogram.items()) / count, 1)
 
 
-def _per_package(cases: QuerySet[Case]) -> list[dict[str, Any]]:
-    """Per package: cases, finished, on time, and the measured days."""
-    rows = (
-        cases.values("package_id", "package_name")
-        .annotate(
-            filed=Count("pk"),
-            finished=Count("pk", filter=Q(ready_at__isnull=False)),
-            on_time=Count("pk", filter=ON_TIME),
-            average_days=Avg("days_taken"),
-        )
-        .order_by("-filed", "package_id")
-    )
-    return [
-        {
-            **row,
-            "average_days": None if row["average_days"] is None else round(row["average_days"], 1),
-        }
-        for row in rows
-    ]
+def _p90(histogram: dict[int, int]) -> int | None:
+    """The 90th percentile of working days taken (nearest rank)."""
+    count = sum(histogram.values())
+    if not count:
+        return None
+    rank = -(-count * 9 // 10)  # ceil(0.9 n), one-based
+    seen = 0
+    for days in sorted(histogram):
+        seen += histogram[days]
+        if seen >= rank:
+            return days
+    raise AssertionError("unreachable: the ranks add up to the count")
 
 
 def cases_behind(filters: Filters, figure: str) -> QuerySet[Case]:

@@ -10,7 +10,11 @@ from onething.privacy.fields import EncryptedTextField
 
 
 class Rating(models.Model):
-    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="ratings")
+    # A window visit (stage "visit") may be rated without a case: then `window` says where.
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.CASCADE, related_name="ratings", null=True, blank=True
+    )
+    window = models.CharField("窗口（行政区划）", max_length=12, blank=True)
     stage = models.CharField("评价环节", max_length=12)
     level = models.PositiveSmallIntegerField("评价等级")  # 5 非常满意 … 1 非常不满意
     reasons = models.JSONField("原因", default=list, blank=True)
@@ -30,6 +34,13 @@ class Rating(models.Model):
         verbose_name_plural = "好差评"
         constraints = [
             models.UniqueConstraint(fields=["case", "stage"], name="rating_once_per_stage")
+        ]
+        indexes = [
+            models.Index(
+                fields=["window", "created_at"],
+                name="rating_window_visits",
+                condition=models.Q(case__isnull=True),
+            )
         ]
 
     @property
@@ -51,7 +62,9 @@ class Rectification(models.Model):
         ("closed", "已办结"),
     ]
     rating = models.OneToOneField(Rating, on_delete=models.CASCADE, related_name="rectification")
-    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+    case = models.ForeignKey(  # none for a window visit rated without a case
+        "cases.Case", on_delete=models.CASCADE, related_name="+", null=True, blank=True
+    )
     unit = models.CharField("责任单位", max_length=100)  # "window" or a department id
     jurisdiction = models.CharField(max_length=12, db_index=True)
     state = models.CharField(max_length=12, choices=STATES, default="verifying")
@@ -123,6 +136,61 @@ class ComplaintEvent(models.Model):
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(max_length=16)
     text = models.TextField(blank=True)  # what the complainant may read
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class DailyFigures(models.Model):
+    """日汇总: the dashboard's case figures for the cases filed on one day at one window and
+    place, for one package — once for all cases (department blank) and once per department
+    with an item in them. Kept by `evaluation.rollup`, so the dashboard sums a few thousand
+    rows instead of scanning millions of cases."""
+
+    day = models.DateField()  # the local day the case was filed
+    window = models.CharField(max_length=12)
+    place = models.CharField(max_length=12)
+    package_id = models.CharField(max_length=100)
+    package_name = models.CharField(max_length=200)
+    department = models.CharField(max_length=100, blank=True)  # blank: every case
+    filed = models.PositiveIntegerField(default=0)
+    accepted = models.PositiveIntegerField(default=0)
+    finished = models.PositiveIntegerField(default=0)
+    on_time = models.PositiveIntegerField(default=0)
+    # Working days taken: how many cases took each number of days ({"3": 12, …}), for the
+    # average and the p90.
+    days_taken = models.JSONField(default=dict)
+    ratings = models.PositiveIntegerField(default=0)
+    good_ratings = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "日汇总"
+        verbose_name_plural = "日汇总"
+        indexes = [models.Index(fields=["department", "day"], name="daily_figures_by_day")]
+
+
+class FiguresWatermark(models.Model):
+    """How far the audit trail has been read into `DailyFigures` (one row)."""
+
+    # Audit records with a greater id may be missing from the roll-up.
+    read_from = models.BigIntegerField(default=0)
+    # Recent refreshes: [[ISO time, greatest audit id then], …] — an id becomes safe to
+    # skip once every transaction open at that time must have committed.
+    recent = models.JSONField(default=list)
+    refreshed_at = models.DateTimeField(null=True)
+
+
+class RectificationStep(models.Model):
+    """Each step of a rectification (its own audit trail; a case's steps are also on the
+    case's record)."""
+
+    rectification = models.ForeignKey(Rectification, on_delete=models.CASCADE, related_name="steps")
+    action = models.CharField(max_length=30)
+    note = models.TextField(blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

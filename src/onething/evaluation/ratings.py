@@ -46,6 +46,7 @@ class Stage(StrEnum):
     DECISION = "decision"
     HANDOVER = "handover"
     OVERALL = "overall"
+    VISIT = "visit"  # a window visit, with or without a case (窗口服务)
 
 
 STAGE_LABELS = {
@@ -53,7 +54,9 @@ STAGE_LABELS = {
     Stage.DECISION: "审批办理",
     Stage.HANDOVER: "出件环节",
     Stage.OVERALL: "总体评价",
+    Stage.VISIT: "窗口服务",
 }
+CASE_STAGES = (Stage.ACCEPTANCE, Stage.DECISION, Stage.HANDOVER, Stage.OVERALL)
 # The case states from which each stage can be rated.
 _OPEN_FROM = {
     Stage.ACCEPTANCE: {"in_progress", "ready", "completed"},
@@ -73,7 +76,7 @@ def is_bad(level: Level) -> bool:
 
 
 def stages_for(single_instant_item: bool) -> tuple[Stage, ...]:
-    return (Stage.OVERALL,) if single_instant_item else tuple(Stage)
+    return (Stage.OVERALL,) if single_instant_item else CASE_STAGES
 
 
 def open_stages(case_state: str, rated: Collection[str], single_instant_item: bool) -> list[Stage]:
@@ -100,10 +103,9 @@ def check_rating(
         chosen = Stage(stage)
     except ValueError:
         raise RatingRefused(f"没有“{stage}”这个评价环节") from None
-    try:
-        grade = Level(int(level))
-    except (ValueError, TypeError):
-        raise RatingRefused("请从“非常满意”到“非常不满意”中选择一项") from None
+    if chosen == Stage.VISIT:
+        raise RatingRefused("窗口服务请扫窗口上的二维码评价")
+    grade = _level(level)
     if chosen not in stages_for(single_instant_item):
         raise RatingRefused("即办件只作一次总体评价")
     if chosen.value in rated:
@@ -111,3 +113,21 @@ def check_rating(
     if case_state not in _OPEN_FROM[chosen]:
         raise RatingRefused(f"{STAGE_LABELS[chosen]}还不能评价：办件尚未到这一步")
     return chosen, grade
+
+
+def _level(level: int) -> Level:
+    try:
+        return Level(int(level))
+    except (ValueError, TypeError):
+        raise RatingRefused("请从“非常满意”到“非常不满意”中选择一项") from None
+
+
+def check_visit_rating(level: int, rater_is_applicant: bool, rated_today: bool) -> Level:
+    """A window visit (窗口服务) is rated by the person served, once a day per window,
+    with or without a case."""
+    if not rater_is_applicant:
+        raise RatingRefused("只有办事群众可以评价窗口服务；工作人员不能评价")
+    grade = _level(level)
+    if rated_today:
+        raise RatingRefused("您今天已经评价过这个窗口，感谢您的反馈")
+    return grade

@@ -1,5 +1,5 @@
-"""Rating a case (好差评) and working a bad rating (差评整改), each step on the case's
-record, in one transaction with the change."""
+"""Rating a case or a window visit (好差评) and working a bad rating (差评整改), each step
+on the rectification's and the case's record, in one transaction with the change."""
 
 from __future__ import annotations
 
@@ -10,23 +10,26 @@ from django.utils import timezone
 from onething.accounts.models import User
 from onething.accounts.roles import Role
 from onething.calendar.loaded import current_calendar
-from onething.cases.models import Case
+from onething.cases.models import Case, OutboxMessage
 from onething.cases.query import can_act_on_case, jurisdiction_prefix
 from onething.cases.services import (
     Conflict,
     Forbidden,
     InvalidInput,
     NotFound,
-    _notify,
-    _record,
+    notify,
+    record,
 )
-from onething.evaluation.models import Rating, Rectification
+from onething.catalog.services import current_catalog
+from onething.evaluation.models import Rating, Rectification, RectificationStep
 from onething.evaluation.ratings import (
     BAD_REASONS,
     GOOD_REASONS,
     LEVEL_LABELS,
     RatingRefused,
+    Stage,
     check_rating,
+    check_visit_rating,
     is_bad,
 )
 
@@ -69,11 +72,7 @@ def rate(
         )
     except RatingRefused as refused:
         raise Conflict(str(refused)) from None
-    allowed = set(BAD_REASONS if is_bad(grade) else GOOD_REASONS)
-    chosen_reasons = [r for r in (reasons or []) if r in allowed]
-    text = text.strip()[:1000]
-    if is_bad(grade) and not chosen_reasons and not text:
-        raise InvalidInput("请选择或写明不满意的原因，以便整改")
+    chosen_reasons, text = _reasons(grade, reasons, text)
     try:
         with transaction.atomic():
             rating = Rating.objects.create(
@@ -82,10 +81,10 @@ def rate(
                 level=int(grade),
                 reasons=chosen_reasons,
                 text=text,
-                channel=channel if channel in ("web", "mobile", "kiosk", "window", "qr") else "web",
+                channel=_channel(channel),
                 rater=actor,
             )
-            _record(
+            record(
                 case,
                 "rate",
                 actor,
@@ -99,6 +98,58 @@ def rate(
     except IntegrityError:  # the same stage rated twice at once: the first one counts
         raise Conflict("该环节已经评价过") from None
     return rating
+
+
+def rate_visit(
+    actor: User,
+    window: str,
+    level: int,
+    reasons: list[str] | None = None,
+    text: str = "",
+    channel: str = "qr",
+) -> Rating:
+    """The person served rates a window visit (窗口服务), with or without a case — from the
+    QR code on the window. Once a day per window; a bad one is worked by the window."""
+    current = current_catalog()
+    if current is None or window not in current.catalog.jurisdictions:
+        raise NotFound("没有这个窗口")
+    if actor.role not in (Role.APPLICANT, Role.AGENT):
+        raise Forbidden("只有办事群众可以评价窗口服务；工作人员不能评价")
+    rated_today = Rating.objects.filter(
+        case=None, window=window, rater=actor, created_at__date=timezone.localdate()
+    ).exists()
+    try:
+        grade = check_visit_rating(level, True, rated_today)
+    except RatingRefused as refused:
+        raise Conflict(str(refused)) from None
+    chosen_reasons, text = _reasons(grade, reasons, text)
+    with transaction.atomic():
+        rating = Rating.objects.create(
+            case=None,
+            window=window,
+            stage=Stage.VISIT.value,
+            level=int(grade),
+            reasons=chosen_reasons,
+            text=text,
+            channel=_channel(channel),
+            rater=actor,
+        )
+        if is_bad(grade):
+            _open_rectification(None, rating)
+    return rating
+
+
+def _reasons(grade, reasons: list[str] | None, text: str) -> tuple[list[str], str]:
+    allowed = set(BAD_REASONS if is_bad(grade) else GOOD_REASONS)
+    chosen = [r for r in (reasons or []) if r in allowed]
+    text = text.strip()[:1000]
+    if is_bad(grade) and not chosen and not text:
+        raise InvalidInput("请选择或写明不满意的原因，以便整改")
+    return chosen, text
+
+
+def _channel(channel: str) -> str:
+    return channel if channel in ("web", "mobile", "kiosk", "window", "qr") else "web"
 
 
 def responsible_unit(case: Case, stage: str) -> tuple[str, str]:
@@ -115,10 +166,13 @@ def responsible_unit(case: Case, stage: str) -> tuple[str, str]:
     return chosen.department, chosen.jurisdiction
 
 
-def _open_rectification(case: Case, rating: Rating) -> Rectification:
+def _open_rectification(case: Case | None, rating: Rating) -> Rectification:
     calendar = current_calendar()
     today = timezone.localdate()
-    unit, jurisdiction = responsible_unit(case, rating.stage)
+    if case is None:  # a window visit: the window answers
+        unit, jurisdiction = "window", rating.window
+    else:
+        unit, jurisdiction = responsible_unit(case, rating.stage)
     rectification = Rectification.objects.create(
         rating=rating,
         case=case,
@@ -127,14 +181,32 @@ def _open_rectification(case: Case, rating: Rating) -> Rectification:
         verify_due=calendar.add_working_days(today, VERIFY_DAYS),
         rectify_due=calendar.add_working_days(today, RECTIFY_DAYS),
     )
-    _notify(
-        case,
+    about = f"“{case.package_name}”的{rating.stage_label}" if case else "窗口服务"
+    _tell(
+        rectification,
         "rating_received",
         "您的评价已收到",
-        f"您对“{case.package_name}”的{rating.stage_label}评价为“{rating.level_label}”。"
+        f"您对{about}的评价为“{rating.level_label}”。"
         f"我们将在 {rectification.verify_due} 前核实并答复您。",
     )
+    _step(rectification, rating.rater, "open", f"{rating.stage_label}：{rating.level_label}")
     return rectification
+
+
+def _tell(rectification: Rectification, kind: str, subject: str, body: str) -> None:
+    """Notify the applicant: through the case, or directly when a visit was rated."""
+    if rectification.case is not None:
+        notify(rectification.case, kind, subject, body)
+        return
+    now = timezone.now()
+    OutboxMessage.objects.create(
+        recipient_id=rectification.rating.rater_id,
+        kind=kind,
+        subject=subject,
+        body=body,
+        created_at=now,
+        available_at=now,
+    )
 
 
 def _own_rectification(actor: User, rectification_id: int) -> Rectification:
@@ -153,8 +225,12 @@ def _own_rectification(actor: User, rectification_id: int) -> Rectification:
     return rectification
 
 
-def _step(rectification: Rectification, actor: User, what: str, note: str) -> None:
-    _record(rectification.case, f"rectification_{what}", actor, "", "", note=note[:500])
+def _step(rectification: Rectification, actor: User | None, what: str, note: str) -> None:
+    RectificationStep.objects.create(
+        rectification=rectification, action=what, note=note[:500], actor=actor
+    )
+    if rectification.case is not None:
+        record(rectification.case, f"rectification_{what}", actor, "", "", note=note[:500])
 
 
 def verify(actor: User, rectification_id: int, holds: bool, note: str) -> Rectification:
@@ -184,7 +260,7 @@ def respond(actor: User, rectification_id: int, action: str, answer: str) -> Rec
         rectification.state = "answered"
         rectification.save()
         _step(rectification, actor, "answer", answer)
-        _notify(rectification.case, "rating_answered", "关于您评价的答复", answer.strip())
+        _tell(rectification, "rating_answered", "关于您评价的答复", answer.strip())
         return rectification
 
 
@@ -211,15 +287,17 @@ def escalate_overdue(today=None) -> int:
     late = late.filter(verify_due__lt=today, state="verifying") | late.filter(
         rectify_due__lt=today
     ).exclude(state="closed")
-    return Rectification.objects.filter(pk__in=list(late.values_list("pk", flat=True))).update(
-        escalated=True
-    )
+    # escalated=False again: another instance's sweep may have escalated them meanwhile.
+    return Rectification.objects.filter(
+        pk__in=list(late.values_list("pk", flat=True)), escalated=False
+    ).update(escalated=True)
 
 
 def appeal(actor: User, rating_id: int, reason: str) -> Rating:
     """The responsible window appeals a bad rating it believes mistaken or malicious."""
     with transaction.atomic():
-        rating = Rating.objects.select_for_update().select_related("case").filter(pk=rating_id)
+        rating = Rating.objects.select_for_update(of=("self",)).select_related("case")
+        rating = rating.filter(pk=rating_id)
         rating = rating.first()
         if rating is None or not hasattr(rating, "rectification"):
             raise NotFound("没有这条差评")
@@ -232,7 +310,7 @@ def appeal(actor: User, rating_id: int, reason: str) -> Rating:
             raise InvalidInput("请写明申诉理由（例如误评、恶意差评）")
         rating.appeal = reason.strip()[:1000]
         rating.save(update_fields=["appeal"])
-        _record(rating.case, "rating_appeal", actor, "", "", note=rating.appeal)
+        _step(rating.rectification, actor, "appeal", rating.appeal)
         return rating
 
 
@@ -240,14 +318,14 @@ def decide_appeal(actor: User, rating_id: int, remove: bool, reason: str) -> Rat
     """The supervisor decides an appeal. A removed rating no longer counts in the figures
     but stays visible to supervisors, with the reason."""
     with transaction.atomic():
-        rating = Rating.objects.select_for_update().select_related("case").filter(pk=rating_id)
+        rating = Rating.objects.select_for_update(of=("self",)).select_related("case")
+        rating = rating.filter(pk=rating_id)
         rating = rating.first()
         if rating is None or not rating.appeal:
             raise NotFound("没有待裁定的申诉")
         prefix = jurisdiction_prefix(actor.jurisdiction or "")
-        if actor.role not in (Role.SUPERVISOR, Role.ADMIN) or not rating.case.window.startswith(
-            prefix
-        ):
+        where = rating.case.window if rating.case else rating.window
+        if actor.role not in (Role.SUPERVISOR, Role.ADMIN) or not where.startswith(prefix):
             raise Forbidden("只有辖区监督员可以裁定申诉")
         if not reason.strip():
             raise InvalidInput("请写明裁定理由")
@@ -255,7 +333,7 @@ def decide_appeal(actor: User, rating_id: int, remove: bool, reason: str) -> Rat
         rating.removal_reason = reason.strip()[:1000]
         rating.save(update_fields=["removed", "removal_reason"])
         verdict = "撤销差评" if remove else "维持差评"
-        _record(rating.case, "rating_appeal_decided", actor, "", "", note=f"{verdict}：{reason}")
+        _step(rating.rectification, actor, "appeal_decided", f"{verdict}：{reason}")
         if remove:
             Rectification.objects.filter(rating=rating).exclude(state="closed").update(
                 state="closed", closed_at=timezone.now()

@@ -27,6 +27,7 @@ from onething.evaluation import complaint_services
 from onething.evaluation import services as evaluation
 from onething.evaluation.complaints import CATEGORIES
 from onething.evaluation.ratings import BAD_REASONS, GOOD_REASONS
+from onething.evaluation.rollup import rebuild
 from onething.intake.samples import sample_form
 
 PLACE = "141102"  # 离石区: the demo has a window and reviewers there and at 吕梁市
@@ -125,6 +126,7 @@ def simulate_month(
                 )
             )
             complained += 1
+    rebuild()  # the cases' timestamps moved: recompute every day of the roll-up
     return SimulationReport(days, made, finished, rated, complained)
 
 

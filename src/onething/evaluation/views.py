@@ -9,14 +9,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from onething.accounts.roles import Role
 from onething.cases.models import Case
 from onething.cases.query import jurisdiction_prefix
 from onething.cases.services import CaseError
 from onething.evaluation import services
-from onething.evaluation.models import Rectification
+from onething.evaluation.models import Rating, Rectification
 from onething.evaluation.ratings import (
     BAD_REASONS,
     GOOD_REASONS,
@@ -25,7 +25,7 @@ from onething.evaluation.ratings import (
     Level,
     open_stages,
 )
-from onething.web.errors import forbidden
+from onething.web.errors import error_page, forbidden
 
 
 def rating_context(user, case: Case, own: bool) -> dict[str, Any]:
@@ -36,13 +36,14 @@ def rating_context(user, case: Case, own: bool) -> dict[str, Any]:
         rated = {r.stage for r in ratings}
         single = services.single_instant_item(case)
         stages = [(s.value, STAGE_LABELS[s]) for s in open_stages(case.state, rated, single)]
-    return {
-        "ratings": ratings,
-        "rating_stages": stages,
-        "rating_levels": [(int(level), LEVEL_LABELS[level]) for level in Level],
-        "bad_reasons": BAD_REASONS,
-        "good_reasons": GOOD_REASONS,
-    }
+    return {"ratings": ratings, "rating_stages": stages, **RATING_FORM}
+
+
+RATING_FORM = {  # what the rating form offers (evaluation/_rating_fields.html)
+    "rating_levels": [(int(level), LEVEL_LABELS[level]) for level in Level],
+    "bad_reasons": BAD_REASONS,
+    "good_reasons": GOOD_REASONS,
+}
 
 
 @login_required
@@ -337,10 +338,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
     from onething.catalog.services import current_catalog
     from onething.evaluation.dashboard import figures
+    from onething.evaluation.rollup import refresh
 
     if request.user.role not in (Role.SUPERVISOR, Role.ADMIN):
         return forbidden(request, "数据看板供监督员使用。")
     filters = _filters_from(request)
+    refresh()
     result = figures(filters)
     savings = _savings([row["package_id"] for row in result.packages])
     for row in result.packages:
@@ -407,7 +410,9 @@ def public_figures(request: HttpRequest) -> HttpResponse:
     """大厅公示: the aggregate figures anyone may see, no personal data."""
     from onething.catalog.services import current_catalog
     from onething.evaluation.dashboard import Filters, figures
+    from onething.evaluation.rollup import refresh
 
+    refresh()
     result = figures(Filters())
     current = current_catalog()
     return render(
@@ -422,19 +427,58 @@ def public_figures(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def rate_at_window(request: HttpRequest, window: str) -> HttpResponse:
-    """The QR code on a window leads here: the applicant's cases at that window that can
-    be rated now, each opened at its rating form (recorded as rated by QR code)."""
+    """The QR code on a window leads here: rate this visit (窗口服务, with or without a
+    case), and the applicant's cases at that window that can be rated now, each opened at
+    its rating form (recorded as rated by QR code)."""
     from onething.cases.query import cases_for
+    from onething.catalog.services import current_catalog
 
+    current = current_catalog()
+    place = current.catalog.jurisdictions.get(window) if current else None
+    if place is None:
+        return error_page(request, "没有这个窗口", "请重新扫描窗口上的二维码。", status=404)
+    here = reverse("evaluation:rate_at_window", args=[window])
+    if request.method == "POST":
+        try:
+            rating = services.rate_visit(
+                request.user,
+                window,
+                int(request.POST.get("level") or 0),
+                request.POST.getlist("reasons"),
+                request.POST.get("text", ""),
+                "qr",
+            )
+        except CaseError as exc:
+            messages.error(request, exc.message)
+        else:
+            if hasattr(rating, "rectification"):
+                messages.success(request, "感谢评价。窗口会核实并在 3 个工作日内答复您。")
+            else:
+                messages.success(request, f"感谢您的评价：窗口服务“{rating.level_label}”。")
+        return redirect(here)
     rows = []
     for case in cases_for(request.user).filter(window=window).order_by("-submitted_at")[:20]:
         stages = rating_context(request.user, case, True)["rating_stages"]
         if stages:
             rows.append({"case": case, "stages": [label for _value, label in stages]})
+    visits = (
+        Rating.objects.filter(case=None, window=window, rater=request.user)
+        .select_related("rectification")
+        .order_by("-created_at")[:10]
+    )
     return render(
-        request, "evaluation/rate_window.html", {"nav": "mine", "rows": rows, "window": window}
+        request,
+        "evaluation/rate_window.html",
+        {
+            "nav": "mine",
+            "rows": rows,
+            "window": window,
+            "window_name": place.name,
+            "visits": visits,
+            **RATING_FORM,
+        },
     )
 
 

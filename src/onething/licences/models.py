@@ -98,3 +98,8 @@ class LicenceEvent(models.Model):
         ordering = ["at", "id"]
         verbose_name = "证照记录"
         verbose_name_plural = "证照记录"
+        constraints = [  # an expiry is recorded once, whichever instance's sweep sees it
+            models.UniqueConstraint(
+                fields=["licence"], condition=models.Q(kind="expired"), name="licence_expires_once"
+            )
+        ]

@@ -359,9 +359,10 @@ def record_expiries(today: date | None = None) -> int:
     this); a certificate is recorded once."""
     today = today or timezone.localdate()
     expired = Licence.objects.filter(valid_until__lt=today).exclude(events__kind="expired")
-    events = [
-        LicenceEvent(licence=licence, kind="expired", note=f"有效期至 {licence.valid_until}")
-        for licence in expired.only("pk", "valid_until")
-    ]
-    LicenceEvent.objects.bulk_create(events)
+    with transaction.atomic():  # rows another sweep holds are its to record
+        events = [
+            LicenceEvent(licence=licence, kind="expired", note=f"有效期至 {licence.valid_until}")
+            for licence in expired.select_for_update(skip_locked=True).only("pk", "valid_until")
+        ]
+        LicenceEvent.objects.bulk_create(events)
     return len(events)

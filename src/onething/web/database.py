@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -22,6 +25,29 @@ def checkpoint() -> None:
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
+
+
+@contextmanager
+def exclusive(name: str) -> Iterator[bool]:
+    """Run a background job on one instance at a time: yields True to the one that holds
+    the lock, False to any other instance trying meanwhile (which then skips its round).
+    PostgreSQL: a session advisory lock. SQLite serves one host, whose writers already
+    queue on the database lock."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        yield True
+        return
+    key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [key])
+        held = cursor.fetchone()[0]
+    try:
+        yield held
+    finally:
+        if held:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
 
 
 def database_from_env(data_dir: Path) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from onething.evaluation.ratings import (
     RatingRefused,
     Stage,
     check_rating,
+    check_visit_rating,
     is_bad,
     open_stages,
 )
@@ -24,6 +25,7 @@ def test_a_package_case_is_rated_at_each_stage_as_it_is_reached():
         Stage.OVERALL,
     ]
     assert open_stages("completed", {s.value for s in Stage}, False) == []
+    assert Stage.VISIT not in open_stages("completed", set(), False)  # a visit is not a stage
 
 
 def test_an_instant_item_is_rated_once_overall():
@@ -41,6 +43,18 @@ def test_refusals_say_why():
         check_rating("handover", 5, "ready", set(), False, True)
     with pytest.raises(RatingRefused, match="请从“非常满意”到“非常不满意”"):
         check_rating("overall", 9, "completed", set(), False, True)
+    with pytest.raises(RatingRefused, match="扫窗口上的二维码"):
+        check_rating("visit", 5, "completed", set(), False, True)
+
+
+def test_a_window_visit_is_rated_once_a_day_by_the_person_served():
+    assert check_visit_rating(2, True, False) == Level.DISSATISFIED
+    with pytest.raises(RatingRefused, match="今天已经评价过"):
+        check_visit_rating(5, True, True)
+    with pytest.raises(RatingRefused, match="工作人员不能评价"):
+        check_visit_rating(5, False, False)
+    with pytest.raises(RatingRefused, match="请从"):
+        check_visit_rating(0, True, False)
 
 
 @given(st.sampled_from(list(Level)))
