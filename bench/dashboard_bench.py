@@ -1,8 +1,8 @@
 """Dashboard benchmark (issue 6): the supervisor's figures over 1,000,000 cases on
 PostgreSQL. Goal: the dashboard answers in under 300 ms.
 
-Run: python -m bench.dashboard_bench [--cases N]  (needs PostgreSQL: ONETHING_BENCH_POSTGRES,
-default postgresql://postgres@127.0.0.1:5432/onething_bench — recreated for the run).
+Run: python -m bench.dashboard_bench [--cases N] [--fresh]  (the history database is kept
+between runs and shared with bench.scale_bench: see bench/history.py).
 The cases are a year of realistic history (`onething demo --cases N`: the real packages'
 tasks, audit trail, ratings), loaded with COPY; the dashboard reads the daily roll-up.
 """
@@ -15,8 +15,9 @@ import time
 from datetime import date, timedelta
 
 
-def touch_recent(cases: int) -> None:
-    """Changes as the day brings them: an audit record on the newest cases."""
+def touch_open(cases: int) -> None:
+    """Changes as a working day brings them: an audit record on open cases (filed over the
+    last weeks), as their next steps would write."""
     from django.db import connection
 
     with connection.cursor() as cursor:
@@ -24,7 +25,7 @@ def touch_recent(cases: int) -> None:
             """INSERT INTO cases_action (case_id, actor_role, action, from_state, to_state, note,
                    data, at)
                SELECT id, 'system', 'bench_touch', '', '', '', '{}', now()
-               FROM cases_case ORDER BY id DESC LIMIT %s""",
+               FROM cases_case WHERE state = 'in_progress' ORDER BY random() LIMIT %s""",
             [cases],
         )
 
@@ -33,29 +34,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--cases", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--fresh", action="store_true", help="reload the history")
     args = parser.parse_args()
-    from bench.cases_bench import configure, prepare
+    from bench.history import open_history
 
-    label = configure("postgres")
-    prepare()
+    label = open_history(args.cases, args.fresh)
     from onething.evaluation.dashboard import Filters, figures
-    from onething.evaluation.history import generate_history
     from onething.evaluation.rollup import rebuild, refresh
 
-    started = time.perf_counter()
-    made = generate_history(args.cases)
-    took = time.perf_counter() - started
-    print(
-        f"dashboard on {label}: loaded {made.cases:,} cases ({made.tasks:,} tasks, "
-        f"{made.actions:,} audit records, {made.ratings:,} ratings) in {took:.0f} s"
-    )
+    print(f"dashboard on {label}:")
     started = time.perf_counter()
     report = rebuild()
     took = time.perf_counter() - started
     print(f"  roll-up rebuilt: {report.rows:,} rows for {report.days} days in {took:.1f} s")
     refresh(wait=True)
     for touched in (100, 5_000):
-        touch_recent(touched)
+        touch_open(touched)
         started = time.perf_counter()
         report = refresh(wait=True)
         took = time.perf_counter() - started

@@ -4,46 +4,19 @@ times through Django's full request path (middleware, session, view, template) a
 PostgreSQL holding N cases. Prints p50/p99 per page (goal with 1,000,000 cases: work
 list, overdue list and case page p99 < 50 ms) and the query plans' scans of the big tables.
 
-Run: python -m bench.scale_bench [--cases N] [--reuse]
-  ONETHING_BENCH_POSTGRES (default postgresql://postgres@127.0.0.1:5432/onething_scale);
-  --reuse keeps a database that already holds N cases (loading 1,000,000 takes minutes).
+Run: python -m bench.scale_bench [--cases N] [--fresh]  (the history database is kept
+between runs and shared with bench.dashboard_bench: see bench/history.py).
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import re
 import statistics
-import tempfile
 import time
 
-DEFAULT = "postgresql://postgres@127.0.0.1:5432/onething_scale"
 BIG_TABLES = ("cases_case", "cases_task", "cases_action", "evaluation_rating", "accounts_user")
-
-
-def configure(url: str, reuse: bool, cases: int) -> bool:
-    """Point Django at the database; True when it already holds the history."""
-    import psycopg
-
-    os.environ.setdefault("ONETHING_DATA_DIR", tempfile.mkdtemp(prefix="onething-scale-"))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "onething.web.settings"
-    os.environ["ONETHING_LOG_LEVEL"] = "WARNING"
-    os.environ["ONETHING_DATABASE_URL"] = url
-    base, name = url.rsplit("/", 1)
-    if reuse:
-        try:
-            with psycopg.connect(url) as conn:
-                found = conn.execute("SELECT count(*) FROM cases_case").fetchone()[0]
-            if found >= cases:
-                return True
-        except psycopg.Error:
-            pass
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return False
 
 
 def pages() -> dict[str, tuple[str, list[str]]]:
@@ -120,25 +93,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--cases", type=int, default=1_000_000)
     parser.add_argument("--samples", type=int, default=200)
-    parser.add_argument("--reuse", action="store_true")
+    parser.add_argument("--fresh", action="store_true", help="reload the history")
     args = parser.parse_args()
-    url = os.environ.get("ONETHING_BENCH_POSTGRES", DEFAULT)
-    ready = configure(url, args.reuse, args.cases)
-    from bench.cases_bench import prepare
+    from bench.history import open_history
 
-    prepare()
-    if not ready:
-        from onething.evaluation.history import generate_history
-
-        started = time.perf_counter()
-        made = generate_history(args.cases)
-        print(
-            f"loaded {made.cases:,} cases, {made.tasks:,} tasks, {made.actions:,} audit "
-            f"records in {time.perf_counter() - started:.0f} s"
-        )
+    label = open_history(args.cases, args.fresh)
     from onething.cases.models import Case
 
-    print(f"pages on PostgreSQL {url.rsplit('@', 1)[-1]} with {Case.objects.count():,} cases:")
+    print(f"pages on {label} with {Case.objects.count():,} cases:")
     measure(args.samples)
 
 

@@ -123,6 +123,9 @@ class TaskAction(StrEnum):
     CANCEL = "cancel"
 
 
+# The items whose clock runs: their own due dates count towards the case's next deadline.
+TASK_RUNNING: tuple[TaskState, ...] = (TaskState.WORKABLE, TaskState.IN_REVIEW)
+
 CASE_TERMINAL: frozenset[CaseState] = frozenset(
     {CaseState.REFUSED, CaseState.COMPLETED, CaseState.WITHDRAWN}
 )

@@ -83,6 +83,10 @@ class Case(models.Model):
     # Working days from acceptance to the last decision (kept for the dashboard).
     days_taken = models.PositiveSmallIntegerField("实际办理工作日", null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    # 下一个期限: the window's decision date while submitted; while in progress the
+    # earlier of the package's due date and a running item's own. Kept with every audit
+    # record (`store.insert_actions`) so that overdue lists are an index range.
+    deadline = models.DateField("下一个期限", null=True, blank=True)
     refusal_reason = models.TextField("不予受理理由", blank=True)
 
     class Meta:
@@ -100,6 +104,7 @@ class Case(models.Model):
             models.Index(fields=["applicant", "created_at"], name="case_applicant"),
             # The dashboard's roll-up recomputes a filing day at a time.
             models.Index(fields=["submitted_at"], name="case_submitted"),
+            models.Index(fields=["state", "deadline"], name="case_state_deadline"),
         ]
 
     def __str__(self) -> str:
@@ -168,6 +173,10 @@ class Task(models.Model):
                 fields=["department", "jurisdiction", "state", "due_date"], name="task_work_list"
             ),
             models.Index(fields=["state", "due_date"], name="task_state_due"),
+            # A reviewer's finished items, newest first (the history behind the work list).
+            models.Index(
+                fields=["department", "jurisdiction", "-finished_on"], name="task_done_list"
+            ),
         ]
 
     def __str__(self) -> str:

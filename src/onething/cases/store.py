@@ -19,6 +19,7 @@ from django.db.models import Model
 from django.db.models.base import ModelState
 from django.utils import timezone
 
+from onething.cases.lifecycle import TASK_RUNNING, CaseState
 from onething.cases.models import Action, Case, Task
 from onething.catalog.models import CatalogVersion
 
@@ -131,6 +132,27 @@ def _insert_actions_sql(vendor: str) -> str:
     columns = ", ".join(_quote(f.column) for f in _fields(Action, _ACTION_FIELDS))
     placeholders = ", ".join(["%s"] * len(_ACTION_FIELDS))
     return f"INSERT INTO {_quote(Action._meta.db_table)} ({columns}) VALUES ({placeholders})"
+
+
+@lru_cache(maxsize=8)
+def deadline_sql(vendor: str, cases: int) -> str:
+    """Set `Case.deadline` (下一个期限) for `cases` ids from its state and its tasks: one
+    statement, portable between SQLite and PostgreSQL."""
+    case, task = _quote(Case._meta.db_table), _quote(Task._meta.db_table)
+    running = ", ".join(f"'{state.value}'" for state in TASK_RUNNING)
+    due = f"{case}.{_quote('due_date')}"
+    earliest = f"MIN(t.{_quote('due_date')})"
+    ids = ", ".join(["%s"] * cases)
+    return (
+        f"UPDATE {case} SET {_quote('deadline')} = CASE {_quote('state')} "
+        f"WHEN '{CaseState.SUBMITTED.value}' THEN {_quote('window_due')} "
+        f"WHEN '{CaseState.IN_PROGRESS.value}' THEN ("
+        f"SELECT CASE WHEN {earliest} IS NULL THEN {due} "
+        f"WHEN {due} IS NULL OR {earliest} < {due} THEN {earliest} ELSE {due} END "
+        f"FROM {task} t WHERE t.{_quote('case_id')} = {case}.{_quote('id')} "
+        f"AND t.{_quote('state')} IN ({running})) "
+        f"ELSE NULL END WHERE {_quote('id')} IN ({ids})"
+    )
 
 
 # Fields whose Python value is already what the database driver takes.
@@ -394,8 +416,19 @@ def insert_actions(actions: Sequence[ActionRow]) -> None:
                 row[index] = writer(row[index], real)
         row.append(at)
         rows.append(row)
+    case_ids = sorted({action.case_id for action in actions})
     with _Statements() as cursor:
         cursor.executemany(_insert_actions_sql(connection.vendor), rows)
+        # Every change to a case comes with its audit record: its next deadline with it.
+        cursor.execute(deadline_sql(connection.vendor, len(case_ids)), case_ids)
+
+
+def refresh_deadlines(case_ids: Sequence[int]) -> None:
+    """Recompute these cases' next deadline (after a change made outside the services)."""
+    ids = sorted(set(case_ids))
+    if ids:
+        with _Statements() as cursor:
+            cursor.execute(deadline_sql(connection.vendor, len(ids)), ids)
 
 
 @lru_cache(maxsize=16)

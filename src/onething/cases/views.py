@@ -24,7 +24,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Case as SqlCase
-from django.db.models import Count, DateField, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import Count, F, IntegerField, Value, When
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -49,6 +49,7 @@ from onething.cases.lifecycle import (
     CASE_TERMINAL,
     TASK_ACTION_LABELS,
     TASK_PAUSED,
+    TASK_RUNNING,
     TASK_STATE_LABELS,
     TASK_TERMINAL,
     CaseState,
@@ -103,7 +104,16 @@ STATE_LABELS: dict[str, str] = {
 }
 SPECIAL_KINDS = SpecialProcedure.KINDS
 CLOSED_TASK_STATES = [state.value for state in TASK_TERMINAL]
-RUNNING_TASK_STATES = (TaskState.WORKABLE.value, TaskState.IN_REVIEW.value)  # clock running
+OPEN_TASK_STATES = [state.value for state in TaskState if state not in TASK_TERMINAL]
+RUNNING_TASK_STATES = tuple(state.value for state in TASK_RUNNING)  # clock running
+OPEN_CASE_STATES = (
+    CaseState.SUBMITTED,
+    CaseState.AWAITING_COMPLETION,
+    CaseState.IN_PROGRESS,
+    CaseState.READY,
+)
+CLOSED_CASE_STATES = (CaseState.COMPLETED, CaseState.REFUSED, CaseState.WITHDRAWN)
+OVERDUE_STATES = (CaseState.SUBMITTED, CaseState.IN_PROGRESS)  # where a deadline runs
 
 
 def role_required(*roles: str):
@@ -340,6 +350,46 @@ def _case_url(case: Case, anchor: str = "") -> str:
 
 def _paginate(request: HttpRequest, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+@dataclass
+class Slice:
+    """One page of a list that grows with history, read without counting the list (a
+    count reads every row; the next page is known by reading one row more)."""
+
+    object_list: list
+    number: int
+    has_next: bool
+    paginator: None = None  # the template then shows no "page x of y"
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+    def __len__(self) -> int:
+        return len(self.object_list)
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def has_other_pages(self) -> bool:
+        return self.has_next or self.has_previous
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+
+def _slice(request: HttpRequest, queryset) -> Slice:
+    try:
+        number = min(10_000, max(1, int(request.GET.get("page", 1))))
+    except ValueError:
+        number = 1
+    start = (number - 1) * PAGE_SIZE
+    rows = list(queryset[start : start + PAGE_SIZE + 1])
+    return Slice(rows[:PAGE_SIZE], number, len(rows) > PAGE_SIZE)
 
 
 # --------------------------------------------------------------------------- applicant
@@ -1336,7 +1386,7 @@ def window(request: HttpRequest) -> HttpResponse:
     )
 
 
-REVIEW_FILTERS = [("todo", "待认领"), ("mine", "我的"), ("all", "全部")]
+REVIEW_FILTERS = [("open", "未办结"), ("todo", "待认领"), ("mine", "我的"), ("done", "已办结")]
 
 
 @role_required(Role.REVIEWER)
@@ -1348,33 +1398,35 @@ def review(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     catalog = _current()
     place, department = _names(catalog)
-    show = request.GET.get("show", "all")
+    show = request.GET.get("show", "open")
     if show not in dict(REVIEW_FILTERS):
-        show = "all"
+        show = "open"
     tasks = tasks_for(user).select_related("case", "case__applicant", "assignee")
-    open_tasks = tasks.exclude(state__in=CLOSED_TASK_STATES)
+    open_tasks = tasks.filter(state__in=OPEN_TASK_STATES)
+    # Counted: the open work only (bounded); the finished history is paged, not counted.
     counts = {
+        "open": open_tasks.count(),
         "todo": tasks.filter(state=TaskState.WORKABLE).count(),
         "mine": open_tasks.filter(assignee=user).count(),
-        "all": tasks.count(),
     }
-    if show == "todo":
-        tasks = tasks.filter(state=TaskState.WORKABLE)
-    elif show == "mine":
-        tasks = open_tasks.filter(assignee=user)
-    tasks = tasks.annotate(
-        closed=SqlCase(
-            When(state__in=CLOSED_TASK_STATES, then=Value(1)),
-            default=Value(0),
-            output_field=IntegerField(),
-        ),
-        waiting=SqlCase(
+    if show == "done":
+        tasks = tasks.filter(state__in=CLOSED_TASK_STATES).order_by("-finished_on", "-pk")
+    else:
+        if show == "todo":
+            tasks = tasks.filter(state=TaskState.WORKABLE)
+        elif show == "mine":
+            tasks = open_tasks.filter(assignee=user)
+        else:
+            tasks = open_tasks
+        waiting_last = SqlCase(
             When(state=TaskState.WAITING, then=Value(1)),
             default=Value(0),
             output_field=IntegerField(),
-        ),
-    ).order_by("closed", "waiting", F("due_date").asc(nulls_last=True), "case__submitted_at", "pk")
-    page = _paginate(request, tasks)
+        )
+        tasks = tasks.order_by(
+            waiting_last, F("due_date").asc(nulls_last=True), "case__submitted_at", "pk"
+        )
+    page = _slice(request, tasks)
     rows = [
         {
             "task": task,
@@ -1395,7 +1447,7 @@ def review(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "page": page,
             "show": show,
-            "filters": [(key, label, counts[key]) for key, label in REVIEW_FILTERS],
+            "filters": [(key, label, counts.get(key)) for key, label in REVIEW_FILTERS],
             "department": department(user.department),
             "place": place(user.jurisdiction),
         },
@@ -1405,7 +1457,8 @@ def review(request: HttpRequest) -> HttpResponse:
 @role_required(Role.SUPERVISOR, Role.ADMIN)
 @require_GET
 def supervision(request: HttpRequest) -> HttpResponse:
-    """Every case in the supervisor's jurisdiction: overdue first, then by due date."""
+    """The cases in the supervisor's jurisdiction: the open ones by their next deadline
+    (overdue first), or one state; each an index range however long the history."""
     user = request.user
     today = timezone.localdate()
     place, _department = _names(_current())
@@ -1414,51 +1467,28 @@ def supervision(request: HttpRequest) -> HttpResponse:
     package = request.GET.get("package", "").strip()
     if package:
         cases = cases.filter(package_id=package)
-    if request.GET.get("late") == "1":
+    late = request.GET.get("late") == "1"
+    if late:
         from onething.evaluation.dashboard import LATE
 
         cases = cases.filter(LATE)
-    by_state = dict(cases.order_by().values_list("state").annotate(n=Count("pk")))
-    counts = [
-        (state.value, CASE_STATE_LABELS[state], by_state.get(state.value, 0))
-        for state in CaseState
-        if state != CaseState.DRAFT
-    ]
-    running_due = (
-        Task.objects.filter(case=OuterRef("pk"), state__in=RUNNING_TASK_STATES)
-        .order_by("due_date")
-        .values("due_date")[:1]
-    )
-    cases = cases.annotate(
-        task_due=Subquery(running_due, output_field=DateField()),
-        deadline=SqlCase(
-            When(state=CaseState.SUBMITTED, then=F("window_due")),
-            # the earlier of the package's date and a running item's own date
-            When(
-                Q(state=CaseState.IN_PROGRESS, task_due__lt=today)
-                & (Q(due_date__isnull=True) | Q(task_due__lt=F("due_date"))),
-                then=F("task_due"),
-            ),
-            When(state=CaseState.IN_PROGRESS, then=F("due_date")),
-            default=None,
-            output_field=DateField(),
-        ),
-    ).annotate(
-        late=SqlCase(
-            When(deadline__lt=today, then=Value(0)), default=Value(1), output_field=IntegerField()
-        )
-    )
-    overdue = cases.filter(late=0).count()
+    open_cases = cases.filter(state__in=OPEN_CASE_STATES)
+    by_state = dict(open_cases.order_by().values_list("state").annotate(n=Count("pk")))
+    overdue_cases = cases.filter(state__in=OVERDUE_STATES, deadline__lt=today)
+    overdue = overdue_cases.count()
+    by_deadline = (F("deadline").asc(nulls_last=True), "-submitted_at")
     state = request.GET.get("state", "")
-    if state in by_state:
-        cases = cases.filter(state=state)
-    elif state == "overdue":
-        cases = cases.filter(late=0)
+    if state == "overdue":
+        listed = overdue_cases.order_by(*by_deadline)
+    elif state in OPEN_CASE_STATES:
+        listed = cases.filter(state=state).order_by(*by_deadline)
+    elif state in CLOSED_CASE_STATES:
+        listed = cases.filter(state=state).order_by("-submitted_at")
+    elif package or late:  # a figure's cases: all of them, newest first
+        state, listed = "", cases.order_by("-submitted_at")
     else:
-        state = ""
-    cases = cases.select_related("applicant").prefetch_related("tasks")
-    cases = cases.order_by("late", F("deadline").asc(nulls_last=True), "-created_at")
-    page = _paginate(request, cases)
+        state, listed = "", open_cases.order_by(*by_deadline)
+    page = _slice(request, listed.select_related("applicant").prefetch_related("tasks"))
     return render(
         request,
         "cases/supervision.html",
@@ -1466,10 +1496,14 @@ def supervision(request: HttpRequest) -> HttpResponse:
             "nav": "supervision",
             "rows": _case_rows(user, page, today, place),
             "page": page,
-            "counts": counts,
-            "total": sum(by_state.values()),
+            "open_counts": [
+                (s.value, CASE_STATE_LABELS[s], by_state.get(s.value, 0)) for s in OPEN_CASE_STATES
+            ],
+            "closed_states": [(s.value, CASE_STATE_LABELS[s]) for s in CLOSED_CASE_STATES],
+            "open_total": sum(by_state.values()),
             "overdue": overdue,
             "state": state,
+            "figure": package or late,
             "place": place(user.jurisdiction) if user.jurisdiction else "全部辖区",
         },
     )

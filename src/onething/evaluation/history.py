@@ -30,7 +30,7 @@ from django.utils import timezone
 from onething.accounts.models import User
 from onething.calendar.loaded import current_calendar
 from onething.cases import services
-from onething.cases.lifecycle import CaseAction, CaseState, TaskAction, TaskState
+from onething.cases.lifecycle import TASK_RUNNING, CaseAction, CaseState, TaskAction, TaskState
 from onething.cases.models import Action, Case, Task
 from onething.catalog.guide import build_guide
 from onething.catalog.services import current_catalog
@@ -276,6 +276,7 @@ def _clone(
     ]
     accepted_on = _add(filed, rng.choice((0, 0, 1, 1, 2)))
     if accepted_on > today:  # still waiting at the window
+        case["deadline"] = case["window_due"]
         batch.actions.extend(actions)
         return
     if rng.random() < 0.03:  # 不予受理
@@ -351,6 +352,12 @@ def _clone(
             task.update(state=TaskState.WAITING, finished_on=None, workable_on=None)
         batch.tasks.append(task)
     if not finished:
+        running = [
+            t["due_date"]
+            for t in batch.tasks[len(batch.tasks) - len(template.tasks) :]
+            if t["state"] in TASK_RUNNING
+        ]
+        case["deadline"] = min([case["due_date"], *running])
         batch.actions.extend(actions)
         return
     handed = min(today, _add(ready_on, rng.choice((0, 1, 1, 2))))

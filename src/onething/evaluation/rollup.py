@@ -23,12 +23,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
-from django.db.models import Count, F, Max, Min, Q, QuerySet
+from django.db.models import Case as DbCase
+from django.db.models import Count, F, Max, Min, Q, QuerySet, Value, When
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from onething.cases.models import Action, Case, Task
-from onething.evaluation.models import DailyFigures, FiguresWatermark
+from onething.evaluation.models import DailyFigures, FiguresWatermark, Rating
 
 GOOD_LEVELS = (3, 4, 5)  # 基本满意 and better: 好评; 不满意 and 非常不满意: 差评
 SETTLE = timedelta(seconds=60)  # longer than any transaction that records an action
@@ -71,9 +72,13 @@ def rebuild() -> RefreshReport:
         return report
 
 
-def refresh(wait: bool = False) -> RefreshReport | None:
+def refresh(wait: bool = False, most: int | None = None) -> RefreshReport | None:
     """Recompute the days of the cases changed since the last refresh. Returns None
-    without waiting when another process is refreshing (unless `wait`)."""
+    without waiting when another process is refreshing (unless `wait`), or when more than
+    `most` audit records wait (a page then shows the figures of the last sweep instead of
+    doing the sweep's work)."""
+    if most is not None and _waiting_more_than(most):
+        return None
     with transaction.atomic():
         mark = _watermark(wait)
         if mark is None:
@@ -89,9 +94,20 @@ def refresh(wait: bool = False) -> RefreshReport | None:
                 .values_list("filed_on", flat=True)
                 .distinct()
             )
-            report = _recompute(days)
+            report = _recompute(days) if days else report
         _advance(mark, newest)
         return report
+
+
+def refreshed_at() -> datetime | None:
+    """When the roll-up was last brought up to date."""
+    return FiguresWatermark.objects.filter(pk=1).values_list("refreshed_at", flat=True).first()
+
+
+def _waiting_more_than(most: int) -> bool:
+    read_from = FiguresWatermark.objects.filter(pk=1).values_list("read_from", flat=True).first()
+    waiting = Action.objects.filter(pk__gt=read_from or 0).order_by("pk").values("pk")
+    return waiting[most : most + 1].exists()
 
 
 def _watermark(wait: bool) -> FiguresWatermark | None:
@@ -112,101 +128,112 @@ def _advance(mark: FiguresWatermark, newest: int) -> None:
     mark.save()
 
 
-def _filed_within(days: Iterable[date]) -> Q:
-    """Cases filed on these local days, as ranges the index on submitted_at can use."""
-    ranges: list[list[date]] = []
+def _runs(days: Iterable[date], longest: int = 31) -> list[tuple[date, date]]:
+    """Consecutive days as (first, last) runs of at most `longest` days."""
+    runs: list[list[date]] = []
     for day in sorted(days):
-        if ranges and ranges[-1][1] + timedelta(days=1) == day:
-            ranges[-1][1] = day
+        if runs and runs[-1][1] + timedelta(days=1) == day and (day - runs[-1][0]).days < longest:
+            runs[-1][1] = day
         else:
-            ranges.append([day, day])
-    condition = Q(pk__in=[])
-    for first, last in ranges:
-        condition |= Q(
-            submitted_at__gte=timezone.make_aware(datetime.combine(first, time.min)),
-            submitted_at__lt=timezone.make_aware(
-                datetime.combine(last + timedelta(days=1), time.min)
-            ),
-        )
-    return condition
+            runs.append([day, day])
+    return [(first, last) for first, last in runs]
 
 
 def _recompute(days: set[date] | None) -> RefreshReport:
-    cases = filed_cases()
-    stale = DailyFigures.objects.all()
-    if days is not None:
-        if not days:
+    """Recompute the roll-up of these filing days (None: every day), a run of days at a
+    time: each run is one range of the index on submitted_at, read as one row per case
+    and folded into the day's buckets here."""
+    if days is None:
+        first = filed_cases().aggregate(first=Min("submitted_at"))["first"]
+        if first is None:
+            DailyFigures.objects.all().delete()
             return RefreshReport(0, 0)
-        cases = cases.filter(_filed_within(days))
-        stale = stale.filter(day__in=days)
-    buckets: dict[tuple, dict] = {}
-
-    def bucket(row: dict) -> dict:
-        key = tuple(row.get(name, "") for name in BUCKET)
-        found = buckets.get(key)
-        if found is None:
-            found = buckets[key] = {
-                **dict(zip(BUCKET, key, strict=True)),
-                **dict.fromkeys(COUNTS, 0),
-                "days_taken": defaultdict(int),
-                "ratings": 0,
-                "good_ratings": 0,
-            }
-        return found
-
-    for prefix, source in (("", cases), ("case__", _one_task_per_department(cases))):
-        if prefix:  # on tasks: the case's fields, and the task's department
-            names: tuple[str, ...] = ("department",)
-            place = {name: F(f"case__{name}") for name in BUCKET[1:5]}
-        else:
-            names, place = BUCKET[1:5], {}
-        place["day"] = TruncDate(f"{prefix}submitted_at")
-        rows = (
-            source.values(*names, **place, taken=F(f"{prefix}days_taken"))
-            .annotate(
-                filed=Count("pk"),
-                accepted=Count("pk", filter=Q(**{f"{prefix}accepted_at__isnull": False})),
-                finished=Count("pk", filter=finished(prefix)),
-                on_time=Count("pk", filter=on_time(prefix)),
+        start, end = timezone.localdate(first), timezone.localdate()
+        DailyFigures.objects.filter(Q(day__lt=start) | Q(day__gt=end)).delete()
+        days = {start + timedelta(days=n) for n in range((end - start).days + 1)}
+    rows = 0
+    for first, last in _runs(days):
+        buckets = _fold(
+            filed_cases().filter(
+                submitted_at__gte=timezone.make_aware(datetime.combine(first, time.min)),
+                submitted_at__lt=timezone.make_aware(
+                    datetime.combine(last + timedelta(days=1), time.min)
+                ),
             )
-            .order_by()
         )
-        for row in rows:
-            figures = bucket(row)
-            for name in COUNTS:
-                figures[name] += row[name]
-            if row["taken"] is not None:
-                figures["days_taken"][str(row["taken"])] += row["filed"]
-        ratings = f"{prefix}ratings"
-        counted = Q(**{f"{ratings}__removed": False})
-        rated = (
-            source.values(*names, **place)
-            .annotate(
-                rated=Count(ratings, filter=counted),
-                good=Count(ratings, filter=counted & Q(**{f"{ratings}__level__in": GOOD_LEVELS})),
-            )
-            .filter(rated__gt=0)
-            .order_by()
+        DailyFigures.objects.filter(day__gte=first, day__lte=last).delete()
+        made = DailyFigures.objects.bulk_create(
+            (DailyFigures(**{**b, "days_taken": dict(b["days_taken"])}) for b in buckets),
+            batch_size=2000,
         )
-        for row in rated:
-            figures = bucket(row)
-            figures["ratings"] += row["rated"]
-            figures["good_ratings"] += row["good"]
-    stale.delete()
-    made = DailyFigures.objects.bulk_create(
-        (DailyFigures(**{**b, "days_taken": dict(b["days_taken"])}) for b in buckets.values()),
-        batch_size=2000,
-    )
-    recomputed = days if days is not None else {row.day for row in made}
-    return RefreshReport(len(recomputed), len(made))
+        rows += len(made)
+    return RefreshReport(len(days), rows)
 
 
-def _one_task_per_department(cases: QuerySet[Case]) -> QuerySet[Task]:
-    """One task for each (case, department): the department's view of the cases."""
-    first = (
+def _fold(cases: QuerySet[Case]) -> list[dict]:
+    """The buckets of these cases: one per (day, window, place, package) for all of them,
+    and one more per department with an item in them."""
+    flag = {  # 1 or 0 per case
+        name: DbCase(When(condition, then=Value(1)), default=Value(0))
+        for name, condition in (
+            ("is_accepted", Q(accepted_at__isnull=False)),
+            ("is_finished", finished()),
+            ("is_on_time", on_time()),
+        )
+    }
+    ratings: dict[int, tuple[int, int]] = {
+        case_id: (rated, good)
+        for case_id, rated, good in Rating.objects.filter(case__in=cases, removed=False)
+        .values("case_id")
+        .annotate(rated=Count("pk"), good=Count("pk", filter=Q(level__in=GOOD_LEVELS)))
+        .values_list("case_id", "rated", "good")
+        .order_by()
+    }
+    departments: dict[int, list[str]] = defaultdict(list)
+    for case_id, department in (
         Task.objects.filter(case__in=cases)
-        .values("case_id", "department")
-        .annotate(first=Min("pk"))
-        .values("first")
-    )
-    return Task.objects.filter(pk__in=first)
+        .values_list("case_id", "department")
+        .distinct()
+        .order_by()
+    ):
+        departments[case_id].append(department)
+    buckets: dict[tuple, dict] = {}
+    for row in (
+        cases.annotate(filed_on=TruncDate("submitted_at"), **flag)
+        .values_list(
+            "pk",
+            "filed_on",
+            "window",
+            "place",
+            "package_id",
+            "package_name",
+            "is_accepted",
+            "is_finished",
+            "is_on_time",
+            "days_taken",
+        )
+        .order_by()
+        .iterator(chunk_size=5000)
+    ):
+        case_id, *where, accepted, done, in_time, taken = row
+        rated, good = ratings.get(case_id, (0, 0))
+        for department in ("", *departments.get(case_id, ())):
+            key = (*where, department)
+            figures = buckets.get(key)
+            if figures is None:
+                figures = buckets[key] = {
+                    **dict(zip(BUCKET, key, strict=True)),
+                    **dict.fromkeys(COUNTS, 0),
+                    "days_taken": defaultdict(int),
+                    "ratings": 0,
+                    "good_ratings": 0,
+                }
+            figures["filed"] += 1
+            figures["accepted"] += accepted
+            figures["finished"] += done
+            figures["on_time"] += in_time
+            if taken is not None:
+                figures["days_taken"][str(taken)] += 1
+            figures["ratings"] += rated
+            figures["good_ratings"] += good
+    return list(buckets.values())
