@@ -48,7 +48,7 @@ def main() -> None:
     took = time.perf_counter() - started
     print(f"  roll-up rebuilt: {report.rows:,} rows for {report.days} days in {took:.1f} s")
     refresh(wait=True)
-    for touched in (100, 5_000):
+    for touched in (100, 1_000, 5_000):
         touch_open(touched)
         started = time.perf_counter()
         report = refresh(wait=True)

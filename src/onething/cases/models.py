@@ -18,6 +18,7 @@ from onething.cases.deadlines import Pause
 from onething.cases.lifecycle import (
     CASE_STATE_LABELS,
     TASK_STATE_LABELS,
+    TASK_TERMINAL,
     CaseState,
     TaskState,
 )
@@ -32,6 +33,14 @@ CHANNELS = [
     ("agent", "代办"),
 ]
 CHANNEL_LABELS = dict(CHANNELS)
+
+
+OPEN_CASE_STATES = [
+    CaseState.SUBMITTED.value,
+    CaseState.AWAITING_COMPLETION.value,
+    CaseState.IN_PROGRESS.value,
+    CaseState.READY.value,
+]
 
 
 class Case(models.Model):
@@ -104,7 +113,12 @@ class Case(models.Model):
             models.Index(fields=["applicant", "created_at"], name="case_applicant"),
             # The dashboard's roll-up recomputes a filing day at a time.
             models.Index(fields=["submitted_at"], name="case_submitted"),
-            models.Index(fields=["state", "deadline"], name="case_state_deadline"),
+            # The open cases by next deadline: the supervision lists, in index order.
+            models.Index(
+                fields=["deadline", "id"],
+                name="case_open_deadline",
+                condition=models.Q(state__in=OPEN_CASE_STATES),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -125,6 +139,9 @@ class Case(models.Model):
     @property
     def channel_label(self) -> str:
         return CHANNEL_LABELS.get(self.channel, self.channel)
+
+
+OPEN_TASK_STATES = [state.value for state in TaskState if state not in TASK_TERMINAL]
 
 
 class Task(models.Model):
@@ -173,6 +190,12 @@ class Task(models.Model):
                 fields=["department", "jurisdiction", "state", "due_date"], name="task_work_list"
             ),
             models.Index(fields=["state", "due_date"], name="task_state_due"),
+            # A reviewer's open items by due date: the work list, read in index order.
+            models.Index(
+                fields=["department", "jurisdiction", "due_date", "id"],
+                name="task_open_list",
+                condition=models.Q(state__in=OPEN_TASK_STATES),
+            ),
             # A reviewer's finished items, newest first (the history behind the work list).
             models.Index(
                 fields=["department", "jurisdiction", "-finished_on"], name="task_done_list"

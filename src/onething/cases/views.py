@@ -23,8 +23,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Case as SqlCase
-from django.db.models import Count, F, IntegerField, Value, When
+from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -57,7 +56,14 @@ from onething.cases.lifecycle import (
     allowed_case_actions,
     allowed_task_actions,
 )
-from onething.cases.models import Case, Notice, SpecialProcedure, Task
+from onething.cases.models import (
+    OPEN_CASE_STATES,
+    OPEN_TASK_STATES,
+    Case,
+    Notice,
+    SpecialProcedure,
+    Task,
+)
 from onething.cases.query import can_act_on_case, can_view_case, can_work_task, cases_for, tasks_for
 from onething.cases.services import CaseError, Filing, InvalidInput
 from onething.catalog.entities import Catalog
@@ -104,15 +110,12 @@ STATE_LABELS: dict[str, str] = {
 }
 SPECIAL_KINDS = SpecialProcedure.KINDS
 CLOSED_TASK_STATES = [state.value for state in TASK_TERMINAL]
-OPEN_TASK_STATES = [state.value for state in TaskState if state not in TASK_TERMINAL]
 RUNNING_TASK_STATES = tuple(state.value for state in TASK_RUNNING)  # clock running
-OPEN_CASE_STATES = (
-    CaseState.SUBMITTED,
-    CaseState.AWAITING_COMPLETION,
-    CaseState.IN_PROGRESS,
-    CaseState.READY,
+CLOSED_CASE_STATES = (
+    CaseState.COMPLETED.value,
+    CaseState.REFUSED.value,
+    CaseState.WITHDRAWN.value,
 )
-CLOSED_CASE_STATES = (CaseState.COMPLETED, CaseState.REFUSED, CaseState.WITHDRAWN)
 OVERDUE_STATES = (CaseState.SUBMITTED, CaseState.IN_PROGRESS)  # where a deadline runs
 
 
@@ -380,6 +383,16 @@ class Slice:
 
     def next_page_number(self) -> int:
         return self.number + 1
+
+
+COUNT_UP_TO = 10_000
+
+
+def _count_up_to(queryset) -> str:
+    """How many, read no further than COUNT_UP_TO rows: "10000+" beyond (a count of a
+    list that grows with history must not read all of it)."""
+    found = queryset.order_by()[: COUNT_UP_TO + 1].count()
+    return f"{COUNT_UP_TO}+" if found > COUNT_UP_TO else str(found)
 
 
 def _slice(request: HttpRequest, queryset) -> Slice:
@@ -1418,14 +1431,9 @@ def review(request: HttpRequest) -> HttpResponse:
             tasks = open_tasks.filter(assignee=user)
         else:
             tasks = open_tasks
-        waiting_last = SqlCase(
-            When(state=TaskState.WAITING, then=Value(1)),
-            default=Value(0),
-            output_field=IntegerField(),
-        )
-        tasks = tasks.order_by(
-            waiting_last, F("due_date").asc(nulls_last=True), "case__submitted_at", "pk"
-        )
+        # A waiting item has no due date yet: last. The open items' partial index
+        # (task_open_list) gives this order without sorting them.
+        tasks = tasks.order_by(F("due_date").asc(nulls_last=True), "pk")
     page = _slice(request, tasks)
     rows = [
         {
@@ -1473,15 +1481,13 @@ def supervision(request: HttpRequest) -> HttpResponse:
 
         cases = cases.filter(LATE)
     open_cases = cases.filter(state__in=OPEN_CASE_STATES)
-    by_state = dict(open_cases.order_by().values_list("state").annotate(n=Count("pk")))
-    overdue_cases = cases.filter(state__in=OVERDUE_STATES, deadline__lt=today)
-    overdue = overdue_cases.count()
-    by_deadline = (F("deadline").asc(nulls_last=True), "-submitted_at")
+    overdue_cases = open_cases.filter(state__in=OVERDUE_STATES, deadline__lt=today)
+    by_deadline = (F("deadline").asc(nulls_last=True), "pk")  # the case_open_deadline index
     state = request.GET.get("state", "")
     if state == "overdue":
         listed = overdue_cases.order_by(*by_deadline)
     elif state in OPEN_CASE_STATES:
-        listed = cases.filter(state=state).order_by(*by_deadline)
+        listed = open_cases.filter(state=state).order_by(*by_deadline)
     elif state in CLOSED_CASE_STATES:
         listed = cases.filter(state=state).order_by("-submitted_at")
     elif package or late:  # a figure's cases: all of them, newest first
@@ -1496,12 +1502,12 @@ def supervision(request: HttpRequest) -> HttpResponse:
             "nav": "supervision",
             "rows": _case_rows(user, page, today, place),
             "page": page,
-            "open_counts": [
-                (s.value, CASE_STATE_LABELS[s], by_state.get(s.value, 0)) for s in OPEN_CASE_STATES
+            "states": [
+                (s, CASE_STATE_LABELS[CaseState(s)])
+                for s in (*OPEN_CASE_STATES, *CLOSED_CASE_STATES)
             ],
-            "closed_states": [(s.value, CASE_STATE_LABELS[s]) for s in CLOSED_CASE_STATES],
-            "open_total": sum(by_state.values()),
-            "overdue": overdue,
+            "open_total": _count_up_to(open_cases),
+            "overdue": _count_up_to(overdue_cases),
             "state": state,
             "figure": package or late,
             "place": place(user.jurisdiction) if user.jurisdiction else "全部辖区",

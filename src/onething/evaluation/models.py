@@ -170,7 +170,11 @@ class DailyFigures(models.Model):
     class Meta:
         verbose_name = "日汇总"
         verbose_name_plural = "日汇总"
-        indexes = [models.Index(fields=["department", "day"], name="daily_figures_by_day")]
+        indexes = [
+            models.Index(fields=["department", "day"], name="daily_figures_by_day"),
+            # what a refresh replaces: a day's rows of the packages touched
+            models.Index(fields=["day", "package_id"], name="daily_figures_refresh"),
+        ]
 
 
 class FiguresWatermark(models.Model):

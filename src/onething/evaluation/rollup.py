@@ -87,14 +87,16 @@ def refresh(wait: bool = False, most: int | None = None) -> RefreshReport | None
         report = RefreshReport(0, 0)
         if newest > mark.read_from:
             touched = Action.objects.filter(pk__gt=mark.read_from).values("case_id")
-            days = set(
+            packages: dict[date, set[str]] = defaultdict(set)
+            for filed_on, package_id in (
                 filed_cases()
                 .filter(pk__in=touched)
                 .annotate(filed_on=TruncDate("submitted_at"))
-                .values_list("filed_on", flat=True)
+                .values_list("filed_on", "package_id")
                 .distinct()
-            )
-            report = _recompute(days) if days else report
+            ):
+                packages[filed_on].add(package_id)
+            report = _recompute_packages(packages) if packages else report
         _advance(mark, newest)
         return report
 
@@ -161,13 +163,33 @@ def _recompute(days: set[date] | None) -> RefreshReport:
                 ),
             )
         )
-        DailyFigures.objects.filter(day__gte=first, day__lte=last).delete()
-        made = DailyFigures.objects.bulk_create(
-            (DailyFigures(**{**b, "days_taken": dict(b["days_taken"])}) for b in buckets),
-            batch_size=2000,
-        )
-        rows += len(made)
+        rows += _replace(DailyFigures.objects.filter(day__gte=first, day__lte=last), buckets)
     return RefreshReport(len(days), rows)
+
+
+def _recompute_packages(packages: dict[date, set[str]]) -> RefreshReport:
+    """Recompute only the touched packages of each touched filing day: a change to one
+    case rereads the cases of its day and package, not the whole day."""
+    rows = 0
+    for day, touched in sorted(packages.items()):
+        cases = filed_cases().filter(
+            submitted_at__gte=timezone.make_aware(datetime.combine(day, time.min)),
+            submitted_at__lt=timezone.make_aware(
+                datetime.combine(day + timedelta(days=1), time.min)
+            ),
+            package_id__in=sorted(touched),
+        )
+        rows += _replace(DailyFigures.objects.filter(day=day, package_id__in=touched), _fold(cases))
+    return RefreshReport(len(packages), rows)
+
+
+def _replace(stale: QuerySet[DailyFigures], buckets: list[dict]) -> int:
+    stale.delete()
+    made = DailyFigures.objects.bulk_create(
+        (DailyFigures(**{**b, "days_taken": dict(b["days_taken"])}) for b in buckets),
+        batch_size=2000,
+    )
+    return len(made)
 
 
 def _fold(cases: QuerySet[Case]) -> list[dict]:
