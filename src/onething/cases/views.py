@@ -79,8 +79,8 @@ from onething.privacy.models import PersonalDataView
 from onething.privacy.services import FULL_VIEW_ROLES, display_name, show_person
 from onething.web.errors import forbidden
 
-PAGE_SIZE = 50
-QUEUE_LIMIT = 200
+PAGE_SIZE = 25
+QUEUE_LIMIT = 20  # the first of each queue: the ones to do now
 
 # --------------------------------------------------------------------------- helpers
 
@@ -385,7 +385,7 @@ class Slice:
         return self.number + 1
 
 
-COUNT_UP_TO = 10_000
+COUNT_UP_TO = 1_000
 
 
 def _count_up_to(queryset) -> str:
@@ -415,13 +415,7 @@ def mine(request: HttpRequest) -> HttpResponse:
     user = request.user
     today = timezone.localdate()
     place, _department = _names(_current())
-    page = _paginate(
-        request,
-        cases_for(user)
-        .select_related("applicant")
-        .prefetch_related("tasks")
-        .order_by("-created_at"),
-    )
+    page = _paginate(request, _listed(cases_for(user)).order_by("-created_at"))
     rows = []
     for case in page:
         tasks = list(case.tasks.all())
@@ -1325,6 +1319,19 @@ def notice_pdf(request: HttpRequest, case_id, notice_id: int) -> HttpResponse:
 # --------------------------------------------------------------------------- staff lists
 
 
+PERSONAL = ("id_number", "phone")  # encrypted; a list shows masked names only
+
+
+def _listed(cases):
+    """Cases for a list: with applicant and tasks, without what a list never shows (the
+    encrypted form and personal numbers: decrypting them costs more than the list)."""
+    return (
+        cases.select_related("applicant")
+        .prefetch_related("tasks")
+        .defer("form_text", *(f"applicant__{field}" for field in PERSONAL))
+    )
+
+
 def _case_rows(user: User, cases, today: date, place) -> list[dict[str, Any]]:
     rows = []
     for case in cases:
@@ -1352,13 +1359,13 @@ def window(request: HttpRequest) -> HttpResponse:
     user = request.user
     today = timezone.localdate()
     place, _department = _names(_current())
-    mine = cases_for(user).select_related("applicant").prefetch_related("tasks")
+    mine = _listed(cases_for(user))
     queues = [
         (
             "submitted",
             "待受理",
             "5 个工作日内作出受理、一次性告知或不予受理的决定，逾期视为受理。",
-            mine.filter(state=CaseState.SUBMITTED).order_by("window_due", "submitted_at"),
+            mine.filter(state=CaseState.SUBMITTED).order_by("window_due", "pk"),
         ),
         (
             "awaiting",
@@ -1375,18 +1382,18 @@ def window(request: HttpRequest) -> HttpResponse:
     ]
     sections = []
     for key, title, hint, queryset in queues:
-        count = queryset.count()
+        first = list(queryset[: QUEUE_LIMIT + 1])
         sections.append(
             {
                 "key": key,
                 "title": title,
                 "hint": hint,
-                "count": count,
-                "rows": _case_rows(user, queryset[:QUEUE_LIMIT], today, place),
-                "more": max(0, count - QUEUE_LIMIT),
+                "count": _count_up_to(queryset),
+                "rows": _case_rows(user, first[:QUEUE_LIMIT], today, place),
+                "more": len(first) > QUEUE_LIMIT,
             }
         )
-    in_progress = mine.filter(state=CaseState.IN_PROGRESS).count()
+    in_progress = _count_up_to(mine.filter(state=CaseState.IN_PROGRESS))
     return render(
         request,
         "cases/window.html",
@@ -1414,7 +1421,14 @@ def review(request: HttpRequest) -> HttpResponse:
     show = request.GET.get("show", "open")
     if show not in dict(REVIEW_FILTERS):
         show = "open"
-    tasks = tasks_for(user).select_related("case", "case__applicant", "assignee")
+    tasks = (
+        tasks_for(user)
+        .select_related("case", "case__applicant", "assignee")
+        .defer(
+            "case__form_text",
+            *(f"{who}__{field}" for who in ("case__applicant", "assignee") for field in PERSONAL),
+        )
+    )
     open_tasks = tasks.filter(state__in=OPEN_TASK_STATES)
     # Counted: the open work only (bounded); the finished history is paged, not counted.
     counts = {
@@ -1494,7 +1508,7 @@ def supervision(request: HttpRequest) -> HttpResponse:
         state, listed = "", cases.order_by("-submitted_at")
     else:
         state, listed = "", open_cases.order_by(*by_deadline)
-    page = _slice(request, listed.select_related("applicant").prefetch_related("tasks"))
+    page = _slice(request, _listed(listed))
     return render(
         request,
         "cases/supervision.html",

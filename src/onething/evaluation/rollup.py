@@ -68,6 +68,15 @@ def rebuild() -> RefreshReport:
         assert mark is not None
         newest = Action.objects.aggregate(newest=Max("pk"))["newest"] or 0
         report = _recompute(None)
+        # Everything recorded before SETTLE ago is in what was just recomputed: newest
+        # first, the scan stops at the first such record.
+        settled = (
+            Action.objects.filter(at__lt=timezone.now() - SETTLE)
+            .order_by("-pk")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        mark.read_from = max(mark.read_from, settled or 0)
         _advance(mark, newest)
         return report
 
@@ -203,24 +212,7 @@ def _fold(cases: QuerySet[Case]) -> list[dict]:
             ("is_on_time", on_time()),
         )
     }
-    ratings: dict[int, tuple[int, int]] = {
-        case_id: (rated, good)
-        for case_id, rated, good in Rating.objects.filter(case__in=cases, removed=False)
-        .values("case_id")
-        .annotate(rated=Count("pk"), good=Count("pk", filter=Q(level__in=GOOD_LEVELS)))
-        .values_list("case_id", "rated", "good")
-        .order_by()
-    }
-    departments: dict[int, list[str]] = defaultdict(list)
-    for case_id, department in (
-        Task.objects.filter(case__in=cases)
-        .values_list("case_id", "department")
-        .distinct()
-        .order_by()
-    ):
-        departments[case_id].append(department)
-    buckets: dict[tuple, dict] = {}
-    for row in (
+    rows = list(
         cases.annotate(filed_on=TruncDate("submitted_at"), **flag)
         .values_list(
             "pk",
@@ -235,8 +227,31 @@ def _fold(cases: QuerySet[Case]) -> list[dict]:
             "days_taken",
         )
         .order_by()
-        .iterator(chunk_size=5000)
-    ):
+    )
+    # Ratings and departments by explicit ids, each a lookup on the case_id index (as a
+    # subquery the planner may join all tasks by hashing).
+    ratings: dict[int, tuple[int, int]] = {}
+    departments: dict[int, list[str]] = defaultdict(list)
+    ids = [row[0] for row in rows]
+    for start in range(0, len(ids), 5000):
+        chunk = ids[start : start + 5000]
+        for case_id, rated, good in (
+            Rating.objects.filter(case_id__in=chunk, removed=False)
+            .values("case_id")
+            .annotate(rated=Count("pk"), good=Count("pk", filter=Q(level__in=GOOD_LEVELS)))
+            .values_list("case_id", "rated", "good")
+            .order_by()
+        ):
+            ratings[case_id] = (rated, good)
+        for case_id, department in (
+            Task.objects.filter(case_id__in=chunk)
+            .values_list("case_id", "department")
+            .distinct()
+            .order_by()
+        ):
+            departments[case_id].append(department)
+    buckets: dict[tuple, dict] = {}
+    for row in rows:
         case_id, *where, accepted, done, in_time, taken = row
         rated, good = ratings.get(case_id, (0, 0))
         for department in ("", *departments.get(case_id, ())):
