@@ -218,6 +218,23 @@ def test_outbox_delivery_retries_a_failing_sender(demo):
     )
 
 
+def test_outbox_delivery_goes_on_batch_after_batch(demo):
+    for key in "abc":
+        case, _ = services.file_case(user("yaofang"), pharmacy_filing(), idempotency_key=key)
+        services.accept(user("clerk_lishi"), case.public_id)
+    waiting = OutboxMessage.objects.filter(delivered_at=None).count()
+    assert waiting >= 3
+    sent = []
+
+    class Gateway:
+        def send(self, message):
+            sent.append(message.pk)
+
+    assert services.deliver_outbox(Gateway(), limit=2) == waiting  # not just one batch
+    assert len(sent) == len(set(sent)) == waiting
+    assert not OutboxMessage.objects.filter(delivered_at=None).exists()
+
+
 def test_a_new_catalogue_version_never_changes_cases_in_flight(demo):
     from onething.catalog import DEMO_CATALOG
     from onething.catalog.services import import_catalog

@@ -1105,16 +1105,31 @@ def deem_overdue_acceptances(today: date | None = None) -> int:
     return done
 
 
-def deliver_outbox(sender=None, limit: int = 200) -> int:
-    """Deliver waiting notifications; a failure is retried later with a growing delay."""
+def deliver_outbox(sender=None, limit: int = 200, budget_s: float = 20.0) -> int:
+    """Deliver waiting notifications, `limit` per transaction, batch after batch until
+    none wait or `budget_s` seconds have passed (the next round goes on); a failure is
+    retried later with a growing delay. Rows another instance holds are skipped."""
+    import time
+
     from onething.cases.notifications import default_sender
 
     sender = sender or default_sender()
     delivered = 0
+    stop_at = time.monotonic() + budget_s
+    while True:
+        sent, taken = _deliver_batch(sender, limit)
+        delivered += sent
+        if taken < limit or time.monotonic() >= stop_at:
+            return delivered
+
+
+def _deliver_batch(sender, limit: int) -> tuple[int, int]:
+    """One transaction's worth: (delivered, rows taken)."""
+    delivered = 0
     now = timezone.now()
     with transaction.atomic():
         messages = list(
-            OutboxMessage.objects.select_for_update(skip_locked=True)
+            OutboxMessage.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(delivered_at=None, available_at__lte=now)
             .select_related("recipient")[:limit]
         )
@@ -1131,7 +1146,7 @@ def deliver_outbox(sender=None, limit: int = 200) -> int:
             message.attempts += 1
             message.save(update_fields=["delivered_at", "attempts"])
             delivered += 1
-    return delivered
+    return delivered, len(messages)
 
 
 def sweep(today: date | None = None) -> SweepReport | None:

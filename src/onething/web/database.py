@@ -78,6 +78,15 @@ def sqlite_database(path: Path) -> dict[str, Any]:
     }
 
 
+BOOLEAN_OPTIONS = ("server_side_binding",)  # Django takes these only as True or False
+
+
+def _option(key: str, value: str) -> Any:
+    if key in BOOLEAN_OPTIONS:
+        return value.strip().lower() in ("1", "true", "yes", "on")
+    return value
+
+
 def parse_database_url(url: str) -> dict[str, Any]:
     """postgresql://user:password@host:port/name?sslmode=require, or sqlite:///path."""
     parts = urlsplit(url)
@@ -95,7 +104,7 @@ def parse_database_url(url: str) -> dict[str, Any]:
         "PASSWORD": unquote(parts.password or ""),
         "HOST": parts.hostname or "",
         "PORT": str(parts.port or ""),
-        "OPTIONS": dict(parse_qsl(parts.query)),
+        "OPTIONS": {key: _option(key, value) for key, value in parse_qsl(parts.query)},
         "CONN_MAX_AGE": 60,
         "CONN_HEALTH_CHECKS": True,
     }

@@ -7,6 +7,9 @@
 - ONETHING_ALLOWED_HOSTS comma-separated host names
 - ONETHING_PUBLIC_URL    the address people reach the site at (QR codes, links in PDFs)
 - ONETHING_WARNING_DAYS  working days left at which a deadline shows as 临近 (default 2)
+- ONETHING_TRUSTED_PROXIES  how many reverse proxies stand in front (deploy/nginx.conf: 1);
+                        then X-Forwarded-For gives the client's address, X-Forwarded-Proto
+                        the scheme
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from pathlib import Path
 
 from onething.paths import data_dir
 from onething.web.database import database_from_env
+from onething.web.proxy import trusted_proxies
 
 DATA_DIR = data_dir()
 BASE_DIR = Path(__file__).resolve().parent
@@ -88,6 +92,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+# Behind deploy/nginx.conf: the client's address and scheme come from the proxy's headers,
+# believed only when ONETHING_TRUSTED_PROXIES says how many proxies stand in front.
+AXES_CLIENT_IP_CALLABLE = "onething.web.proxy.client_address"
+if trusted_proxies():
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
