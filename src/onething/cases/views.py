@@ -1044,8 +1044,10 @@ def _render_case(
     fields: dict | None = None,
     failed: dict | None = None,
     full_identity: bool = False,
+    reload: bool = True,
 ) -> HttpResponse:
-    case.refresh_from_db()
+    if reload:  # after an action: what it changed
+        case.refresh_from_db()
     context = case_context(request.user, case, full_identity=full_identity, failed=failed)
     context.update(nav="", error=error, field_errors=sorted((fields or {}).values()))
     if request.user.role in (Role.APPLICANT, Role.AGENT):
@@ -1056,7 +1058,7 @@ def _render_case(
 @login_required
 @require_GET
 def case_page(request: HttpRequest, case_id) -> HttpResponse:
-    return _render_case(request, _visible_case(request.user, case_id))
+    return _render_case(request, _visible_case(request.user, case_id), reload=False)
 
 
 @post_only
