@@ -30,9 +30,11 @@ from django.utils import timezone
 
 from onething.cases.models import Action, Case, Task
 from onething.evaluation.models import DailyFigures, FiguresWatermark, Rating
+from onething.web.database import exclusive
 
 GOOD_LEVELS = (3, 4, 5)  # 基本满意 and better: 好评; 不满意 and 非常不满意: 差评
 SETTLE = timedelta(seconds=60)  # longer than any transaction that records an action
+LOCK = "figures-rollup"  # one refresher at a time, across every instance
 BUCKET = ("day", "window", "place", "package_id", "package_name", "department")
 COUNTS = ("filed", "accepted", "finished", "on_time")
 
@@ -63,9 +65,7 @@ def filed_cases() -> QuerySet[Case]:
 
 def rebuild() -> RefreshReport:
     """Recompute every day (after a bulk load or a simulated month)."""
-    with transaction.atomic():
-        mark = _watermark(wait=True)
-        assert mark is not None
+    with exclusive(LOCK, wait=True):
         newest = Action.objects.aggregate(newest=Max("pk"))["newest"] or 0
         report = _recompute(None)
         # Everything recorded before SETTLE ago is in what was just recomputed: newest
@@ -76,8 +76,7 @@ def rebuild() -> RefreshReport:
             .values_list("pk", flat=True)
             .first()
         )
-        mark.read_from = max(mark.read_from, settled or 0)
-        _advance(mark, newest)
+        _advance(newest, at_least=settled or 0)
         return report
 
 
@@ -85,17 +84,18 @@ def refresh(wait: bool = False, most: int | None = None) -> RefreshReport | None
     """Recompute the days of the cases changed since the last refresh. Returns None
     without waiting when another process is refreshing (unless `wait`), or when more than
     `most` audit records wait (a page then shows the figures of the last sweep instead of
-    doing the sweep's work)."""
+    doing the sweep's work). Each (day, packages) group is replaced in a transaction of
+    its own, so that writers wait for one group at most, never for the whole refresh."""
     if most is not None and _waiting_more_than(most):
         return None
-    with transaction.atomic():
-        mark = _watermark(wait)
-        if mark is None:
+    with exclusive(LOCK, wait=wait) as held:
+        if not held:
             return None
+        read_from = _mark().read_from
         newest = Action.objects.aggregate(newest=Max("pk"))["newest"] or 0
         report = RefreshReport(0, 0)
-        if newest > mark.read_from:
-            touched = Action.objects.filter(pk__gt=mark.read_from).values("case_id")
+        if newest > read_from:
+            touched = Action.objects.filter(pk__gt=read_from).values("case_id")
             packages: dict[date, set[str]] = defaultdict(set)
             for filed_on, package_id in (
                 filed_cases()
@@ -106,7 +106,7 @@ def refresh(wait: bool = False, most: int | None = None) -> RefreshReport | None
             ):
                 packages[filed_on].add(package_id)
             report = _recompute_packages(packages) if packages else report
-        _advance(mark, newest)
+        _advance(newest)
         return report
 
 
@@ -121,22 +121,23 @@ def _waiting_more_than(most: int) -> bool:
     return waiting[most : most + 1].exists()
 
 
-def _watermark(wait: bool) -> FiguresWatermark | None:
-    FiguresWatermark.objects.get_or_create(pk=1)
-    # Row lock on PostgreSQL: one refresher at a time, across every instance.
-    return FiguresWatermark.objects.select_for_update(skip_locked=not wait).filter(pk=1).first()
+def _mark() -> FiguresWatermark:
+    return FiguresWatermark.objects.get_or_create(pk=1)[0]
 
 
-def _advance(mark: FiguresWatermark, newest: int) -> None:
-    now = timezone.now()
-    recent = [*mark.recent, [now.isoformat(), newest]]
-    settled = [entry for entry in recent if datetime.fromisoformat(entry[0]) <= now - SETTLE]
-    if settled:
-        mark.read_from = max(mark.read_from, settled[-1][1])
-    # Keep the entries not yet settled, and the newest settled one.
-    mark.recent = settled[-1:] + [e for e in recent if e not in settled]
-    mark.refreshed_at = now
-    mark.save()
+def _advance(newest: int, at_least: int = 0) -> None:
+    """Note this refresh; move the watermark past what has settled."""
+    with transaction.atomic():
+        _mark()
+        mark = FiguresWatermark.objects.select_for_update().get(pk=1)
+        now = timezone.now()
+        recent = [*mark.recent, [now.isoformat(), newest]]
+        settled = [e for e in recent if datetime.fromisoformat(e[0]) <= now - SETTLE]
+        mark.read_from = max(mark.read_from, at_least, settled[-1][1] if settled else 0)
+        # Keep the entries not yet settled, and the newest settled one.
+        mark.recent = settled[-1:] + [e for e in recent if e not in settled]
+        mark.refreshed_at = now
+        mark.save()
 
 
 def _runs(days: Iterable[date], longest: int = 31) -> list[tuple[date, date]]:
@@ -193,11 +194,12 @@ def _recompute_packages(packages: dict[date, set[str]]) -> RefreshReport:
 
 
 def _replace(stale: QuerySet[DailyFigures], buckets: list[dict]) -> int:
-    stale.delete()
-    made = DailyFigures.objects.bulk_create(
-        (DailyFigures(**{**b, "days_taken": dict(b["days_taken"])}) for b in buckets),
-        batch_size=2000,
-    )
+    with transaction.atomic():
+        stale.delete()
+        made = DailyFigures.objects.bulk_create(
+            (DailyFigures(**{**b, "days_taken": dict(b["days_taken"])}) for b in buckets),
+            batch_size=2000,
+        )
     return len(made)
 
 

@@ -28,11 +28,11 @@ def checkpoint() -> None:
 
 
 @contextmanager
-def exclusive(name: str) -> Iterator[bool]:
+def exclusive(name: str, wait: bool = False) -> Iterator[bool]:
     """Run a background job on one instance at a time: yields True to the one that holds
     the lock, False to any other instance trying meanwhile (which then skips its round).
-    PostgreSQL: a session advisory lock. SQLite serves one host, whose writers already
-    queue on the database lock."""
+    With `wait`, waits for it instead. PostgreSQL: a session advisory lock. SQLite serves
+    one host, whose writers already queue on the database lock."""
     from django.db import connection
 
     if connection.vendor != "postgresql":
@@ -40,8 +40,11 @@ def exclusive(name: str) -> Iterator[bool]:
         return
     key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s)", [key])
-        held = cursor.fetchone()[0]
+        if wait:
+            cursor.execute("SELECT pg_advisory_lock(%s), true", [key])
+        else:
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [key])
+        held = cursor.fetchone()[-1]
     try:
         yield held
     finally:
