@@ -21,8 +21,8 @@ from onething.evaluation import rollup
 from onething.evaluation.complaints import CATEGORIES
 from onething.evaluation.models import Complaint, DailyFigures, Rating, Rectification
 
-ON_TIME = rollup.on_time()  # by the promised date
-LATE = rollup.late()
+ON_TIME = rollup.ON_TIME  # by the promised date
+LATE = rollup.LATE
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,11 +3,11 @@ package and department, so the supervisor's dashboard reads a few thousand rows 
 many cases there are.
 
 The roll-up follows the audit trail. Every change to a case or its ratings appends an
-audit record (`cases.Action`); `refresh` finds the filing days of the cases touched since
-it last ran and recomputes those days from the cases themselves, so a figure is always
-what the cases say, never a running count that could drift. The background sweep
-refreshes every minute and the dashboard refreshes before it reads; `rebuild` recomputes
-every day (after a bulk load).
+audit record (`cases.Action`); `refresh` finds the cases touched since it last ran and
+recomputes their packages on their filing days from the cases themselves, so a figure is
+always what the cases say, never a running count that could drift. The background sweep
+refreshes every minute, and a dashboard view before it reads when little waits;
+`rebuild` recomputes every day (after a bulk load).
 
 Audit ids are handed out before their transactions commit, so a smaller id may become
 visible after a larger one. The watermark therefore only moves past an id once every
@@ -39,17 +39,9 @@ BUCKET = ("day", "window", "place", "package_id", "package_name", "department")
 COUNTS = ("filed", "accepted", "finished", "on_time")
 
 
-def finished(prefix: str = "") -> Q:
-    return Q(**{f"{prefix}ready_at__isnull": False})
-
-
-def on_time(prefix: str = "") -> Q:
-    """Finished by the promised date (承诺时限)."""
-    return finished(prefix) & Q(**{f"{prefix}ready_at__date__lte": F(f"{prefix}due_date")})
-
-
-def late(prefix: str = "") -> Q:
-    return finished(prefix) & Q(**{f"{prefix}ready_at__date__gt": F(f"{prefix}due_date")})
+FINISHED = Q(ready_at__isnull=False)
+ON_TIME = FINISHED & Q(ready_at__date__lte=F("due_date"))  # by the promised date (承诺时限)
+LATE = FINISHED & Q(ready_at__date__gt=F("due_date"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,8 +202,8 @@ def _fold(cases: QuerySet[Case]) -> list[dict]:
         name: DbCase(When(condition, then=Value(1)), default=Value(0))
         for name, condition in (
             ("is_accepted", Q(accepted_at__isnull=False)),
-            ("is_finished", finished()),
-            ("is_on_time", on_time()),
+            ("is_finished", FINISHED),
+            ("is_on_time", ON_TIME),
         )
     }
     rows = list(
