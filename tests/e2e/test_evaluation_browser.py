@@ -110,3 +110,37 @@ def test_an_anonymous_complaint_is_followed_by_its_code_to_closure(browser, site
     finally:
         for context in (citizen_context, supervisor_context, clerk_context):
             context.close()
+
+
+def test_a_window_visit_is_rated_on_a_phone_and_answered_by_the_window(browser, site):
+    """The QR code on the window: a consultation with no case, rated 不满意 on a phone;
+    the window verifies and answers; the applicant reads the answer on the same page."""
+    citizen_context, citizen = person(browser, site, "zhangsan", PHONE)
+    clerk_context, clerk = person(browser, site, "clerk_lishi")
+    try:
+        citizen.goto(site + "/rate/window/141102")
+        visit = citizen.locator("#visit")
+        expect(visit).to_contain_text("没有办件（例如咨询、取件）也可以评价")
+        visit.get_by_text("不满意", exact=True).click()
+        visit.get_by_text("原因（选填").click()
+        visit.get_by_text("告知不清楚", exact=True).click()
+        visit.get_by_role("button", name="提交评价").click()
+        expect(citizen.get_by_text("窗口会核实并在 3 个工作日内答复您")).to_be_visible()
+        expect(citizen.locator("#visit")).to_contain_text("整改：待核实")
+        assert citizen.evaluate("document.documentElement.scrollWidth") <= 390
+
+        clerk.get_by_role("link", name="差评整改").click()
+        item = clerk.locator(".case-card", has_text="窗口服务评价")
+        expect(item).to_contain_text("窗口服务：不满意")
+        item.get_by_label("核实情况").fill("咨询时未讲清新政策")
+        item.get_by_role("button", name="情况属实").click()
+        item = clerk.locator(".case-card", has_text="窗口服务评价")
+        item.get_by_label("整改措施或情况说明").fill("组织政策培训")
+        item.get_by_label("给申请人的答复").fill("已组织培训，欢迎再来咨询")
+        item.get_by_role("button", name="答复申请人").click()
+
+        citizen.reload()
+        expect(citizen.locator("#visit")).to_contain_text("窗口答复：已组织培训，欢迎再来咨询")
+    finally:
+        citizen_context.close()
+        clerk_context.close()
