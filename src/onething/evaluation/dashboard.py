@@ -6,7 +6,6 @@ Every figure can be opened: `cases_behind` gives the cases a figure counts.
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -16,7 +15,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from onething.cases.models import Case, Task
-from onething.cases.query import jurisdiction_prefix
+from onething.cases.query import jurisdiction_prefix, within
 from onething.evaluation import rollup
 from onething.evaluation.complaints import CATEGORIES
 from onething.evaluation.models import Complaint, DailyFigures, Rating, Rectification
@@ -34,34 +33,35 @@ class Filters:
     end: date | None = None  # filed on or before
 
     def cases(self) -> QuerySet[Case]:
-        cases = rollup.filed_cases()
-        if self.jurisdiction:
-            prefix = jurisdiction_prefix(self.jurisdiction)
-            cases = cases.filter(Q(window__startswith=prefix) | Q(place__startswith=prefix))
+        cases = self.scope(rollup.filed_cases(), "submitted_at__date", "window", "place")
         if self.package:
             cases = cases.filter(package_id=self.package)
         if self.department:
             cases = cases.filter(
                 pk__in=Task.objects.filter(department=self.department).values("case_id")
             )
-        if self.start:
-            cases = cases.filter(submitted_at__date__gte=self.start)
-        if self.end:
-            cases = cases.filter(submitted_at__date__lte=self.end)
         return cases
 
     def daily_figures(self) -> QuerySet[DailyFigures]:
         """The roll-up rows these filters select: the same cases as `cases()`."""
-        rows = DailyFigures.objects.filter(department=self.department)
-        if self.jurisdiction:
-            prefix = jurisdiction_prefix(self.jurisdiction)
-            rows = rows.filter(Q(window__startswith=prefix) | Q(place__startswith=prefix))
+        rows = self.scope(DailyFigures.objects.all(), "day", "window", "place")
         if self.package:
             rows = rows.filter(package_id=self.package)
+        return rows.filter(department=self.department)
+
+    def scope(self, rows: QuerySet, day: str, *places: str) -> QuerySet:
+        """`rows` within the jurisdiction (any of the `places` fields) and the period
+        (the `day` field)."""
+        if self.jurisdiction:
+            prefix = jurisdiction_prefix(self.jurisdiction)
+            within_any = Q()
+            for place in places:
+                within_any |= within(place, prefix)
+            rows = rows.filter(within_any)
         if self.start:
-            rows = rows.filter(day__gte=self.start)
+            rows = rows.filter(**{f"{day}__gte": self.start})
         if self.end:
-            rows = rows.filter(day__lte=self.end)
+            rows = rows.filter(**{f"{day}__lte": self.end})
         return rows
 
 
@@ -123,7 +123,7 @@ def figures(filters: Filters, today: date | None = None) -> Figures:
         )
         for name, value in zip(rollup.COUNTS, (filed, accepted, finished, on_time), strict=True):
             package[name] += value
-        for days, count in (json.loads(taken) if isinstance(taken, str) else taken).items():
+        for days, count in taken.items():
             histogram[int(days)] += count
             package["days"][int(days)] += count
     result.average_days = _average(histogram)
@@ -142,26 +142,14 @@ def figures(filters: Filters, today: date | None = None) -> Figures:
         Rectification.objects.filter(case__in=filters.cases()).exclude(state="closed").count()
     )
     if not (filters.department or filters.package):  # a visit has neither
-        visits = Rating.objects.filter(case=None, removed=False)
-        if filters.jurisdiction:
-            visits = visits.filter(window__startswith=jurisdiction_prefix(filters.jurisdiction))
-        if filters.start:
-            visits = visits.filter(created_at__date__gte=filters.start)
-        if filters.end:
-            visits = visits.filter(created_at__date__lte=filters.end)
+        visits = filters.scope(
+            Rating.objects.filter(case=None, removed=False), "created_at__date", "window"
+        )
         counted = visits.aggregate(
             all=Count("pk"), good=Count("pk", filter=Q(level__in=rollup.GOOD_LEVELS))
         )
         result.visit_ratings, result.good_visit_ratings = counted["all"], counted["good"]
-    complaints = Complaint.objects.all()
-    if filters.jurisdiction:
-        complaints = complaints.filter(
-            jurisdiction__startswith=jurisdiction_prefix(filters.jurisdiction)
-        )
-    if filters.start:
-        complaints = complaints.filter(created_at__date__gte=filters.start)
-    if filters.end:
-        complaints = complaints.filter(created_at__date__lte=filters.end)
+    complaints = filters.scope(Complaint.objects.all(), "created_at__date", "jurisdiction")
     by_category = dict(complaints.values_list("category").annotate(n=Count("pk")))
     result.complaints_by_category = {
         label: by_category.get(key, 0) for key, label in CATEGORIES.items()

@@ -32,13 +32,22 @@ from onething.calendar.loaded import current_calendar
 from onething.cases import services
 from onething.cases.lifecycle import TASK_RUNNING, CaseAction, CaseState, TaskAction, TaskState
 from onething.cases.models import Action, Case, Task
-from onething.catalog.guide import build_guide
 from onething.catalog.services import current_catalog
 from onething.evaluation import rollup
 from onething.evaluation.models import Rating
-from onething.intake.samples import sample_form
+from onething.evaluation.simulation import demo_owners, random_filing
 
-PLACE = "141102"  # 离石区, where the demo has a window and reviewers
+# The Case columns every clone of a template shares.
+SHARED = (
+    "catalog_version_id",
+    "package_id",
+    "package_name",
+    "answers",
+    "form_text",
+    "applicant_id",
+    "window",
+    "place",
+)
 BATCH = 20_000  # cases per write
 
 
@@ -80,10 +89,10 @@ def generate_history(
             filed = today - timedelta(days=int(rng.triangular(0, days, 0)))
             template = rng.choice(templates)
             applicant = rng.choice(applicants[template.case["applicant_id"]])
-            _clone(batch, template, applicant, next_case, next_task, filed, today, rng)
+            first_task = next_task + len(batch.tasks)
+            _clone(batch, template, applicant, next_case, first_task, filed, today, rng)
             next_case += 1
-            next_task += len(batch.tasks) - batch.task_count
-            batch.task_count = len(batch.tasks)
+        next_task += len(batch.tasks)
         with transaction.atomic():
             _write(Case, batch.cases, raw=frozenset({"form_text"}))
             _write(Task, batch.tasks)
@@ -111,29 +120,17 @@ def _templates(rng: random.Random) -> list[Template]:
     if current is None:
         return []
     catalog = current.catalog
-    owners = {
-        "enterprise": User.objects.get(username="yaofang"),
-        "citizen": User.objects.get(username="zhangsan"),
-    }
+    owners = demo_owners()
     clerk = User.objects.get(username="clerk_lishi")
     calendar = current_calendar()
     today = timezone.localdate()
     found = []
     for package in catalog.packages.values():
         for _ in range(2):
-            answers = {
-                q.id: rng.choice(["true", "false"])
-                if q.type == "boolean"
-                else rng.choice(q.choices)
-                for q in package.questions
-                if q.type == "boolean" or q.choices
-            }
-            typed = {k: v == "true" if v in ("true", "false") else v for k, v in answers.items()}
-            guide = build_guide(catalog, package, typed)
-            if not guide.items:
+            drawn = random_filing(rng, catalog, package, owners, today)
+            if drawn is None:
                 continue
-            owner = owners.get(package.audience or "enterprise", owners["enterprise"])
-            filing = services.Filing(package.id, answers, PLACE, sample_form(guide.fields, today))
+            owner, filing, _guide = drawn
             with transaction.atomic():
                 try:
                     case, _ = services.file_case(owner, filing)
@@ -146,21 +143,7 @@ def _templates(rng: random.Random) -> list[Template]:
                 transaction.set_rollback(True)
             if case.due_date is None:
                 continue
-            shared = {
-                f.attname: getattr(case, f.attname)
-                for f in Case._meta.concrete_fields
-                if f.attname
-                in (
-                    "catalog_version_id",
-                    "package_id",
-                    "package_name",
-                    "answers",
-                    "form_text",
-                    "applicant_id",
-                    "window",
-                    "place",
-                )
-            }
+            shared = {name: getattr(case, name) for name in SHARED}
             form_text = Case._meta.get_field("form_text")
             shared["form_text"] = form_text.get_db_prep_save(case.form_text, connection)
             for task in tasks:
@@ -215,7 +198,6 @@ class _Batch:
         self.tasks: list[dict] = []
         self.actions: list[dict] = []
         self.ratings: list[dict] = []
-        self.task_count = 0
 
 
 @cache

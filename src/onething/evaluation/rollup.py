@@ -30,9 +30,10 @@ from django.utils import timezone
 
 from onething.cases.models import Action, Case, Task
 from onething.evaluation.models import DailyFigures, FiguresWatermark, Rating
+from onething.evaluation.ratings import Level, is_bad
 from onething.web.database import exclusive
 
-GOOD_LEVELS = (3, 4, 5)  # 基本满意 and better: 好评; 不满意 and 非常不满意: 差评
+GOOD_LEVELS = tuple(level.value for level in Level if not is_bad(level))  # 好评
 SETTLE = timedelta(seconds=60)  # longer than any transaction that records an action
 LOCK = "figures-rollup"  # one refresher at a time, across every instance
 BUCKET = ("day", "window", "place", "package_id", "package_name", "department")
@@ -157,14 +158,7 @@ def _recompute(days: set[date] | None) -> RefreshReport:
         days = {start + timedelta(days=n) for n in range((end - start).days + 1)}
     rows = 0
     for first, last in _runs(days):
-        buckets = _fold(
-            filed_cases().filter(
-                submitted_at__gte=timezone.make_aware(datetime.combine(first, time.min)),
-                submitted_at__lt=timezone.make_aware(
-                    datetime.combine(last + timedelta(days=1), time.min)
-                ),
-            )
-        )
+        buckets = _fold(_filed_between(first, last))
         rows += _replace(DailyFigures.objects.filter(day__gte=first, day__lte=last), buckets)
     return RefreshReport(len(days), rows)
 
@@ -174,15 +168,17 @@ def _recompute_packages(packages: dict[date, set[str]]) -> RefreshReport:
     case rereads the cases of its day and package, not the whole day."""
     rows = 0
     for day, touched in sorted(packages.items()):
-        cases = filed_cases().filter(
-            submitted_at__gte=timezone.make_aware(datetime.combine(day, time.min)),
-            submitted_at__lt=timezone.make_aware(
-                datetime.combine(day + timedelta(days=1), time.min)
-            ),
-            package_id__in=sorted(touched),
-        )
+        cases = _filed_between(day, day).filter(package_id__in=sorted(touched))
         rows += _replace(DailyFigures.objects.filter(day=day, package_id__in=touched), _fold(cases))
     return RefreshReport(len(packages), rows)
+
+
+def _filed_between(first: date, last: date) -> QuerySet[Case]:
+    """The cases filed from `first` to `last` (local days): one range of submitted_at."""
+    return filed_cases().filter(
+        submitted_at__gte=timezone.make_aware(datetime.combine(first, time.min)),
+        submitted_at__lt=timezone.make_aware(datetime.combine(last + timedelta(days=1), time.min)),
+    )
 
 
 def _replace(stale: QuerySet[DailyFigures], buckets: list[dict]) -> int:

@@ -21,7 +21,8 @@ from onething.calendar.loaded import current_calendar
 from onething.cases import services
 from onething.cases.lifecycle import TaskState
 from onething.cases.models import Case, Task
-from onething.catalog.guide import build_guide
+from onething.catalog.entities import Catalog, Package
+from onething.catalog.guide import Guide, build_guide, resolve_answers
 from onething.catalog.services import current_catalog
 from onething.evaluation import complaint_services
 from onething.evaluation import services as evaluation
@@ -56,10 +57,7 @@ def simulate_month(
     if current is None:
         raise services.InvalidInput("请先导入事项目录（onething setup）")
     catalog = current.catalog
-    applicants = {
-        "enterprise": User.objects.get(username="yaofang"),
-        "citizen": User.objects.get(username="zhangsan"),
-    }
+    applicants = demo_owners()
     clerk = User.objects.get(username="clerk_lishi")
     reviewers = {(u.department, u.jurisdiction): u for u in User.objects.filter(role="reviewer")}
     packages = [p for p in catalog.packages.values() if p.items]
@@ -72,19 +70,10 @@ def simulate_month(
         if not calendar.is_working_day(day):
             continue
         for _ in range(rng.randint(per_day // 2, per_day + per_day // 2)):
-            package = rng.choice(packages)
-            answers = {}
-            for question in package.questions:
-                if question.type == "boolean":
-                    answers[question.id] = rng.choice(["true", "false"])
-                elif question.choices:
-                    answers[question.id] = rng.choice(question.choices)
-            owner = applicants.get(package.audience or "enterprise", applicants["enterprise"])
-            typed = {k: v == "true" if v in ("true", "false") else v for k, v in answers.items()}
-            guide = build_guide(catalog, package, typed)
-            if not guide.items:
+            drawn = random_filing(rng, catalog, rng.choice(packages), applicants, day)
+            if drawn is None:
                 continue
-            filing = services.Filing(package.id, answers, PLACE, sample_form(guide.fields, day))
+            owner, filing, guide = drawn
             try:
                 case, _ = services.file_case(owner, filing)
             except services.CaseError:
@@ -128,6 +117,33 @@ def simulate_month(
             complained += 1
     rebuild()  # the cases' timestamps moved: recompute every day of the roll-up
     return SimulationReport(days, made, finished, rated, complained)
+
+
+def demo_owners() -> dict[str, User]:
+    """The demo accounts that file: an enterprise's packages, and a citizen's."""
+    return {
+        "enterprise": User.objects.get(username="yaofang"),
+        "citizen": User.objects.get(username="zhangsan"),
+    }
+
+
+def random_filing(
+    rng: random.Random, catalog: Catalog, package: Package, owners: dict[str, User], day: date
+) -> tuple[User, services.Filing, Guide] | None:
+    """A filing of `package` at 离石区 with random answers and a sample form, by the
+    owner its audience calls for; None when the answers leave no item to apply for."""
+    answers = {
+        question.id: rng.choice(["true", "false"])
+        if question.type == "boolean"
+        else rng.choice(question.choices)
+        for question in package.questions
+        if question.type == "boolean" or question.choices
+    }
+    guide = build_guide(catalog, package, resolve_answers(package, answers))
+    if not guide.items:
+        return None
+    owner = owners.get(package.audience or "enterprise", owners["enterprise"])
+    return owner, services.Filing(package.id, answers, PLACE, sample_form(guide.fields, day)), guide
 
 
 def _decide(case: Case, reviewers) -> None:
