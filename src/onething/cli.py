@@ -299,38 +299,44 @@ def demo_command(
     if cases < 0 or cases > 50_000_000:
         raise _fail("--cases must be 0-50000000", 2)
     setup_django()
-    from onething.cases.services import CaseError
     from onething.evaluation.simulation import simulate_month
 
     if cases:
         from onething.evaluation.history import generate_history
 
-        def loaded(done: int, total: int) -> None:
-            typer.echo(f"\rloaded {done:,}/{total:,} cases", nl=False, err=True)
-
-        try:
-            made = generate_history(cases, days, seed, progress=loaded)
-        except CaseError as exc:
-            raise _fail(exc.message, 1) from None
-        typer.echo("", err=True)
+        made = _with_progress(
+            lambda progress: generate_history(cases, days, seed, progress=progress),
+            lambda done, total: f"loaded {done:,}/{total:,} cases",
+        )
         typer.echo(
             f"loaded {made.cases:,} cases, {made.tasks:,} tasks, {made.actions:,} audit "
             f"records and {made.ratings:,} ratings; the dashboard's roll-up is rebuilt"
         )
         return
-
-    def progress(done: int, total: int) -> None:
-        typer.echo(f"\rsimulating day {done}/{total}", nl=False, err=True)
-
-    try:
-        report = simulate_month(days, per_day, seed, progress=progress)
-    except CaseError as exc:
-        raise _fail(exc.message, 1) from None
-    typer.echo("", err=True)
+    report = _with_progress(
+        lambda progress: simulate_month(days, per_day, seed, progress=progress),
+        lambda done, total: f"simulating day {done}/{total}",
+    )
     typer.echo(
         f"simulated {report.days} days: {report.cases} cases, {report.finished} finished, "
         f"{report.ratings} ratings, {report.complaints} complaints"
     )
+
+
+def _with_progress(run, line):
+    """Run a long job that reports (done, total), showing `line(done, total)` as it goes
+    on one line of stderr; a refused job exits 1 with its message."""
+    from onething.cases.services import CaseError
+
+    def progress(done: int, total: int) -> None:
+        typer.echo("\r" + line(done, total), nl=False, err=True)
+
+    try:
+        result = run(progress)
+    except CaseError as exc:
+        raise _fail(exc.message, 1) from None
+    typer.echo("", err=True)
+    return result
 
 
 @app.command("sweep")

@@ -103,42 +103,45 @@ def rectifications(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def rectification_step(request: HttpRequest, rectification_id: int, step: str) -> HttpResponse:
-    posted = request.POST
+    posted, user = request.POST, request.user
+
+    def rating_id() -> int:
+        item = Rectification.objects.filter(pk=rectification_id).first()
+        return item.rating_id if item else 0
+
+    steps = {
+        "verify": lambda: services.verify(
+            user, rectification_id, posted.get("holds") == "1", posted.get("note", "")
+        ),
+        "respond": lambda: services.respond(
+            user, rectification_id, posted.get("action", ""), posted.get("answer", "")
+        ),
+        "appeal": lambda: services.appeal(user, rating_id(), posted.get("reason", "")),
+        "decide": lambda: services.decide_appeal(
+            user, rating_id(), posted.get("remove") == "1", posted.get("reason", "")
+        ),
+        "revisit": lambda: services.revisit(
+            user, rectification_id, posted.get("satisfied") == "1", posted.get("note", "")
+        ),
+    }
+    return _run_step(
+        request, steps.get(step), "evaluation:rectifications", f"#rectification-{rectification_id}"
+    )
+
+
+def _run_step(request: HttpRequest, run, back: str, anchor: str) -> HttpResponse:
+    """Do the posted step of a worked item (None: no such step) and go back to its list,
+    saying what happened."""
+    if run is None:
+        messages.error(request, "没有这项操作")
+        return redirect(back)
     try:
-        if step == "verify":
-            services.verify(
-                request.user, rectification_id, posted.get("holds") == "1", posted.get("note", "")
-            )
-        elif step == "respond":
-            services.respond(
-                request.user, rectification_id, posted.get("action", ""), posted.get("answer", "")
-            )
-        elif step == "appeal":
-            item = Rectification.objects.filter(pk=rectification_id).first()
-            services.appeal(request.user, item.rating_id if item else 0, posted.get("reason", ""))
-        elif step == "decide":
-            item = Rectification.objects.filter(pk=rectification_id).first()
-            services.decide_appeal(
-                request.user,
-                item.rating_id if item else 0,
-                posted.get("remove") == "1",
-                posted.get("reason", ""),
-            )
-        elif step == "revisit":
-            services.revisit(
-                request.user,
-                rectification_id,
-                posted.get("satisfied") == "1",
-                posted.get("note", ""),
-            )
-        else:
-            messages.error(request, "没有这项操作")
-            return redirect("evaluation:rectifications")
+        run()
     except CaseError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, "已记录。")
-    return redirect(reverse("evaluation:rectifications") + f"#rectification-{rectification_id}")
+    return redirect(reverse(back) + anchor)
 
 
 # --------------------------------------------------------------------------- complaints
@@ -257,31 +260,28 @@ def complaint_step(request: HttpRequest, complaint_id: int, step: str) -> HttpRe
     from onething.accounts.models import User
     from onething.evaluation import complaint_services as complaints
 
-    posted = request.POST
-    try:
-        if step == "dispatch":
-            assignee = User.objects.filter(pk=posted.get("assignee") or 0).first()
-            if assignee is None:
-                raise services.InvalidInput("请选择承办人")
-            complaints.dispatch(request.user, complaint_id, assignee)
-        elif step == "return":
-            complaints.return_to_supervisor(request.user, complaint_id, posted.get("reason", ""))
-        elif step == "reply":
-            complaints.reply(request.user, complaint_id, posted.get("text", ""))
-        elif step == "merge":
-            complaints.merge(request.user, complaint_id, posted.get("into", ""))
-        elif step == "revisit":
-            complaints.revisit(
-                request.user, complaint_id, posted.get("satisfied") == "1", posted.get("note", "")
-            )
-        else:
-            messages.error(request, "没有这项操作")
-            return redirect("evaluation:complaints")
-    except CaseError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "已记录。")
-    return redirect(reverse("evaluation:complaints") + f"#complaint-{complaint_id}")
+    posted, user = request.POST, request.user
+
+    def dispatch() -> None:
+        assignee = User.objects.filter(pk=posted.get("assignee") or 0).first()
+        if assignee is None:
+            raise services.InvalidInput("请选择承办人")
+        complaints.dispatch(user, complaint_id, assignee)
+
+    steps = {
+        "dispatch": dispatch,
+        "return": lambda: complaints.return_to_supervisor(
+            user, complaint_id, posted.get("reason", "")
+        ),
+        "reply": lambda: complaints.reply(user, complaint_id, posted.get("text", "")),
+        "merge": lambda: complaints.merge(user, complaint_id, posted.get("into", "")),
+        "revisit": lambda: complaints.revisit(
+            user, complaint_id, posted.get("satisfied") == "1", posted.get("note", "")
+        ),
+    }
+    return _run_step(
+        request, steps.get(step), "evaluation:complaints", f"#complaint-{complaint_id}"
+    )
 
 
 # --------------------------------------------------------------------------- dashboard
