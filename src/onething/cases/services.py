@@ -180,13 +180,21 @@ def record(
 
 
 def notify(case: Case, kind: str, subject: str, body: str) -> None:
-    now = timezone.now()
+    """Queue a notification about the case for its applicant (and agent)."""
     recipients = [case.applicant_id] + ([case.agent_id] if case.agent_id else [])
+    notify_users(recipients, kind, subject, body, case_id=case.pk)
+
+
+def notify_users(
+    recipients: Sequence[int], kind: str, subject: str, body: str, case_id: int | None = None
+) -> None:
+    """Queue a notification for these users in the outbox the sweep delivers."""
+    now = timezone.now()
     store.insert(
         [
             OutboxMessage(
                 recipient_id=recipient,
-                case_id=case.pk,
+                case_id=case_id,
                 kind=kind,
                 subject=subject,
                 body=body,

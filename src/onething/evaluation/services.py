@@ -10,7 +10,7 @@ from django.utils import timezone
 from onething.accounts.models import User
 from onething.accounts.roles import Role
 from onething.calendar.loaded import current_calendar
-from onething.cases.models import Case, OutboxMessage
+from onething.cases.models import Case
 from onething.cases.query import can_act_on_case, jurisdiction_prefix
 from onething.cases.services import (
     Conflict,
@@ -18,6 +18,7 @@ from onething.cases.services import (
     InvalidInput,
     NotFound,
     notify,
+    notify_users,
     record,
 )
 from onething.catalog.services import current_catalog
@@ -197,16 +198,8 @@ def _tell(rectification: Rectification, kind: str, subject: str, body: str) -> N
     """Notify the applicant: through the case, or directly when a visit was rated."""
     if rectification.case is not None:
         notify(rectification.case, kind, subject, body)
-        return
-    now = timezone.now()
-    OutboxMessage.objects.create(
-        recipient_id=rectification.rating.rater_id,
-        kind=kind,
-        subject=subject,
-        body=body,
-        created_at=now,
-        available_at=now,
-    )
+    else:
+        notify_users([rectification.rating.rater_id], kind, subject, body)
 
 
 def _own_rectification(actor: User, rectification_id: int) -> Rectification:
