@@ -147,18 +147,22 @@ def _run_step(request: HttpRequest, run, back: str, anchor: str) -> HttpResponse
 # --------------------------------------------------------------------------- complaints
 
 
+def _places(catalog, within: str = "") -> list[tuple[str, str]]:
+    """The cities and counties to choose from (within a jurisdiction code, if given)."""
+    prefix = jurisdiction_prefix(within)
+    return [
+        (j.code, j.name)
+        for j in (catalog.jurisdictions.values() if catalog else [])
+        if j.level in ("city", "county") and j.code.startswith(prefix)
+    ]
+
+
 def _complaint_choices():
     from onething.catalog.services import current_catalog
     from onething.evaluation.complaints import CATEGORIES, KINDS, SUBJECTS
 
     current = current_catalog()
-    places = []
-    if current is not None:
-        places = [
-            (j.code, j.name)
-            for j in current.catalog.jurisdictions.values()
-            if j.level in ("city", "county")
-        ]
+    places = _places(current.catalog if current else None)
     return {"kinds": KINDS, "categories": CATEGORIES, "subjects": SUBJECTS, "places": places}
 
 
@@ -394,12 +398,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "refreshed_at": refreshed_at(),
             "chart": json.dumps(chart, ensure_ascii=False),
             "query": query.urlencode(),
-            "jurisdictions": [
-                (j.code, j.name)
-                for j in (catalog.jurisdictions.values() if catalog else [])
-                if j.level in ("city", "county")
-                and j.code.startswith(jurisdiction_prefix(request.user.jurisdiction or ""))
-            ],
+            "jurisdictions": _places(catalog, request.user.jurisdiction or ""),
             "departments": [(d.id, d.name) for d in catalog.departments.values()]
             if catalog
             else [],
