@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.http import HttpRequest
 from django.utils import timezone
+from ninja.errors import HttpError
 from ninja.security import HttpBearer, django_auth
 
-from onething.accounts.models import ApiToken
+from onething.accounts.models import ApiToken, User
 
 
 class BearerToken(HttpBearer):
@@ -27,3 +29,11 @@ class BearerToken(HttpBearer):
 
 
 API_AUTH = [BearerToken(), django_auth]
+
+
+def api_user(request: HttpRequest) -> User:
+    """Who calls the API (a token's user, or the session's); 401 when nobody."""
+    user = getattr(request, "auth", None) or request.user
+    if not getattr(user, "is_authenticated", False):
+        raise HttpError(401, "请先登录")
+    return user

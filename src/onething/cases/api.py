@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
+from onething.accounts.auth import api_user
 from onething.accounts.models import User
 from onething.accounts.roles import ROLE_LABELS, Role
 from onething.calendar.loaded import current_calendar
@@ -185,13 +186,6 @@ class CaseDetailOut(CaseOut):
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _user(request: HttpRequest) -> User:
-    user = getattr(request, "auth", None) or request.user
-    if not getattr(user, "is_authenticated", False):
-        raise HttpError(401, "请先登录")
-    return user
 
 
 def _masked_form(case: Case) -> dict[str, Any]:
@@ -365,7 +359,7 @@ def issue_token(request: HttpRequest, body: TokenIn):
     description="Send an Idempotency-Key header: the same key files one case.",
 )
 def file_case(request: HttpRequest, body: FilingIn):
-    user = _user(request)
+    user = api_user(request)
     case, created = services.file_case(
         user,
         _filing(body),
@@ -410,7 +404,7 @@ def list_cases(
     limit: int = 50,
     offset: int = 0,
 ):
-    user = _user(request)
+    user = api_user(request)
     cases = cases_for(user).select_related("applicant", "agent", "catalog_version")
     if state:
         cases = cases.filter(state=state)
@@ -426,7 +420,7 @@ def list_cases(
 
 @router.get("/cases/{case_id}", response=CaseDetailOut, summary="A case with tasks and timeline")
 def get_case(request: HttpRequest, case_id: UUID):
-    user = _user(request)
+    user = api_user(request)
     return _detail(_visible_case(user, case_id), user)
 
 
@@ -435,7 +429,7 @@ def get_case(request: HttpRequest, case_id: UUID):
     summary="The form in full (staff; every such view is recorded)",
 )
 def get_full_form(request: HttpRequest, case_id: UUID, purpose: str = "审核办件") -> dict[str, Any]:
-    user = _user(request)
+    user = api_user(request)
     case = _visible_case(user, case_id)
     if _own(user, case):
         return case.form
@@ -451,7 +445,7 @@ def get_full_form(request: HttpRequest, case_id: UUID, purpose: str = "审核办
 
 
 def _case_action(request, case_id: UUID, run) -> dict[str, Any]:
-    user = _user(request)
+    user = api_user(request)
     _visible_case(user, case_id)
     case = run(user)
     case = Case.objects.select_related("applicant", "agent", "catalog_version").get(pk=case.pk)
@@ -509,7 +503,7 @@ def list_tasks(
     limit: int = 100,
     offset: int = 0,
 ):
-    user = _user(request)
+    user = api_user(request)
     tasks = tasks_for(user).select_related("case", "assignee")
     if state:
         tasks = tasks.filter(state=state)
@@ -523,7 +517,7 @@ def list_tasks(
 
 
 def _task_action(request, task_id: int, run) -> dict[str, Any]:
-    user = _user(request)
+    user = api_user(request)
     task = get_object_or_404(Task.objects.select_related("case"), pk=task_id)
     if not (can_work_task(user, task) or can_view_case(user, task.case)):
         raise HttpError(404, f"事项办理 {task_id} 不存在或您无权查看")
@@ -576,14 +570,14 @@ def provide_supplement(request: HttpRequest, task_id: int, body: AnswerIn):
 
 @router.post("/special-procedures", response={201: dict}, summary="特殊环节（可多件联合）")
 def start_special(request: HttpRequest, body: SpecialIn):
-    user = _user(request)
+    user = api_user(request)
     procedure = services.start_special(user, body.task_ids, body.kind, body.days, body.title)
     return Status(201, {"id": procedure.pk, "due_date": procedure.due_date.isoformat()})
 
 
 @router.post("/special-procedures/{procedure_id}/end", summary="结束特殊环节")
 def end_special(request: HttpRequest, procedure_id: int, body: EndSpecialIn) -> dict[str, Any]:
-    user = _user(request)
+    user = api_user(request)
     if not SpecialProcedure.objects.filter(pk=procedure_id).exists():
         raise HttpError(404, f"特殊环节 {procedure_id} 不存在")
     procedure = services.end_special(user, procedure_id, body.outcome)

@@ -28,6 +28,7 @@ from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
+from onething.accounts.auth import api_user
 from onething.accounts.models import User
 from onething.licences import services
 from onething.licences.documents import LicenceStatus
@@ -154,13 +155,6 @@ DOCUMENT_SCHEMA: dict[str, Any] = {
 # --------------------------------------------------------------------------- helpers
 
 
-def _user(request: HttpRequest) -> User:
-    user = getattr(request, "auth", None) or request.user
-    if not getattr(user, "is_authenticated", False):
-        raise HttpError(401, "请先登录")
-    return user
-
-
 def _canonical(number: str) -> str:
     """The number as stored (lower case and spaces forgiven); as given when unreadable."""
     try:
@@ -251,7 +245,7 @@ def list_licences(
     limit: int = 50,
     offset: int = 0,
 ):
-    user = _user(request)
+    user = api_user(request)
     today = timezone.localdate()
     start = max(offset, 0)
     end = start + min(max(limit, 1), MAX_PAGE)
@@ -291,7 +285,7 @@ def list_licences(
     "may see it (the look-up is recorded in the certificate's history). Anyone else: 404.",
 )
 def get_licence(request: HttpRequest, number: str):
-    user = _user(request)
+    user = api_user(request)
     licence = _visible(user, number)
     if licence.holder_id != user.pk:
         LicenceEvent.objects.create(
@@ -314,7 +308,7 @@ def get_licence(request: HttpRequest, number: str):
     "the issuing department; 404: no such certificate (or not visible); 409: already revoked.",
 )
 def revoke_licence(request: HttpRequest, number: str, body: RevokeIn):
-    user = _user(request)
+    user = api_user(request)
     licence = _visible(user, number)
     licence = services.revoke(user, licence.number, body.reason)
     return _licence_out(licence, timezone.localdate())
