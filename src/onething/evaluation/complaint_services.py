@@ -129,12 +129,18 @@ def dispatch(actor: User, complaint_id: int, assignee: User) -> Complaint:
         return complaint
 
 
+def _assigned(actor: User, complaint_id: int) -> Complaint:
+    """The complaint, locked, when it is dispatched to `actor`."""
+    complaint = Complaint.objects.select_for_update().filter(pk=complaint_id).first()
+    if complaint is None or complaint.assignee_id != actor.pk:
+        raise NotFound("没有派给您的这件诉求")
+    return complaint
+
+
 def return_to_supervisor(actor: User, complaint_id: int, reason: str) -> Complaint:
     """The assignee returns a wrongly dispatched one; the supervisor dispatches again."""
     with transaction.atomic():
-        complaint = Complaint.objects.select_for_update().filter(pk=complaint_id).first()
-        if complaint is None or complaint.assignee_id != actor.pk:
-            raise NotFound("没有派给您的这件诉求")
+        complaint = _assigned(actor, complaint_id)
         if not reason.strip():
             raise InvalidInput("请说明退回理由")
         _step(complaint, "return", actor, "已退回重新派单")
@@ -145,9 +151,7 @@ def return_to_supervisor(actor: User, complaint_id: int, reason: str) -> Complai
 
 def reply(actor: User, complaint_id: int, text: str) -> Complaint:
     with transaction.atomic():
-        complaint = Complaint.objects.select_for_update().filter(pk=complaint_id).first()
-        if complaint is None or complaint.assignee_id != actor.pk:
-            raise NotFound("没有派给您的这件诉求")
+        complaint = _assigned(actor, complaint_id)
         if len(text.strip()) < 5:
             raise InvalidInput("请写明办理情况和答复（至少 5 个字）")
         _step(complaint, "reply", actor, text.strip())

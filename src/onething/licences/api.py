@@ -32,7 +32,6 @@ from onething.accounts.auth import api_user
 from onething.accounts.models import User
 from onething.licences import services
 from onething.licences.documents import LicenceStatus
-from onething.licences.identifiers import NumberError, parse_number
 from onething.licences.models import Licence, LicenceEvent
 from onething.licences.rendering import verify_url
 from onething.licences.views import (
@@ -155,14 +154,6 @@ DOCUMENT_SCHEMA: dict[str, Any] = {
 # --------------------------------------------------------------------------- helpers
 
 
-def _canonical(number: str) -> str:
-    """The number as stored (lower case and spaces forgiven); as given when unreadable."""
-    try:
-        return parse_number(number).text
-    except NumberError:
-        return number.strip()
-
-
 def _revoked_on(licence: Licence) -> date | None:
     if licence.revoked_at is None:
         return None
@@ -190,7 +181,7 @@ def _licence_out(licence: Licence, today: date) -> dict[str, Any]:
 
 def _visible(user: User, number: str) -> Licence:
     try:
-        return visible_licence(user, _canonical(number))
+        return visible_licence(user, number)  # which reads the number as stored
     except Http404:
         raise HttpError(404, f"证照 {number[:96]} 不存在，或您无权查看") from None
 
