@@ -137,6 +137,8 @@ def read_yaml(text: str, max_depth: int = MAX_DEPTH) -> Any:
                 if documents > 1:
                     raise _error("expected one document, found a second one ('---')", event)
     except yaml.MarkedYAMLError as exc:
+        if "nesting depth" in str(exc.problem):  # LibYAML 0.2.6 scans flow levels ahead
+            raise _marked(exc, f"nested more than {max_depth} levels deep") from None
         raise _marked(exc) from None
     except yaml.YAMLError as exc:
         raise YamlReadError(str(exc).splitlines()[0] if str(exc) else "not YAML") from None
@@ -189,10 +191,10 @@ def _apply_merges(mapping: dict, sources: list[dict]) -> None:
     mapping.update(explicit)
 
 
-def _marked(exc: yaml.MarkedYAMLError) -> YamlReadError:
+def _marked(exc: yaml.MarkedYAMLError, message: str | None = None) -> YamlReadError:
     mark = exc.problem_mark
     return YamlReadError(
-        str(exc.problem or exc),
+        message or str(exc.problem or exc),
         mark.line + 1 if mark else None,
         mark.column + 1 if mark else None,
     )
