@@ -100,9 +100,17 @@ def test_staff_look_licences_up_and_every_look_up_is_recorded(client, issued):
 
 
 def test_the_next_package_does_not_ask_for_the_business_licence(client, issued):
+    # A visitor reads the guide first (it is kept rendered for everyone without marks).
+    assert "免提交：已有电子证照" not in text_of(
+        client.get("/guides/utility_connection", {"needs_water": "true"})
+    )
     client.force_login(user("yaofang"))
     guide = text_of(client.get("/guides/utility_connection", {"needs_water": "true"}))
     assert "1 项材料免提交" in guide and "免提交：已有电子证照《营业执照》" in guide
+    updated = client.get(
+        "/guides/utility_connection", {"needs_water": "true"}, headers={"HX-Request": "true"}
+    )
+    assert "1 项材料免提交" in text_of(updated) and "<html" not in text_of(updated)
     form = text_of(client.get("/apply/utility_connection", {"needs_water": "true"}))
     assert "免提交：调用电子证照《营业执照》" in form
     # Anyone else reading the same guide is still told to bring it.

@@ -33,7 +33,7 @@ from onething.cases.lifecycle import (
     allowed_task_actions,
 )
 from onething.cases.models import Case, SpecialProcedure, Task
-from onething.cases.query import can_view_case, can_work_task, cases_for, tasks_for
+from onething.cases.query import can_view_case, can_work_task, cases_for, tasks_for, with_parties
 from onething.catalog.services import catalog_version
 from onething.privacy.masking import mask_id_number, mask_phone
 from onething.privacy.models import PersonalDataView
@@ -280,11 +280,7 @@ def _case_out(case: Case, user: User) -> dict[str, Any]:
 
 
 def _visible_case(user: User, case_id: UUID) -> Case:
-    case = (
-        Case.objects.select_related("applicant", "agent", "catalog_version")
-        .filter(public_id=case_id)
-        .first()
-    )
+    case = with_parties(Case.objects).filter(public_id=case_id).first()
     if case is None or not can_view_case(user, case):
         raise HttpError(404, f"办件 {case_id} 不存在或您无权查看")
     return case
@@ -405,7 +401,7 @@ def list_cases(
     offset: int = 0,
 ):
     user = api_user(request)
-    cases = cases_for(user).select_related("applicant", "agent", "catalog_version")
+    cases = with_parties(cases_for(user))
     if state:
         cases = cases.filter(state=state)
     if order not in ("created_at", "-created_at", "due_date", "-due_date", "window_due"):
@@ -448,7 +444,7 @@ def _case_action(request, case_id: UUID, run) -> dict[str, Any]:
     user = api_user(request)
     _visible_case(user, case_id)
     case = run(user)
-    case = Case.objects.select_related("applicant", "agent", "catalog_version").get(pk=case.pk)
+    case = with_parties(Case.objects).get(pk=case.pk)
     return _detail(case, user)
 
 

@@ -30,6 +30,14 @@ def within(field: str, prefix: str) -> Q:
     return Q(**{field: prefix}) if len(prefix) == 6 else Q(**{f"{field}__startswith": prefix})
 
 
+def with_parties(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """Cases read with their applicant, agent and catalogue version in one query; the
+    version without its document (~80 KB a row otherwise, on every case read)."""
+    return cases.select_related("applicant", "agent", "catalog_version").defer(
+        "catalog_version__source"
+    )
+
+
 def cases_for(user) -> QuerySet[Case]:
     cases = Case.objects.all()
     role = user.role

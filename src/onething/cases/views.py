@@ -64,7 +64,14 @@ from onething.cases.models import (
     SpecialProcedure,
     Task,
 )
-from onething.cases.query import can_act_on_case, can_view_case, can_work_task, cases_for, tasks_for
+from onething.cases.query import (
+    can_act_on_case,
+    can_view_case,
+    can_work_task,
+    cases_for,
+    tasks_for,
+    with_parties,
+)
 from onething.cases.services import CaseError, Filing, InvalidInput
 from onething.catalog.entities import Catalog
 from onething.catalog.guide import build_guide
@@ -337,11 +344,7 @@ def next_step(case: Case, tasks: list[Task], place_name: Callable[[str], str]) -
 
 
 def _visible_case(user: User, case_id) -> Case:
-    case = (
-        Case.objects.select_related("applicant", "agent", "catalog_version")
-        .filter(public_id=case_id)
-        .first()
-    )
+    case = with_parties(Case.objects).filter(public_id=case_id).first()
     if case is None or not can_view_case(user, case):
         raise Http404("办件不存在，或您无权查看。")
     return case

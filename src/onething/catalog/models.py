@@ -11,6 +11,14 @@ from __future__ import annotations
 from django.db import models
 
 
+class WithoutSource(models.Manager):
+    """Versions as records point at them: a case needs the number and digest (the parsed
+    catalogue is kept per process by digest), not the document of ~80 KB on every read."""
+
+    def get_queryset(self):
+        return super().get_queryset().defer("source")
+
+
 class CatalogVersion(models.Model):
     number = models.PositiveIntegerField("版本号", unique=True)
     digest = models.CharField("SHA-256", max_length=64, db_index=True)
@@ -21,7 +29,11 @@ class CatalogVersion(models.Model):
     imported_by = models.CharField("导入人", max_length=150)
     note = models.CharField("说明", max_length=300, blank=True)
 
+    objects = models.Manager()
+    without_source = WithoutSource()
+
     class Meta:
+        base_manager_name = "without_source"  # case.catalog_version and the like
         ordering = ["-number"]
         verbose_name = "目录版本"
         verbose_name_plural = "目录版本"

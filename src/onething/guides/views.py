@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
 
 from onething.catalog.entities import Answer, Catalog, Package
@@ -21,6 +22,11 @@ from onething.guides.documents import (
 )
 from onething.guides.presentation import answer_label, guide_context
 from onething.guides.search import search_packages
+from onething.web.fragments import Fragments
+
+# A guide or a package list for a catalogue version and a query renders the same for
+# everyone except an applicant holding certificates (免提交 marks): kept rendered.
+rendered = Fragments()
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,26 +119,39 @@ def question_forms(package: Package, answers: dict[str, Answer]) -> list[dict]:
 def home(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
     current = current_catalog()
-    context: dict = {"nav": "guides", "query": query, "catalog_ready": current is not None}
-    if current is not None:
-        catalog = current.catalog
-        cards = package_cards(current)
-        if query:
-            by_id = {card.package.id: card for card in cards}
-            cards = [by_id[p.id] for p in search_packages(catalog, query)]
-        groups = [
-            {
-                "title": "企业办事",
-                "packages": [c for c in cards if c.package.audience == "enterprise"],
-            },
-            {
-                "title": "个人办事",
-                "packages": [c for c in cards if c.package.audience == "citizen"],
-            },
-            {"title": "其他", "packages": [c for c in cards if c.package.audience is None]},
-        ]
-        context.update(groups=groups, version=current.number, found=len(cards))
+    context: dict = {"nav": "guides"}
+    if current is None:
+        context["main"] = rendered.render(
+            ("home", None, query),
+            "guides/_home_main.html",
+            lambda: {"query": query, "catalog_ready": False},
+        )
+    else:
+        key = ("home", current.digest, query)
+        context["main"] = rendered.render(
+            key, "guides/_home_main.html", lambda: _home_context(current, query)
+        )
     return render(request, "guides/home.html", context)
+
+
+def _home_context(current: CurrentCatalog, query: str) -> dict:
+    catalog = current.catalog
+    cards = package_cards(current)
+    if query:
+        by_id = {card.package.id: card for card in cards}
+        cards = [by_id[p.id] for p in search_packages(catalog, query)]
+    groups = [
+        {"title": "企业办事", "packages": [c for c in cards if c.package.audience == "enterprise"]},
+        {"title": "个人办事", "packages": [c for c in cards if c.package.audience == "citizen"]},
+        {"title": "其他", "packages": [c for c in cards if c.package.audience is None]},
+    ]
+    return {
+        "query": query,
+        "catalog_ready": True,
+        "groups": groups,
+        "version": current.number,
+        "found": len(cards),
+    }
 
 
 def mark_held_licences(user, materials: list[dict]) -> int:
@@ -151,19 +170,41 @@ def mark_held_licences(user, materials: list[dict]) -> int:
 
 @require_GET
 def guide(request: HttpRequest, package_id: str) -> HttpResponse:
-    _current, catalog, package = _package_or_404(package_id)
+    current, catalog, package = _package_or_404(package_id)
     answers, errors = answers_from_query(package, request.GET)
-    result = build_guide(catalog, package, answers)
-    context = guide_context(result)
-    context.update(
-        nav="guides",
-        errors=errors,
-        questions=question_forms(package, answers),
-        query=answers_query(answers),
-        exempt=mark_held_licences(request.user, context["materials"]),
+    fragment = "guides/_guide_body.html" if request.htmx else "guides/_guide_main.html"
+
+    def context() -> dict:
+        result = build_guide(catalog, package, answers)
+        values = guide_context(result)
+        values.update(
+            errors=errors,
+            questions=question_forms(package, answers),
+            query=answers_query(answers),
+            exempt=0,
+        )
+        return values
+
+    key = (current.digest, package.id, answers_query(answers), tuple(errors), fragment)
+    personal = context() if _may_hold_licences(request.user) else None
+    if personal is not None and (exempt := mark_held_licences(request.user, personal["materials"])):
+        personal["exempt"] = exempt
+        main = render_to_string(fragment, personal)
+    else:
+        main = rendered.render(key, fragment, lambda: personal or context())
+    status = 400 if errors else 200
+    if request.htmx:
+        return HttpResponse(main, status=status)
+    return render(
+        request,
+        "guides/guide_page.html",
+        {"nav": "guides", "package": package, "main": main},
+        status=status,
     )
-    template = "guides/_guide_body.html" if request.htmx else "guides/guide_page.html"
-    return render(request, template, context, status=400 if errors else 200)
+
+
+def _may_hold_licences(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and user.role == "applicant"
 
 
 _pdf_lock = threading.Lock()
