@@ -4,19 +4,31 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja.errors import HttpError
 from ninja.security import HttpBearer, django_auth
 
 from onething.accounts.models import ApiToken, User
+from onething.web.prepared import PreparedQuery
+
+_account = PreparedQuery(lambda pk: User.objects.filter(pk=pk))
+_token = PreparedQuery(lambda digest: ApiToken.objects.select_related("user").filter(digest=digest))
+
+
+class AccountBackend(ModelBackend):
+    """Log-in as Django's, and the account of each request's session read with a prepared
+    statement (every page asks for it)."""
+
+    def get_user(self, user_id):
+        user = _account.first(user_id)
+        return user if user is not None and self.user_can_authenticate(user) else None
 
 
 class BearerToken(HttpBearer):
     def authenticate(self, request, token: str):
-        record = (
-            ApiToken.objects.select_related("user").filter(digest=ApiToken.digest_of(token)).first()
-        )
+        record = _token.first(ApiToken.digest_of(token))
         if record is None or not record.user.is_active:
             return None
         now = timezone.now()

@@ -33,8 +33,18 @@ from onething.cases.lifecycle import (
     allowed_task_actions,
 )
 from onething.cases.models import Case, SpecialProcedure, Task
-from onething.cases.query import can_view_case, can_work_task, cases_for, tasks_for, with_parties
-from onething.catalog.services import catalog_version
+from onething.cases.query import (
+    can_view_case,
+    can_work_task,
+    case_by_public_id,
+    cases_for,
+    notices_of,
+    tasks_for,
+    tasks_of,
+    timeline_of,
+    with_parties,
+)
+from onething.catalog.services import catalog_of
 from onething.privacy.masking import mask_id_number, mask_phone
 from onething.privacy.models import PersonalDataView
 from onething.privacy.services import display_name
@@ -202,7 +212,7 @@ def _masked_form(case: Case) -> dict[str, Any]:
 
 
 def _field_types(case: Case) -> dict[str, str]:
-    catalog = catalog_version(case.catalog_version.number)
+    catalog = catalog_of(case.catalog_version)  # the version row is at hand: no query
     return {f.id: f.type for f in catalog.fields.values()}
 
 
@@ -280,7 +290,7 @@ def _case_out(case: Case, user: User) -> dict[str, Any]:
 
 
 def _visible_case(user: User, case_id: UUID) -> Case:
-    case = with_parties(Case.objects).filter(public_id=case_id).first()
+    case = case_by_public_id(case_id)
     if case is None or not can_view_case(user, case):
         raise HttpError(404, f"办件 {case_id} 不存在或您无权查看")
     return case
@@ -289,7 +299,7 @@ def _visible_case(user: User, case_id: UUID) -> Case:
 def _detail(case: Case, user: User) -> dict[str, Any]:
     today = services._today()
     data = _case_out(case, user)
-    tasks = list(case.tasks.select_related("assignee", "case"))
+    tasks = tasks_of(case)
     names = {t.pk: t.item_name for t in tasks}
     data["form"] = case.form if _own(user, case) else _masked_form(case)
     data["tasks"] = [_task_out(t, user, today) for t in tasks]
@@ -304,7 +314,7 @@ def _detail(case: Case, user: User) -> dict[str, Any]:
             "to_state": a.to_state,
             "note": a.note,
         }
-        for a in case.actions.select_related("actor")
+        for a in timeline_of(case)
     ]
     data["notices"] = [
         {
@@ -318,7 +328,7 @@ def _detail(case: Case, user: User) -> dict[str, Any]:
             "answered_at": n.answered_at,
             "answer": n.answer,
         }
-        for n in case.notices.all()
+        for n in notices_of(case)
     ]
     return data
 

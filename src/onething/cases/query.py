@@ -9,10 +9,13 @@ a supervisor every case filed or handled within their jurisdiction.
 
 from __future__ import annotations
 
+import uuid
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from onething.accounts.roles import Role
-from onething.cases.models import Case, Task
+from onething.cases.models import Action, Case, Notice, Task
+from onething.web.prepared import PreparedQuery
 
 
 def jurisdiction_prefix(code: str) -> str:
@@ -36,6 +39,56 @@ def with_parties(cases: QuerySet[Case]) -> QuerySet[Case]:
     return cases.select_related("applicant", "agent", "catalog_version").defer(
         "catalog_version__source"
     )
+
+
+_case_by_public_id = PreparedQuery(
+    lambda public_id: with_parties(Case.objects).filter(public_id=public_id)
+)
+
+
+def case_by_public_id(public_id: uuid.UUID | str) -> Case | None:
+    """A case by the id it is known by (in addresses), with its parties; None if none."""
+    if not isinstance(public_id, uuid.UUID):
+        try:
+            public_id = uuid.UUID(str(public_id))
+        except ValueError:
+            return None
+    return _case_by_public_id.first(public_id)
+
+
+# A case's parts as its page and the API read them, compiled once (web/prepared.py).
+_tasks = PreparedQuery(
+    lambda case_id: Task.objects.filter(case_id=case_id).select_related("assignee")
+)
+_tasks_with_their_records = PreparedQuery(
+    lambda case_id: (
+        Task.objects.filter(case_id=case_id)
+        .select_related("assignee")
+        .prefetch_related("special_procedures", "notices")
+    )
+)
+_timeline = PreparedQuery(
+    lambda case_id: Action.objects.filter(case_id=case_id).select_related("actor")
+)
+_notices = PreparedQuery(lambda case_id: Notice.objects.filter(case_id=case_id))
+
+
+def tasks_of(case: Case, with_records: bool = False) -> list[Task]:
+    """The case's tasks in order, with their assignees (and with_records: their special
+    procedures and notices)."""
+    tasks = (_tasks_with_their_records if with_records else _tasks).all(case.pk)
+    for task in tasks:
+        task.case = case
+    return tasks
+
+
+def timeline_of(case: Case) -> list[Action]:
+    """The case's audit trail, oldest first, with the actors."""
+    return _timeline.all(case.pk)
+
+
+def notices_of(case: Case) -> list[Notice]:
+    return _notices.all(case.pk)
 
 
 def cases_for(user) -> QuerySet[Case]:

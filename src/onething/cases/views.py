@@ -60,6 +60,7 @@ from onething.cases.models import (
     OPEN_CASE_STATES,
     OPEN_TASK_STATES,
     Case,
+    Evidence,
     Notice,
     SpecialProcedure,
     Task,
@@ -68,9 +69,12 @@ from onething.cases.query import (
     can_act_on_case,
     can_view_case,
     can_work_task,
+    case_by_public_id,
     cases_for,
+    notices_of,
     tasks_for,
-    with_parties,
+    tasks_of,
+    timeline_of,
 )
 from onething.cases.services import CaseError, Filing, InvalidInput
 from onething.catalog.entities import Catalog
@@ -85,6 +89,7 @@ from onething.privacy.masking import mask_id_number, mask_phone
 from onething.privacy.models import PersonalDataView
 from onething.privacy.services import FULL_VIEW_ROLES, display_name, show_person
 from onething.web.errors import forbidden
+from onething.web.prepared import PreparedQuery
 
 PAGE_SIZE = 25
 QUEUE_LIMIT = 20  # the first of each queue: the ones to do now
@@ -344,7 +349,7 @@ def next_step(case: Case, tasks: list[Task], place_name: Callable[[str], str]) -
 
 
 def _visible_case(user: User, case_id) -> Case:
-    case = with_parties(Case.objects).filter(public_id=case_id).first()
+    case = case_by_public_id(case_id)
     if case is None or not can_view_case(user, case):
         raise Http404("办件不存在，或您无权查看。")
     return case
@@ -857,6 +862,11 @@ def _form_values(case: Case, guide, catalog: Catalog, full: bool) -> list[tuple[
     return rows
 
 
+_case_evidence = PreparedQuery(
+    lambda case_id: Evidence.objects.filter(case_id=case_id).select_related("licence", "checked_by")
+)
+
+
 def case_context(
     user: User, case: Case, full_identity: bool = False, failed: dict | None = None
 ) -> dict[str, Any]:
@@ -865,9 +875,7 @@ def case_context(
     today = timezone.localdate()
     own = user.pk in (case.applicant_id, case.agent_id)
     role = user.role
-    tasks = list(
-        case.tasks.select_related("assignee").prefetch_related("special_procedures", "notices")
-    )
+    tasks = tasks_of(case, with_records=True)
     names = {t.pk: t.item_name for t in tasks}
 
     case_actions: set[str] = set()
@@ -924,7 +932,7 @@ def case_context(
             "note": action.note,
             "lines": action.data.get("lines", []) if isinstance(action.data, dict) else [],
         }
-        for action in case.actions.select_related("actor")
+        for action in timeline_of(case)
     ]
     questions = {q.id: q.text for q in catalog.packages[case.package_id].questions}
     answered = [
@@ -961,7 +969,7 @@ def case_context(
                 "task": names.get(n.task_id, ""),
                 "title": TITLES.get(n.kind, n.kind_label),
             }
-            for n in case.notices.all()
+            for n in notices_of(case)
         ],
         "special_kinds": SPECIAL_KINDS,
         "failed": failed or {},
@@ -975,7 +983,7 @@ def _materials(user: User, case: Case, own: bool, catalog: Catalog) -> dict[str,
     open_states = (CaseState.SUBMITTED, CaseState.AWAITING_COMPLETION, CaseState.IN_PROGRESS)
     may_upload = own or (user.role == Role.AGENT and can_act_on_case(user, case))
     rows = []
-    for evidence in case.evidence.select_related("licence", "checked_by"):
+    for evidence in _case_evidence.all(case.pk):
         level = evidence.trust or ""
         licence = evidence.licence
         problem, status_label = "", ""

@@ -26,11 +26,16 @@ from onething.evaluation.ratings import (
     open_stages,
 )
 from onething.web.errors import error_page, forbidden
+from onething.web.prepared import PreparedQuery
+
+_case_ratings = PreparedQuery(lambda case_id: Rating.objects.filter(case_id=case_id))
 
 
 def rating_context(user, case: Case, own: bool) -> dict[str, Any]:
     """For the case page: the ratings given, and the stages the applicant can rate now."""
-    ratings = list(case.ratings.all())
+    ratings = _case_ratings.all(case.pk)
+    for rating in ratings:
+        rating.case = case
     stages = []
     if own and user.role in (Role.APPLICANT, Role.AGENT):
         rated = {r.stage for r in ratings}

@@ -79,8 +79,9 @@ INSTALLED_APPS = [
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # throttles log-in attempts first
-    "django.contrib.auth.backends.ModelBackend",
+    "onething.accounts.auth.AccountBackend",  # Django's, reading accounts faster
 ]
+SESSION_ENGINE = "onething.accounts.sessions"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "guides:home"

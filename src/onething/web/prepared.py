@@ -1,0 +1,176 @@
+"""Querysets compiled to SQL once per process, run again with new values.
+
+Django builds every statement anew: for a case read with its applicant, agent and
+catalogue version that is a few milliseconds of Python, more than the database takes to
+answer. A page reads the same few shapes again and again (a case by its public id, a
+case's tasks, its timeline), so a `PreparedQuery` compiles its queryset on first use,
+notes where the values it was given sit among the statement's parameters, and later
+binds new values there and builds the model instances as the ORM would (select_related
+included; prefetch_related is left to the ORM).
+
+The queryset built must have the same SQL for every value (no branching on the values):
+the first runs compile again and compare, and a shape that changes, or a value that
+cannot be told apart from a constant of the statement, is simply run through the ORM.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import Model, QuerySet, prefetch_related_objects
+from django.db.models.query import ModelIterable, get_related_populators
+
+log = logging.getLogger(__name__)
+CHECKED_RUNS = 3
+_AMBIGUOUS = object()  # runs that compile again to confirm the statement does not change
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _hex(value: uuid.UUID) -> str:
+    return value.hex
+
+
+@dataclass
+class _Plan:
+    sql: str
+    params: list
+    binds: list[tuple[int, int, Callable[[Any], Any]]]  # (parameter, argument, conversion)
+    model: type[Model]
+    fields: tuple[int, int]
+    init_list: list[str]
+    populators: list
+    converters: list[tuple[int, tuple]]  # (column, the ORM's converters for it)
+    expressions: dict[int, Any]
+    prefetch: tuple
+    checks_left: int = CHECKED_RUNS
+
+
+def _bindings(args: Sequence[Any], params: Sequence[Any]):
+    """Where each argument sits among the parameters, and how it was converted; None when
+    an argument is not found exactly once (it cannot be told from a constant)."""
+    binds = []
+    for position, arg in enumerate(args):
+        candidates = [(_same, arg)]
+        if isinstance(arg, uuid.UUID):
+            candidates.append((_hex, arg.hex))
+        found = [
+            (index, convert)
+            for convert, expected in candidates
+            for index, param in enumerate(params)
+            if type(param) is type(expected) and param == expected
+        ]
+        if len(found) != 1 or sum(1 for p in params if p == arg) > 1:
+            return None
+        binds.append((found[0][0], position, found[0][1]))
+    return binds
+
+
+class PreparedQuery:
+    def __init__(self, build: Callable[..., QuerySet]):
+        self.build = build
+        self._plans: dict[str, _Plan | None] = {}  # by database vendor; None: not preparable
+        self._lock = threading.Lock()
+
+    def all(self, *args: Any) -> list:
+        connection = connections[DEFAULT_DB_ALIAS]
+        vendor = connection.vendor
+        plan = self._plans.get(vendor)
+        if plan is None:
+            if vendor in self._plans:  # known not to be preparable
+                return list(self.build(*args))
+            return self._first_run(vendor, args)
+        if plan.checks_left and not self._confirm(plan, vendor, args):
+            return list(self.build(*args))
+        params = list(plan.params)
+        for index, position, convert in plan.binds:
+            params[index] = convert(args[position])
+        with connection.cursor() as cursor:
+            cursor.execute(plan.sql, params)
+            rows = cursor.fetchall()
+        return self._instances(plan, rows, connection)
+
+    def first(self, *args: Any):
+        found = self.all(*args)
+        return found[0] if found else None
+
+    def _first_run(self, vendor: str, args: Sequence[Any]) -> list:
+        queryset = self.build(*args)
+        plan = self._plan(queryset, args)
+        if plan is not _AMBIGUOUS:  # else the next values may tell them apart
+            with self._lock:
+                self._plans[vendor] = plan
+        return list(queryset)
+
+    def _plan(self, queryset: QuerySet, args: Sequence[Any]) -> Any:
+        if (
+            queryset._iterable_class is not ModelIterable
+            or queryset._known_related_objects
+            or queryset.db != DEFAULT_DB_ALIAS
+        ):
+            return None
+        compiler = queryset.query.get_compiler(using=DEFAULT_DB_ALIAS)
+        sql, params = compiler.as_sql()
+        binds = _bindings(args, params)
+        if binds is None:
+            return _AMBIGUOUS
+        select, klass_info = compiler.select, compiler.klass_info
+        start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+        columns = [s[0] for s in select[: compiler.col_count]]
+        if compiler.has_composite_fields(columns) or compiler.annotation_col_map:
+            return None
+        converters = compiler.get_converters(columns)
+        return _Plan(
+            sql=sql,
+            params=list(params),
+            binds=binds,
+            model=klass_info["model"],
+            fields=(start, end),
+            init_list=[f[0].target.attname for f in select[start:end]],
+            populators=get_related_populators(klass_info, select, DEFAULT_DB_ALIAS),
+            converters=[(pos, convs) for pos, (convs, _expr) in converters.items()],
+            expressions={pos: expr for pos, (_convs, expr) in converters.items()},
+            prefetch=tuple(queryset._prefetch_related_lookups),
+        )
+
+    def _confirm(self, plan: _Plan, vendor: str, args: Sequence[Any]) -> bool:
+        """Compile again and compare (the first few runs): the shape must not change."""
+        sql, params = self.build(*args).query.get_compiler(using=DEFAULT_DB_ALIAS).as_sql()
+        bound = list(plan.params)
+        for index, position, convert in plan.binds:
+            bound[index] = convert(args[position])
+        if sql != plan.sql or list(params) != bound:
+            log.warning("a prepared query changed with its values; it runs through the ORM")
+            with self._lock:
+                self._plans[vendor] = None
+            return False
+        plan.checks_left -= 1
+        return True
+
+    def _instances(self, plan: _Plan, rows, connection) -> list:
+        start, end = plan.fields
+        instances = []
+        from_db = plan.model.from_db
+        for row in rows:
+            if plan.converters:
+                row = list(row)
+                for pos, convs in plan.converters:
+                    value = row[pos]
+                    for convert in convs:
+                        value = convert(value, plan.expressions[pos], connection)
+                    row[pos] = value
+            instance = from_db(DEFAULT_DB_ALIAS, plan.init_list, row[start:end])
+            for populator in plan.populators:
+                populator.populate(row, instance)
+            instances.append(instance)
+        if plan.prefetch and instances:
+            prefetch_related_objects(instances, *plan.prefetch)
+        return instances
