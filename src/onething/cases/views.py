@@ -23,7 +23,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import F
+from django.db.models import F, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -1340,9 +1340,13 @@ def _listed(cases):
     encrypted form and personal numbers: decrypting them costs more than the list)."""
     return (
         cases.select_related("applicant")
-        .prefetch_related("tasks")
+        .prefetch_related(Prefetch("tasks", queryset=Task.objects.only(*LISTED_TASK_FIELDS)))
         .defer("form_text", *(f"applicant__{field}" for field in PERSONAL))
     )
+
+
+# What a list row reads of a case's items: progress, the next step and the next deadline.
+LISTED_TASK_FIELDS = ("id", "case_id", "position", "state", "item_name", "due_date")
 
 
 def _case_rows(user: User, cases, today: date, place) -> list[dict[str, Any]]:
