@@ -84,3 +84,11 @@ def test_a_value_equal_to_a_constant_of_the_statement_still_reads_right(demo):
             .exclude(username="reviewer")
             .values_list("username", flat=True)
         )
+
+
+def test_a_value_the_orm_converts_reads_right_every_time(demo):
+    by_pk = PreparedQuery(lambda pk: User.objects.filter(pk=pk))
+    clerk = user("clerk_lishi")
+    for _ in range(8):  # a string for an integer key cannot be placed: the ORM runs it
+        assert by_pk.first(str(clerk.pk)) == clerk
+    assert by_pk.first(clerk.pk) == clerk

@@ -23,7 +23,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import F, Prefetch
+from django.db.models import Count, F, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -48,7 +48,6 @@ from onething.cases.lifecycle import (
     CASE_TERMINAL,
     TASK_ACTION_LABELS,
     TASK_PAUSED,
-    TASK_RUNNING,
     TASK_STATE_LABELS,
     TASK_TERMINAL,
     CaseState,
@@ -122,7 +121,6 @@ STATE_LABELS: dict[str, str] = {
 }
 SPECIAL_KINDS = SpecialProcedure.KINDS
 CLOSED_TASK_STATES = [state.value for state in TASK_TERMINAL]
-RUNNING_TASK_STATES = tuple(state.value for state in TASK_RUNNING)  # clock running
 CLOSED_CASE_STATES = (
     CaseState.COMPLETED.value,
     CaseState.REFUSED.value,
@@ -253,19 +251,10 @@ def case_deadline(case: Case, today: date) -> Deadline | None:
         return deadline_of(case.window_due, today)
     if case.state == CaseState.IN_PROGRESS:
         # An item past its own due date makes the case late, even if the package's date
-        # is still ahead (the supervisor must see it).
-        running = [
-            t.due_date
-            for t in case.tasks.all()
-            if t.state in RUNNING_TASK_STATES and t.due_date is not None
-        ]
-        earliest = min(running, default=None)
-        if (
-            earliest is not None
-            and earliest < today
-            and (case.due_date is None or earliest < case.due_date)
-        ):
-            return deadline_of(earliest, today)
+        # is still ahead (the supervisor must see it). `deadline` (下一个期限, kept with
+        # every audit record) is the earlier of the package's date and its running items'.
+        if case.deadline is not None and case.deadline < today:
+            return deadline_of(case.deadline, today)
         return deadline_of(case.due_date, today)
     if case.state in (CaseState.READY, CaseState.COMPLETED) and case.due_date:
         finished = timezone.localdate(case.ready_at) if case.ready_at else today
@@ -423,7 +412,7 @@ def mine(request: HttpRequest) -> HttpResponse:
     user = request.user
     today = timezone.localdate()
     place, _department = _names(_current())
-    page = _paginate(request, _listed(cases_for(user)).order_by("-created_at"))
+    page = _paginate(request, _listed(cases_for(user), with_tasks=True).order_by("-created_at"))
     rows = []
     for case in page:
         tasks = list(case.tasks.all())
@@ -1335,25 +1324,40 @@ def notice_pdf(request: HttpRequest, case_id, notice_id: int) -> HttpResponse:
 PERSONAL = ("id_number", "phone")  # encrypted; a list shows masked names only
 
 
-def _listed(cases):
-    """Cases for a list: with applicant and tasks, without what a list never shows (the
-    encrypted form and personal numbers: decrypting them costs more than the list)."""
-    return (
-        cases.select_related("applicant")
-        .prefetch_related(Prefetch("tasks", queryset=Task.objects.only(*LISTED_TASK_FIELDS)))
-        .defer("form_text", *(f"applicant__{field}" for field in PERSONAL))
+def _listed(cases, with_tasks: bool = False):
+    """Cases for a list: with the applicant (and with_tasks: their items' states and
+    names), without what a list never shows (the encrypted form and personal numbers:
+    decrypting them costs more than the list)."""
+    cases = cases.select_related("applicant").defer(
+        "form_text", *(f"applicant__{field}" for field in PERSONAL)
     )
+    if with_tasks:
+        cases = cases.prefetch_related(
+            Prefetch("tasks", queryset=Task.objects.only(*LISTED_TASK_FIELDS))
+        )
+    return cases
 
 
-# What a list row reads of a case's items: progress, the next step and the next deadline.
-LISTED_TASK_FIELDS = ("id", "case_id", "position", "state", "item_name", "due_date")
+# What an applicant's list row reads of a case's items: progress and the next step.
+LISTED_TASK_FIELDS = ("id", "case_id", "position", "state", "item_name")
+
+
+def _progress_of(cases) -> dict[int, tuple[int, int]]:
+    """(finished, all) items of each case, counted in one query."""
+    counts = (
+        Task.objects.filter(case_id__in=[case.pk for case in cases])
+        .order_by()
+        .values_list("case_id")
+        .annotate(done=Count("id", filter=Q(state__in=CLOSED_TASK_STATES)), total=Count("id"))
+    )
+    return {case_id: (done, total) for case_id, done, total in counts}
 
 
 def _case_rows(user: User, cases, today: date, place) -> list[dict[str, Any]]:
     rows = []
+    counts = _progress_of(cases) if cases else {}
     for case in cases:
-        tasks = list(case.tasks.all())
-        done, total = progress(tasks)
+        done, total = counts.get(case.pk, (0, 0))
         rows.append(
             {
                 "case": case,

@@ -27,8 +27,9 @@ from django.db.models import Model, QuerySet, prefetch_related_objects
 from django.db.models.query import ModelIterable, get_related_populators
 
 log = logging.getLogger(__name__)
-CHECKED_RUNS = 3
-_AMBIGUOUS = object()  # runs that compile again to confirm the statement does not change
+CHECKED_RUNS = 3  # runs that compile again to confirm the statement does not change
+AMBIGUOUS_TRIES = 5  # first runs whose values could not be placed, before giving up
+_AMBIGUOUS = object()
 
 
 def _same(value: Any) -> Any:
@@ -79,6 +80,7 @@ class PreparedQuery:
         self.build = build
         self._plans: dict[str, _Plan | None] = {}  # by database vendor; None: not preparable
         self._lock = threading.Lock()
+        self._tries = 0
 
     def all(self, *args: Any) -> list:
         connection = connections[DEFAULT_DB_ALIAS]
@@ -99,14 +101,19 @@ class PreparedQuery:
         return self._instances(plan, rows, connection)
 
     def first(self, *args: Any):
+        """The first instance, or None: for a lookup by a unique key (every row is read)."""
         found = self.all(*args)
         return found[0] if found else None
 
     def _first_run(self, vendor: str, args: Sequence[Any]) -> list:
         queryset = self.build(*args)
         plan = self._plan(queryset, args)
-        if plan is not _AMBIGUOUS:  # else the next values may tell them apart
-            with self._lock:
+        with self._lock:
+            if plan is _AMBIGUOUS:  # the next values may tell them apart; a few tries
+                self._tries += 1
+                if self._tries >= AMBIGUOUS_TRIES:
+                    self._plans[vendor] = None
+            else:
                 self._plans[vendor] = plan
         return list(queryset)
 
