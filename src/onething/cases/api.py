@@ -454,8 +454,7 @@ def _case_action(request, case_id: UUID, run) -> dict[str, Any]:
     user = api_user(request)
     _visible_case(user, case_id)
     case = run(user)
-    case = with_parties(Case.objects).get(pk=case.pk)
-    return _detail(case, user)
+    return _detail(case_by_public_id(case.public_id), user)
 
 
 @router.post("/cases/{case_id}/submit", response=CaseDetailOut)

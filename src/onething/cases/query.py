@@ -14,7 +14,7 @@ import uuid
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from onething.accounts.roles import Role
-from onething.cases.models import Action, Case, Notice, Task
+from onething.cases.models import Action, Case, Evidence, Notice, Task
 from onething.web.prepared import PreparedQuery
 
 
@@ -71,6 +71,9 @@ _timeline = PreparedQuery(
     lambda case_id: Action.objects.filter(case_id=case_id).select_related("actor")
 )
 _notices = PreparedQuery(lambda case_id: Notice.objects.filter(case_id=case_id))
+_evidence = PreparedQuery(
+    lambda case_id: Evidence.objects.filter(case_id=case_id).select_related("licence", "checked_by")
+)
 
 
 def tasks_of(case: Case, with_records: bool = False) -> list[Task]:
@@ -89,6 +92,11 @@ def timeline_of(case: Case) -> list[Action]:
 
 def notices_of(case: Case) -> list[Notice]:
     return _notices.all(case.pk)
+
+
+def evidence_of(case: Case) -> list[Evidence]:
+    """The case's materials, with the certificates they stand on and who checked them."""
+    return _evidence.all(case.pk)
 
 
 def cases_for(user) -> QuerySet[Case]:

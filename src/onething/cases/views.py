@@ -59,7 +59,6 @@ from onething.cases.models import (
     OPEN_CASE_STATES,
     OPEN_TASK_STATES,
     Case,
-    Evidence,
     Notice,
     SpecialProcedure,
     Task,
@@ -70,6 +69,7 @@ from onething.cases.query import (
     can_work_task,
     case_by_public_id,
     cases_for,
+    evidence_of,
     notices_of,
     tasks_for,
     tasks_of,
@@ -88,7 +88,6 @@ from onething.privacy.masking import mask_id_number, mask_phone
 from onething.privacy.models import PersonalDataView
 from onething.privacy.services import FULL_VIEW_ROLES, display_name, show_person
 from onething.web.errors import forbidden
-from onething.web.prepared import PreparedQuery
 
 PAGE_SIZE = 25
 QUEUE_LIMIT = 20  # the first of each queue: the ones to do now
@@ -851,11 +850,6 @@ def _form_values(case: Case, guide, catalog: Catalog, full: bool) -> list[tuple[
     return rows
 
 
-_case_evidence = PreparedQuery(
-    lambda case_id: Evidence.objects.filter(case_id=case_id).select_related("licence", "checked_by")
-)
-
-
 def case_context(
     user: User, case: Case, full_identity: bool = False, failed: dict | None = None
 ) -> dict[str, Any]:
@@ -972,7 +966,7 @@ def _materials(user: User, case: Case, own: bool, catalog: Catalog) -> dict[str,
     open_states = (CaseState.SUBMITTED, CaseState.AWAITING_COMPLETION, CaseState.IN_PROGRESS)
     may_upload = own or (user.role == Role.AGENT and can_act_on_case(user, case))
     rows = []
-    for evidence in _case_evidence.all(case.pk):
+    for evidence in evidence_of(case):
         level = evidence.trust or ""
         licence = evidence.licence
         problem, status_label = "", ""
@@ -1355,7 +1349,7 @@ def _progress_of(cases) -> dict[int, tuple[int, int]]:
 
 def _case_rows(user: User, cases, today: date, place) -> list[dict[str, Any]]:
     rows = []
-    counts = _progress_of(cases) if cases else {}
+    counts = _progress_of(cases)
     for case in cases:
         done, total = counts.get(case.pk, (0, 0))
         rows.append(

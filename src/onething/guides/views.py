@@ -119,22 +119,19 @@ def question_forms(package: Package, answers: dict[str, Answer]) -> list[dict]:
 def home(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
     current = current_catalog()
-    context: dict = {"nav": "guides"}
-    if current is None:
-        context["main"] = rendered.render(
-            ("home", None, query),
-            "guides/_home_main.html",
-            lambda: {"query": query, "catalog_ready": False},
-        )
-    else:
-        key = ("home", current.digest, query)
-        context["main"] = rendered.render(
-            key, "guides/_home_main.html", lambda: _home_context(current, query)
-        )
+    digest = current.digest if current else None
+    context = {
+        "nav": "guides",
+        "main": rendered.render(
+            ("home", digest, query), "guides/_home_main.html", lambda: _home_context(current, query)
+        ),
+    }
     return render(request, "guides/home.html", context)
 
 
-def _home_context(current: CurrentCatalog, query: str) -> dict:
+def _home_context(current: CurrentCatalog | None, query: str) -> dict:
+    if current is None:
+        return {"query": query, "catalog_ready": False}
     catalog = current.catalog
     cards = package_cards(current)
     if query:

@@ -35,7 +35,3 @@ class Fragments:
             while len(self._kept) > self.size:
                 self._kept.popitem(last=False)
         return html
-
-    def clear(self) -> None:
-        with self._lock:
-            self._kept.clear()

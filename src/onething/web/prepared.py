@@ -49,8 +49,7 @@ class _Plan:
     fields: tuple[int, int]
     init_list: list[str]
     populators: list
-    converters: list[tuple[int, tuple]]  # (column, the ORM's converters for it)
-    expressions: dict[int, Any]
+    converters: list[tuple[int, tuple, Any]]  # (column, the ORM's converters, its expression)
     prefetch: tuple
     checks_left: int = CHECKED_RUNS
 
@@ -75,6 +74,14 @@ def _bindings(args: Sequence[Any], params: Sequence[Any]):
     return binds
 
 
+def _bound(plan: _Plan, args: Sequence[Any]) -> list:
+    """The statement's parameters with these values in their places."""
+    params = list(plan.params)
+    for index, position, convert in plan.binds:
+        params[index] = convert(args[position])
+    return params
+
+
 class PreparedQuery:
     def __init__(self, build: Callable[..., QuerySet]):
         self.build = build
@@ -92,11 +99,8 @@ class PreparedQuery:
             return self._first_run(vendor, args)
         if plan.checks_left and not self._confirm(plan, vendor, args):
             return list(self.build(*args))
-        params = list(plan.params)
-        for index, position, convert in plan.binds:
-            params[index] = convert(args[position])
         with connection.cursor() as cursor:
-            cursor.execute(plan.sql, params)
+            cursor.execute(plan.sql, _bound(plan, args))
             rows = cursor.fetchall()
         return self._instances(plan, rows, connection)
 
@@ -143,18 +147,14 @@ class PreparedQuery:
             fields=(start, end),
             init_list=[f[0].target.attname for f in select[start:end]],
             populators=get_related_populators(klass_info, select, DEFAULT_DB_ALIAS),
-            converters=[(pos, convs) for pos, (convs, _expr) in converters.items()],
-            expressions={pos: expr for pos, (_convs, expr) in converters.items()},
+            converters=[(pos, convs, expr) for pos, (convs, expr) in converters.items()],
             prefetch=tuple(queryset._prefetch_related_lookups),
         )
 
     def _confirm(self, plan: _Plan, vendor: str, args: Sequence[Any]) -> bool:
         """Compile again and compare (the first few runs): the shape must not change."""
         sql, params = self.build(*args).query.get_compiler(using=DEFAULT_DB_ALIAS).as_sql()
-        bound = list(plan.params)
-        for index, position, convert in plan.binds:
-            bound[index] = convert(args[position])
-        if sql != plan.sql or list(params) != bound:
+        if sql != plan.sql or list(params) != _bound(plan, args):
             log.warning("a prepared query changed with its values; it runs through the ORM")
             with self._lock:
                 self._plans[vendor] = None
@@ -169,10 +169,10 @@ class PreparedQuery:
         for row in rows:
             if plan.converters:
                 row = list(row)
-                for pos, convs in plan.converters:
+                for pos, convs, expression in plan.converters:
                     value = row[pos]
                     for convert in convs:
-                        value = convert(value, plan.expressions[pos], connection)
+                        value = convert(value, expression, connection)
                     row[pos] = value
             instance = from_db(DEFAULT_DB_ALIAS, plan.init_list, row[start:end])
             for populator in plan.populators:
