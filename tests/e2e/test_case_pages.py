@@ -737,9 +737,9 @@ def test_a_visit_is_rated_from_the_window_qr_code_without_a_case(client, demo):
 
 
 def test_long_lists_are_counted_only_up_to_a_cap(client, demo, monkeypatch):
-    from onething.cases import views
+    from onething.cases.views import common
 
-    monkeypatch.setattr(views, "COUNT_UP_TO", 1)
+    monkeypatch.setattr(common, "COUNT_UP_TO", 1)
     file_through_the_page(client)
     file_through_the_page(client, key="key-2")
     page = text_of(as_user(client, "supervisor_lishi").get("/supervision/"))

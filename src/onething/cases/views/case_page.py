@@ -1,0 +1,348 @@
+"""The case page (办件): what every role sees of one case, and its documents."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from onething.accounts.models import User
+from onething.accounts.roles import ROLE_LABELS, Role
+from onething.cases import services
+from onething.cases.documents import REMEDY, TITLES, render_notice_pdf
+from onething.cases.evidence import PENDING_LABEL, TRUST_LABELS, TRUST_SHORT, TrustLevel
+from onething.cases.lifecycle import (
+    CASE_TERMINAL,
+    CaseState,
+    TaskState,
+    allowed_case_actions,
+    allowed_task_actions,
+)
+from onething.cases.models import (
+    Case,
+    Notice,
+    SpecialProcedure,
+    Task,
+)
+from onething.cases.query import (
+    can_act_on_case,
+    can_work_task,
+    evidence_of,
+    notices_of,
+    tasks_of,
+    timeline_of,
+)
+from onething.cases.views.common import (
+    ACTION_LABELS,
+    SPECIAL_KINDS,
+    STATE_LABELS,
+    Deadline,
+    case_deadline,
+    name_lookups,
+    next_step,
+    outcome,
+    post_only,
+    progress,
+    task_deadline,
+    visible_case,
+)
+from onething.catalog.entities import Catalog
+from onething.catalog.guide import build_guide
+from onething.catalog.services import catalog_of
+from onething.evaluation.views import rating_context
+from onething.intake.precheck import MaterialState, precheck
+from onething.privacy.masking import mask_id_number, mask_phone
+from onething.privacy.models import PersonalDataView
+from onething.privacy.services import FULL_VIEW_ROLES, display_name, show_person
+
+# --------------------------------------------------------------------------- the case page
+
+
+@dataclass(slots=True)
+class TaskRow:
+    task: Task
+    department: str
+    place: str
+    deadline: Deadline | None
+    assignee: str
+    actions: set[str] = field(default_factory=set)
+    procedure: SpecialProcedure | None = None
+    supplement: Notice | None = None
+    mine: bool = False
+
+    @property
+    def state_label(self) -> str:
+        return STATE_LABELS.get(self.task.state, self.task.state)
+
+
+def _form_values(case: Case, guide, catalog: Catalog, full: bool) -> list[tuple[str, str]]:
+    form = case.form
+    rows = []
+    for form_field in guide.fields:
+        value = str(form.get(form_field.id, ""))
+        if not full and form_field.type == "id_card":
+            value = mask_id_number(value)
+        elif not full and form_field.type == "phone":
+            value = mask_phone(value)
+        elif form_field.type == "boolean":
+            value = {"true": "是", "false": "否"}.get(value, value)
+        rows.append((form_field.label, value))
+    return rows
+
+
+def case_context(
+    user: User, case: Case, full_identity: bool = False, failed: dict | None = None
+) -> dict[str, Any]:
+    catalog = catalog_of(case.catalog_version)
+    place, department = name_lookups(catalog)
+    today = timezone.localdate()
+    own = user.pk in (case.applicant_id, case.agent_id)
+    role = user.role
+    tasks = tasks_of(case, with_records=True)
+    names = {t.pk: t.item_name for t in tasks}
+
+    case_actions: set[str] = set()
+    if can_act_on_case(user, case):
+        case_actions = {a.value for a in allowed_case_actions(case.state, role)}
+        if not own:
+            case_actions -= {"submit", "withdraw", "complete"}
+    rows = []
+    for task in tasks:
+        row = TaskRow(
+            task=task,
+            department=department(task.department),
+            place=place(task.jurisdiction),
+            deadline=task_deadline(task, today),
+            assignee=display_name(user, task.assignee) if task.assignee_id else "",
+            mine=task.assignee_id == user.pk,
+        )
+        if can_work_task(user, task):
+            row.actions = {a.value for a in allowed_task_actions(task.state, role)}
+            if task.state != TaskState.WORKABLE and task.assignee_id not in (None, user.pk):
+                row.actions = set()  # another reviewer's item
+        elif (own or role == Role.CLERK) and can_act_on_case(user, case):
+            row.actions = {a.value for a in allowed_task_actions(task.state, role)}
+        row.procedure = next((p for p in task.special_procedures.all() if p.ended_on is None), None)
+        row.supplement = next(
+            (n for n in task.notices.all() if n.kind == "supplement" and n.answered_at is None),
+            None,
+        )
+        rows.append(row)
+
+    guide = build_guide(catalog, catalog.packages[case.package_id], case.answers)
+    see_full = own or full_identity
+    identity = None
+    if role in FULL_VIEW_ROLES or own:
+        identity = show_person(
+            user,
+            case.applicant,
+            purpose=f"办件审查 {case.number or case.public_id}",
+            full=full_identity and not own,
+        )
+    done, total = progress(tasks)
+    timeline = [
+        {
+            "at": timezone.localtime(action.at),
+            "who": "系统"
+            if action.actor_id is None
+            else ("您" if action.actor_id == user.pk else display_name(user, action.actor)),
+            "role": "系统"
+            if action.actor_id is None
+            else ROLE_LABELS.get(action.actor_role, action.actor_role),
+            "what": ACTION_LABELS.get(action.action, action.action),
+            "task": names.get(action.task_id, ""),
+            "to": STATE_LABELS.get(action.to_state, "") if action.to_state else "",
+            "note": action.note,
+            "lines": action.data.get("lines", []) if isinstance(action.data, dict) else [],
+        }
+        for action in timeline_of(case)
+    ]
+    questions = {q.id: q.text for q in catalog.packages[case.package_id].questions}
+    answered = [
+        (questions.get(k, k), "是" if v is True else "否" if v is False else v)
+        for k, v in case.answers.items()
+    ]
+    return {
+        "case": case,
+        "own": own,
+        "state_label": STATE_LABELS.get(case.state, case.state),
+        "window_name": place(case.window),
+        "place_name": place(case.place),
+        "applicant": display_name(user, case.applicant),
+        "agent": display_name(user, case.agent) if case.agent_id else "",
+        "identity": identity,
+        "can_see_identity": role in FULL_VIEW_ROLES and not own,
+        "full_identity": full_identity,
+        "deadline": case_deadline(case, today),
+        "tasks": rows,
+        "done": done,
+        "total": total,
+        "outcome": outcome(tasks),
+        "remedy": REMEDY,
+        "next": next_step(case, tasks, place),
+        "case_actions": case_actions,
+        "form_values": _form_values(case, guide, catalog, see_full),
+        "answered": answered,
+        "timeline": timeline,
+        **_materials(user, case, own, catalog),
+        **rating_context(user, case, own),
+        "notices": [
+            {
+                "notice": n,
+                "task": names.get(n.task_id, ""),
+                "title": TITLES.get(n.kind, n.kind_label),
+            }
+            for n in notices_of(case)
+        ],
+        "special_kinds": SPECIAL_KINDS,
+        "failed": failed or {},
+        "closed": case.state in [s.value for s in CASE_TERMINAL],
+    }
+
+
+def _materials(user: User, case: Case, own: bool, catalog: Catalog) -> dict[str, Any]:
+    """The case's materials with their trust levels, and what the viewer may do."""
+    today = timezone.localdate()
+    open_states = (CaseState.SUBMITTED, CaseState.AWAITING_COMPLETION, CaseState.IN_PROGRESS)
+    may_upload = own or (user.role == Role.AGENT and can_act_on_case(user, case))
+    rows = []
+    for evidence in evidence_of(case):
+        level = evidence.trust or ""
+        licence = evidence.licence
+        problem, status_label = "", ""
+        if licence is not None:
+            status = licence.status_on(today)
+            if status != "valid":
+                status_label = status.label
+                problem = f"该证照{status_label}，请改为提交原件或上传电子件。"
+        rows.append(
+            {
+                "evidence": evidence,
+                "level": level,
+                "label": TRUST_SHORT[TrustLevel(level)] if level else PENDING_LABEL,
+                "long_label": TRUST_LABELS[TrustLevel(level)] if level else PENDING_LABEL,
+                "licence": licence,
+                "licence_problem": problem,
+                "licence_status": status_label,
+                "checked_by": display_name(user, evidence.checked_by)
+                if evidence.checked_by_id
+                else "",
+                "can_upload": may_upload
+                and case.state in open_states
+                and (level in ("", "C") or bool(problem)),
+                "can_promise": may_upload
+                and case.state in open_states
+                and evidence.commitment_allowed
+                and level in ("", "C"),
+                "can_check": user.role == Role.CLERK
+                and can_act_on_case(user, case)
+                and case.state in open_states
+                and (level in ("", "C") or bool(problem)),
+            }
+        )
+    ready = sum(1 for r in rows if r["level"] and not r["licence_problem"])
+    return {
+        "materials": rows,
+        "materials_ready": ready,
+        "precheck": _precheck(user, case, rows, own, today, catalog),
+    }
+
+
+PRECHECK_STATES = (CaseState.DRAFT, CaseState.SUBMITTED, CaseState.AWAITING_COMPLETION)
+
+
+def _precheck(user: User, case: Case, rows, own: bool, today, catalog: Catalog) -> list | None:
+    """预审 for the applicant (what to fix) and the window (where the check starts);
+    None once the window has decided."""
+    if case.state not in PRECHECK_STATES or not (own or user.role == Role.CLERK):
+        return None
+    labels = {field_id: field.label for field_id, field in catalog.fields.items()}
+    materials = [
+        MaterialState(
+            name=row["evidence"].material_name,
+            required=True,
+            provided=bool(row["level"]),
+            certificate_problem=row["licence_status"],
+        )
+        for row in rows
+    ]
+    values = {k: str(v) for k, v in case.form.items()}
+    return precheck(values, labels, materials, today, case.applicant.id_number or "")
+
+
+def render_case(
+    request: HttpRequest,
+    case: Case,
+    status: int = 200,
+    error: str = "",
+    fields: dict | None = None,
+    failed: dict | None = None,
+    full_identity: bool = False,
+    reload: bool = True,
+) -> HttpResponse:
+    if reload:  # after an action: what it changed
+        case.refresh_from_db()
+    context = case_context(request.user, case, full_identity=full_identity, failed=failed)
+    context.update(nav="", error=error, field_errors=sorted((fields or {}).values()))
+    if request.user.role in (Role.APPLICANT, Role.AGENT):
+        context["nav"] = "mine"
+    return render(request, "cases/case.html", context, status=status)
+
+
+@login_required
+@require_GET
+def case_page(request: HttpRequest, case_id) -> HttpResponse:
+    return render_case(request, visible_case(request.user, case_id), reload=False)
+
+
+@post_only
+def identity(request: HttpRequest, case_id) -> HttpResponse:
+    """The applicant's full identity, for staff who need it; every full view is audited."""
+    case = visible_case(request.user, case_id)
+    if request.user.role not in FULL_VIEW_ROLES:
+        return render_case(request, case, 403, "您无权查看申请人的完整身份信息。")
+    return render_case(request, case, full_identity=True)
+
+
+@login_required
+@require_GET
+def evidence_file(request: HttpRequest, case_id, evidence_id: int) -> HttpResponse:
+    """An uploaded copy, for the applicant and the staff who handle the case (audited)."""
+    case = visible_case(request.user, case_id)
+    evidence = case.evidence.filter(pk=evidence_id).first()
+    if evidence is None or not evidence.file_path:
+        raise Http404("没有这份上传的材料")
+    if request.user.pk not in (case.applicant_id, case.agent_id):  # staff: recorded
+        if request.user.role not in FULL_VIEW_ROLES:
+            raise Http404("没有这份上传的材料")
+        PersonalDataView.objects.create(
+            viewer=request.user,
+            subject=case.applicant,
+            fields=f"申请材料：{evidence.material_name}",
+            purpose=f"审查办件 {case.number}",
+        )
+    content_type = evidence.content_type or "application/octet-stream"
+    response = HttpResponse(services.evidence_file(evidence), content_type=content_type)
+    inline = content_type != "application/ofd"  # browsers cannot show OFD: download it
+    response["Content-Disposition"] = "inline" if inline else "attachment"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_GET
+def notice_pdf(request: HttpRequest, case_id, notice_id: int) -> HttpResponse:
+    case = visible_case(request.user, case_id)
+    notice = case.notices.select_related("task", "issued_by").filter(pk=notice_id).first()
+    if notice is None:
+        raise Http404("没有这份书面告知")
+    pdf = render_notice_pdf(case, notice)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="notice-{notice.pk}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
