@@ -12,7 +12,7 @@ from onething.calendar.rules import (
     WorkingCalendar,
     chinese_calendar_years,
 )
-from onething.calendar.statutory import statutory_holidays
+from onething.calendar.statutory import statutory_days_off, statutory_holidays
 
 __all__ = [
     "CHINESE_CALENDAR",
@@ -24,5 +24,6 @@ __all__ = [
     "YearArrangement",
     "chinese_calendar_years",
     "parse_arrangement",
+    "statutory_days_off",
     "statutory_holidays",
 ]

@@ -7,7 +7,8 @@ working day (调休上班). Each year's days off and make-up days come from the 
 2. ``chinese_calendar``: the State Council arrangements the ``chinese_calendar`` package
    ships, for the years it covers;
 3. ``statutory``: the statutory rule (see ``statutory``), for any other year from 2000 to
-   2100. Such a year is *provisional*: its make-up days are not known yet.
+   2100: the festival days and a substitute day off (补假) for each that falls on a
+   weekend. Such a year is *provisional*: its make-up working days are not known yet.
 
 Deadlines do not count the start day (期间开始之日不计算在内): one working day after Friday
 2026-11-20 is Monday 2026-11-23.
@@ -32,7 +33,7 @@ from chinese_calendar.constants import Holiday
 
 from onething.calendar import lunar_festivals
 from onething.calendar.arrangements import CalendarError, YearArrangement, parse_arrangement
-from onething.calendar.statutory import statutory_holidays
+from onething.calendar.statutory import statutory_days_off, statutory_holidays
 
 Source = Literal["official", "chinese_calendar", "statutory"]
 
@@ -252,13 +253,14 @@ class WorkingCalendar:
             known = _chinese_calendar_years()[year]
             days_off, days_on = known.days_off, known.days_on
         else:
-            days_off, days_on = statutory_holidays(year), frozenset()
+            days_off, days_on = statutory_days_off(year), frozenset()
         return _Year(days_off, days_on, _working_ordinals(year, days_off, days_on))
 
     def holidays(self, year: int) -> list[tuple[date, str]]:
         """The year's days off beyond ordinary weekends, each with its festival's name.
 
-        Weekend days inside a holiday period are listed when the source lists them.
+        Weekend days inside a holiday period are listed when the source lists them; a
+        provisional year lists its substitute days off too, e.g. "春节（补假）".
         """
         return sorted(self._year(year).days_off.items())
 

@@ -123,7 +123,8 @@ def test_load_show_and_unload(tmp_path: Path, data_dir: Path) -> None:
     assert unloaded.exit_code == 0
     assert unloaded.stdout == "unloaded 2027: it now follows statutory\n"
     assert not stored.exists()
-    assert run("add", "2027-02-04", "1").stdout == "2027-02-09\n"
+    # statutory again: February 5-8 春节, 9 and 10 its 补假 (初一, 初二 on the weekend)
+    assert run("add", "2027-02-04", "1").stdout == "2027-02-11\n"
 
 
 def test_show_a_provisional_year() -> None:
@@ -132,6 +133,16 @@ def test_show_a_provisional_year() -> None:
     assert result.stdout.splitlines()[0].startswith("2027年 来源: statutory")
     assert "provisional" in result.stdout.splitlines()[0]
     assert "  2027-06-09 星期三 端午节" in result.stdout
+    assert "放假 19 天:" in result.stdout  # 13 festival days and 6 补假
+    for line in (
+        "  2027-02-09 星期二 春节（补假）",
+        "  2027-02-10 星期三 春节（补假）",
+        "  2027-05-03 星期一 劳动节（补假）",
+        "  2027-05-04 星期二 劳动节（补假）",
+        "  2027-10-04 星期一 国庆节（补假）",
+        "  2027-10-05 星期二 国庆节（补假）",
+    ):
+        assert line in result.stdout.splitlines()
     assert "调休上班 0 天:" in result.stdout
     assert "warning: 2027 is provisional" in result.stderr
 

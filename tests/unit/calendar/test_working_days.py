@@ -14,6 +14,7 @@ from onething.calendar import (
     WorkingCalendar,
     YearArrangement,
     chinese_calendar_years,
+    statutory_days_off,
     statutory_holidays,
 )
 
@@ -80,27 +81,36 @@ def test_2027_follows_the_statutory_rule() -> None:
     expected = [
         date(2027, 1, 1),
         *days(date(2027, 2, 5), date(2027, 2, 8)),  # 除夕 February 5 through 初三
+        date(2027, 2, 9),  # 补假 for 初一 (Saturday) and 初二 (Sunday)
+        date(2027, 2, 10),
         date(2027, 4, 5),  # 清明
         date(2027, 5, 1),
         date(2027, 5, 2),
+        date(2027, 5, 3),  # 补假 for May 1 (Saturday) and May 2 (Sunday)
+        date(2027, 5, 4),
         date(2027, 6, 9),  # 端午
         date(2027, 9, 15),  # 中秋
         *days(date(2027, 10, 1), date(2027, 10, 3)),
+        date(2027, 10, 4),  # 补假 for October 2 (Saturday) and 3 (Sunday)
+        date(2027, 10, 5),
     ]
     assert [day for day, _ in CALENDAR.holidays(2027)] == expected
     assert CALENDAR.make_up_days(2027) == []
     assert CALENDAR.source_of(2027) == "statutory"
     assert CALENDAR.is_provisional(2027)
-    assert CALENDAR.add_working_days(date(2027, 2, 4), 1) == date(2027, 2, 9)
-    assert CALENDAR.add_working_days(date(2027, 9, 30), 1) == date(2027, 10, 4)
+    assert CALENDAR.add_working_days(date(2027, 2, 4), 1) == date(2027, 2, 11)
+    assert CALENDAR.add_working_days(date(2027, 9, 30), 1) == date(2027, 10, 6)
     names = dict(CALENDAR.holidays(2027))
     assert names[date(2027, 2, 5)] == "春节"
+    assert names[date(2027, 2, 9)] == "春节（补假）"
     assert names[date(2027, 4, 5)] == "清明节"
 
 
 def test_statutory_rule_matches_the_published_arrangements_since_the_2024_amendment() -> None:
+    # 补假 included: 2025 端午 (Sat May 31) → June 2; 2026 清明 (Sun April 5) → April 6,
+    # 劳动节 (Sat May 2) → May 4, 国庆节 (Sat October 3) → October 5: all days off there
     for year in (2025, 2026):
-        for day in statutory_holidays(year):
+        for day in statutory_days_off(year):
             assert not chinese_calendar.is_workday(day), day
 
 
