@@ -8,8 +8,7 @@ from django.utils import timezone
 
 from onething.cases import services
 from onething.cases.models import Case
-from onething.evaluation import rollup
-from onething.evaluation import services as evaluation
+from onething.evaluation import rollup, services as evaluation
 from onething.evaluation.dashboard import Filters, cases_behind, figures
 
 from .test_case_journey import decide_all, pharmacy_filing, user

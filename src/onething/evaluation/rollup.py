@@ -23,8 +23,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
-from django.db.models import Case as DbCase
-from django.db.models import Count, F, Max, Min, Q, QuerySet, Value, When
+from django.db.models import Case as DbCase, Count, F, Max, Min, Q, QuerySet, Value, When
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 

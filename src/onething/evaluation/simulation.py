@@ -24,8 +24,7 @@ from onething.cases.models import Case, Task
 from onething.catalog.entities import Catalog, Package
 from onething.catalog.guide import Guide, build_guide, resolve_answers
 from onething.catalog.services import current_catalog
-from onething.evaluation import complaint_services
-from onething.evaluation import services as evaluation
+from onething.evaluation import complaint_services, services as evaluation
 from onething.evaluation.complaints import CATEGORIES
 from onething.evaluation.ratings import BAD_REASONS, GOOD_REASONS
 from onething.evaluation.rollup import rebuild

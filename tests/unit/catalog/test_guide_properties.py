@@ -3,8 +3,7 @@
 import copy
 import json
 
-from hypothesis import HealthCheck, assume, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, assume, given, settings, strategies as st
 
 from onething.catalog.guide import build_guide
 from onething.catalog.loading import validate_document

@@ -5,8 +5,7 @@ import json
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from onething.catalog.loading import load_catalog_text, read_catalog_file, validate_document
 

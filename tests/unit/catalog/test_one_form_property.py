@@ -3,8 +3,7 @@ the fields of the included items — each once, in order of first need."""
 
 from functools import cache
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from onething.catalog import DEMO_CATALOG
 from onething.catalog.guide import build_guide

@@ -4,8 +4,7 @@ import datetime
 
 import pytest
 import yaml
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from onething.catalog.yaml_reader import YamlReadError, read_yaml
 

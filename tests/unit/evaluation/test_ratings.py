@@ -1,8 +1,7 @@
 """好差评 rules: stages, levels, who may rate."""
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 from onething.evaluation.ratings import (
     Level,

@@ -4,8 +4,7 @@ import io
 import zipfile
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 from pypdf import PdfWriter
 
 from onething.intake.files import UploadRefused, examine, safe_display_name

@@ -6,8 +6,7 @@ from collections import OrderedDict
 from datetime import date
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 from onething.licences.canonical import CanonicalError, canonical_bytes
 
