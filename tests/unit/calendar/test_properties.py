@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import chinese_calendar
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 from onething.calendar import WorkingCalendar, chinese_calendar_years
 
