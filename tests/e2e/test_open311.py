@@ -56,7 +56,7 @@ def test_a_client_lists_services_files_and_follows_a_request(site):
     )
     assert status == 201
     request_id = created[0]["service_request_id"]
-    assert request_id.startswith("12345-")
+    assert len(request_id) == 12 and request_id.isalnum()
 
     status, found = get(site + f"/requests/{request_id}.json")
     assert status == 200 and found[0]["status"] == "open"
@@ -75,16 +75,111 @@ def test_a_client_lists_services_files_and_follows_a_request(site):
     assert found[0]["status"] == "closed" and "已调查处理并通报" in found[0]["status_notes"]
 
 
-def test_bad_requests_get_open311_errors(site):
-    status, errors = post(site + "/requests.json", {"service_code": "nope", "description": "x"})
-    assert status == 400 and "unknown service_code" in errors[0]["description"]
-    status, errors = post(
-        site + "/requests.json", {"service_code": "complaint.slow", "description": "短"}
-    )
-    assert status == 400 and "至少 5 个字" in errors[0]["description"]
-    try:
-        urllib.request.urlopen(site + "/requests/12345-20260101-000001-ABCD.json", timeout=10)
-    except urllib.error.HTTPError as error:
-        assert error.code == 404
+def refused(site, path, fields=None):
+    """The status and the standard Open311 error body of a refused request."""
+    if fields is None:
+        status, body = get_or_error(site + path)
     else:
-        raise AssertionError("an unknown request must be a 404")
+        status, body = post(site + path, fields)
+    assert isinstance(body, list) and body, body
+    assert all(set(error) == {"code", "description"} for error in body), body
+    assert all(error["code"] == status for error in body)
+    return status, [error["description"] for error in body]
+
+
+def get_or_error(url):
+    try:
+        return get(url)
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def test_bad_requests_get_open311_errors_and_file_nothing(site):
+    status, errors = refused(site, "/requests.json", {"service_code": "nope", "description": "x"})
+    assert status == 400 and errors[0].startswith("service_code：没有“nope”这项服务")
+    status, errors = refused(site, "/requests.json", {"description": "没有写服务类型的诉求"})
+    assert status == 400 and errors == ["service_code：必填，可用的服务见 services.json"]
+    status, errors = refused(site, "/requests.json", {"service_code": "consult.bribery"})
+    assert status == 400 and "没有“consult.bribery”这项服务" in errors[0]  # not a listed service
+    status, errors = refused(site, "/requests.json", {"service_code": "complaint.slow"})
+    assert status == 400 and errors == ["description：请写明具体情况（至少 5 个字）"]
+    status, errors = refused(
+        site,
+        "/requests.json",
+        {"service_code": "complaint.slow", "description": "短", "phone": "123"},
+    )
+    assert status == 400 and len(errors) == 2 and errors[1].startswith("phone：联系电话不正确")
+    status, errors = refused(site, "/requests/12345-20260101-000001-ABCD.json")
+    assert status == 404 and "没有“12345-20260101-000001-ABCD”这件诉求" in errors[0]
+    status, errors = refused(site, "/requests/K7QD0M1XA2BC.json")
+    assert status == 404
+    assert not Complaint.objects.exists()
+
+
+def test_an_unknown_jurisdiction_is_refused_and_nothing_is_filed(site):
+    for jurisdiction in ("999999", "110000", "14110", "141102; DROP TABLE"):
+        status, errors = refused(
+            site,
+            "/requests.json",
+            {
+                "service_code": "complaint.slow",
+                "description": "办了三个月还没有结果",
+                "jurisdiction_id": jurisdiction,
+            },
+        )
+        assert status == 400 and errors[0].startswith(f"jurisdiction_id：{jurisdiction[:20]} 不是")
+        query = urllib.parse.urlencode({"jurisdiction_id": jurisdiction})
+        status, errors = refused(site, "/services.json?" + query)
+        assert status == 400 and "不是本平台的行政区划" in errors[0]
+        status, errors = refused(site, "/requests.json?service_request_id=X&" + query)
+        assert status == 400 and "不是本平台的行政区划" in errors[0]
+    assert not Complaint.objects.exists()
+
+
+def test_a_known_jurisdiction_files_there_and_none_files_at_the_default(site):
+    status, services = get(site + "/services.json?jurisdiction_id=140311")
+    assert status == 200 and services
+    fields = {"service_code": "complaint.slow", "description": "办了三个月还没有结果"}
+    status, created = post(site + "/requests.json", {**fields, "jurisdiction_id": "140311"})
+    assert status == 201
+    in_yangquan = created[0]["service_request_id"]
+    assert Complaint.objects.get(tracking=in_yangquan).jurisdiction == "140311"
+    status, created = post(site + "/requests.json", fields)
+    assert status == 201
+    by_default = created[0]["service_request_id"]
+    assert Complaint.objects.get(tracking=by_default).jurisdiction == "141100"
+    both = f"{in_yangquan.lower()},{by_default[:4]}-{by_default[4:8]}-{by_default[8:]}"
+    status, found = get(
+        site + "/requests.json?" + urllib.parse.urlencode({"service_request_id": both})
+    )
+    assert {r["service_request_id"] for r in found} == {in_yangquan, by_default}
+    status, found = get(
+        site
+        + "/requests.json?"
+        + urllib.parse.urlencode({"service_request_id": both, "jurisdiction_id": "140300"})
+    )
+    assert [r["service_request_id"] for r in found] == [in_yangquan]
+
+
+def test_other_methods_and_unreadable_bodies_get_the_standard_error(site):
+    request = urllib.request.Request(site + "/services.json", data=b"x=1", method="POST")
+    try:
+        urllib.request.urlopen(request, timeout=10)
+    except urllib.error.HTTPError as error:
+        assert error.code == 405 and json.loads(error.read())[0]["code"] == 405
+    else:
+        raise AssertionError("POST services.json must be refused")
+    request = urllib.request.Request(
+        site + "/requests.json",
+        data=b"service_code=complaint.slow",
+        headers={"Content-Type": "multipart/form-data"},  # no boundary: unreadable
+    )
+    try:
+        urllib.request.urlopen(request, timeout=10)
+    except urllib.error.HTTPError as error:
+        body = json.loads(error.read())
+        assert error.code == 400 and body == [{"code": 400, "description": body[0]["description"]}]
+        assert "请求内容无法读取" in body[0]["description"]
+    else:
+        raise AssertionError("an unreadable body must be refused")
+    assert not Complaint.objects.exists()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from onething.accounts.models import User
@@ -13,6 +13,7 @@ from onething.calendar.loaded import current_calendar
 from onething.cases.models import Case
 from onething.cases.query import jurisdiction_prefix
 from onething.cases.services import Conflict, Forbidden, InvalidInput, NotFound
+from onething.catalog.services import current_catalog
 from onething.evaluation.complaints import (
     CATEGORIES,
     KINDS,
@@ -21,12 +22,14 @@ from onething.evaluation.complaints import (
     ComplaintRefused,
     State,
     next_state,
+    normalise_tracking,
     tracking_code,
 )
 from onething.evaluation.models import Complaint, ComplaintEvent
 from onething.intake.validation import check_phone
 
 ANSWER_DAYS = 5  # working days for the assignee to answer
+TEXT_LIMIT = 2000  # characters of a complaint's text
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,54 +47,116 @@ class ComplaintFiling:
     channel: str = "web"
 
 
-def file_complaint(filing: ComplaintFiling, submitter: User | None = None) -> Complaint:
-    """Anyone, logged in or not, files; the answer is a tracking code to follow it by."""
-    problems = []
+def places() -> dict[str, str]:
+    """Where a complaint may be about: every jurisdiction of the current catalogue, code →
+    its name as a person says it, with the city above a county (阳泉市郊区, not 郊区)."""
+    current = current_catalog()
+    if current is None:
+        return {}
+    jurisdictions = current.catalog.jurisdictions
+    named = {}
+    for code in sorted(jurisdictions):
+        place = jurisdictions[code]
+        parent = jurisdictions.get(place.parent or "")
+        if place.level == "county" and parent is not None:
+            named[code] = f"{parent.name}{place.name}"
+        elif place.level in ("city", "province"):
+            named[code] = f"{place.name}（{'市' if place.level == 'city' else '省'}级）"
+        else:
+            named[code] = place.name
+    return named
+
+
+def place_problem(code: str) -> str | None:
+    """Why `code` cannot be a complaint's place (发生地), or None when it can."""
+    if not code.strip():
+        return "请选择发生地"
+    if code.strip() not in places():
+        return f"没有代码为 {code.strip()[:12]} 的发生地，请从列表中选择"
+    return None
+
+
+def _clean(text: str) -> str:
+    return text.replace("\x00", "").strip()  # no database keeps a NUL in text
+
+
+def _problems(filing: ComplaintFiling) -> tuple[dict[str, str], str, Case | None]:
+    """Every problem of a filing, by the form field it concerns; the phone in its compact
+    form; the case it names."""
+    problems: dict[str, str] = {}
     if filing.kind not in KINDS:
-        problems.append("请选择诉求类型（咨询、投诉、求助、建议）")
+        problems["kind"] = "请选择诉求类型（咨询、投诉、求助、建议）"
     if filing.category not in CATEGORIES:
-        problems.append("请选择问题类别")
+        problems["category"] = "请选择问题类别"
     if filing.subject not in SUBJECTS:
-        problems.append("请选择反映的对象")
-    text = filing.text.strip()
+        problems["subject"] = "请选择反映的对象"
+    place = place_problem(filing.jurisdiction)
+    if place:
+        problems["jurisdiction"] = place
+    text = _clean(filing.text)
     if len(text) < 5:
-        problems.append("请写明具体情况（至少 5 个字）")
-    if len(text) > 2000:
-        problems.append("内容不能超过 2000 字")
-    phone = filing.contact_phone.strip()
-    if not filing.anonymous and not phone:
-        problems.append("实名反映请留下联系电话，以便回访；也可以选择匿名")
-    if phone:
-        problem, phone = check_phone(phone)
-        if problem:
-            problems.append(f"联系电话：{problem}")
+        problems["text"] = "请写明具体情况（至少 5 个字）"
+    elif len(text) > TEXT_LIMIT:
+        problems["text"] = f"具体情况不能超过 {TEXT_LIMIT} 字（现有 {len(text)} 字）"
     case = None
-    if filing.case_number.strip():
-        case = Case.objects.filter(number=filing.case_number.strip()).first()
+    number = _clean(filing.case_number)
+    if number:
+        case = Case.objects.filter(number=number).first()
         if case is None:
-            problems.append(f"没有受理编号为 {filing.case_number.strip()} 的办件")
+            problems["case_number"] = f"没有受理编号为 {number[:40]} 的办件，请核对；不清楚可以不填"
+    if len(_clean(filing.about)) > 200:
+        problems["about"] = "涉及的窗口或工作人员不能超过 200 字"
+    phone = _clean(filing.contact_phone)
+    if not filing.anonymous:  # an anonymous filing's name and phone are not read at all
+        if len(_clean(filing.contact_name)) > 50:
+            problems["contact_name"] = "姓名不能超过 50 字"
+        if not phone:
+            problems["contact_phone"] = "实名反映请留下联系电话，以便回访；也可以选择匿名"
+        else:
+            problem, phone = check_phone(phone)
+            if problem:
+                problems["contact_phone"] = f"联系电话不正确：{problem}"
+    return problems, phone, case
+
+
+def file_complaint(filing: ComplaintFiling, submitter: User | None = None) -> Complaint:
+    """Anyone, logged in or not, files; the answer is a tracking code to follow it by.
+    A refusal names every problem by its field ({"fields": {field: message}}) and stores
+    nothing."""
+    problems, phone, case = _problems(filing)
     if problems:
-        raise InvalidInput("；".join(problems))
+        raise InvalidInput(f"有 {len(problems)} 处需要修改", {"fields": problems})
+    named = not filing.anonymous
+    fields = {
+        "kind": filing.kind,
+        "category": filing.category,
+        "subject": filing.subject,
+        "case": case,
+        "about": _clean(filing.about),
+        "text": _clean(filing.text),
+        "jurisdiction": case.window if case else filing.jurisdiction.strip(),
+        "anonymous": filing.anonymous,
+        "contact_name": _clean(filing.contact_name) if named else "",
+        "contact_phone": phone if named else "",
+        "submitter": submitter if named else None,
+        "channel": filing.channel,
+    }
     with transaction.atomic():
-        today = timezone.localdate()
-        count = Complaint.objects.filter(created_at__date=today).count() + 1
-        complaint = Complaint.objects.create(
-            tracking=tracking_code(count, f"{today:%Y%m%d}"),
-            kind=filing.kind,
-            category=filing.category,
-            subject=filing.subject,
-            case=case,
-            about=filing.about.strip()[:200],
-            text=text,
-            jurisdiction=case.window if case else filing.jurisdiction,
-            anonymous=filing.anonymous,
-            contact_name="" if filing.anonymous else filing.contact_name.strip()[:50],
-            contact_phone="" if filing.anonymous else phone,
-            submitter=None if filing.anonymous else submitter,
-            channel=filing.channel,
-        )
+        complaint = _with_new_code(fields)
         ComplaintEvent.objects.create(complaint=complaint, action="received", text="已受理")
     return complaint
+
+
+def _with_new_code(fields: dict) -> Complaint:
+    """Store the complaint under a fresh random code (drawn again in the unlikely case
+    that it is taken: 60 bits)."""
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                return Complaint.objects.create(tracking=tracking_code(), **fields)
+        except IntegrityError:
+            continue
+    raise Conflict("暂时无法生成查询码，请稍后再试")
 
 
 def _step(complaint: Complaint, action: str, actor: User | None, text: str) -> None:
@@ -199,8 +264,19 @@ def merge(actor: User, complaint_id: int, into_tracking: str) -> Complaint:
 
 
 def follow(tracking: str) -> Complaint | None:
-    """What anyone holding the tracking code sees (the page shows no personal data)."""
-    return Complaint.objects.filter(tracking=tracking.strip().upper()).first()
+    """What anyone holding the tracking code sees (the page shows no personal data). The
+    code may be typed loosely (k7qd-3m9x-a2bc, O for 0), and old codes still work."""
+    code = normalise_tracking(tracking)
+    return Complaint.objects.filter(tracking=code).first() if code else None
+
+
+def follow_many(trackings: list[str], jurisdiction: str = "") -> list[Complaint]:
+    """The complaints of several codes (at most 100), within a jurisdiction if given."""
+    codes = {code for code in map(normalise_tracking, trackings[:100]) if code}
+    found = Complaint.objects.filter(tracking__in=codes)
+    if jurisdiction:
+        found = found.filter(jurisdiction__startswith=jurisdiction_prefix(jurisdiction))
+    return list(found)
 
 
 def state_label(complaint: Complaint) -> str:

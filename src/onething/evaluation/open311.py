@@ -1,12 +1,21 @@
 """Open311 GeoReport v2 (/open311/v2/…): existing civic-reporting clients list the
 services, file a complaint and follow its status. JSON only (…/services.json etc.);
-a request id is the complaint's tracking code. No personal data is returned."""
+a request id is the complaint's tracking code. No personal data is returned.
+
+Every refusal is the standard error body, a list of {"code", "description"}: one entry
+per problem, each naming the parameter it concerns. A `jurisdiction_id` must be a
+jurisdiction of the current catalogue (GB/T 2260 code); without one, requests go to
+DEFAULT_JURISDICTION."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, JsonResponse
+from collections.abc import Callable
+from functools import wraps
+
+from django.core.exceptions import BadRequest, RequestDataTooBig, SuspiciousOperation
+from django.http import HttpRequest, JsonResponse, QueryDict
+from django.http.multipartparser import MultiPartParserError
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods
 
 from onething.cases.services import CaseError
 from onething.evaluation import complaint_services as complaints
@@ -15,6 +24,16 @@ from onething.evaluation.complaints import CATEGORIES, KINDS
 from onething.evaluation.models import Complaint
 
 DEFAULT_JURISDICTION = "141100"
+# The filing's fields as Open311 names its parameters (for the error descriptions).
+PARAMETERS = {
+    "kind": "service_code",
+    "category": "service_code",
+    "subject": "service_code",
+    "jurisdiction": "jurisdiction_id",
+    "text": "description",
+    "contact_name": "first_name/last_name",
+    "contact_phone": "phone",
+}
 
 
 def _services() -> list[dict]:
@@ -37,13 +56,56 @@ def _services() -> list[dict]:
     return found
 
 
+def _errors(code: int, descriptions: list[str]) -> JsonResponse:
+    """The standard Open311 error body: one {"code", "description"} per problem."""
+    body = [{"code": code, "description": text} for text in descriptions]
+    return JsonResponse(body, status=code, safe=False)
+
+
 def _error(code: int, description: str) -> JsonResponse:
-    return JsonResponse([{"code": code, "description": description}], status=code, safe=False)
+    return _errors(code, [description])
 
 
-@require_GET
+def _jurisdiction_refusal(params: QueryDict) -> JsonResponse | None:
+    """400 when a jurisdiction_id is given that is not one of the catalogue's."""
+    given = params.get("jurisdiction_id", "").strip()
+    problem = complaints.place_problem(given) if given else None
+    if problem is None:
+        return None
+    return _error(
+        400,
+        f"jurisdiction_id：{given[:20]} 不是本平台的行政区划（应为事项目录中的 6 位代码，"
+        f"如 {DEFAULT_JURISDICTION}）",
+    )
+
+
+def _open311(*methods: str) -> Callable:
+    """Only these methods, and a request whose parameters cannot be read, refused in the
+    standard error shape (never Django's HTML pages). An API for other systems: no browser
+    session, nothing to forge, so no CSRF check."""
+
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def run(request: HttpRequest, *args, **kwargs) -> JsonResponse:
+            if request.method not in methods:
+                response = _error(405, f"不支持 {request.method} 请求，请用 {'、'.join(methods)}")
+                response["Allow"] = ", ".join(methods)
+                return response
+            try:
+                request.POST  # noqa: B018 — parse the body now, where its errors are caught
+            except (MultiPartParserError, RequestDataTooBig, SuspiciousOperation, BadRequest):
+                return _error(400, "请求内容无法读取，请以 application/x-www-form-urlencoded 提交")
+            return view(request, *args, **kwargs)
+
+        return csrf_exempt(run)
+
+    return decorate
+
+
+@_open311("GET")
 def services(request: HttpRequest) -> JsonResponse:
-    return JsonResponse(_services(), safe=False)
+    refusal = _jurisdiction_refusal(request.GET)
+    return refusal or JsonResponse(_services(), safe=False)
 
 
 def _status(complaint: Complaint) -> dict:
@@ -71,30 +133,43 @@ def _status(complaint: Complaint) -> dict:
     }
 
 
-@csrf_exempt  # an API for other systems: no browser session, nothing to forge
-@require_http_methods(["GET", "POST"])
+@_open311("GET", "POST")
 def requests(request: HttpRequest) -> JsonResponse:
     if request.method == "GET":
-        ids = [i for i in request.GET.get("service_request_id", "").split(",") if i.strip()]
-        found = Complaint.objects.filter(tracking__in=[i.strip().upper() for i in ids][:100])
+        refusal = _jurisdiction_refusal(request.GET)
+        if refusal:
+            return refusal
+        ids = request.GET.get("service_request_id", "").split(",")
+        found = complaints.follow_many(
+            [i for i in ids if i.strip()], request.GET.get("jurisdiction_id", "").strip()
+        )
         return JsonResponse([_status(c) for c in found], safe=False)
-    code = request.POST.get("service_code", "")
+    return _file(request.POST)
+
+
+def _file(params: QueryDict) -> JsonResponse:
+    """POST Service Request: service_code required and known; description required; an
+    optional jurisdiction_id must be known; a phone makes it a named complaint."""
+    code = params.get("service_code", "").strip()
     kind, _, category = code.partition(".")
-    if kind not in KINDS or category not in CATEGORIES:
-        return _error(400, f"unknown service_code '{code[:40]}'; see services.json")
+    if not code:
+        return _error(400, "service_code：必填，可用的服务见 services.json")
+    if code not in {service["service_code"] for service in _services()}:
+        return _error(400, f"service_code：没有“{code[:40]}”这项服务，可用的服务见 services.json")
+    refusal = _jurisdiction_refusal(params)
+    if refusal:
+        return refusal
     name = " ".join(
-        part
-        for part in (request.POST.get("last_name", ""), request.POST.get("first_name", ""))
-        if part
+        part for part in (params.get("last_name", ""), params.get("first_name", "")) if part
     )
-    phone = request.POST.get("phone", "").strip()
+    phone = params.get("phone", "").strip()
     try:
         complaint = complaints.file_complaint(
             ComplaintFiling(
                 kind=kind,
                 category=category,
-                text=request.POST.get("description", ""),
-                jurisdiction=request.POST.get("jurisdiction_id", "") or DEFAULT_JURISDICTION,
+                text=params.get("description", ""),
+                jurisdiction=params.get("jurisdiction_id", "").strip() or DEFAULT_JURISDICTION,
                 anonymous=not phone,
                 contact_name=name,
                 contact_phone=phone,
@@ -102,7 +177,9 @@ def requests(request: HttpRequest) -> JsonResponse:
             )
         )
     except CaseError as exc:
-        return _error(400, exc.message)
+        fields = exc.details.get("fields") or {}
+        described = [f"{PARAMETERS.get(f, f)}：{m}" for f, m in fields.items()]
+        return _errors(exc.status, described or [exc.message])
     return JsonResponse(
         [
             {
@@ -116,9 +193,12 @@ def requests(request: HttpRequest) -> JsonResponse:
     )
 
 
-@require_GET
+@_open311("GET")
 def request_status(request: HttpRequest, request_id: str) -> JsonResponse:
+    refusal = _jurisdiction_refusal(request.GET)
+    if refusal:
+        return refusal
     complaint = complaints.follow(request_id)
     if complaint is None:
-        return _error(404, f"no service request '{request_id[:60]}'")
+        return _error(404, f"service_request_id：没有“{request_id[:60]}”这件诉求")
     return JsonResponse([_status(complaint)], safe=False)

@@ -163,59 +163,76 @@ def _places(catalog, within: str = "") -> list[tuple[str, str]]:
 
 
 def _complaint_choices():
-    from onething.catalog.services import current_catalog
+    from onething.evaluation import complaint_services as complaints
     from onething.evaluation.complaints import CATEGORIES, KINDS, SUBJECTS
 
-    current = current_catalog()
-    places = _places(current.catalog if current else None)
-    return {"kinds": KINDS, "categories": CATEGORIES, "subjects": SUBJECTS, "places": places}
+    return {
+        "kinds": KINDS,
+        "categories": CATEGORIES,
+        "subjects": SUBJECTS,
+        "places": complaints.places(),
+    }
 
 
+# The complaint form's fields, in the order the page shows them (and lists their errors).
+COMPLAINT_FIELDS = (
+    "kind",
+    "category",
+    "subject",
+    "jurisdiction",
+    "text",
+    "case_number",
+    "about",
+    "contact_name",
+    "contact_phone",
+)
+# Where the tracking code of a complaint just filed waits for the page that shows it once
+# (never in the address: it would stay in the browser's history and be sent on).
+FILED_COMPLAINT = "evaluation.filed_complaint"
+
+
+@require_http_methods(["GET", "POST"])
 def new_complaint(request: HttpRequest) -> HttpResponse:
-    """投诉与诉求: anyone, logged in or not; anonymous unless they leave a phone."""
+    """投诉与诉求: anyone, logged in or not, anonymous or named. After filing, the browser is
+    sent on to the page that shows the tracking code (POST, redirect, GET): reloading it
+    never files twice."""
     from onething.evaluation import complaint_services as complaints
 
     posted = request.POST if request.method == "POST" else None
-    error = ""
+    error, errors, status = "", {}, 200
     if posted is not None:
+        filing = complaints.ComplaintFiling(
+            anonymous=posted.get("anonymous") == "1",
+            **{name: posted.get(name, "") for name in COMPLAINT_FIELDS},
+        )
         user = request.user if request.user.is_authenticated else None
         try:
-            complaint = complaints.file_complaint(
-                complaints.ComplaintFiling(
-                    kind=posted.get("kind", ""),
-                    category=posted.get("category", ""),
-                    text=posted.get("text", ""),
-                    jurisdiction=posted.get("jurisdiction", ""),
-                    subject=posted.get("subject", "general"),
-                    case_number=posted.get("case_number", ""),
-                    about=posted.get("about", ""),
-                    anonymous=posted.get("anonymous") == "1",
-                    contact_name=posted.get("contact_name", ""),
-                    contact_phone=posted.get("contact_phone", ""),
-                ),
-                submitter=user,
-            )
+            complaint = complaints.file_complaint(filing, submitter=user)
         except CaseError as exc:
-            error = exc.message
+            error, errors, status = exc.message, exc.details.get("fields", {}), exc.status
         else:
-            messages.success(
-                request, f"已受理。请记下查询码 {complaint.tracking}，凭它随时查看办理进度。"
-            )
-            return redirect(reverse("evaluation:track") + f"?code={complaint.tracking}")
-    return render(
-        request,
-        "evaluation/complaint_new.html",
-        {"nav": "complaints", "error": error, "posted": posted or {}, **_complaint_choices()},
-        status=400 if error else 200,
-    )
+            request.session[FILED_COMPLAINT] = complaint.tracking
+            return redirect("evaluation:track")
+    context = {
+        "nav": "complaints",
+        "error": error,
+        "errors": errors,
+        "error_list": [(name, errors[name]) for name in COMPLAINT_FIELDS if name in errors],
+        "posted": posted or {"kind": "complaint", "subject": "general", "anonymous": "1"},
+        **_complaint_choices(),
+    }
+    return render(request, "evaluation/complaint_new.html", context, status=status)
 
 
 @require_GET
 def track(request: HttpRequest) -> HttpResponse:
-    """Follow a complaint by its tracking code: its steps and the answer, nothing personal."""
+    """Follow a complaint by its tracking code: its steps and the answer, nothing personal.
+    Right after filing, the new code is shown here once."""
     from onething.evaluation import complaint_services as complaints
+    from onething.evaluation.complaints import tracking_groups
 
-    code = request.GET.get("code", "").strip()
+    filed = request.session.pop(FILED_COMPLAINT, "")
+    code = request.GET.get("code", "").strip()[:60] or filed
     complaint = complaints.follow(code) if code else None
     return render(
         request,
@@ -223,10 +240,11 @@ def track(request: HttpRequest) -> HttpResponse:
         {
             "nav": "complaints",
             "code": code,
+            "just_filed": complaint is not None and complaint.tracking == filed,
             "complaint": complaint,
+            "code_groups": tracking_groups(complaint.tracking) if complaint else [],
             "state_label": complaints.state_label(complaint) if complaint else "",
             "events": complaint.events.all() if complaint else [],
-            **_complaint_choices(),
         },
         status=404 if code and complaint is None else 200,
     )
