@@ -121,7 +121,7 @@ def background_sweep():
 
 def service_lifecycles(count: int) -> None:
     from onething.accounts.models import User
-    from onething.cases import services
+    from onething.cases import materials, services
     from onething.cases.models import Action, Task
 
     users = {u.username: u for u in User.objects.all()}
@@ -149,6 +149,7 @@ def service_lifecycles(count: int) -> None:
                 timings.timed("approve", services.approve, reviewer, task_id, "同意")
                 approved.add(item_id)
             pending = [task for task in pending if task[1] not in approved]
+        timings.timed("check_all", materials.check_all, users["clerk_lishi"], case.public_id)
         timings.timed("hand_over", services.hand_over, users["clerk_lishi"], case.public_id)
     elapsed = time.perf_counter() - started
     transitions = Action.objects.count() - actions_before
@@ -261,8 +262,10 @@ def http_lifecycles(count: int, workers: int) -> None:
                     requests += 2
                 detail = client("clerk_lishi").call("case", "GET", f"/cases/{case['id']}")
                 requests += 1
-            client("clerk_lishi").call("hand_over", "POST", f"/cases/{case['id']}/hand-over", {})
-            requests += 1
+            clerk = client("clerk_lishi")
+            clerk.call("check_all", "POST", f"/cases/{case['id']}/materials/check-all", {})
+            clerk.call("hand_over", "POST", f"/cases/{case['id']}/hand-over", {})
+            requests += 2
         elapsed = time.perf_counter() - started
         timings.samples.pop("token", None)
         print(

@@ -15,6 +15,7 @@ from onething.catalog.services import current_catalog, import_catalog
 from onething.intake.samples import sample_form
 from onething.privacy.models import PersonalDataView
 from onething.web.setup import ensure_demo_accounts
+from tests.factories import hand_over
 
 ALL_ITEMS = {
     "sells_food": "true",
@@ -657,7 +658,7 @@ def test_the_applicant_rates_and_the_window_works_a_bad_rating(client, demo):
 
     case = accepted_case(client)
     decide_all(case)
-    services.hand_over(user("clerk_lishi"), case.public_id)
+    hand_over(case)
     page = text_of(as_user(client, "yaofang").get(f"/cases/{case.public_id}"))
     assert "好差评" in page and "总体评价" in page and "非常不满意" in page
     response = client.post(
@@ -689,7 +690,7 @@ def test_an_appeal_is_filed_by_the_window_and_decided_by_the_supervisor(client, 
 
     case = accepted_case(client)
     decide_all(case)
-    services.hand_over(user("clerk_lishi"), case.public_id)
+    hand_over(case)
     evaluation.rate(user("yaofang"), case.public_id, "overall", 1, ["推诿扯皮"])
     item = Rectification.objects.get()
     as_user(client, "clerk_lishi").post(

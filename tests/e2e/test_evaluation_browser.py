@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import log_in
 from tests.e2e.test_case_browser import DESKTOP, PHONE
+from tests.factories import hand_over
 from tests.integration.test_case_journey import decide_all, pharmacy_filing, user
 
 pytestmark = pytest.mark.browser
@@ -36,7 +37,7 @@ def test_a_very_bad_rating_is_worked_to_a_satisfied_return_visit(browser, site):
     services.accept(user("clerk_lishi"), case.public_id)
     case.refresh_from_db()
     decide_all(case)
-    services.hand_over(user("clerk_lishi"), case.public_id)
+    hand_over(case)
 
     applicant_context, applicant = person(browser, site, "yaofang", PHONE)
     clerk_context, clerk = person(browser, site, "clerk_lishi")

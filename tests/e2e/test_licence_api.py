@@ -11,6 +11,7 @@ from onething.cases import services
 from onething.licences.models import Licence, LicenceEvent
 from onething.licences.rendering import verify_url
 from tests.e2e.test_case_api import Api
+from tests.factories import hand_over
 from tests.integration.test_case_journey import decide_all, pharmacy_filing, user
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +36,7 @@ def issued(api):
     services.accept(user("clerk_lishi"), case.public_id)
     case.refresh_from_db()
     decide_all(case)
-    services.hand_over(user("clerk_lishi"), case.public_id)
+    hand_over(case)
     return case
 
 

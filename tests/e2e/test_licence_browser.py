@@ -15,6 +15,7 @@ from onething.catalog.services import import_catalog
 from onething.web.setup import ensure_demo_accounts
 from tests.e2e.conftest import log_in
 from tests.e2e.test_case_browser import DESKTOP, PHONE
+from tests.factories import hand_over
 from tests.integration.test_case_journey import decide_all, pharmacy_filing, user
 
 pytestmark = pytest.mark.browser
@@ -34,7 +35,7 @@ def site(live_server, transactional_db, settings):
     services.accept(user("clerk_lishi"), case.public_id)
     case.refresh_from_db()
     decide_all(case)
-    services.hand_over(user("clerk_lishi"), case.public_id)
+    hand_over(case)
     return live_server.url
 
 

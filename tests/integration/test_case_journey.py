@@ -10,6 +10,7 @@ from onething.cases.services import Filing
 from onething.catalog.guide import build_guide, resolve_answers
 from onething.catalog.services import current_catalog
 from onething.intake.samples import sample_form
+from tests.factories import hand_over
 
 ALL_ITEMS = {
     "sells_food": "true",
@@ -70,12 +71,13 @@ def test_the_pharmacy_journey(demo):
     case.refresh_from_db()
     assert case.state == CaseState.READY
     assert all(t.state == TaskState.APPROVED for t in case.tasks.all())
-    services.hand_over(user("clerk_lishi"), case.public_id)
+    hand_over(case)
     case.refresh_from_db()
     assert case.state == CaseState.COMPLETED
 
     log = list(Action.objects.filter(case=case).values_list("action", flat=True))
-    assert log[:3] == ["create", "submit", "accept"] and log[-2:] == ["finish", "hand_over"]
+    assert log[:3] == ["create", "submit", "accept"]
+    assert log[-3:] == ["finish", "check_all", "hand_over"]
     assert log.count("approve") == 7 and log.count("release_ready") == 6
     kinds = set(OutboxMessage.objects.filter(case=case).values_list("kind", flat=True))
     assert {"accepted", "ready"} <= kinds

@@ -10,6 +10,7 @@ from onething.cases import services
 from onething.cases.models import Case
 from onething.evaluation import rollup, services as evaluation
 from onething.evaluation.dashboard import Filters, cases_behind, figures
+from tests.factories import hand_over
 
 from .test_case_journey import decide_all, pharmacy_filing, user
 
@@ -30,7 +31,7 @@ def month(demo):
         if index == 4:
             continue
         decide_all(case)
-        services.hand_over(user("clerk_lishi"), case.public_id)
+        hand_over(case)
     late = made[0]
     Case.objects.filter(pk=late.pk).update(due_date=timezone.localdate() - timedelta(days=1))
     Case.objects.filter(pk=made[1].pk).update(days_taken=9)
@@ -134,7 +135,7 @@ def test_the_roll_up_follows_each_change_through_the_audit_trail(month):
     services.accept(user("clerk_lishi"), case.public_id)
     case.refresh_from_db()
     decide_all(case)
-    services.hand_over(user("clerk_lishi"), case.public_id)
+    hand_over(case)
     evaluation.rate(user("yaofang"), case.public_id, "overall", 2, ["办理时间长"])
     assert figures(Filters()).filed == before.filed  # not read yet
     report = rollup.refresh()

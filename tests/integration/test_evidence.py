@@ -3,7 +3,7 @@ by reference (A, 免提交); uploads are C until a clerk checks the original (B)
 
 import pytest
 
-from onething.cases import services
+from onething.cases import materials, services
 from onething.cases.models import Evidence
 from onething.cases.services import Filing
 from onething.catalog.guide import build_guide, resolve_answers
@@ -53,7 +53,10 @@ def test_a_later_application_attaches_the_licence_it_holds(licensed):
     held = Licence.objects.get(holder=user("yaofang"), type_id="business_licence")
     assert business.trust == "A" and business.licence == held
     others = [e for e in evidence(case).values() if e.material_id != "business_licence"]
-    assert others and all(e.trust == "" for e in others)
+    asked = [e for e in others if e.origin == "applicant"]
+    assert asked and all(e.trust == "" for e in asked)
+    made = [e for e in others if e.origin == "form"]  # the 申请书, made from the form
+    assert [e.material_id for e in made] == ["application_form"] and made[0].trust == "A"
 
 
 def test_a_revoked_licence_is_not_attached_again(licensed):
@@ -67,24 +70,24 @@ def test_an_upload_is_c_until_the_window_checks_the_original(licensed):
     case, _ = services.file_case(user("yaofang"), utility_filing())
     other = next(e for e in evidence(case).values() if e.trust == "")
     with pytest.raises(services.InvalidInput, match="只接受 PDF、OFD、JPG 或 PNG"):
-        services.upload_evidence(user("yaofang"), case.public_id, other.pk, "a.exe", b"MZ\x90")
+        materials.upload_evidence(user("yaofang"), case.public_id, other.pk, "a.exe", b"MZ\x90")
     with pytest.raises(services.InvalidInput, match="不超过 10 MB"):
-        services.upload_evidence(
+        materials.upload_evidence(
             user("yaofang"), case.public_id, other.pk, "big.pdf", PDF + b"0" * (11 << 20)
         )
     with pytest.raises(services.Forbidden):
-        services.upload_evidence(user("zhangsan"), case.public_id, other.pk, "a.pdf", PDF)
-    uploaded = services.upload_evidence(user("yaofang"), case.public_id, other.pk, "合同.pdf", PDF)
-    assert uploaded.trust == "C" and services.evidence_file(uploaded) == PDF
+        materials.upload_evidence(user("zhangsan"), case.public_id, other.pk, "a.pdf", PDF)
+    uploaded = materials.upload_evidence(user("yaofang"), case.public_id, other.pk, "合同.pdf", PDF)
+    assert uploaded.trust == "C" and materials.evidence_file(uploaded) == PDF
     stored = (licences.paths.data_dir() / uploaded.file_path).read_bytes()
     assert PDF not in stored  # encrypted at rest
-    checked = services.check_original(user("clerk_lishi"), case.public_id, other.pk)
+    checked = materials.check_original(user("clerk_lishi"), case.public_id, other.pk)
     assert checked.trust == "B" and checked.checked_by == user("clerk_lishi")
     business = evidence(case)["business_licence"]
     with pytest.raises(services.Conflict, match="无需核验原件"):
-        services.check_original(user("clerk_lishi"), case.public_id, business.pk)
+        materials.check_original(user("clerk_lishi"), case.public_id, business.pk)
     with pytest.raises(services.Forbidden):
-        services.check_original(user("r_amr_lishi"), case.public_id, other.pk)
+        materials.check_original(user("r_amr_lishi"), case.public_id, other.pk)
     assert case.actions.filter(action="check_original").count() == 1
 
 
@@ -102,13 +105,13 @@ def test_a_licence_revoked_after_it_was_attached_shows_on_the_case(licensed, cli
 
 def test_a_written_promise_only_where_the_catalogue_allows_it(licensed):
     case, _ = services.file_case(user("yaofang"), pharmacy_filing())
-    materials = evidence(case)
-    premises = materials["premises_proof"]
+    rows = evidence(case)
+    premises = rows["premises_proof"]
     assert premises.commitment_allowed
-    promised = services.promise_evidence(user("yaofang"), case.public_id, premises.pk)
+    promised = materials.promise_evidence(user("yaofang"), case.public_id, premises.pk)
     assert promised.trust == "D"
     with pytest.raises(services.Conflict, match="不适用告知承诺"):
-        services.promise_evidence(user("yaofang"), case.public_id, materials["premises_layout"].pk)
+        materials.promise_evidence(user("yaofang"), case.public_id, rows["premises_layout"].pk)
     assert case.actions.filter(action="promise_evidence").count() == 1
 
 
@@ -117,10 +120,10 @@ def test_uploads_are_stored_once_by_content_with_their_digest(licensed):
 
     case, _ = services.file_case(user("yaofang"), utility_filing())
     pending = [e for e in evidence(case).values() if e.trust == ""]
-    first = services.upload_evidence(
+    first = materials.upload_evidence(
         user("yaofang"), case.public_id, pending[0].pk, "../x.pdf", PDF
     )
-    second = services.upload_evidence(user("yaofang"), case.public_id, pending[1].pk, "y.pdf", PDF)
+    second = materials.upload_evidence(user("yaofang"), case.public_id, pending[1].pk, "y.pdf", PDF)
     assert first.sha256 == hashlib.sha256(PDF).hexdigest() == second.sha256
     assert first.file_path == second.file_path == f"uploads/{first.sha256[:2]}/{first.sha256}.enc"
     assert first.file_name == "x.pdf" and first.size == len(PDF)
@@ -131,7 +134,7 @@ def test_uploads_are_stored_once_by_content_with_their_digest(licensed):
 def test_paper_handed_in_at_the_window_is_recorded(licensed):
     case, _ = services.file_case(user("yaofang"), utility_filing())
     pending = next(e for e in evidence(case).values() if e.trust == "")
-    received = services.check_original(
+    received = materials.check_original(
         user("clerk_lishi"), case.public_id, pending.pk, paper_received=True
     )
     assert received.trust == "B" and received.paper_received

@@ -6,6 +6,7 @@ from onething.cases import services, store
 from onething.cases.lifecycle import TASK_RUNNING
 from onething.cases.models import Case
 from onething.evaluation.history import generate_history
+from tests.factories import hand_over
 
 from .test_case_journey import decide_all, pharmacy_filing, user
 
@@ -29,7 +30,7 @@ def test_the_next_deadline_follows_each_step(demo):
     assert expected(case) == case.deadline is not None
     decide_all(case)
     assert case.state == "ready" or expected(case) == case.deadline
-    services.hand_over(user("clerk_lishi"), case.public_id)
+    hand_over(case)
     assert expected(case) is None and case.deadline is None
 
 

@@ -7,6 +7,7 @@ import pytest
 from onething.cases import services
 from onething.evaluation import services as evaluation
 from onething.evaluation.models import Rectification
+from tests.factories import hand_over
 
 from .test_case_journey import decide_all, pharmacy_filing, user
 
@@ -19,7 +20,7 @@ def finished(demo):
     services.accept(user("clerk_lishi"), case.public_id)
     case.refresh_from_db()
     decide_all(case)
-    services.hand_over(user("clerk_lishi"), case.public_id)
+    hand_over(case)
     case.refresh_from_db()
     return case
 

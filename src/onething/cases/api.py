@@ -24,6 +24,7 @@ from onething.accounts.roles import ROLE_LABELS, Role
 from onething.calendar.loaded import current_calendar
 from onething.cases import services
 from onething.cases.deadlines import DEADLINE_STATE_LABELS, deadline_state
+from onething.cases.delivery import Handover
 from onething.cases.lifecycle import (
     CASE_STATE_LABELS,
     TASK_PAUSED,
@@ -85,8 +86,21 @@ class ReasonIn(VersionIn):
 
 
 class LinesIn(VersionIn):
-    lines: list[str]
+    lines: list[str] = Field(default_factory=list)
     text: str = ""
+
+
+class CompletionIn(LinesIn):
+    """一次性告知: the 预审 findings are lines unless removed with a reason (key -> reason);
+    `kept` may reword one (key -> text); `lines` adds more."""
+
+    removed: dict[str, str] = Field(default_factory=dict)
+    kept: dict[str, str] = Field(default_factory=dict)
+
+
+class HandOverIn(VersionIn):
+    carrier: str = Field("", description="by post: the carrier (承运单位)")
+    tracking_number: str = Field("", description="by post: the tracking number (运单号)")
 
 
 class AnswerIn(VersionIn):
@@ -297,7 +311,7 @@ def _visible_case(user: User, case_id: UUID) -> Case:
 
 
 def _detail(case: Case, user: User) -> dict[str, Any]:
-    today = services._today()
+    today = services.local_today()
     data = _case_out(case, user)
     tasks = tasks_of(case)
     names = {t.pk: t.item_name for t in tasks}
@@ -473,11 +487,21 @@ def accept(request: HttpRequest, case_id: UUID, body: VersionIn):
 
 
 @router.post("/cases/{case_id}/request-completion", response=CaseDetailOut, summary="一次性告知")
-def request_completion(request: HttpRequest, case_id: UUID, body: LinesIn):
+def request_completion(request: HttpRequest, case_id: UUID, body: CompletionIn):
     return _case_action(
         request,
         case_id,
-        lambda u: services.request_completion(u, case_id, body.lines, body.text, body.version).case,
+        lambda u: (
+            services.request_completion(
+                u,
+                case_id,
+                body.lines,
+                body.text,
+                body.version,
+                kept=body.kept,
+                removed=body.removed,
+            ).case
+        ),
     )
 
 
@@ -496,8 +520,11 @@ def refuse(request: HttpRequest, case_id: UUID, body: ReasonIn):
 
 
 @router.post("/cases/{case_id}/hand-over", response=CaseDetailOut, summary="一次办成：出件")
-def hand_over(request: HttpRequest, case_id: UUID, body: VersionIn):
-    return _case_action(request, case_id, lambda u: services.hand_over(u, case_id, body.version))
+def hand_over(request: HttpRequest, case_id: UUID, body: HandOverIn):
+    handover = Handover(body.carrier, body.tracking_number)
+    return _case_action(
+        request, case_id, lambda u: services.hand_over(u, case_id, body.version, handover)
+    )
 
 
 @router.get("/tasks", response=list[TaskOut], summary="My department's tasks, soonest due first")
@@ -517,7 +544,7 @@ def list_tasks(
     tasks = tasks.order_by("due_date", "pk")[
         max(offset, 0) : max(offset, 0) + min(max(limit, 1), MAX_PAGE)
     ]
-    today = services._today()
+    today = services.local_today()
     return [_task_out(t, user, today) for t in tasks]
 
 
@@ -528,7 +555,7 @@ def _task_action(request, task_id: int, run) -> dict[str, Any]:
         raise HttpError(404, f"事项办理 {task_id} 不存在或您无权查看")
     run(user)
     task = Task.objects.select_related("case", "assignee").get(pk=task_id)
-    return _task_out(task, user, services._today())
+    return _task_out(task, user, services.local_today())
 
 
 @router.post("/tasks/{task_id}/claim", response=TaskOut, summary="认领")

@@ -187,6 +187,13 @@ def deemed_accepted(
     return today > window_deadline(submitted_on, calendar, days)
 
 
+def accepted_from(submitted_on: date, decided_on: date, deemed: bool) -> date:
+    """The day acceptance counts from, and so every item's clock: the day the window
+    decided — or, for an application deemed accepted, the day it was received
+    (行政许可法 Art. 32: 逾期不告知的，自收到申请材料之日起即为受理)."""
+    return submitted_on if deemed else decided_on
+
+
 # --- the case's schedule -------------------------------------------------------------------
 
 

@@ -34,6 +34,31 @@ TRUST_SHORT = {
     TrustLevel.D: "告知承诺",
 }
 PENDING_LABEL = "待提交"
+# Materials the applicant is never asked for (免提交 within the case), by origin.
+MADE_LABELS = {
+    "form": ("平台生成 · 免提交", "A 由平台按一表申报内容生成，申请人提交即确认"),
+    "package": ("本件事生成 · 免提交", "A 由本件事中先办结的事项签发的电子证照"),
+}
+AWAITING_PRODUCTION = "待生成"
+
+
+def labels(level: TrustLevel | None, origin: str = "applicant") -> tuple[str, str]:
+    """(short, long) words for a material's state: its level, or where it comes from."""
+    if origin in MADE_LABELS:
+        if level is None:
+            waiting = "提交时自动生成" if origin == "form" else "前置事项办结后自动生成"
+            return AWAITING_PRODUCTION, waiting
+        return MADE_LABELS[origin]
+    if level is None:
+        return PENDING_LABEL, PENDING_LABEL
+    return TRUST_SHORT[level], TRUST_LABELS[level]
+
+
+def verified(level: TrustLevel | None) -> bool:
+    """Whether the window has nothing left to check: a signed certificate or the
+    platform's own document (A), an original seen (B), or a written promise the law
+    accepts in its place (D, 告知承诺)."""
+    return level in (TrustLevel.A, TrustLevel.B, TrustLevel.D)
 
 
 class EvidenceRefused(ValueError):

@@ -340,6 +340,13 @@ class OutboxMessage(models.Model):
         verbose_name_plural = "待发通知"
 
 
+ORIGINS = [
+    ("applicant", "申请人提供"),
+    ("form", "按一表申报生成"),
+    ("package", "本件事生成"),
+]
+
+
 class Evidence(models.Model):
     """One required material of a case and how it was provided (see `evidence`)."""
 
@@ -347,6 +354,10 @@ class Evidence(models.Model):
     material_id = models.CharField("材料", max_length=100)
     material_name = models.CharField("材料名称", max_length=200)
     evidence_type = models.CharField("可替代的证照类型", max_length=100, blank=True)
+    # Who provides it: the applicant (upload, the window, a certificate held, a promise),
+    # the platform from the one form (申请书), or an item of this case (its certificate).
+    origin = models.CharField("来源", max_length=10, choices=ORIGINS, default="applicant")
+    produced_by = models.CharField("生成事项", max_length=100, blank=True)  # origin package
     commitment_allowed = models.BooleanField("可告知承诺", default=False)
     trust = models.CharField("可信等级", max_length=1, blank=True)  # "" while missing
     licence = models.ForeignKey(
@@ -363,11 +374,14 @@ class Evidence(models.Model):
     size = models.PositiveIntegerField(null=True, blank=True)
     pages = models.PositiveIntegerField(null=True, blank=True)
     content_type = models.CharField(max_length=40, blank=True)
+    blank_pages = models.JSONField("空白页", default=list, blank=True)  # 1-based page numbers
     paper_received = models.BooleanField("纸质材料已收取", default=False)
     checked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     checked_at = models.DateTimeField(null=True, blank=True)
+    # 核验: why the window hands over without having checked it against the original.
+    check_note = models.TextField("未核验原件的理由", blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -377,3 +391,37 @@ class Evidence(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["case", "material_id"], name="evidence_once_per_case")
         ]
+
+
+DELIVERY_METHODS = [
+    ("window", "窗口领取"),
+    ("post", "邮寄送达"),
+    ("electronic", "电子送达"),
+]
+DELIVERY_LABELS = dict(DELIVERY_METHODS)
+
+
+class Delivery(models.Model):
+    """How the results reach the applicant (送达), chosen by the applicant: at the window,
+    by post (address, carrier, tracking number, signed for) or electronically to the
+    licence library. Contact details are encrypted at rest."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="delivery")
+    method = models.CharField("送达方式", max_length=12, choices=DELIVERY_METHODS)
+    recipient_name = EncryptedTextField("收件人", blank=True, default="")
+    recipient_phone = EncryptedTextField("收件人电话", blank=True, default="")
+    address = EncryptedTextField("邮寄地址", blank=True, default="")
+    chosen_at = models.DateTimeField(auto_now=True)
+    carrier = models.CharField("承运单位", max_length=40, blank=True)
+    tracking_number = models.CharField("运单号", max_length=40, blank=True)
+    dispatched_at = models.DateTimeField("交付时间", null=True, blank=True)
+    signed_at = models.DateTimeField("签收时间", null=True, blank=True)
+    signed_note = models.CharField("签收情况", max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = "结果送达"
+        verbose_name_plural = "结果送达"
+
+    @property
+    def method_label(self) -> str:
+        return DELIVERY_LABELS.get(self.method, self.method)

@@ -70,6 +70,7 @@ class Material:
     evidence: str | None = None  # e-licence type that can stand in for it (免提交)
     note: str | None = None
     commitment: bool = False  # 告知承诺制: the applicant's written promise may replace it
+    generated: bool = False  # made by the platform from the one form (申请书), never uploaded
 
 
 @dataclass(frozen=True, slots=True)

@@ -42,6 +42,15 @@ class GuideMaterial:
     evidence: str | None = None
     note: str | None = None
     commitment: bool = False  # 告知承诺 allowed
+    generated: bool = False  # made by the platform from the one form: never uploaded
+    # 免提交 within the package: the included item whose certificate is this material
+    # (营业执照 from 企业设立登记), when every item asking for it comes after that item.
+    produced_by: str | None = None
+
+    @property
+    def asked_of_applicant(self) -> bool:
+        """Whether the applicant provides it (not made by the platform or the package)."""
+        return not self.generated and self.produced_by is None
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +122,8 @@ class Guide:
                     "for_items": list(m.for_items),
                     "evidence": m.evidence,
                     **({"commitment": True} if m.commitment else {}),
+                    **({"generated": True} if m.generated else {}),
+                    **({"produced_by": m.produced_by} if m.produced_by else {}),
                 }
                 for m in self.materials
             ],
@@ -252,6 +263,7 @@ def build_guide(
 
     library = catalog.materials
     dictionary = catalog.fields
+    produced_by = _producers(guide_items)
     guide_materials = tuple(
         GuideMaterial(
             id=material_id,
@@ -262,6 +274,8 @@ def build_guide(
             evidence=library[material_id].evidence,
             note=library[material_id].note,
             commitment=library[material_id].commitment,
+            generated=library[material_id].generated,
+            produced_by=produced_by(library[material_id].evidence, for_items),
         )
         for material_id, (copies, required, for_items) in materials.items()
     )
@@ -306,3 +320,30 @@ def build_guide(
 
 def _always(condition: object, answers: object) -> bool:
     return True
+
+
+def _producers(guide_items: list[GuideItem]):
+    """A function: (licence type, items asking for it) -> the included item that issues
+    that certificate before every one of those items runs, or None."""
+    after = {gi.id: gi.after for gi in guide_items}
+    earlier: dict[str, set[str]] = {}  # item -> every item it waits for, transitively
+
+    def waits_for(item_id: str) -> set[str]:  # the graph is acyclic (the loader checks)
+        if item_id not in earlier:
+            found = set(after.get(item_id, ()))
+            for predecessor in after.get(item_id, ()):
+                found |= waits_for(predecessor)
+            earlier[item_id] = found
+        return earlier[item_id]
+
+    for item_id in after:
+        waits_for(item_id)
+    issuers = {gi.item.issues: gi.id for gi in guide_items if gi.item.issues}
+
+    def produced_by(licence_type: str | None, for_items: list[str]) -> str | None:
+        issuer = issuers.get(licence_type) if licence_type else None
+        if issuer is None or not all(issuer in earlier.get(i, ()) for i in for_items):
+            return None
+        return issuer
+
+    return produced_by

@@ -546,7 +546,7 @@ def _shown(value: Any) -> str:
 
 _JURISDICTION_KEYS = frozenset(["code", "name", "level", "parent"])
 _DEPARTMENT_KEYS = frozenset(["id", "name", "description"])
-_MATERIAL_KEYS = frozenset(["id", "name", "evidence", "note", "commitment"])
+_MATERIAL_KEYS = frozenset(["id", "name", "evidence", "note", "commitment", "generated"])
 _FIELD_KEYS = frozenset(
     ["id", "label", "type", "choices", "required", "help", "group", "min", "max", "max_length"]
 )
@@ -617,6 +617,7 @@ def _read_material(check: _Checker, node: dict, path: str) -> _Draft:
             evidence=evidence,
             note=check.text(node, "note", path, required=False),
             commitment=check.boolean(node, "commitment", path, False),
+            generated=check.boolean(node, "generated", path, False),
         )
     )
 

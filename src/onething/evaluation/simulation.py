@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from onething.accounts.models import User
 from onething.calendar.loaded import current_calendar
-from onething.cases import services
+from onething.cases import materials, services
 from onething.cases.lifecycle import TaskState
 from onething.cases.models import Case, Task
 from onething.catalog.entities import Catalog, Package
@@ -95,6 +95,7 @@ def simulate_month(
             if case.state != "ready":
                 _move(case, day, accepted_on, None, None, promised)
                 continue
+            materials.check_all(clerk, case.public_id)  # the originals, at the handover
             services.hand_over(clerk, case.public_id)
             finished += 1
             handed = min(today, calendar.add_working_days(ready_on, 1))

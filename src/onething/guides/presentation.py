@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 
 from onething.catalog.entities import Answer, Item, Package
-from onething.catalog.guide import Guide, GuideStats
+from onething.catalog.guide import Guide, GuideMaterial, GuideStats
 
 KIND_LABELS = {"instant": "即办件", "promise": "承诺件"}
 LEVEL_LABELS = {
@@ -126,6 +126,9 @@ def guide_text(guide: Guide) -> str:
     lines += ["", "二、申请材料（每份只交一次）"]
     for number, material in enumerate(guide.materials, 1):
         need = "必交" if material.required else "视情提交"
+        made = material_source(material, names)
+        if made:
+            need = f"{made}，免提交"
         used_by = "、".join(names[i] for i in material.for_items)
         lines.append(f"  {number}. {material.name}  {material.copies} 份，{need}；用于：{used_by}")
     if guide.fields:
@@ -135,6 +138,16 @@ def guide_text(guide: Guide) -> str:
             need = "必填" if field.required else "选填"
             lines.append(f"  {number}. {field.label}（{kind}，{need}）")
     return "\n".join(lines) + "\n"
+
+
+def material_source(material: GuideMaterial, item_names: dict[str, str]) -> str:
+    """Where a material the applicant is not asked for comes from, in words; "" when the
+    applicant provides it."""
+    if material.produced_by:
+        return f"由本件事“{item_names.get(material.produced_by, material.produced_by)}”生成"
+    if material.generated:
+        return "由平台按一表申报内容自动生成"
+    return ""
 
 
 def condition_text(package: Package, condition: dict[str, tuple[Answer, ...]]) -> str:
@@ -197,6 +210,7 @@ def guide_context(guide: Guide) -> dict:
             "evidence": m.evidence,
             "note": m.note,
             "commitment": m.commitment,
+            "made": material_source(m, names),  # 免提交: the package or the platform makes it
             "held": None,  # the viewer's electronic certificate standing in for it (免提交)
         }
         for number, m in enumerate(guide.materials, 1)
@@ -222,6 +236,7 @@ def guide_context(guide: Guide) -> dict:
         "items": items,
         "materials": materials,
         "fields": fields,
+        "made_count": sum(1 for m in materials if m["made"]),
         "departments": sorted(set(guide.department_names.values())),
         "fee_total": sum(gi.item.fee for gi in guide.items),
         "online_items": sum(1 for gi in guide.items if gi.item.online),

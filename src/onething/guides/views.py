@@ -162,7 +162,7 @@ def mark_held_licences(user, materials: list[dict]) -> int:
     held = valid_licences(user, types) if types else {}
     for material in materials:
         material["held"] = held.get(material["evidence"]) if material["evidence"] else None
-    return sum(1 for m in materials if m["held"] is not None)
+    return sum(1 for m in materials if m["held"] is not None and not m["made"])
 
 
 @require_GET

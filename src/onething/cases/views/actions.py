@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from onething.accounts.models import User
-from onething.cases import services
+from onething.cases import materials, services
 from onething.cases.lifecycle import (
     TaskState,
 )
@@ -92,9 +92,9 @@ def evidence_upload(request: HttpRequest, case_id, evidence_id: int) -> HttpResp
     try:
         if upload is None:
             raise InvalidInput("请先选择要上传的文件")
-        if upload.size > services.MAX_UPLOAD_BYTES:
+        if upload.size > materials.MAX_UPLOAD_BYTES:
             raise InvalidInput("文件太大：每份材料不超过 10 MB")
-        evidence = services.upload_evidence(
+        evidence = materials.upload_evidence(
             request.user, case_id, evidence_id, upload.name, upload.read()
         )
     except CaseError as exc:
@@ -107,7 +107,7 @@ def evidence_upload(request: HttpRequest, case_id, evidence_id: int) -> HttpResp
 def evidence_promise(request: HttpRequest, case_id, evidence_id: int) -> HttpResponse:
     case = visible_case(request.user, case_id)
     try:
-        evidence = services.promise_evidence(request.user, case_id, evidence_id)
+        evidence = materials.promise_evidence(request.user, case_id, evidence_id)
     except CaseError as exc:
         return render_case(request, case, exc.status, error_message(exc, "告知承诺"))
     messages.success(request, f"已就“{evidence.material_name}”作出告知承诺（可信等级 D）。")
@@ -119,7 +119,7 @@ def evidence_check(request: HttpRequest, case_id, evidence_id: int) -> HttpRespo
     case = visible_case(request.user, case_id)
     try:
         paper = request.POST.get("paper") == "1"
-        evidence = services.check_original(request.user, case_id, evidence_id, paper)
+        evidence = materials.check_original(request.user, case_id, evidence_id, paper)
     except CaseError as exc:
         return render_case(request, case, exc.status, error_message(exc, "核验原件"))
     done = "已收取纸质材料并核验" if paper else "已核验原件"

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 
 from onething.accounts.models import User
 from onething.accounts.roles import ROLE_LABELS, Role
-from onething.cases import services
+from onething.cases import materials
 from onething.cases.documents import REMEDY, TITLES, render_notice_pdf
 from onething.cases.evidence import PENDING_LABEL, TRUST_LABELS, TRUST_SHORT, TrustLevel
 from onething.cases.lifecycle import (
@@ -327,7 +327,7 @@ def evidence_file(request: HttpRequest, case_id, evidence_id: int) -> HttpRespon
             purpose=f"审查办件 {case.number}",
         )
     content_type = evidence.content_type or "application/octet-stream"
-    response = HttpResponse(services.evidence_file(evidence), content_type=content_type)
+    response = HttpResponse(materials.evidence_file(evidence), content_type=content_type)
     inline = content_type != "application/ofd"  # browsers cannot show OFD: download it
     response["Content-Disposition"] = "inline" if inline else "attachment"
     response["X-Content-Type-Options"] = "nosniff"

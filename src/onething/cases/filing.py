@@ -1,0 +1,254 @@
+"""Filing (申报): an applicant, an agent or a window clerk files a package — a draft
+first or submitted at once — and later edits, submits or withdraws the draft.
+
+Every way to submit (the filing page, the case page's draft, the API) ends in
+`_submit`, after `submission_problems` found nothing: every scenario question
+answered (they decide which items and materials apply) and the one form valid.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from onething.accounts.models import Authorisation, User
+from onething.accounts.roles import Role
+from onething.calendar.loaded import current_calendar
+from onething.cases import materials
+from onething.cases.base import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    case_step,
+    catalog_of_case,
+    check_version,
+    guide_of_case,
+    local_today,
+    locked_case,
+    record,
+    require,
+    save_case,
+)
+from onething.cases.deadlines import window_deadline
+from onething.cases.lifecycle import CaseAction, CaseState
+from onething.cases.models import Case
+from onething.cases.query import can_act_on_case
+from onething.cases.routing import route_item
+from onething.catalog.entities import Catalog, Package
+from onething.catalog.guide import AnswerError, resolve_answers
+from onething.catalog.services import current_catalog, guide_of
+from onething.intake.validation import validate_form
+
+
+@dataclass(frozen=True, slots=True)
+class Filing:
+    """What an applicant files: the package, the answers, where, and the one form."""
+
+    package_id: str
+    answers: dict[str, str]
+    place: str
+    form: dict[str, str]
+    channel: str = "web"
+    window: str | None = None  # defaults to the place's window
+
+
+def submission_problems(package: Package, answers, form_errors: dict[str, str]):
+    """Why this may not be submitted yet, as one refusal naming every problem (None when
+    nothing is wrong): each unanswered scenario question and each field of the form."""
+    unanswered = {q.id: q.text for q in package.questions if q.id not in answers}
+    if not unanswered and not form_errors:
+        return None
+    if unanswered:
+        message = "请先回答全部问题：" + "；".join(unanswered.values())
+        if form_errors:
+            message += f"；另有 {len(form_errors)} 处填写内容需要修改"
+    else:
+        message = "申报信息有误"
+    return InvalidInput(message, {"questions": unanswered, "fields": dict(form_errors)})
+
+
+def _applicant_for(actor: User, applicant: User | None, package_id: str):
+    """Who the case is for, and the agent's authorisation when an agent files it."""
+    if actor.role == Role.APPLICANT:
+        if applicant is not None and applicant.pk != actor.pk:
+            raise Forbidden("申请人只能为自己申报")
+        return actor, None
+    if actor.role == Role.AGENT:
+        if applicant is None:
+            raise InvalidInput("代办时请指明委托人")
+        authorisation = next(
+            (
+                a
+                for a in Authorisation.objects.filter(agent=actor, principal=applicant)
+                if a.covers(package_id)
+            ),
+            None,
+        )
+        if authorisation is None:
+            raise Forbidden("没有该委托人对此事项的有效代办授权")
+        return applicant, actor
+    if actor.role == Role.CLERK:
+        if applicant is None or applicant.role != Role.APPLICANT:
+            raise InvalidInput("窗口代为录入时请指明申请人")
+        return applicant, None
+    raise Forbidden("该角色不能申报")
+
+
+def prepare_filing(filing: Filing) -> tuple[int, Catalog, dict, dict, dict[str, str]]:
+    """Check a filing against the current catalogue: answers, place, routing and the form.
+
+    Returns (catalogue version id, catalogue, typed answers, clean form, field problems).
+    """
+    current = current_catalog()
+    if current is None:
+        raise InvalidInput("尚未导入事项目录")
+    catalog = current.catalog
+    package = catalog.packages.get(filing.package_id)
+    if package is None:
+        raise NotFound(f"没有编号为 {filing.package_id} 的一件事")
+    try:
+        answers = resolve_answers(package, {k: str(v) for k, v in filing.answers.items()})
+    except AnswerError as exc:
+        raise InvalidInput(f"情形回答有误：{exc}") from None
+    place = catalog.jurisdictions.get(filing.place)
+    if place is None:
+        raise InvalidInput(
+            f"未知的行政区划 {filing.place}", {"fields": {"place": "请选择办理地点"}}
+        )
+    window = filing.window or filing.place
+    if window not in catalog.jurisdictions:
+        raise InvalidInput(f"未知的受理窗口 {window}")
+    guide = guide_of(current.digest, package.id, answers)
+    problems = []
+    for guide_item in guide.items:
+        if route_item(guide_item.item.levels, window, filing.place, catalog.jurisdictions) is None:
+            problems.append(f"{guide_item.item.name}在{place.name}没有实施机关")
+    if problems:
+        raise InvalidInput("；".join(problems))
+    result = validate_form(guide.fields, filing.form, local_today())
+    return current.pk, catalog, answers, result.clean, dict(result.errors)
+
+
+def file_case(
+    actor: User,
+    filing: Filing,
+    applicant: User | None = None,
+    submit: bool = True,
+    idempotency_key: str | None = None,
+) -> tuple[Case, bool]:
+    """Create a case (a draft, or submitted at once). With an idempotency key, filing the
+    same thing twice gives the first case back: (case, created)."""
+    if idempotency_key is not None:
+        idempotency_key = idempotency_key.strip()[:100] or None
+    owner, agent = _applicant_for(actor, applicant, filing.package_id)
+    if idempotency_key:
+        existing = Case.objects.filter(applicant=owner, idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing, False
+    version_id, catalog, answers, form, errors = prepare_filing(filing)
+    package = catalog.packages[filing.package_id]
+    if submit and (refusal := submission_problems(package, answers, errors)):
+        raise refusal
+    channel = "agent" if agent else ("window" if actor.role == Role.CLERK else filing.channel)
+    try:
+        with transaction.atomic():
+            case = Case(
+                catalog_version_id=version_id,
+                package_id=filing.package_id,
+                package_name=package.name,
+                answers=answers,
+                applicant=owner,
+                agent=agent,
+                channel=channel,
+                window=filing.window or filing.place,
+                place=filing.place,
+                idempotency_key=idempotency_key,
+            )
+            case.form = form
+            case.save()
+            record(case, "create", actor, "", CaseState.DRAFT.value, data={"channel": channel})
+            if submit:
+                _submit(case, actor)
+            else:
+                materials.sync_evidence(case)
+    except IntegrityError:
+        if idempotency_key:  # the same request raced with itself: the first one won
+            return Case.objects.get(applicant=owner, idempotency_key=idempotency_key), False
+        raise
+    return case, True
+
+
+def _submit(case: Case, actor: User) -> None:
+    before, after = case_step(case, CaseAction.SUBMIT, actor)
+    now = timezone.now()
+    case.submitted_at = now
+    case.window_due = window_deadline(timezone.localdate(now), current_calendar())
+    if not case.number:
+        case.number = f"{case.window}-{timezone.localdate(now):%Y%m%d}-{case.pk:06d}"
+    save_case(case, "submitted_at", "window_due", "number")
+    record(case, CaseAction.SUBMIT, actor, before, after, data={"channel": case.channel})
+    materials.on_submit(case)
+
+
+def update_draft(actor: User, case_id, version: int | None, filing: Filing) -> Case:
+    with transaction.atomic():
+        case = locked_case(case_id)
+        require(can_act_on_case(actor, case), "无权修改此办件")
+        check_version(case.version, version, "办件")
+        if case.state != CaseState.DRAFT:
+            raise Conflict("只有草稿可以修改")
+        if filing.package_id != case.package_id:
+            raise InvalidInput("草稿不能改成另一件事，请新建申报")
+        # A draft is not filed yet: it moves to the current catalogue version.
+        version_id, _catalog, answers, form, _errors = prepare_filing(filing)
+        case.catalog_version_id = version_id
+        case.answers, case.place = answers, filing.place
+        case.window = filing.window or filing.place
+        case.form = form
+        case.version += 1
+        case.save()
+        record(case, "edit", actor, case.state, case.state)
+        materials.sync_evidence(case)
+        return case
+
+
+def submit(actor: User, case_id, version: int | None = None) -> Case:
+    """Submit a draft as it is stored, after the same checks as filing at once."""
+    with transaction.atomic():
+        case = locked_case(case_id)
+        require(can_act_on_case(actor, case), "无权提交此办件")
+        check_version(case.version, version, "办件")
+        if case.state != CaseState.DRAFT:
+            raise Conflict("该申请已经提交，不能再次提交")
+        catalog = catalog_of_case(case)
+        fields = guide_of_case(case, catalog).fields
+        errors = validate_form(fields, case.form, local_today()).errors
+        package = catalog.packages[case.package_id]
+        if refusal := submission_problems(package, case.answers, errors):
+            raise refusal
+        _submit(case, actor)
+        return case
+
+
+def withdraw(actor: User, case_id, version: int | None = None) -> Case:
+    with transaction.atomic():
+        case = locked_case(case_id)
+        require(can_act_on_case(actor, case), "无权撤回此办件")
+        check_version(case.version, version, "办件")
+        before, after = case_step(case, CaseAction.WITHDRAW, actor)
+        save_case(case)
+        record(case, CaseAction.WITHDRAW, actor, before, after)
+        return case
+
+
+def open_draft(person: User, package_id: str) -> Case | None:
+    """The applicant's newest draft of this package, to go on with (在线申报 resumes it
+    rather than starting anew)."""
+    return (
+        Case.objects.filter(applicant=person, package_id=package_id, state=CaseState.DRAFT)
+        .order_by("-created_at")
+        .first()
+    )
