@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from onething.accounts.roles import Role
@@ -153,13 +154,15 @@ def revoke(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@never_cache
+@require_http_methods(["GET", "POST"])
 def search(request: HttpRequest) -> HttpResponse:
     """Staff look a holder's licences up by credit code / ID number, or by number; every
-    look-up is recorded against each licence shown."""
+    look-up is recorded against each licence shown. The code is posted, never put in the
+    address: an ID number in a URL ends up in access logs, proxies and browser history."""
     if request.user.role not in STAFF:
         return forbidden(request, "证照查询供工作人员使用。")
-    query = request.GET.get("q", "").strip()
+    query = request.POST.get("q", "").strip()[:100] if request.method == "POST" else ""
     rows, searched = [], False
     if query:
         searched = True
@@ -178,7 +181,13 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "licences/search.html",
-        {"nav": "licences", "query": query, "rows": rows, "searched": searched},
+        {
+            "nav": "licences",
+            "query": query,
+            "rows": rows,
+            "searched": searched,
+            "from_address": "q" in request.GET,  # an old link: the code is not read from it
+        },
     )
 
 

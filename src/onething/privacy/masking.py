@@ -4,8 +4,17 @@ from __future__ import annotations
 
 import re
 
-_ID_CARD = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{8})(\d{3}[\dXx])(?![0-9A-Za-z])")
-_MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
+# A number stands alone: not inside a run of letters and digits (a UUID, a token), but
+# it may follow a URL's percent escape (q=%20142331…, a=1%2C13800138000).
+_AFTER_ESCAPE = r"(?<=%[0-9A-Fa-f]{2})"
+# 身份证号码: 18 characters (17 digits and a digit or X), or the old 15 digits.
+_ID_CARD = re.compile(
+    rf"(?:(?<![0-9A-Za-z])|{_AFTER_ESCAPE})(?:\d{{17}}[\dXx]|\d{{15}})(?![0-9A-Za-z])"
+)
+# 手机号码, also written with the country code (86…, 0086…, +86…).
+_MOBILE = re.compile(
+    rf"(?:(?<![0-9A-Za-z])|{_AFTER_ESCAPE})((?:00)?86)?(1[3-9]\d{{9}})(?![0-9A-Za-z])"
+)
 
 
 def mask_id_number(value: str | None) -> str:
@@ -42,6 +51,7 @@ def mask_name(value: str | None) -> str:
 
 
 def mask_text(text: str) -> str:
-    """Any ID card or mobile numbers inside free text (log lines), masked."""
-    text = _ID_CARD.sub(lambda m: m.group(1) + "*" * 8 + m.group(3), text)
-    return _MOBILE.sub(lambda m: m.group(1) + "****" + m.group(3), text)
+    """Any ID card or mobile numbers inside free text (log lines, URLs), masked as on
+    screens: 142331********1231, 142331*****1231 (15 digits), 139****2345."""
+    text = _ID_CARD.sub(lambda m: mask_id_number(m.group(0)), text)
+    return _MOBILE.sub(lambda m: (m.group(1) or "") + mask_phone(m.group(2)), text)

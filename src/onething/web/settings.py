@@ -175,10 +175,20 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # No personal data in any log: ID card and mobile numbers masked in every line.
+    "filters": {"mask_personal_data": {"()": "onething.privacy.logs.MaskPersonalData"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["mask_personal_data"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("ONETHING_LOG_LEVEL", "INFO")},
     "loggers": {
-        "django.server": {"level": "WARNING"},
+        # Django's own console handlers (one unmasked when DEBUG) give way to the root's.
+        "django": {"handlers": []},
+        "django.server": {"level": "WARNING", "handlers": [], "propagate": True},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
     },
