@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/", include("onething.accounts.urls")),
     path("", include("onething.cases.urls")),
     path("", include("onething.licences.urls")),
+    path("", include("onething.privacy.urls")),
     path("", include("onething.evaluation.urls")),
     path("", include("onething.guides.urls")),
 ]
