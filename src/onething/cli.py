@@ -229,9 +229,9 @@ def serve_command(
 ) -> None:
     """Serve the web app with gunicorn, and run the background sweep beside it.
 
-    The access log masks ID card and mobile numbers (onething.web.access_log). gunicorn's
-    control socket (for `gunicornc`) is this instance's own: <data dir>/run/gunicorn-
-    <machine>-<address>-<port>.ctl, mode 0600 in a 0700 folder."""
+    ID card and mobile numbers are masked in the access log.
+
+    gunicorn's control socket: <data dir>/run/gunicorn-<machine>-<address>-<port>.ctl"""
     import signal
     import subprocess
 
