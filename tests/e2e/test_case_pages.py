@@ -140,8 +140,8 @@ def test_the_filing_page_asks_prefills_and_offers_the_counties(client, demo):
     assert 'name="sells_food" value="true" checked' in page
     assert 'value="吕梁康民大药房有限公司"' in page and 'value="91141102MA0K5R2C1K"' in page
     assert page.count("已自动填写") == 3  # name, credit code, phone
-    assert '<option value="141102" selected>离石区</option>' in page
-    assert '<option value="141181">孝义市</option>' in page
+    assert '<option value="141102" selected>吕梁市离石区</option>' in page
+    assert '<option value="141181">吕梁市孝义市</option>' in page
     assert re.search(r'name="idempotency_key" value="[0-9a-f-]{36}"', page)
     assert 'id="f-registered_capital" name="registered_capital" type="number"' in page
     assert 'id="f-business_address" name="business_address" type="text"' in page
@@ -187,7 +187,8 @@ def test_form_errors_are_shown_next_to_each_field_all_at_once(client, demo):
     assert '<p class="field-error" id="f-business_scope-error">经营范围：必填</p>' in page
     assert 'id="f-applicant_email-error">电子邮箱：电子邮箱格式不正确' in page
     assert 'value="142331198503151230"' in page  # what was typed stays
-    assert Case.objects.count() == 0
+    # Kept as a draft (nothing typed is lost), not submitted.
+    assert list(Case.objects.values_list("state", flat=True)) == ["draft"]
 
 
 def test_submitting_needs_every_question_answered(client, demo):
@@ -278,7 +279,7 @@ def test_the_window_queue_and_acceptance(client, demo):
     response = client.post(f"/cases/{case.public_id}/do/accept", {"version": case.version})
     assert response.status_code == 302
     page = text_of(client.get(response["Location"]))
-    assert "已受理，7 个事项已分送各部门并联办理。" in page and "办理中" in page
+    assert "已受理：7 个事项已分送各部门并联办理" in page and "办理中" in page
     assert "待受理（0）" in text_of(client.get("/window/"))
 
 
@@ -581,10 +582,10 @@ def test_the_precheck_tells_the_applicant_and_the_window_what_is_missing(client,
     page = text_of(client.get(f"/cases/{case.public_id}"))
     assert "预审结果" in page and "缺少材料“" in page
     missing = page.count('<li class="blocking">')
-    assert missing == case.evidence.filter(trust="").count()
+    assert missing == case.evidence.filter(trust="", origin="applicant").count()
     upload = io.BytesIO(b"%PDF-1.4 a scan")
     upload.name = "scan.pdf"
-    first = case.evidence.filter(trust="").first()
+    first = case.evidence.filter(trust="", origin="applicant").first()
     client.post(f"/cases/{case.public_id}/evidence/{first.pk}/upload", {"file": upload})
     page = text_of(client.get(f"/cases/{case.public_id}"))
     assert page.count('<li class="blocking">') == missing - 1

@@ -78,8 +78,14 @@ def notice_context(case: Case, notice: Notice) -> dict[str, Any]:
         opening = f"经审查，您申请的{subject}不予许可，理由如下："
         closing = REMEDY
     else:
-        opening = f"您提交的{subject}申请已受理。"
-        closing = ""
+        opening = f"您提交的{subject}申请材料齐全、符合法定形式，现予受理。各事项由各部门并联办理："
+        closing = "请妥善保管本通知书。全部事项办结后一次交付结果（一次办成）。"
+    qr = ""
+    if kind == "acceptance" and case.number:
+        from onething.cases.progress import progress_url
+        from onething.guides.documents import qr_data_uri
+
+        qr = qr_data_uri(progress_url(case))
     return {
         "title": TITLES.get(kind, notice.kind_label),
         "case": case,
@@ -96,6 +102,7 @@ def notice_context(case: Case, notice: Notice) -> dict[str, Any]:
         if notice.answered_at
         else "",
         "answer": notice.answer,
+        "qr": qr,
     }
 
 
@@ -105,8 +112,70 @@ def render_notice_html(case: Case, notice: Notice) -> str:
 
 def render_notice_pdf(case: Case, notice: Notice) -> bytes:
     """The notice as an A4 PDF with the Chinese fonts embedded."""
+    return _pdf(render_notice_html(case, notice))
+
+
+def _pdf(html: str) -> bytes:
     from weasyprint import HTML
 
     buffer = io.BytesIO()
-    HTML(string=render_notice_html(case, notice)).write_pdf(buffer)
+    HTML(string=html).write_pdf(buffer)
     return buffer.getvalue()
+
+
+def _window_name(case: Case, catalog) -> str:
+    return f"{catalog.place_name(case.window)}政务服务中心综合窗口"
+
+
+def render_application_pdf(case: Case) -> bytes:
+    """申请书（一表申报）: made from the form the applicant submitted — every field by
+    section, the items applied for, the materials — never an upload (免提交)."""
+    from onething.catalog.services import guide_of
+    from onething.intake.grouping import group_fields
+
+    catalog = catalog_of(case.catalog_version)
+    guide = guide_of(case.catalog_version.digest, case.package_id, case.answers)
+    form = case.form
+    labels = {f.id: f.label for f in guide.fields}
+    item_names = {gi.id: gi.item.name for gi in guide.items}
+    groups = {f.id: catalog.fields[f.id].group for f in guide.fields if f.id in catalog.fields}
+    sections = [
+        {
+            "title": section.title,
+            "rows": [(labels[i], _shown_value(form.get(i, ""))) for i in section.field_ids],
+        }
+        for section in group_fields(guide.fields, item_names, groups)
+    ]
+    context = {
+        "title": "申请书（一表申报）",
+        "case": case,
+        "number": case.number or "（提交后生成）",
+        "applicant": case.applicant.full_name,
+        "items": [gi.item.name for gi in guide.items],
+        "sections": sections,
+        "materials": [m.name for m in guide.materials],
+        "issuer": _window_name(case, catalog),
+        "submitted_on": _chinese_date(timezone.localdate(case.submitted_at))
+        if case.submitted_at
+        else "",
+    }
+    return _pdf(render_to_string("cases/application_document.html", context))
+
+
+def _shown_value(value) -> str:
+    return {"true": "是", "false": "否"}.get(str(value), str(value)) if value != "" else "—"
+
+
+def render_receipt_pdf(case: Case, rows) -> bytes:
+    """材料接收凭证: what the case holds of each material and how it was received."""
+    catalog = catalog_of(case.catalog_version)
+    context = {
+        "title": "材料接收凭证",
+        "case": case,
+        "number": case.number,
+        "applicant": applicant_label(case),
+        "issuer": _window_name(case, catalog),
+        "rows": rows,
+        "issued_on": _chinese_date(timezone.localdate()),
+    }
+    return _pdf(render_to_string("cases/receipt_document.html", context))

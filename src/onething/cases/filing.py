@@ -97,11 +97,20 @@ def _applicant_for(actor: User, applicant: User | None, package_id: str):
     raise Forbidden("该角色不能申报")
 
 
-def prepare_filing(filing: Filing) -> tuple[int, Catalog, dict, dict, dict[str, str]]:
-    """Check a filing against the current catalogue: answers, place, routing and the form.
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A filing checked against the current catalogue."""
 
-    Returns (catalogue version id, catalogue, typed answers, clean form, field problems).
-    """
+    version_id: int
+    catalog: Catalog
+    answers: dict
+    clean: dict[str, str]  # the valid values, normalised (what a submitted case keeps)
+    typed: dict[str, str]  # every value as typed (what a draft keeps, to be corrected)
+    errors: dict[str, str]
+
+
+def prepare_filing(filing: Filing) -> Prepared:
+    """Check a filing against the current catalogue: answers, place, routing and the form."""
     current = current_catalog()
     if current is None:
         raise InvalidInput("尚未导入事项目录")
@@ -129,7 +138,12 @@ def prepare_filing(filing: Filing) -> tuple[int, Catalog, dict, dict, dict[str, 
     if problems:
         raise InvalidInput("；".join(problems))
     result = validate_form(guide.fields, filing.form, local_today())
-    return current.pk, catalog, answers, result.clean, dict(result.errors)
+    typed = {}
+    for form_field in guide.fields:
+        text = str(filing.form.get(form_field.id) or "").strip()
+        if text:
+            typed[form_field.id] = text[:2000]
+    return Prepared(current.pk, catalog, answers, result.clean, typed, dict(result.errors))
 
 
 def file_case(
@@ -148,18 +162,18 @@ def file_case(
         existing = Case.objects.filter(applicant=owner, idempotency_key=idempotency_key).first()
         if existing is not None:
             return existing, False
-    version_id, catalog, answers, form, errors = prepare_filing(filing)
-    package = catalog.packages[filing.package_id]
-    if submit and (refusal := submission_problems(package, answers, errors)):
+    prepared = prepare_filing(filing)
+    package = prepared.catalog.packages[filing.package_id]
+    if submit and (refusal := submission_problems(package, prepared.answers, prepared.errors)):
         raise refusal
     channel = "agent" if agent else ("window" if actor.role == Role.CLERK else filing.channel)
     try:
         with transaction.atomic():
             case = Case(
-                catalog_version_id=version_id,
+                catalog_version_id=prepared.version_id,
                 package_id=filing.package_id,
                 package_name=package.name,
-                answers=answers,
+                answers=prepared.answers,
                 applicant=owner,
                 agent=agent,
                 channel=channel,
@@ -167,7 +181,7 @@ def file_case(
                 place=filing.place,
                 idempotency_key=idempotency_key,
             )
-            case.form = form
+            case.form = prepared.clean if submit else prepared.typed
             case.save()
             record(case, "create", actor, "", CaseState.DRAFT.value, data={"channel": channel})
             if submit:
@@ -203,11 +217,11 @@ def update_draft(actor: User, case_id, version: int | None, filing: Filing) -> C
         if filing.package_id != case.package_id:
             raise InvalidInput("草稿不能改成另一件事，请新建申报")
         # A draft is not filed yet: it moves to the current catalogue version.
-        version_id, _catalog, answers, form, _errors = prepare_filing(filing)
-        case.catalog_version_id = version_id
-        case.answers, case.place = answers, filing.place
+        prepared = prepare_filing(filing)
+        case.catalog_version_id = prepared.version_id
+        case.answers, case.place = prepared.answers, filing.place
         case.window = filing.window or filing.place
-        case.form = form
+        case.form = prepared.typed  # as typed: the applicant corrects it before submitting
         case.version += 1
         case.save()
         record(case, "edit", actor, case.state, case.state)
@@ -225,10 +239,12 @@ def submit(actor: User, case_id, version: int | None = None) -> Case:
             raise Conflict("该申请已经提交，不能再次提交")
         catalog = catalog_of_case(case)
         fields = guide_of_case(case, catalog).fields
-        errors = validate_form(fields, case.form, local_today()).errors
+        checked = validate_form(fields, case.form, local_today())
         package = catalog.packages[case.package_id]
-        if refusal := submission_problems(package, case.answers, errors):
+        if refusal := submission_problems(package, case.answers, checked.errors):
             raise refusal
+        case.form = checked.clean  # normalised: what the departments and certificates use
+        save_case(case, "form_text")
         _submit(case, actor)
         return case
 
@@ -244,11 +260,13 @@ def withdraw(actor: User, case_id, version: int | None = None) -> Case:
         return case
 
 
-def open_draft(person: User, package_id: str) -> Case | None:
-    """The applicant's newest draft of this package, to go on with (在线申报 resumes it
-    rather than starting anew)."""
+def open_draft(person: User, package_id: str, agent: User | None = None) -> Case | None:
+    """The newest draft of this package for this applicant (filed by this agent, when an
+    agent asks), to go on with: 在线申报 resumes it rather than starting anew."""
     return (
-        Case.objects.filter(applicant=person, package_id=package_id, state=CaseState.DRAFT)
+        Case.objects.filter(
+            applicant=person, agent=agent, package_id=package_id, state=CaseState.DRAFT
+        )
         .order_by("-created_at")
         .first()
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from onething.cases.views import actions, applicant, case_page, lists
+from onething.cases.views import actions, applicant, case_page, lists, progress_page
 
 app_name = "cases"
 urlpatterns = [
@@ -33,10 +33,18 @@ urlpatterns = [
         name="evidence_check",
     ),
     path(
+        "cases/<uuid:case_id>/evidence/<int:evidence_id>/unchecked",
+        actions.evidence_unchecked,
+        name="evidence_unchecked",
+    ),
+    path(
         "cases/<uuid:case_id>/evidence/<int:evidence_id>/file",
         case_page.evidence_file,
         name="evidence_file",
     ),
+    path("progress/", progress_page.progress_page, name="progress"),
+    path("cases/<uuid:case_id>/application.pdf", case_page.application_pdf, name="application_pdf"),
+    path("cases/<uuid:case_id>/receipt.pdf", case_page.receipt_pdf, name="receipt_pdf"),
     path("window/", lists.window, name="window"),
     path("review/", lists.review, name="review"),
     path("supervision/", lists.supervision, name="supervision"),

@@ -215,6 +215,20 @@ class Catalog:
             fields=item.fields,
         )
 
+    def place_name(self, code: str) -> str:
+        """A jurisdiction as people name it: a county or township with its city (阳泉市郊区,
+        吕梁市离石区), a city or province alone; the code itself when unknown."""
+        found = self.jurisdictions.get(code)
+        if found is None:
+            return code
+        if found.level in ("county", "township", "village"):
+            parent = self.jurisdictions.get(found.parent or "")
+            while parent is not None and parent.level not in ("city", "province"):
+                parent = self.jurisdictions.get(parent.parent or "")
+            if parent is not None and not found.name.startswith(parent.name):
+                return parent.name + found.name
+        return found.name
+
     def children_of(self, code: str) -> list[Jurisdiction]:
         return [j for j in self.jurisdictions.values() if j.parent == code]
 

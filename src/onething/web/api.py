@@ -17,6 +17,7 @@ from ninja.errors import HttpError, ValidationError
 
 from onething.accounts.auth import API_AUTH
 from onething.cases.api import router as cases_router
+from onething.cases.materials_api import router as materials_router
 from onething.cases.services import CaseError
 from onething.guides.api import router as guides_router
 from onething.licences.api import public_router as verify_router, router as licences_router
@@ -54,6 +55,7 @@ api = OnethingAPI(
 )
 api.add_router("/", guides_router)
 api.add_router("/", cases_router, auth=API_AUTH)
+api.add_router("/", materials_router, auth=API_AUTH)
 api.add_router("/", licences_router, auth=API_AUTH)
 api.add_router("/", verify_router)
 

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "axes",
+    "django_ratelimit",
     "onething.web",
     "onething.privacy",
     "onething.accounts",
@@ -170,6 +171,17 @@ if PUBLIC_URL.startswith("https://"):
     CSRF_TRUSTED_ORIGINS = [PUBLIC_URL]
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# One cache every instance shares (the database: SQLite for one host, PostgreSQL for
+# several), for what must hold across processes — the throttles of public look-ups
+# (django-ratelimit). `onething setup` creates its table (createcachetable).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "onething_cache",
+    }
+}
+RATELIMIT_IP_META_KEY = "onething.web.proxy.client_address"  # behind a trusted proxy too
 
 LOGGING = {
     "version": 1,

@@ -10,17 +10,15 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 
 from onething.accounts.models import User
-from onething.cases import materials, services
+from onething.cases import delivery, materials, services
+from onething.cases.delivery import DeliveryChoice, Handover
 from onething.cases.lifecycle import (
     TaskState,
 )
-from onething.cases.models import (
-    Case,
-    SpecialProcedure,
-    Task,
-)
+from onething.cases.models import Case, Delivery, SpecialProcedure, Task
 from onething.cases.services import CaseError, InvalidInput
 from onething.cases.views.case_page import render_case
 from onething.cases.views.common import (
@@ -41,6 +39,35 @@ class CaseStep:
     text: str = ""  # the posted field whose text is kept when the step is refused
 
 
+def _completion(user: User, case: Case, version: int | None, posted) -> Any:
+    """一次性告知 from the page: each 预审 finding the clerk saw (``seen``) is kept
+    (``keep-<key>``, perhaps reworded in ``text-<key>``) or removed with ``reason-<key>``;
+    ``lines`` adds more."""
+    seen = posted.getlist("seen") if "seen" in posted else None  # the page listed none
+    kept = {key: posted.get(f"text-{key}", "") for key in seen or () if posted.get(f"keep-{key}")}
+    removed = {key: posted.get(f"reason-{key}", "") for key in seen or () if key not in kept}
+    return services.request_completion(
+        user,
+        case.public_id,
+        posted_lines(posted.get("lines", "")),
+        posted.get("text", ""),
+        version=version,
+        kept=kept,
+        removed=removed,
+        seen=seen,
+    )
+
+
+def _choose_delivery(user: User, case: Case, version: int | None, posted) -> Any:
+    choice = DeliveryChoice(
+        posted.get("method", ""),
+        posted.get("recipient_name", ""),
+        posted.get("recipient_phone", ""),
+        posted.get("address", ""),
+    )
+    return delivery.choose_delivery(user, case.public_id, choice)
+
+
 CASE_STEPS: dict[str, CaseStep] = {
     "submit": CaseStep(
         "提交申请",
@@ -50,19 +77,17 @@ CASE_STEPS: dict[str, CaseStep] = {
     "withdraw": CaseStep(
         "撤回申请",
         lambda u, c, v, p: services.withdraw(u, c.public_id, version=v),
-        lambda c: "申请已撤回。",
+        lambda c: "草稿已放弃。" if c.submitted_at is None else "申请已撤回。",
     ),
     "accept": CaseStep(
         "受理",
         lambda u, c, v, p: services.accept(u, c.public_id, version=v),
-        lambda c: f"已受理，{c.tasks.count()} 个事项已分送各部门并联办理。",
+        lambda c: f"已受理：{c.tasks.count()} 个事项已分送各部门并联办理，受理通知书已出具。",
     ),
     "request_completion": CaseStep(
         "一次性告知",
-        lambda u, c, v, p: services.request_completion(
-            u, c.public_id, posted_lines(p.get("lines", "")), p.get("text", ""), version=v
-        ),
-        lambda c: "一次性告知书已出具，申请人补齐后将重新提交。",
+        _completion,
+        lambda c: "已出具一次性告知书，申请人补齐后将重新提交。",
         "lines",
     ),
     "complete": CaseStep(
@@ -74,15 +99,38 @@ CASE_STEPS: dict[str, CaseStep] = {
     "refuse": CaseStep(
         "不予受理",
         lambda u, c, v, p: services.refuse(u, c.public_id, p.get("reason", ""), version=v),
-        lambda c: "已作出不予受理决定。",
+        lambda c: "已作出不予受理决定，决定书已送达申请人。",
         "reason",
+    ),
+    "check_all": CaseStep(
+        "核验原件",
+        lambda u, c, v, p: materials.check_all(u, c.public_id, p.get("paper") == "1"),
+        lambda c: "已核验全部待核验材料的原件。",
+    ),
+    "delivery": CaseStep(
+        "选择领取方式",
+        _choose_delivery,
+        lambda c: f"已选择领取方式：{c.delivery.method_label}。",
     ),
     "hand_over": CaseStep(
         "出件",
-        lambda u, c, v, p: services.hand_over(u, c.public_id, version=v),
-        lambda c: "全部结果已交付申请人，办件已办结。",
+        lambda u, c, v, p: services.hand_over(
+            u, c.public_id, v, Handover(p.get("carrier", ""), p.get("tracking_number", ""))
+        ),
+        lambda c: f"已出件：全部结果已{_delivered(c)}，办件已办结。",
+    ),
+    "signed": CaseStep(
+        "确认签收",
+        lambda u, c, v, p: delivery.confirm_signed(u, c.public_id, p.get("note", ""), v),
+        lambda c: "已确认签收。",
+        "note",
     ),
 }
+
+
+def _delivered(case: Case) -> str:
+    method = Delivery.objects.filter(case=case).values_list("method", flat=True).first()
+    return {"post": "交寄", "electronic": "电子送达"}.get(method or "", "当面交付申请人")
 
 
 @post_only
@@ -128,6 +176,24 @@ def evidence_check(request: HttpRequest, case_id, evidence_id: int) -> HttpRespo
 
 
 @post_only
+def evidence_unchecked(request: HttpRequest, case_id, evidence_id: int) -> HttpResponse:
+    case = visible_case(request.user, case_id)
+    try:
+        evidence = materials.note_unchecked(
+            request.user, case_id, evidence_id, request.POST.get("reason", "")
+        )
+    except CaseError as exc:
+        failed = {
+            "action": "unchecked",
+            "evidence": evidence_id,
+            "text": request.POST.get("reason", ""),
+        }
+        return render_case(request, case, exc.status, error_message(exc, "记录理由"), failed=failed)
+    messages.success(request, f"已记录“{evidence.material_name}”未核验原件的理由。")
+    return redirect(case_url(case, "materials"))
+
+
+@post_only
 def case_action(request: HttpRequest, case_id, action: str) -> HttpResponse:
     case = visible_case(request.user, case_id)
     step = CASE_STEPS.get(action)
@@ -143,7 +209,9 @@ def case_action(request: HttpRequest, case_id, action: str) -> HttpResponse:
         )
     case.refresh_from_db()
     messages.success(request, step.done(case))
-    return redirect(case_url(case))
+    if action == "withdraw" and request.POST.get("next") == "apply":  # 重新填写
+        return redirect(reverse("cases:apply", args=[case.package_id]) + "?new=1")
+    return redirect(case_url(case, "delivery" if action in ("delivery", "signed") else ""))
 
 
 def _start_special(user: User, task: Task, version: int | None, posted) -> SpecialProcedure:

@@ -5,18 +5,21 @@ from __future__ import annotations
 
 import re
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.views.decorators.http import require_GET, require_http_methods
 
 from onething.accounts.models import Authorisation, User
-from onething.accounts.roles import ApplicantKind, Role
-from onething.cases import services
+from onething.accounts.roles import Role
+from onething.cases import materials, services
+from onething.cases.filing import open_draft
 from onething.cases.lifecycle import (
     CASE_TERMINAL,
     CaseState,
@@ -30,6 +33,13 @@ from onething.cases.query import (
     cases_for,
 )
 from onething.cases.services import CaseError, Filing, InvalidInput
+from onething.cases.views.apply_form import (
+    county_groups,
+    field_rows,
+    form_sections,
+    material_rows,
+    missing_count,
+)
 from onething.cases.views.common import (
     STATE_LABELS,
     case_deadline,
@@ -40,17 +50,16 @@ from onething.cases.views.common import (
     name_lookups,
     next_step,
     paginate,
-    posted_version,
     progress,
     role_required,
     visible_case,
 )
-from onething.catalog.entities import Catalog
-from onething.catalog.guide import build_guide
+from onething.catalog.entities import Catalog, Package
+from onething.catalog.guide import Guide, build_guide
 from onething.catalog.services import current_catalog
 from onething.guides.documents import answers_query
 from onething.guides.views import answers_from_query, question_forms
-from onething.intake.grouping import group_fields
+from onething.intake.prefill import prefill_sources
 from onething.privacy.services import display_name
 
 _MOBILE_AGENT = re.compile(r"Mobile|Android|iPhone|HarmonyOS", re.IGNORECASE)
@@ -118,144 +127,6 @@ def _principals(user: User, package_id: str) -> list[User]:
     ]
 
 
-def account_values(person: User | None) -> dict[str, str]:
-    """What the account already knows, by the catalogue's common field ids."""
-    if person is None:
-        return {}
-    values = {"applicant_phone": person.phone or ""}
-    if person.applicant_kind == ApplicantKind.ENTERPRISE:
-        values.update(company_name=person.full_name, uscc=person.uscc)
-    else:
-        values.update(applicant_name=person.full_name, applicant_id_number=person.id_number or "")
-    return {key: value for key, value in values.items() if value}
-
-
-def prefill_sources(
-    fields, person: User | None, catalog: Catalog | None = None
-) -> dict[str, tuple[str, str]]:
-    """field id -> (value, where it comes from), for fields the platform already knows:
-    the account (identity, credit code), the holder's valid business-licence certificate
-    (registered data, by the labels printed on it), and the latest earlier application."""
-    if person is None:
-        return {}
-    wanted = {f.id: f for f in fields}
-    known: dict[str, tuple[str, str]] = {}
-    for key, value in account_values(person).items():
-        known[key] = (value, "账户实名信息")
-    if "uscc" not in known and person.uscc:
-        known["uscc"] = (person.uscc, "账户实名信息")
-    if catalog is not None:
-        from onething.licences.services import valid_licences
-
-        by_label = {field.label: field_id for field_id, field in catalog.fields.items()}
-        for licence in valid_licences(person, {"business_licence"}).values():
-            for label, value in licence.document.get("data", {}).items():
-                field_id = by_label.get(label)
-                if field_id and field_id not in known and value:
-                    known[field_id] = (str(value), f"电子证照《{licence.type_name}》")
-    earlier = (
-        Case.objects.filter(applicant=person)
-        .exclude(state=CaseState.DRAFT)
-        .order_by("-submitted_at")
-        .only("form_text", "package_name", "number")
-        .first()
-    )
-    if earlier is not None:
-        for field_id, value in earlier.form.items():
-            if field_id not in known and value not in (None, ""):
-                known[field_id] = (str(value), f"上次申报 {earlier.number}")
-    values: dict[str, tuple[str, str]] = {}
-    for field_id, form_field in wanted.items():
-        if field_id in known:
-            values[field_id] = known[field_id]
-        elif form_field.type == "uscc" and "uscc" in known:
-            values[field_id] = known["uscc"]
-    return values
-
-
-INPUT_TYPES = {
-    "text": "text",
-    "address": "text",
-    "integer": "number",
-    "number": "number",
-    "date": "date",
-    "phone": "tel",
-    "email": "email",
-    "id_card": "text",
-    "uscc": "text",
-}
-AUTOCOMPLETE = {"phone": "tel", "email": "email", "address": "street-address"}
-
-
-def form_sections(guide, catalog: Catalog, rows) -> list[dict[str, Any]]:
-    """The form's rows in sections: 申请人, 企业信息, 经营场所, then each item's own."""
-    by_id = {row["id"]: row for row in rows}
-    item_names = {gi.id: gi.item.name for gi in guide.items}
-    groups = {f.id: catalog.fields[f.id].group for f in guide.fields if f.id in catalog.fields}
-    return [
-        {"title": section.title, "rows": [by_id[i] for i in section.field_ids]}
-        for section in group_fields(guide.fields, item_names, groups)
-    ]
-
-
-def field_rows(guide, catalog: Catalog, values, prefilled, errors) -> list[dict[str, Any]]:
-    item_names = {gi.id: gi.item.name for gi in guide.items}
-    rows = []
-    for form_field in guide.fields:
-        entry = catalog.fields.get(form_field.id)
-        value = values.get(form_field.id, "")
-        kind = form_field.type
-        rows.append(
-            {
-                "id": form_field.id,
-                "label": form_field.label,
-                "type": kind,
-                "input_type": INPUT_TYPES.get(kind, "text"),
-                "step": "1" if kind == "integer" else "any",
-                "autocomplete": AUTOCOMPLETE.get(kind, "off"),
-                "select": kind in ("choice", "boolean"),
-                "choices": list(form_field.choices)
-                if kind == "choice"
-                else [("true", "是"), ("false", "否")],
-                "required": form_field.required,
-                "value": value,
-                "prefilled": bool(value) and prefilled.get(form_field.id, ("",))[0] == value,
-                "prefill_source": prefilled.get(form_field.id, ("", ""))[1],
-                "error": errors.get(form_field.id, ""),
-                "help": entry.help if entry else None,
-                "used_by": [item_names[i] for i in form_field.for_items if i in item_names],
-            }
-        )
-    return rows
-
-
-def _apply_materials(guide, person: User | None) -> dict[str, Any]:
-    """The materials the answers call for, with those the applicant's electronic
-    certificates stand in for (免提交)."""
-    from onething.licences.services import valid_licences
-
-    types = {m.evidence for m in guide.materials if m.evidence}
-    held = valid_licences(person, types) if person is not None and types else {}
-    materials = [
-        {"name": m.name, "required": m.required, "held": held.get(m.evidence or "")}
-        for m in guide.materials
-    ]
-    return {"materials": materials, "exempt_count": sum(1 for m in materials if m["held"])}
-
-
-def county_groups(catalog: Catalog) -> list[dict[str, Any]]:
-    """The county-level jurisdictions, grouped under their city (for the place select)."""
-    groups: dict[str, dict[str, Any]] = {}
-    for jurisdiction in catalog.jurisdictions.values():
-        if jurisdiction.level != "county":
-            continue
-        parent = catalog.jurisdictions.get(jurisdiction.parent or "")
-        key = parent.code if parent else ""
-        group = groups.setdefault(key, {"name": parent.name if parent else "其他", "places": []})
-        group["places"].append(jurisdiction)
-    return list(groups.values())
-
-
 def _channel(request: HttpRequest) -> str:
     return "mobile" if _MOBILE_AGENT.search(request.headers.get("User-Agent", "")) else "web"
 
@@ -267,45 +138,87 @@ def _answer_text(answers) -> dict[str, str]:
     }
 
 
-@role_required(Role.APPLICANT, Role.AGENT)
-@require_http_methods(["GET", "POST"])
-def apply(request: HttpRequest, package_id: str) -> HttpResponse:
-    """The filing page: the questions, the place, the one form; save a draft or submit."""
+@dataclass
+class ApplyPage:
+    """What the filing page reads from the request: the package, the draft it goes on
+    with, who the case is for, the answers, the place and the form's values."""
+
+    package: Package
+    catalog: Catalog
+    catalog_pk: int
+    data: Any
+    draft: Case | None
+    person: User | None
+    principals: list[User]
+    answers: dict
+    answer_errors: list[str]
+    guide: Guide
+    sources: dict
+    values: dict[str, str]
+    place: str
+    key: str
+
+    def filing(self, request: HttpRequest) -> Filing:
+        return Filing(
+            self.package.id,
+            _answer_text(self.answers),
+            self.place,
+            self.values,
+            channel=_channel(request),
+        )
+
+
+def _draft_named(user: User, data, package_id: str) -> Case | None:
+    draft_id = data.get("case", "").strip()
+    if not draft_id:
+        return None
+    try:
+        draft = visible_case(user, uuid.UUID(draft_id))
+    except ValueError:
+        raise Http404("办件不存在") from None
+    if draft.package_id != package_id or not can_act_on_case(user, draft):
+        raise Http404("办件不存在")
+    return draft
+
+
+def _person_for(user: User, draft: Case | None, principals: list[User], data) -> User | None:
+    """Who the case is for: the draft's applicant, the agent's chosen principal, or the
+    applicant themself."""
+    if draft is not None:
+        return draft.applicant
+    if user.role != Role.AGENT:
+        return user
+    wanted = data.get("principal", "")
+    person = next((p for p in principals if str(p.pk) == wanted), None)
+    return person if person is not None or wanted else (principals[0] if principals else None)
+
+
+def _read_apply(request: HttpRequest, package_id: str) -> ApplyPage | HttpResponse:
     user = request.user
     current = current_catalog()
     if current is None or package_id not in current.catalog.packages:
         raise Http404(f"没有编号为 {package_id} 的一件事")
-    catalog = current.catalog
-    package = catalog.packages[package_id]
+    catalog, package = current.catalog, current.catalog.packages[package_id]
     posted = request.method == "POST"
     data = request.POST if posted else request.GET
-
-    draft = None
-    draft_id = data.get("case", "").strip()
-    if draft_id:
-        try:
-            draft = visible_case(user, uuid.UUID(draft_id))
-        except ValueError:
-            raise Http404("办件不存在") from None
-        if draft.package_id != package_id or not can_act_on_case(user, draft):
-            raise Http404("办件不存在")
-        if draft.state != CaseState.DRAFT:
-            messages.info(request, "该申请已经提交，不能再修改。")
-            return redirect(case_url(draft))
-
-    # Who the case is for.
+    draft = _draft_named(user, data, package_id)
+    if draft is not None and draft.state != CaseState.DRAFT:
+        messages.info(request, "该申请已经提交，不能再修改。")
+        return redirect(case_url(draft))
     principals = _principals(user, package_id) if user.role == Role.AGENT else []
-    if draft is not None:
-        person = draft.applicant
-    elif user.role == Role.AGENT:
-        wanted = data.get("principal", "")
-        person = next((p for p in principals if str(p.pk) == wanted), None)
-        if person is None and principals and not wanted:
-            person = principals[0]
-    else:
-        person = user
-
-    # The answers, the place and the form values.
+    person = _person_for(user, draft, principals, data)
+    key = data.get("idempotency_key", "").strip()[:100] or str(uuid.uuid4())
+    if draft is None and person is not None:
+        if posted:  # saved by autosave or an upload before
+            draft = Case.objects.filter(
+                applicant=person, idempotency_key=key, state=CaseState.DRAFT
+            ).first()
+        elif not data.get("new"):
+            found = open_draft(person, package_id, user if user.role == Role.AGENT else None)
+            if found is not None:  # 在线申报 again goes on with the open draft
+                saved = timezone.localtime(found.created_at)
+                messages.info(request, f"已为您打开 {saved:%m月%d日} 保存的草稿，请接着填写。")
+                return redirect(f"{request.path}?case={found.public_id}")
     if draft is not None and not posted:
         answers, answer_errors = answers_from_query(package, _answer_text(draft.answers))
     else:
@@ -320,50 +233,55 @@ def apply(request: HttpRequest, package_id: str) -> HttpResponse:
         values = {f.id: str(draft.form.get(f.id, "")) for f in guide.fields}
     else:
         values = dict(known)
-    counties = county_groups(catalog)
-    county_codes = {p.code for g in counties for p in g["places"]}
+    codes = {p["code"] for g in county_groups(catalog) for p in g["places"]}
     default_place = (person.jurisdiction if person else "") or user.jurisdiction
     place = data.get("place") or (draft.place if draft else default_place)
-    if place not in county_codes:
-        place = default_place if default_place in county_codes else ""
+    if place not in codes:
+        place = default_place if default_place in codes else ""
+    return ApplyPage(
+        package, catalog, current.pk, data, draft, person, principals, answers,
+        answer_errors, guide, sources, values, place, key,
+    )  # fmt: skip
 
-    key = data.get("idempotency_key", "").strip()[:100] or str(uuid.uuid4())
-    if draft is None and posted and person is not None:  # saved by autosave before
-        draft = Case.objects.filter(
-            applicant=person, idempotency_key=key, state=CaseState.DRAFT
-        ).first()
-    error, field_errors, status = "", {}, 200
-    unanswered = [q for q in package.questions if q.id not in answers]
-    intent = data.get("intent", "") if posted else ""
-    if answer_errors:
-        error, status = "情形回答有误：" + "".join(answer_errors), 400
+
+@role_required(Role.APPLICANT, Role.AGENT)
+@require_http_methods(["GET", "POST"])
+def apply(request: HttpRequest, package_id: str) -> HttpResponse:
+    """The filing page: the questions, the place, the one form and the materials (each
+    uploaded at its place); it saves a draft as one types, and submits."""
+    page = _read_apply(request, package_id)
+    if isinstance(page, HttpResponse):
+        return page
+    intent = page.data.get("intent", "") if request.method == "POST" else ""
+    failure: dict[str, Any] = {}
+    if page.answer_errors:
+        failure = {"error": "情形回答有误：" + "".join(page.answer_errors), "status": 400}
     elif intent == "autosave":
-        return _autosave(request, user, package_id, answers, place, values, draft, person, key)
-    elif intent in ("draft", "submit"):
-        if intent == "submit" and unanswered:
-            error = "请先回答全部问题：" + "；".join(q.text for q in unanswered)
-            status = 400
-        elif user.role == Role.AGENT and person is None:
-            error, status = "请选择委托人", 400
+        return _autosave(request, page)
+    elif intent in ("draft", "submit", "upload"):
+        if request.user.role == Role.AGENT and page.person is None:
+            failure = {"error": "请选择委托人", "status": 400}
         else:
-            filing = Filing(
-                package_id, _answer_text(answers), place, values, channel=_channel(request)
-            )
             try:
-                return _file(request, user, filing, intent, draft, person, key)
-            except CaseError as exc:
-                error = error_message(exc, "申报")
-                field_errors = (
-                    exc.details.get("fields", {}) if isinstance(exc, InvalidInput) else {}
-                )
-                status = exc.status
-                if isinstance(exc, _DraftSaved):
-                    draft = exc.case
+                return _file(request, page, intent)
+            except _DraftSaved as refused:
+                page.draft = refused.case
+                failure = refused.failure
+    status = failure.get("status", 200)
+    if request.htmx:  # htmx swaps only successful answers; the page itself says what failed
+        status = 200
+    context = apply_context(request.user, page, failure)
+    return render(request, "cases/apply.html", context, status=status)
 
-    rows = field_rows(guide, catalog, values, sources, field_errors)
+
+def apply_context(user: User, page: ApplyPage, failure: dict[str, Any]) -> dict[str, Any]:
+    guide, catalog, draft, person = page.guide, page.catalog, page.draft, page.person
+    rows = field_rows(guide, catalog, page.values, page.sources, failure.get("fields", {}))
+    materials = material_rows(guide, draft, person, failure.get("materials", {}))
+    questions_missing = failure.get("questions", {})
     open_cases = (
         list(
-            Case.objects.filter(applicant=person, package_id=package_id)
+            Case.objects.filter(applicant=person, package_id=page.package.id)
             .exclude(state__in=[CaseState.DRAFT, *[s.value for s in CASE_TERMINAL]])
             .order_by("-created_at")
             .only("public_id", "number", "state")[:3]
@@ -371,50 +289,124 @@ def apply(request: HttpRequest, package_id: str) -> HttpResponse:
         if person is not None and draft is None
         else []
     )
-    context = {
+    return {
         "nav": "mine",
         "open_cases": [(c, STATE_LABELS.get(c.state, c.state)) for c in open_cases],
-        "package": package,
+        "package": page.package,
         "guide": guide,
         "items": [
             (gi.item.name, guide.department_names.get(gi.item.department, "")) for gi in guide.items
         ],
-        **_apply_materials(guide, person),
-        "questions": question_forms(package, answers),
-        "unanswered": unanswered,
-        "counties": counties,
-        "place": place,
+        "materials": materials,
+        "materials_missing": missing_count(materials),
+        "exempt_count": sum(1 for m in materials if m["made"] or m["licence"]),
+        "questions": question_forms(page.package, page.answers),
+        "unanswered": [q for q in page.package.questions if q.id not in page.answers],
+        "questions_missing": questions_missing,
+        "counties": county_groups(catalog),
+        "place": page.place,
         "fields": rows,
         "sections": form_sections(guide, catalog, rows),
         "field_errors": [(r["id"], r["error"]) for r in rows if r["error"]],
+        "material_errors": [(m["id"], m["name"], m["error"]) for m in materials if m["error"]],
+        "problem_count": sum(1 for r in rows if r["error"])
+        + sum(1 for m in materials if m["error"]),
         "prefilled_count": sum(1 for r in rows if r["prefilled"]),
-        "error": error,
-        "idempotency_key": key,
+        "error": failure.get("error", ""),
+        "idempotency_key": page.key,
         "draft": draft,
         "draft_migrated": draft.catalog_version.number
-        if draft is not None and draft.catalog_version_id != current.pk
+        if draft is not None and draft.catalog_version_id != page.catalog_pk
         else None,
         "agent": user.role == Role.AGENT,
-        "principals": [(p.pk, display_name(user, p)) for p in principals],
+        "principals": [(p.pk, display_name(user, p)) for p in page.principals],
         "person": person,
-        "query": answers_query(answers),
+        "query": answers_query(page.answers),
     }
-    template = "cases/apply.html"
-    if request.htmx and intent == "refresh":
-        status = 200
-    return render(request, template, context, status=status)
 
 
-class _DraftSaved(InvalidInput):
-    """The draft's edits were saved but submitting it was refused (its reason inside)."""
+class _DraftSaved(Exception):
+    """The draft was saved, but what came with it was refused (the page says why)."""
 
-    def __init__(self, case: Case, cause: CaseError):
-        super().__init__(cause.message, cause.details)
-        self.status = cause.status
+    def __init__(self, case: Case, failure: dict[str, Any]):
+        super().__init__(failure.get("error", ""))
         self.case = case
+        self.failure = failure
 
 
-def _autosave(request, user, package_id, answers, place, values, draft, person, key):
+def _failure(exc: CaseError, what: str) -> dict[str, Any]:
+    details = exc.details if isinstance(exc, InvalidInput) else {}
+    return {
+        "error": error_message(exc, what),
+        "status": exc.status,
+        "fields": details.get("fields", {}),
+        "questions": details.get("questions", {}),
+    }
+
+
+def _save_draft(user: User, page: ApplyPage, request: HttpRequest) -> tuple[Case, bool]:
+    """The draft as typed: updated, or created once (by its idempotency key)."""
+    filing = page.filing(request)
+    if page.draft is not None:
+        return services.update_draft(user, page.draft.public_id, None, filing), True
+    applicant = page.person if user.role == Role.AGENT else None
+    return services.file_case(
+        user, filing, applicant=applicant, submit=False, idempotency_key=page.key
+    )
+
+
+def _store_uploads(user: User, case: Case, files) -> dict[str, str]:
+    """Each file posted for a material (``material-<id>``) stored at its place;
+    material id -> what was wrong, for those refused."""
+    rows = {e.material_id: e for e in case.evidence.all()}
+    problems = {}
+    for name in files:
+        material_id = name.removeprefix("material-")
+        upload, evidence = files[name], rows.get(name.removeprefix("material-"))
+        if not name.startswith("material-") or evidence is None:
+            continue
+        try:
+            if upload.size > materials.MAX_UPLOAD_BYTES:
+                raise InvalidInput("文件太大：每份材料不超过 10 MB")
+            materials.upload_evidence(user, case.public_id, evidence.pk, upload.name, upload.read())
+        except CaseError as exc:
+            problems[material_id] = f"{evidence.material_name}：{error_message(exc, '上传材料')}"
+    return problems
+
+
+def _file(request: HttpRequest, page: ApplyPage, intent: str) -> HttpResponse:
+    """Save the draft, store the materials posted with it, then (submit) submit it — the
+    same checks as every other way to submit."""
+    user = request.user
+    try:
+        case, _created = _save_draft(user, page, request)
+    except CaseError as exc:
+        raise _DraftSaved(page.draft, _failure(exc, "保存草稿")) from None
+    if case.state != CaseState.DRAFT:  # this very filing was submitted already
+        messages.info(request, "这份申请已经提交过，没有重复办理。")
+        return redirect(case_url(case))
+    uploads = _store_uploads(user, case, request.FILES)
+    if uploads:
+        failure = {"error": f"有 {len(uploads)} 份材料没有上传成功", "status": 400}
+        raise _DraftSaved(case, {**failure, "materials": uploads})
+    if intent == "upload":
+        messages.success(request, "材料已上传，草稿已保存。")
+        return redirect(f"{reverse('cases:apply', args=[page.package.id])}?case={case.public_id}")
+    if intent == "draft":
+        messages.success(request, "草稿已保存。可以随时修改、上传材料，确认无误后提交。")
+        return redirect(case_url(case))
+    try:
+        case = services.submit(user, case.public_id, version=case.version)
+    except CaseError as exc:
+        raise _DraftSaved(case, _failure(exc, "提交申请")) from None
+    messages.success(
+        request,
+        f"申请已提交，受理编号 {case.number}。窗口将在 {case.window_due} 前作出受理决定。",
+    )
+    return redirect(case_url(case))
+
+
+def _autosave(request: HttpRequest, page: ApplyPage) -> HttpResponse:
     """Save what is typed as a draft (the same draft each time: by its idempotency key),
     so the applicant can go on from another device after logging in; a small status."""
 
@@ -427,44 +419,10 @@ def _autosave(request, user, package_id, answers, place, values, draft, person, 
             )
         return HttpResponse(body)
 
-    if person is None:
+    if page.person is None:
         return status("选择委托人后自动保存")
-    filing = Filing(package_id, _answer_text(answers), place, values, channel=_channel(request))
     try:
-        if draft is not None:
-            saved = services.update_draft(user, draft.public_id, None, filing)
-        else:
-            applicant = person if user.role == Role.AGENT else None
-            saved, _created = services.file_case(
-                user, filing, applicant=applicant, submit=False, idempotency_key=key
-            )
+        saved, _created = _save_draft(request.user, page, request)
     except CaseError as exc:
         return status(f"暂未自动保存：{escape(error_message(exc, '保存草稿'))}")
     return status(f"草稿已自动保存（{timezone.localtime():%H:%M}）", saved.version)
-
-
-def _file(request, user, filing, intent, draft, person, key) -> HttpResponse:
-    submit = intent == "submit"
-    if draft is not None:
-        case = services.update_draft(user, draft.public_id, posted_version(request), filing)
-        if submit:
-            try:
-                case = services.submit(user, case.public_id, version=case.version)
-            except CaseError as exc:
-                raise _DraftSaved(case, exc) from None
-        created = True
-    else:
-        applicant = person if user.role == Role.AGENT else None
-        case, created = services.file_case(
-            user, filing, applicant=applicant, submit=submit, idempotency_key=key
-        )
-    if not created:
-        messages.info(request, "这份申请已经提交过，没有重复办理。")
-    elif case.state == CaseState.DRAFT:
-        messages.success(request, "草稿已保存。可以随时修改，确认无误后提交。")
-    else:
-        messages.success(
-            request,
-            f"申请已提交，受理编号 {case.number}。窗口将在 {case.window_due} 前作出受理决定。",
-        )
-    return redirect(case_url(case))

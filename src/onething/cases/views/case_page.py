@@ -14,8 +14,13 @@ from django.views.decorators.http import require_GET
 from onething.accounts.models import User
 from onething.accounts.roles import ROLE_LABELS, Role
 from onething.cases import materials
-from onething.cases.documents import REMEDY, TITLES, render_notice_pdf
-from onething.cases.evidence import PENDING_LABEL, TRUST_LABELS, TRUST_SHORT, TrustLevel
+from onething.cases.documents import (
+    REMEDY,
+    TITLES,
+    render_application_pdf,
+    render_notice_pdf,
+    render_receipt_pdf,
+)
 from onething.cases.lifecycle import (
     CASE_TERMINAL,
     CaseState,
@@ -37,6 +42,11 @@ from onething.cases.query import (
     tasks_of,
     timeline_of,
 )
+from onething.cases.views.case_parts import (
+    delivery_context,
+    materials_context,
+    results_context,
+)
 from onething.cases.views.common import (
     ACTION_LABELS,
     SPECIAL_KINDS,
@@ -55,7 +65,6 @@ from onething.catalog.entities import Catalog
 from onething.catalog.guide import build_guide
 from onething.catalog.services import catalog_of
 from onething.evaluation.views import rating_context
-from onething.intake.precheck import MaterialState, precheck
 from onething.privacy.masking import mask_id_number, mask_phone
 from onething.privacy.models import PersonalDataView
 from onething.privacy.services import FULL_VIEW_ROLES, display_name, show_person
@@ -189,7 +198,9 @@ def case_context(
         "form_values": _form_values(case, guide, catalog, see_full),
         "answered": answered,
         "timeline": timeline,
-        **_materials(user, case, own, catalog),
+        **materials_context(user, case, own, {t.item_id: t.item_name for t in tasks}),
+        **delivery_context(user, case, own),
+        "results": results_context(case, tasks),
         **rating_context(user, case, own),
         "notices": [
             {
@@ -202,77 +213,8 @@ def case_context(
         "special_kinds": SPECIAL_KINDS,
         "failed": failed or {},
         "closed": case.state in [s.value for s in CASE_TERMINAL],
+        "finished": case.state in (CaseState.READY, CaseState.COMPLETED),
     }
-
-
-def _materials(user: User, case: Case, own: bool, catalog: Catalog) -> dict[str, Any]:
-    """The case's materials with their trust levels, and what the viewer may do."""
-    today = timezone.localdate()
-    open_states = (CaseState.SUBMITTED, CaseState.AWAITING_COMPLETION, CaseState.IN_PROGRESS)
-    may_upload = own or (user.role == Role.AGENT and can_act_on_case(user, case))
-    rows = []
-    for evidence in evidence_of(case):
-        level = evidence.trust or ""
-        licence = evidence.licence
-        problem, status_label = "", ""
-        if licence is not None:
-            status = licence.status_on(today)
-            if status != "valid":
-                status_label = status.label
-                problem = f"该证照{status_label}，请改为提交原件或上传电子件。"
-        rows.append(
-            {
-                "evidence": evidence,
-                "level": level,
-                "label": TRUST_SHORT[TrustLevel(level)] if level else PENDING_LABEL,
-                "long_label": TRUST_LABELS[TrustLevel(level)] if level else PENDING_LABEL,
-                "licence": licence,
-                "licence_problem": problem,
-                "licence_status": status_label,
-                "checked_by": display_name(user, evidence.checked_by)
-                if evidence.checked_by_id
-                else "",
-                "can_upload": may_upload
-                and case.state in open_states
-                and (level in ("", "C") or bool(problem)),
-                "can_promise": may_upload
-                and case.state in open_states
-                and evidence.commitment_allowed
-                and level in ("", "C"),
-                "can_check": user.role == Role.CLERK
-                and can_act_on_case(user, case)
-                and case.state in open_states
-                and (level in ("", "C") or bool(problem)),
-            }
-        )
-    ready = sum(1 for r in rows if r["level"] and not r["licence_problem"])
-    return {
-        "materials": rows,
-        "materials_ready": ready,
-        "precheck": _precheck(user, case, rows, own, today, catalog),
-    }
-
-
-PRECHECK_STATES = (CaseState.DRAFT, CaseState.SUBMITTED, CaseState.AWAITING_COMPLETION)
-
-
-def _precheck(user: User, case: Case, rows, own: bool, today, catalog: Catalog) -> list | None:
-    """预审 for the applicant (what to fix) and the window (where the check starts);
-    None once the window has decided."""
-    if case.state not in PRECHECK_STATES or not (own or user.role == Role.CLERK):
-        return None
-    labels = {field_id: field.label for field_id, field in catalog.fields.items()}
-    materials = [
-        MaterialState(
-            name=row["evidence"].material_name,
-            required=True,
-            provided=bool(row["level"]),
-            certificate_problem=row["licence_status"],
-        )
-        for row in rows
-    ]
-    values = {k: str(v) for k, v in case.form.items()}
-    return precheck(values, labels, materials, today, case.applicant.id_number or "")
 
 
 def render_case(
@@ -346,3 +288,70 @@ def notice_pdf(request: HttpRequest, case_id, notice_id: int) -> HttpResponse:
     response["Content-Disposition"] = f'inline; filename="notice-{notice.pk}.pdf"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def _pdf_response(pdf: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _case_document(request: HttpRequest, case_id, what: str) -> Case:
+    """A submitted case's document for its applicant, agent or the staff who handle it
+    (a staff view of the applicant's data is recorded)."""
+    case = visible_case(request.user, case_id)
+    if case.number is None:
+        raise Http404("申请提交后才有该文书")
+    if request.user.pk not in (case.applicant_id, case.agent_id):
+        if request.user.role not in FULL_VIEW_ROLES:
+            raise Http404("没有该文书")
+        PersonalDataView.objects.create(
+            viewer=request.user,
+            subject=case.applicant,
+            fields=what,
+            purpose=f"审查办件 {case.number}",
+        )
+    return case
+
+
+@login_required
+@require_GET
+def application_pdf(request: HttpRequest, case_id) -> HttpResponse:
+    """申请书, made from the submitted one form."""
+    case = _case_document(request, case_id, "申请书（一表申报内容）")
+    return _pdf_response(render_application_pdf(case), f"application-{case.number}.pdf")
+
+
+HOW_RECEIVED = {
+    "A": "电子证照，免提交",
+    "B": "窗口核验原件",
+    "C": "上传电子件",
+    "D": "告知承诺",
+}
+
+
+@login_required
+@require_GET
+def receipt_pdf(request: HttpRequest, case_id) -> HttpResponse:
+    """材料接收凭证: each material and how it was received and checked."""
+    case = visible_case(request.user, case_id)
+    if case.number is None:
+        raise Http404("申请提交后才有材料接收凭证")
+    rows = []
+    for evidence in evidence_of(case):
+        how = HOW_RECEIVED.get(evidence.trust, "待提交")
+        if evidence.origin != "applicant":
+            how = materials.made_by_text(evidence) if not evidence.trust else how
+            how = "平台按一表申报生成" if evidence.origin == "form" else how
+        elif evidence.paper_received:
+            how = "窗口收取纸质材料"
+        elif evidence.file_name and evidence.trust == "B":
+            how = "上传电子件，窗口核验原件"
+        check = "已核验" if evidence.trust in ("A", "B") else "无需核验"
+        if evidence.trust in ("", "C"):
+            check = f"未核验：{evidence.check_note}" if evidence.check_note else "待核验"
+        rows.append(
+            {"name": evidence.material_name, "how": how, "pages": evidence.pages, "check": check}
+        )
+    return _pdf_response(render_receipt_pdf(case, rows), f"receipt-{case.number}.pdf")

@@ -75,6 +75,10 @@ ACTION_LABELS: dict[str, str] = {
     "check_original": "核验原件",
     "receive_paper": "收取纸质材料",
     "promise_evidence": "告知承诺",
+    "check_all": "核验全部原件",
+    "note_unchecked": "记录未核验原件的理由",
+    "choose_delivery": "选择领取方式",
+    "delivery_signed": "确认签收",
     "rate": "评价",
     "rectification_open": "差评整改立项",
     "rectification_verify": "核实差评",
@@ -158,8 +162,7 @@ def posted_lines(text: str) -> list[str]:
 
 def name_lookups(catalog: Catalog | None):
     def place(code: str) -> str:
-        jurisdiction = catalog.jurisdictions.get(code) if catalog else None
-        return jurisdiction.name if jurisdiction else code
+        return catalog.place_name(code) if catalog else code
 
     def department(department_id: str) -> str:
         found = catalog.departments.get(department_id) if catalog else None

@@ -1,0 +1,143 @@
+"""Parts of the case page, each for whoever may see it: the results (what the applicant
+collects), how they are delivered, the materials with their checks, and the 预审
+findings a 一次性告知书 starts from."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+
+from onething.accounts.models import User
+from onething.accounts.roles import Role
+from onething.cases import materials as material_services
+from onething.cases.delivery import CARRIERS, CHOOSABLE
+from onething.cases.evidence import TrustLevel, labels, verified
+from onething.cases.lifecycle import CaseState, TaskState
+from onething.cases.models import DELIVERY_METHODS, Case, Delivery, Evidence, Task
+from onething.cases.query import can_act_on_case, evidence_of
+from onething.privacy.services import display_name
+
+OPEN_FOR_MATERIALS = (
+    CaseState.DRAFT,
+    CaseState.SUBMITTED,
+    CaseState.AWAITING_COMPLETION,
+    CaseState.IN_PROGRESS,
+)
+CHECKABLE = (
+    CaseState.SUBMITTED,
+    CaseState.AWAITING_COMPLETION,
+    CaseState.IN_PROGRESS,
+    CaseState.READY,
+)
+PRECHECK_STATES = (CaseState.DRAFT, CaseState.SUBMITTED, CaseState.AWAITING_COMPLETION)
+
+
+def results_context(case: Case, tasks: list[Task]) -> list[dict[str, Any]]:
+    """What the applicant collects, item by item: each certificate (with its downloads),
+    each decision not to permit (with its reasons), an item decided without a certificate."""
+    from onething.licences.models import Licence
+
+    licences = {lic.task_id: lic for lic in Licence.objects.filter(case_id=case.pk)}
+    results = []
+    for task in tasks:
+        if task.state not in (TaskState.APPROVED, TaskState.REJECTED):
+            continue
+        results.append(
+            {
+                "task": task,
+                "approved": task.state == TaskState.APPROVED,
+                "licence": licences.get(task.pk),
+            }
+        )
+    return results
+
+
+def delivery_context(user: User, case: Case, own: bool) -> dict[str, Any]:
+    """How the results reach the applicant: their choice, and what each side may do."""
+    delivery = Delivery.objects.filter(case=case).first()
+    clerk = user.role == Role.CLERK and can_act_on_case(user, case)
+    return {
+        "delivery": delivery,
+        "delivery_methods": DELIVERY_METHODS,
+        "carriers": CARRIERS,
+        "can_choose_delivery": own and case.state in CHOOSABLE,
+        "can_confirm_signed": (own or clerk)
+        and delivery is not None
+        and delivery.method == "post"
+        and delivery.dispatched_at is not None
+        and delivery.signed_at is None,
+    }
+
+
+def materials_context(
+    user: User, case: Case, own: bool, item_names: dict[str, str]
+) -> dict[str, Any]:
+    """The case's materials with where each stands, and what the viewer may do."""
+    today = timezone.localdate()
+    applicant_side = own or (user.role == Role.AGENT and can_act_on_case(user, case))
+    clerk = user.role == Role.CLERK and can_act_on_case(user, case)
+    staff = user.role in (Role.CLERK, Role.REVIEWER, Role.SUPERVISOR, Role.ADMIN)
+    evidence = evidence_of(case)
+    rows = [
+        _material_row(e, case, today, applicant_side, clerk, item_names, user) for e in evidence
+    ]
+    findings = None
+    if case.state in PRECHECK_STATES and (own or clerk):
+        findings = material_services.precheck_of(case, evidence)
+    return {
+        "materials": rows,
+        "materials_ready": sum(1 for r in rows if r["ready"]),
+        "materials_unchecked": sum(1 for r in rows if r["can_check"]),
+        "show_digests": staff,  # no SHA-256 digests for citizens
+        "precheck": findings,
+        "completion_findings": [f for f in findings or () if f.blocking],
+    }
+
+
+def _material_row(
+    evidence: Evidence,
+    case: Case,
+    today,
+    applicant_side: bool,
+    clerk: bool,
+    item_names: dict[str, str],
+    viewer: User,
+) -> dict[str, Any]:
+    level = TrustLevel(evidence.trust) if evidence.trust else None
+    licence = evidence.licence if evidence.licence_id else None
+    problem = ""
+    if licence is not None and (status := licence.status_on(today)) != "valid":
+        problem = f"该证照{status.label}，请改为提交原件或上传电子件。"
+    short, long = labels(level, evidence.origin)
+    asked = evidence.origin == "applicant"
+    open_now = case.state in OPEN_FOR_MATERIALS
+    return {
+        "evidence": evidence,
+        "level": evidence.trust,
+        "label": short,
+        "long_label": long,
+        "licence": licence,
+        "licence_problem": problem,
+        "made": material_services.made_by_text(evidence, item_names.get(evidence.produced_by, "")),
+        "ready": bool(level) and not problem,
+        "checked_by": display_name(viewer, evidence.checked_by) if evidence.checked_by_id else "",
+        "can_upload": applicant_side
+        and open_now
+        and asked
+        and (level in (None, TrustLevel.C) or bool(problem)),
+        "can_promise": applicant_side
+        and open_now
+        and asked
+        and evidence.commitment_allowed
+        and level in (None, TrustLevel.C),
+        "can_check": clerk
+        and case.state in CHECKABLE
+        and asked
+        and (level in (None, TrustLevel.C) or bool(problem)),
+        "can_explain": clerk
+        and case.state in CHECKABLE
+        and asked
+        and not verified(level)
+        and not evidence.check_note,
+    }
