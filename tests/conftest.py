@@ -17,3 +17,14 @@ def demo_catalog() -> Catalog:
 @pytest.fixture(scope="session")
 def small_catalog() -> Catalog:
     return require_catalog(read_catalog_file(FIXTURES / "small.yaml"))
+
+
+@pytest.fixture
+def demo(db):
+    """The demo catalogue and the demo accounts, as `make run` prepares them (database
+    tests of every layer)."""
+    from onething.catalog.services import import_catalog
+    from onething.web.setup import ensure_demo_accounts
+
+    import_catalog(DEMO_CATALOG.read_bytes(), imported_by="demo")
+    ensure_demo_accounts()

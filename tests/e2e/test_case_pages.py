@@ -3,7 +3,6 @@
 import io
 import re
 
-import pytest
 from pypdf import PdfReader
 
 from onething.accounts.models import User
@@ -14,7 +13,6 @@ from onething.catalog.guide import build_guide, resolve_answers
 from onething.catalog.services import current_catalog, import_catalog
 from onething.intake.samples import sample_form
 from onething.privacy.models import PersonalDataView
-from onething.web.setup import ensure_demo_accounts
 from tests.factories import hand_over
 
 ALL_ITEMS = {
@@ -23,13 +21,6 @@ ALL_ITEMS = {
     "sells_class3_devices": "true",
     "has_signboard": "true",
 }
-
-
-@pytest.fixture
-def demo(db):
-    """The demo catalogue and the demo accounts, as `make run` prepares them."""
-    import_catalog(DEMO_CATALOG.read_bytes(), imported_by="demo")
-    ensure_demo_accounts()
 
 
 def user(username: str) -> User:
@@ -621,7 +612,6 @@ def test_typing_is_autosaved_to_one_draft_that_later_submits(client, demo):
 
 
 def test_a_draft_from_an_older_catalogue_is_flagged_and_moves_on(client, demo):
-    from onething.catalog import DEMO_CATALOG
 
     as_user(client, "yaofang")
     client.post("/apply/open_pharmacy", filing_data(key="old", intent="draft"))
@@ -655,7 +645,7 @@ def test_a_60_mb_upload_and_a_disguised_executable_are_refused(client, demo):
 
 
 def test_the_applicant_rates_and_the_window_works_a_bad_rating(client, demo):
-    from tests.integration.test_case_journey import decide_all
+    from tests.factories import decide_all
 
     case = accepted_case(client)
     decide_all(case)
@@ -687,7 +677,7 @@ def test_the_applicant_rates_and_the_window_works_a_bad_rating(client, demo):
 def test_an_appeal_is_filed_by_the_window_and_decided_by_the_supervisor(client, demo):
     from onething.evaluation import services as evaluation
     from onething.evaluation.models import Rectification
-    from tests.integration.test_case_journey import decide_all
+    from tests.factories import decide_all
 
     case = accepted_case(client)
     decide_all(case)

@@ -11,8 +11,7 @@ from onething.cases import services
 from onething.licences.models import Licence, LicenceEvent
 from onething.licences.rendering import verify_url
 from tests.e2e.test_case_api import Api
-from tests.factories import hand_over
-from tests.integration.test_case_journey import decide_all, pharmacy_filing, user
+from tests.factories import decide_all, hand_over, pharmacy_filing, user
 
 pytestmark = pytest.mark.django_db
 USCC = "91141102MA0K5R2C1K"  # 吕梁康民大药房有限公司, the demo enterprise yaofang

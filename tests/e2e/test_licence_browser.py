@@ -15,8 +15,7 @@ from onething.catalog.services import import_catalog
 from onething.web.setup import ensure_demo_accounts
 from tests.e2e.conftest import log_in
 from tests.e2e.test_case_browser import DESKTOP, PHONE
-from tests.factories import hand_over
-from tests.integration.test_case_journey import decide_all, pharmacy_filing, user
+from tests.factories import decide_all, hand_over, pharmacy_filing, user
 
 pytestmark = pytest.mark.browser
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop shares the thread

@@ -7,7 +7,7 @@ from django.test import Client
 
 from onething.licences.models import LicenceEvent
 from tests.e2e.test_licence_pages import demo_accounts, issued, text_of  # noqa: F401
-from tests.integration.test_case_journey import user
+from tests.factories import user
 
 pytestmark = pytest.mark.django_db
 CODE = "91141102MA0K5R2C1K"

@@ -10,7 +10,7 @@ import pytest
 
 from onething.evaluation import complaint_services as complaints
 from onething.evaluation.models import Complaint
-from tests.integration.test_case_journey import user
+from tests.factories import user
 
 
 def get(url):

@@ -6,48 +6,13 @@ from onething.accounts.models import User
 from onething.cases import services
 from onething.cases.lifecycle import CaseState, TaskState
 from onething.cases.models import Action, Case, OutboxMessage
-from onething.cases.services import Filing
-from onething.catalog.guide import build_guide, resolve_answers
-from onething.catalog.services import current_catalog
-from onething.intake.samples import sample_form
-from tests.factories import hand_over
+from tests.factories import decide_all, hand_over, pharmacy_filing, user
 
-ALL_ITEMS = {
-    "sells_food": "true",
-    "sells_class2_devices": "true",
-    "sells_class3_devices": "true",
-    "has_signboard": "true",
-}
 pytestmark = pytest.mark.django_db
-
-
-def user(username: str) -> User:
-    return User.objects.get(username=username)
-
-
-def pharmacy_filing(answers=ALL_ITEMS, place="141102") -> Filing:
-    catalog = current_catalog().catalog
-    package = catalog.packages["open_pharmacy"]
-    guide = build_guide(catalog, package, resolve_answers(package, answers))
-    return Filing("open_pharmacy", dict(answers), place, sample_form(guide.fields))
 
 
 def tasks_by_item(case):
     return {t.item_id: t for t in case.tasks.all()}
-
-
-def decide_all(case):
-    """Every department works its items, in waves as predecessors finish."""
-    while True:
-        workable = [t for t in case.tasks.all() if t.state == TaskState.WORKABLE]
-        if not workable:
-            return
-        for task in workable:
-            reviewer = User.objects.get(
-                role="reviewer", department=task.department, jurisdiction=task.jurisdiction
-            )
-            services.claim(reviewer, task.pk)
-            services.approve(reviewer, task.pk, note="符合条件，准予许可")
 
 
 def test_the_pharmacy_journey(demo):

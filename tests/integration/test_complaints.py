@@ -10,8 +10,7 @@ from onething.cases import services
 from onething.evaluation import complaint_services as complaints
 from onething.evaluation.complaint_services import ComplaintFiling
 from onething.evaluation.models import Complaint, ComplaintEvent
-
-from .test_case_journey import user
+from tests.factories import user
 
 pytestmark = pytest.mark.django_db
 

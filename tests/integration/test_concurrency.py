@@ -18,8 +18,7 @@ from onething.cases.models import Action, Task
 from onething.catalog import DEMO_CATALOG
 from onething.catalog.services import import_catalog
 from onething.web.setup import ensure_demo_accounts
-
-from .test_case_journey import pharmacy_filing
+from tests.factories import pharmacy_filing
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -139,8 +138,7 @@ def test_two_instances_sweeping_at_once_do_each_job_once():
     two instances' sweeps gets there (issue 7: several instances on one PostgreSQL)."""
     from onething.cases.models import Case, OutboxMessage
     from onething.licences.models import Licence, LicenceEvent
-
-    from .test_case_journey import decide_all
+    from tests.factories import decide_all
 
     import_catalog(DEMO_CATALOG.read_bytes(), imported_by="demo")
     ensure_demo_accounts()

@@ -10,9 +10,7 @@ from onething.cases import services
 from onething.cases.models import Case
 from onething.evaluation import rollup, services as evaluation
 from onething.evaluation.dashboard import Filters, cases_behind, figures
-from tests.factories import hand_over
-
-from .test_case_journey import decide_all, pharmacy_filing, user
+from tests.factories import decide_all, hand_over, pharmacy_filing, user
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,7 @@ from onething.catalog.services import current_catalog
 from onething.intake.samples import sample_form
 from onething.licences import services as licences
 from onething.licences.models import Licence
-
-from .test_case_journey import decide_all, pharmacy_filing, user
+from tests.factories import decide_all, pharmacy_filing, user
 
 pytestmark = pytest.mark.django_db
 WATER = {"needs_water": "true", "needs_power": "false", "needs_gas": "false"}

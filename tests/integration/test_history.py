@@ -6,8 +6,8 @@ from onething.cases import services
 from onething.cases.models import Action, Case, Task
 from onething.evaluation.dashboard import Filters
 from onething.evaluation.history import generate_history
+from tests.factories import pharmacy_filing, user
 
-from .test_case_journey import pharmacy_filing, user
 from .test_dashboard import direct, shown
 
 pytestmark = pytest.mark.django_db

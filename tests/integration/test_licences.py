@@ -12,8 +12,7 @@ from onething.licences import services as licences
 from onething.licences.documents import LicenceStatus
 from onething.licences.identifiers import parse_number
 from onething.licences.models import Licence
-
-from .test_case_journey import decide_all, pharmacy_filing, user
+from tests.factories import decide_all, pharmacy_filing, user
 
 pytestmark = pytest.mark.django_db
 

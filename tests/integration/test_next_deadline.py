@@ -6,9 +6,7 @@ from onething.cases import services, store
 from onething.cases.lifecycle import TASK_RUNNING
 from onething.cases.models import Case
 from onething.evaluation.history import generate_history
-from tests.factories import hand_over
-
-from .test_case_journey import decide_all, pharmacy_filing, user
+from tests.factories import decide_all, hand_over, pharmacy_filing, user
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,7 @@ from onething.cases import services
 from onething.cases.models import Case, Task
 from onething.cases.query import case_by_public_id, with_parties
 from onething.web.prepared import PreparedQuery
-
-from .test_case_journey import pharmacy_filing, user
+from tests.factories import pharmacy_filing, user
 
 pytestmark = pytest.mark.django_db
 

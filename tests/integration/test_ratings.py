@@ -7,9 +7,7 @@ import pytest
 from onething.cases import services
 from onething.evaluation import services as evaluation
 from onething.evaluation.models import Rectification
-from tests.factories import hand_over
-
-from .test_case_journey import decide_all, pharmacy_filing, user
+from tests.factories import decide_all, hand_over, pharmacy_filing, user
 
 pytestmark = pytest.mark.django_db
 

@@ -251,7 +251,7 @@ def check_all(actor: User, case_id, paper_received: bool = False) -> list[Eviden
         waiting = [
             e
             for e in Evidence.objects.filter(case_id=case.pk, origin="applicant")
-            if e.trust in ("", TrustLevel.C.value)
+            if e.trust in ("", TrustLevel.C.value) and not e.check_note  # explained: done
         ]
         if not waiting:
             raise Conflict("没有待核验原件的材料")

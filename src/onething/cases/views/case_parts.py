@@ -88,7 +88,9 @@ def materials_context(
     return {
         "materials": rows,
         "materials_ready": sum(1 for r in rows if r["ready"]),
-        "materials_unchecked": sum(1 for r in rows if r["can_check"]),
+        "materials_unchecked": sum(
+            1 for r in rows if r["can_check"] and not r["evidence"].check_note
+        ),
         "show_digests": staff,  # no SHA-256 digests for citizens
         "precheck": findings,
         "completion_findings": [f for f in findings or () if f.blocking],

@@ -66,7 +66,7 @@ def _look_up(request: HttpRequest) -> HttpResponse:
     failures = get_usage(
         request, group="progress-number", key=_number_key, rate=FAILURES_PER_NUMBER
     )
-    if failures and failures["should_limit"]:
+    if failures and failures["count"] >= failures["limit"]:  # read without counting
         return _too_many(request, failures, "该受理编号查询失败次数过多")
     if not number or not proof.strip():
         context = {"error": "请填写受理编号，以及申请人姓名或手机号后四位", "number": number}
