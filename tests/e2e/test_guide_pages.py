@@ -61,7 +61,7 @@ def test_html_in_answers_is_escaped(client, small_in_db):
 def test_unknown_package_is_a_404_page_in_chinese(client, small_in_db):
     response = client.get("/guides/open_zoo")
     assert response.status_code == 404
-    assert "没有编号为 open_zoo 的事项套餐" in text_of(response)
+    assert "没有编号为 open_zoo 的一件事" in text_of(response)
 
 
 def test_pdf_guide_has_the_chinese_text_and_the_figures(client, small_in_db):

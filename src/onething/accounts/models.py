@@ -31,7 +31,9 @@ class User(AbstractUser):
     jurisdiction = models.CharField("行政区划", max_length=12, blank=True, db_index=True)
     # Personal data, encrypted at rest; digests to find a person without decrypting.
     id_number = EncryptedTextField("身份证号码", blank=True, default="")
-    id_number_digest = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    id_number_digest = models.CharField(
+        "身份证号码检索摘要", max_length=64, blank=True, db_index=True, editable=False
+    )
     phone = EncryptedTextField("手机号码", blank=True, default="")
     # Enterprises: the unified social credit code is public information.
     uscc = models.CharField("统一社会信用代码", max_length=18, blank=True, db_index=True)
@@ -74,11 +76,14 @@ class Authorisation(models.Model):
     valid_until = models.DateField("截止日期")
     document = models.CharField("授权委托书编号", max_length=100)
     revoked_at = models.DateTimeField("撤销时间", null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     class Meta:
         verbose_name = "代办授权"
         verbose_name_plural = "代办授权"
+
+    def __str__(self) -> str:
+        return f"{self.principal.full_name} 授权 {self.agent.full_name}（{self.document}）"
 
     def covers(self, package_id: str, on=None) -> bool:
         day = on or timezone.localdate()
@@ -92,17 +97,22 @@ class Authorisation(models.Model):
 class ApiToken(models.Model):
     """A bearer token for the API; only its SHA-256 digest is stored."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name="用户"
+    )
     name = models.CharField("用途", max_length=100)
-    digest = models.CharField(max_length=64, unique=True)
-    prefix = models.CharField(max_length=8)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    expires_at = models.DateTimeField(null=True, blank=True)
+    digest = models.CharField("令牌摘要", max_length=64, unique=True)
+    prefix = models.CharField("令牌前缀", max_length=8)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
+    expires_at = models.DateTimeField("过期时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "API 令牌"
         verbose_name_plural = "API 令牌"
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.prefix}…）"
 
     @staticmethod
     def digest_of(token: str) -> str:

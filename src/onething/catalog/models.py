@@ -21,10 +21,10 @@ class WithoutSource(models.Manager):
 
 class CatalogVersion(models.Model):
     number = models.PositiveIntegerField("版本号", unique=True)
-    digest = models.CharField("SHA-256", max_length=64, db_index=True)
+    digest = models.CharField("目录摘要（SHA-256）", max_length=64, db_index=True)
     source = models.TextField("目录文件内容")
     items_count = models.PositiveIntegerField("事项数")
-    packages_count = models.PositiveIntegerField("套餐数")
+    packages_count = models.PositiveIntegerField("一件事数")
     imported_at = models.DateTimeField("导入时间", auto_now_add=True)
     imported_by = models.CharField("导入人", max_length=150)
     note = models.CharField("说明", max_length=300, blank=True)
@@ -39,4 +39,4 @@ class CatalogVersion(models.Model):
         verbose_name_plural = "目录版本"
 
     def __str__(self) -> str:
-        return f"第 {self.number} 版（{self.items_count} 个事项，{self.packages_count} 个套餐）"
+        return f"第 {self.number} 版（{self.items_count} 个事项，{self.packages_count} 件事）"

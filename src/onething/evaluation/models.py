@@ -143,6 +143,8 @@ class ComplaintEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+        verbose_name = "诉求办理记录"
+        verbose_name_plural = "诉求办理记录"
 
 
 class DailyFigures(models.Model):
@@ -187,6 +189,10 @@ class FiguresWatermark(models.Model):
     recent = models.JSONField(default=list)
     refreshed_at = models.DateTimeField(null=True)
 
+    class Meta:
+        verbose_name = "日汇总进度"
+        verbose_name_plural = "日汇总进度"
+
 
 class RectificationStep(models.Model):
     """Each step of a rectification (its own audit trail; a case's steps are also on the
@@ -202,3 +208,5 @@ class RectificationStep(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+        verbose_name = "整改步骤"
+        verbose_name_plural = "整改步骤"

@@ -156,7 +156,7 @@ def _places(catalog, within: str = "") -> list[tuple[str, str]]:
     """The cities and counties to choose from (within a jurisdiction code, if given)."""
     prefix = jurisdiction_prefix(within)
     return [
-        (j.code, j.name)
+        (j.code, catalog.place_name(j.code))
         for j in (catalog.jurisdictions.values() if catalog else [])
         if j.level in ("city", "county") and j.code.startswith(prefix)
     ]
@@ -502,7 +502,7 @@ def rate_at_window(request: HttpRequest, window: str) -> HttpResponse:
             "nav": "mine",
             "rows": rows,
             "window": window,
-            "window_name": place.name,
+            "window_name": current.catalog.place_name(window),
             "visits": visits,
             **RATING_FORM,
         },

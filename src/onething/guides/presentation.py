@@ -32,18 +32,35 @@ FIELD_TYPE_LABELS = {
 AUDIENCE_LABELS = {"enterprise": "企业", "citizen": "个人"}
 
 
+DAYS = "个工作日"
+
+
 @dataclass(frozen=True, slots=True)
 class Saving:
-    """One before/after figure: what applying item by item asks against the package."""
+    """One before/after figure: what applying item by item asks against the package.
+
+    Only a figure that went down is shown as a saving (struck-through before → after);
+    one that stayed the same is just its value, and no days at all is 即办 (当场办结),
+    never "0 个工作日"."""
 
     label: str
     separate: int
     package: int
     unit: str
+    short: str = ""  # the card's label (材料, 时限, 跑动)
 
     @property
     def reduced(self) -> int:
         return self.separate - self.package
+
+    @property
+    def saved(self) -> bool:
+        return self.package < self.separate
+
+    @property
+    def instant(self) -> bool:
+        """No working days at all: done on the spot."""
+        return self.unit == DAYS and self.package == 0
 
     @property
     def percent(self) -> int:
@@ -52,18 +69,36 @@ class Saving:
             return 0
         return round(100 * self.reduced / self.separate)
 
+    @property
+    def chip(self) -> str:
+        """The figure on a package card: 材料 11→6 份, 时限 5 个工作日, 即办."""
+        if self.instant:
+            return "即办"
+        if self.saved:
+            return f"{self.short} {self.separate}→{self.package} {self.unit}"
+        return f"{self.short} {self.package} {self.unit}"
+
     def __str__(self) -> str:
-        return f"{self.label} {self.separate} → {self.package} {self.unit}"
+        if self.instant:
+            return f"{self.label} 即办（当场办结）"
+        if self.saved:
+            return f"{self.label} {self.separate} → {self.package} {self.unit}"
+        return f"{self.label} {self.package} {self.unit}"
 
 
 def savings(stats: GuideStats) -> list[Saving]:
     """The package's savings, in the order halls display them."""
     return [
-        Saving("申请材料", stats.materials_separate, stats.materials_merged, "份"),
-        Saving("办理时限", stats.days_serial, stats.days_parallel, "个工作日"),
-        Saving("跑动次数", stats.trips_separate, stats.trips_package, "次"),
-        Saving("填报信息", stats.fields_separate, stats.fields_merged, "项"),
+        Saving("申请材料", stats.materials_separate, stats.materials_merged, "份", "材料"),
+        Saving("办理时限", stats.days_serial, stats.days_parallel, DAYS, "时限"),
+        Saving("跑动次数", stats.trips_separate, stats.trips_package, "次", "跑动"),
+        Saving("填报信息", stats.fields_separate, stats.fields_merged, "项", "填报"),
     ]
+
+
+def card_savings(stats: GuideStats) -> list[Saving]:
+    """The three figures a package card shows: materials, time, trips."""
+    return savings(stats)[:3]
 
 
 def answer_label(value: Answer) -> str:
@@ -77,7 +112,8 @@ def answer_label(value: Answer) -> str:
 def time_limit_label(item: Item) -> str:
     if item.kind == "instant":
         return "即办（当场办结）"
-    return f"承诺{item.promised_days}个工作日（法定{item.legal_days}个工作日）"
+    promised = f"承诺{item.promised_days}个工作日" if item.promised_days else "承诺当场办结"
+    return f"{promised}（法定{item.legal_days}个工作日）" if item.legal_days else promised
 
 
 def working_days_span(start_day: int, finish_day: int) -> str:
@@ -112,7 +148,8 @@ def guide_text(guide: Guide) -> str:
         lines += [f"  {text} {answer}" for text, answer in answered]
         lines.append("")
     lines.append(f"涉及 {stats.items} 个事项、{stats.departments} 个部门，并联办理：")
-    lines += [f"  {saving}" for saving in savings(stats)]
+    if stats.items:
+        lines += [f"  {saving}" for saving in savings(stats)]
     lines += ["", "一、办理事项"]
     names = {gi.id: gi.item.name for gi in guide.items}
     for number, guide_item in enumerate(guide.items, 1):

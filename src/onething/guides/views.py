@@ -20,7 +20,7 @@ from onething.guides.documents import (
     qr_svg,
     render_guide_pdf,
 )
-from onething.guides.presentation import answer_label, guide_context
+from onething.guides.presentation import Saving, answer_label, card_savings, guide_context
 from onething.guides.search import search_packages
 from onething.web.fragments import Fragments
 
@@ -33,6 +33,10 @@ rendered = Fragments()
 class PackageCard:
     package: Package
     stats: GuideStats  # every case: the "at most" figures
+
+    @property
+    def figures(self) -> list[Saving]:
+        return card_savings(self.stats)
 
 
 _cards_lock = threading.Lock()
@@ -60,7 +64,7 @@ def _package_or_404(package_id: str) -> tuple[CurrentCatalog, Catalog, Package]:
         raise Http404("尚未导入事项目录")
     package = current.catalog.packages.get(package_id)
     if package is None:
-        raise Http404(f"没有编号为 {package_id} 的事项套餐")
+        raise Http404(f"没有编号为 {package_id} 的一件事")
     return current, current.catalog, package
 
 

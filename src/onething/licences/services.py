@@ -23,6 +23,7 @@ from onething.accounts.roles import ApplicantKind, Role
 from onething.cases import store
 from onething.cases.query import jurisdiction_prefix
 from onething.catalog.entities import Catalog, LicenceType
+from onething.licences import upload
 from onething.licences.documents import (
     Holder,
     Issuer,
@@ -218,7 +219,7 @@ def issue_for_task(catalog: Catalog, case, task) -> Licence | None:
             department=task.department,
             department_name=department.name if department else task.department,
             jurisdiction=task.jurisdiction,
-            jurisdiction_name=jurisdiction.name if jurisdiction else "",
+            jurisdiction_name=catalog.place_name(task.jurisdiction) if jurisdiction else "",
             data=data,
         ),
         case=case,
@@ -279,6 +280,18 @@ def verify_document(document, today: date | None = None) -> Verification:
     if licence.document != document:
         return Verification(LicenceStatus.forged, number, licence, "与登记库中的证照不一致")
     return Verification(licence.status_on(today), number, licence)
+
+
+def verify_file(data: bytes, today: date | None = None) -> Verification:
+    """An uploaded file: the certificate's PDF (its embedded licence.json) or the JSON.
+    Raises `upload.NotReadable` when it is neither."""
+    try:
+        document = upload.signed_document(data)
+    except upload.NoLicenceData as problem:
+        return Verification(LicenceStatus.unknown, "", message=str(problem))
+    except upload.DamagedData as problem:
+        return Verification(LicenceStatus.forged, "", message=str(problem))
+    return verify_document(document, today)
 
 
 # --------------------------------------------------------------------------- revoking

@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from onething.web import views
 from onething.web.api import api
+from onething.web.favicon import favicon
 
 admin.site.site_header = "一件事一次办 · 管理"
 admin.site.site_title = "一件事一次办"
@@ -12,6 +13,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("openapi.json", views.openapi, name="openapi"),
     path("healthz", views.health, name="health"),
+    path("favicon.ico", favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("accounts/", include("onething.accounts.urls")),
     path("", include("onething.cases.urls")),
