@@ -121,7 +121,7 @@ def test_open_a_pharmacy_from_the_guide_to_the_one_handover(browser, site, peopl
     expect(clerk.get_by_role("heading", name="待受理（1）")).to_be_visible()
     clerk.get_by_role("link", name=number).click()
     clerk.get_by_role("button", name="受理", exact=True).click()
-    expect(flash(clerk)).to_contain_text("已受理，7 个事项已分送各部门并联办理。")
+    expect(flash(clerk)).to_contain_text("已受理：7 个事项已分送各部门并联办理")
 
     # Business registration comes first, with one supplement round-trip.
     amr = people("r_amr_lishi")
@@ -170,7 +170,9 @@ def test_open_a_pharmacy_from_the_guide_to_the_one_handover(browser, site, peopl
     clerk.goto(site + "/window/")
     expect(clerk.get_by_role("heading", name="待出件（1）")).to_be_visible()
     clerk.get_by_role("link", name=number).click()
-    clerk.get_by_role("button", name="出件").click()
+    # 核验: the applicant brought the originals; the handover waits for them.
+    clerk.get_by_role("button", name=re.compile("^原件已全部核验")).click()
+    clerk.get_by_role("button", name="出件", exact=True).click()
     expect(flash(clerk)).to_contain_text("办件已办结")
 
     applicant.goto(case_url)

@@ -21,10 +21,15 @@ def test_the_form_posts_with_its_csrf_token_and_the_result_is_not_cached(issued)
     assert '<form method="post"' in page and "csrfmiddlewaretoken" in page
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
     assert client.post("/licences/search", {"q": CODE}).status_code == 403  # no token
-    found = client.post("/licences/search", {"q": CODE, "csrfmiddlewaretoken": token})
+    posted = client.post("/licences/search", {"q": CODE, "csrfmiddlewaretoken": token})
+    assert posted.status_code == 302 and CODE not in posted["Location"]  # post, redirect, show
+    found = client.get(posted["Location"])
     assert found.status_code == 200 and text_of(found).count('class="case-title"') == 6
     assert "no-store" in found["Cache-Control"]
     assert LicenceEvent.objects.filter(kind="lookup", actor=user("clerk_lishi")).count() == 6
+    # A reload shows the form again and searches nothing.
+    assert 'class="case-title"' not in text_of(client.get(posted["Location"]))
+    assert LicenceEvent.objects.filter(kind="lookup").count() == 6
 
 
 def test_a_code_in_the_address_is_not_searched_for(client, issued):  # noqa: F811

@@ -73,9 +73,16 @@ def area(code: str) -> AreaCode | None:
     return _codes().get(code)
 
 
+# 港澳台居民居住证: numbers on the permits for residents of 香港, 澳门 and 台湾 begin
+# 810000, 820000 and 830000 (《港澳台居民居住证申领发放办法》, 国办发〔2018〕81号, Art. 9);
+# 830000 is not a GB/T 2260 code of the table, yet such a permit holder files like anyone.
+RESIDENCE_PERMIT_CODES = frozenset({"810000", "820000", "830000"})
+
+
 def area_code_known(code: str) -> bool:
-    """Whether ``code`` is a GB/T 2260 code that exists or ever existed."""
-    return code in _codes()
+    """Whether ``code`` begins a valid number: a GB/T 2260 code that exists or ever
+    existed, or a 港澳台居民居住证's."""
+    return code in _codes() or code in RESIDENCE_PERMIT_CODES
 
 
 def area_name(code: str) -> str | None:

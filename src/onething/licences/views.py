@@ -12,11 +12,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from onething.accounts.roles import Role
 from onething.cases.query import jurisdiction_prefix
-from onething.licences import services
+from onething.licences import services, upload
 from onething.licences.documents import LicenceStatus
 from onething.licences.identifiers import NumberError, parse_number
 from onething.licences.models import Licence, LicenceEvent
@@ -26,7 +27,9 @@ from onething.privacy.masking import mask_id_number, mask_name
 from onething.web.errors import forbidden
 
 STAFF = (Role.CLERK, Role.REVIEWER, Role.SUPERVISOR, Role.ADMIN)
-MAX_UPLOAD = 256 * 1024
+MAX_UPLOAD = upload.MAX_FILE_BYTES
+MULTIPART_SLACK = 64 * 1024  # the form's boundaries, headers and other fields
+DRAIN_AT_MOST = 64 * 1024 * 1024  # read a refused upload away so the browser gets the page
 TRUSTED = (LicenceStatus.valid, LicenceStatus.expired, LicenceStatus.revoked)  # registry facts
 
 
@@ -153,6 +156,9 @@ def revoke(request: HttpRequest, number: str) -> HttpResponse:
     return redirect(reverse("licences:detail", args=[number]))
 
 
+SEARCH_KEY = "licence_search"  # the posted query, kept in the session for one showing
+
+
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -162,7 +168,10 @@ def search(request: HttpRequest) -> HttpResponse:
     address: an ID number in a URL ends up in access logs, proxies and browser history."""
     if request.user.role not in STAFF:
         return forbidden(request, "证照查询供工作人员使用。")
-    query = request.POST.get("q", "").strip()[:100] if request.method == "POST" else ""
+    if request.method == "POST":  # post, redirect, show: a reload never searches again
+        request.session[SEARCH_KEY] = request.POST.get("q", "").strip()[:100]
+        return redirect(reverse("licences:search"))
+    query = request.session.pop(SEARCH_KEY, "")
     rows, searched = [], False
     if query:
         searched = True
@@ -202,24 +211,17 @@ def public_holder(licence: Licence | None, document: dict | None = None) -> str:
     return name if kind == "enterprise" else mask_name(name or "")
 
 
+# Open to anyone, logged in or not, and nothing changes: no CSRF token is needed, and
+# without one the middleware does not read (and store) a refused upload first.
+@csrf_exempt
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest) -> HttpResponse:
-    """证照验证, open to anyone: a number typed or scanned, or a JSON file uploaded."""
-    result, error = None, ""
+    """证照验证, open to anyone: a number typed or scanned, or the certificate's PDF (or
+    its JSON data) uploaded."""
+    result, error, status = None, "", 200
     number = request.GET.get("n", "").strip()
     if request.method == "POST":
-        upload = request.FILES.get("document")
-        if upload is None:
-            error = "请选择要验证的证照文件（JSON）"
-        elif upload.size > MAX_UPLOAD:
-            error = "文件太大：证照数据文件不超过 256 KB"
-        else:
-            try:
-                document = json.loads(upload.read().decode("utf-8"))
-            except (UnicodeDecodeError, json.JSONDecodeError):
-                error = "这不是证照数据文件（应为本平台下载的 JSON 文件）"
-            else:
-                result = services.verify_document(document)
+        result, error, status = _verify_upload(request)
     elif number:
         result = services.verify_number(number)
         printed = request.GET.get("s", "").strip()
@@ -241,7 +243,37 @@ def verify(request: HttpRequest) -> HttpResponse:
             holder_code=_public_code(licence),
             trusted=result.status in TRUSTED,
         )
-    return render(request, "licences/verify.html", context)
+    return render(request, "licences/verify.html", context, status=status)
+
+
+def declared_length(request: HttpRequest) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
+def _verify_upload(request: HttpRequest) -> tuple[services.Verification | None, str, int]:
+    """(result, error, HTTP status) for an uploaded file; too large is refused by its
+    declared length, before the upload is parsed or stored."""
+    if declared_length(request) > MAX_UPLOAD + MULTIPART_SLACK:
+        _drain(request)
+        return None, upload.TOO_LARGE, 413
+    chosen = request.FILES.get("document")
+    if chosen is None:
+        return None, "请选择要验证的文件：电子证照 PDF，或证照数据文件（JSON）", 400
+    if chosen.size > MAX_UPLOAD:
+        return None, upload.TOO_LARGE, 413
+    try:
+        return services.verify_file(chosen.read()), "", 200
+    except upload.NotReadable as problem:
+        return None, str(problem), 400
+
+
+def _drain(request: HttpRequest) -> None:
+    left = DRAIN_AT_MOST
+    while left > 0 and (chunk := request.read(min(left, 64 * 1024))):
+        left -= len(chunk)
 
 
 def _public_code(licence: Licence | None) -> str:
@@ -253,7 +285,7 @@ def _public_code(licence: Licence | None) -> str:
 
 @require_GET
 def public_keys(request: HttpRequest) -> HttpResponse:
-    """Every issuing authority's public keys, for offline verification
+    """Every issuing authority's public keys, for offline verification by technical staff
     (`onething licence verify FILE --keys keys.json`)."""
     import tempfile
     from pathlib import Path

@@ -139,3 +139,9 @@ def test_changing_any_one_character_is_refused(area, born, order, position, shif
 @given(st.dates(min_value=TODAY + timedelta(days=1), max_value=date(2999, 12, 31)))
 def test_any_future_birth_date_is_refused(born):
     assert problem(id_number("110101", born.strftime("%Y%m%d"))) == "出生日期不能晚于今天"
+
+
+def test_residence_permits_of_hong_kong_macau_and_taiwan_residents_are_accepted():
+    # 港澳台居民居住证 numbers begin 810000, 820000 or 830000 (国办发〔2018〕81号)
+    for code in ("810000", "820000", "830000"):
+        assert problem(id_number(code, "19900101")) is None, code

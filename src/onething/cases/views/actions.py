@@ -146,7 +146,9 @@ def evidence_upload(request: HttpRequest, case_id, evidence_id: int) -> HttpResp
             request.user, case_id, evidence_id, upload.name, upload.read()
         )
     except CaseError as exc:
-        return render_case(request, case, exc.status, error_message(exc, "上传材料"))
+        message = error_message(exc, "上传材料")
+        failed = {"action": "upload", "evidence": evidence_id, "text": message}
+        return render_case(request, case, exc.status, message, failed=failed)
     messages.success(request, f"已上传“{evidence.material_name}”，窗口核验原件后即完成。")
     return redirect(case_url(case, "materials"))
 
