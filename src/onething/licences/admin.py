@@ -60,6 +60,9 @@ class LicenceAdmin(admin.ModelAdmin):
     )
     inlines = [LicenceEventInline]
 
+    class Media:
+        css = {"all": ("onething/admin.css",)}  # long numbers wrap on a phone
+
     @admin.display(description="状态")
     def status(self, licence: Licence) -> str:
         return licence.status_on(timezone.localdate()).label

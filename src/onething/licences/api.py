@@ -10,8 +10,9 @@ Logged in (``Authorization: Bearer <token>`` or the browser session with its CSR
 Public (no log-in), what the QR code on a certificate leads to:
 
 - ``GET /verify/{number}``: what the registry says of a number;
-- ``POST /verify``: the signed JSON document itself, checked against the issuers' keys
-  and the registry.
+- ``POST /verify``: the certificate's PDF (what a bank receives: it carries the signed
+  JSON as ``licence.json``) or the signed JSON document itself, checked against the
+  issuers' keys and the registry.
 
 Certificate numbers contain dots (``1.2.156.3005.2.…``); they go into the path as they
 are. Refusals come back as ``{"detail": "…"}`` with 400, 403, 404 or 409.
@@ -19,7 +20,6 @@ are. Refusals come back as ``{"detail": "…"}`` with 400, 403, 404 or 409.
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import Any
 
@@ -30,16 +30,16 @@ from ninja.errors import HttpError
 
 from onething.accounts.auth import api_user
 from onething.accounts.models import User
-from onething.licences import services
+from onething.licences import services, upload
 from onething.licences.documents import LicenceStatus
 from onething.licences.models import Licence, LicenceEvent
 from onething.licences.rendering import verify_url
 from onething.licences.views import (
-    MAX_UPLOAD,
     STAFF,
     TRUSTED,
     _public_code,
     _staff_may_see,
+    declared_length,
     public_holder,
     visible_licence,
 )
@@ -337,23 +337,28 @@ def verify_number(request: HttpRequest, number: str, s: str | None = None):
     "/verify",
     response=VerificationOut,
     auth=None,
-    summary="Verify a signed certificate document (public, no log-in)",
-    description="Send the certificate's JSON exactly as downloaded. The signature is checked "
-    "with the issuing authority's public key, then the registry: a changed datum, a "
-    "signature of another key or a document that differs from the registry's is `forged`; "
-    "a revoked one says when and why. At most 256 KB.",
+    summary="Verify a certificate's PDF or its signed document (public, no log-in)",
+    description="Send the certificate's PDF as received (`application/pdf`: its embedded "
+    "`licence.json` is read) or its JSON exactly as downloaded; the content decides, not the "
+    "content type. The signature is checked with the issuing authority's public key, then the "
+    "registry: a changed datum, a signature of another key or a document that differs from "
+    "the registry's is `forged`; a revoked one says when and why. A PDF without certificate "
+    "data is `unknown` (not issued by this platform). 400: neither a PDF nor JSON; 413: over "
+    "10 MB (refused by its Content-Length before it is read).",
     openapi_extra={
         "requestBody": {
             "required": True,
-            "content": {"application/json": {"schema": DOCUMENT_SCHEMA}},
+            "content": {
+                "application/json": {"schema": DOCUMENT_SCHEMA},
+                "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+            },
         }
     },
 )
 def verify_document(request: HttpRequest):
-    if len(request.body) > MAX_UPLOAD:
-        raise HttpError(413, "文件太大：证照数据文件不超过 256 KB")
+    if declared_length(request) > upload.MAX_FILE_BYTES:
+        raise HttpError(413, upload.TOO_LARGE)
     try:
-        document = json.loads(request.body.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise HttpError(400, "这不是证照数据文件（应为本平台下载的 JSON）") from None
-    return _verification_out(services.verify_document(document))
+        return _verification_out(services.verify_file(request.body))
+    except upload.NotReadable as problem:
+        raise HttpError(400, str(problem)) from None
