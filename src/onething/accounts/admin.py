@@ -8,6 +8,7 @@ from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin, UserAdmin 
 from django.contrib.auth.models import Group, Permission
 
 from onething.accounts.models import ApiToken, Authorisation, User
+from onething.catalog.services import current_catalog
 
 ACTIONS = {"add": "添加", "change": "修改", "delete": "删除", "view": "查看"}
 
@@ -33,10 +34,47 @@ class ChinesePermissions:
         return field
 
 
+def department_name(code: str) -> str:
+    current = current_catalog()
+    found = current.catalog.departments.get(code) if current else None
+    return found.name if found else code
+
+
+def place_name(code: str) -> str:
+    current = current_catalog()
+    return current.catalog.place_name(code) if current else code
+
+
+class NamedCodeFilter(admin.SimpleListFilter):
+    """A filter on a code column (部门 amr, 行政区划 141102) that lists names."""
+
+    name_of = staticmethod(str)
+
+    def lookups(self, request, model_admin):
+        codes = model_admin.get_queryset(request).values_list(self.parameter_name, flat=True)
+        return sorted({(c, self.name_of(c)) for c in codes.distinct() if c}, key=lambda p: p[0])
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        return queryset.filter(**{self.parameter_name: value}) if value else queryset
+
+
+class DepartmentFilter(NamedCodeFilter):
+    title = "部门"
+    parameter_name = "department"
+    name_of = staticmethod(department_name)
+
+
+class PlaceFilter(NamedCodeFilter):
+    title = "行政区划"
+    parameter_name = "jurisdiction"
+    name_of = staticmethod(place_name)
+
+
 @admin.register(User)
 class UserAdmin(ChinesePermissions, DjangoUserAdmin):
-    list_display = ("username", "full_name", "role", "department", "jurisdiction", "is_active")
-    list_filter = ("role", "jurisdiction", "department", "is_active")
+    list_display = ("username", "full_name", "role", "department_shown", "place", "is_active")
+    list_filter = ("role", PlaceFilter, DepartmentFilter, "is_active")
     search_fields = ("username", "full_name", "uscc")
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
@@ -54,6 +92,14 @@ class UserAdmin(ChinesePermissions, DjangoUserAdmin):
             },
         ),
     )
+
+    @admin.display(description="部门", ordering="department")
+    def department_shown(self, user: User) -> str:
+        return department_name(user.department) if user.department else "—"
+
+    @admin.display(description="行政区划", ordering="jurisdiction")
+    def place(self, user: User) -> str:
+        return place_name(user.jurisdiction) if user.jurisdiction else "—"
 
 
 admin.site.unregister(Group)
