@@ -130,7 +130,9 @@ def test_the_pharmacy_journey_through_the_api(api):
     finished = work_all(api, case["id"])
     assert finished["state"] == "ready"
     assert any(a["action"] == "provide_supplement" for a in finished["timeline"])
-    status, _checked = api.call("clerk_lishi", "post", f"/cases/{case['id']}/materials/check-all", {})
+    status, _checked = api.call(
+        "clerk_lishi", "post", f"/cases/{case['id']}/materials/check-all", {}
+    )
     assert status == 200
     status, done = api.call("clerk_lishi", "post", f"/cases/{case['id']}/hand-over", {})
     assert status == 200 and done["state"] == "completed"
