@@ -13,14 +13,7 @@ from onething.catalog.guide import build_guide, resolve_answers
 from onething.catalog.services import current_catalog, import_catalog
 from onething.intake.samples import sample_form
 from onething.privacy.models import PersonalDataView
-from tests.factories import hand_over
-
-ALL_ITEMS = {
-    "sells_food": "true",
-    "sells_class2_devices": "true",
-    "sells_class3_devices": "true",
-    "has_signboard": "true",
-}
+from tests.factories import ALL_ITEMS, hand_over
 
 
 def user(username: str) -> User:

@@ -89,28 +89,26 @@ def check_version(current: int, expected: int | None, what: str) -> None:
 
 
 def case_step(case: Case, action: CaseAction, actor: User | None) -> tuple[str, str]:
-    before = case.state
-    try:
-        after = case_transition(before, action, role_of(actor))
-    except NotAllowedForRole as refused:
-        raise Forbidden(str(refused)) from None
-    except TransitionRefused as refused:
-        raise Conflict(str(refused)) from None
-    case.state = after.value
-    case.version += 1
-    return before, after.value
+    """Move the case by the lifecycle table (403 for a role that may never, 409 for a
+    state that does not allow it); its version goes up. (from state, to state)."""
+    return _step(case, case_transition, action, actor)
 
 
 def task_step(task: Task, action: TaskAction, actor: User | None) -> tuple[str, str]:
-    before = task.state
+    """The same for one task of a case."""
+    return _step(task, task_transition, action, actor)
+
+
+def _step(row, transition, action, actor: User | None) -> tuple[str, str]:
+    before = row.state
     try:
-        after = task_transition(before, action, role_of(actor))
+        after = transition(before, action, role_of(actor))
     except NotAllowedForRole as refused:
         raise Forbidden(str(refused)) from None
     except TransitionRefused as refused:
         raise Conflict(str(refused)) from None
-    task.state = after.value
-    task.version += 1
+    row.state = after.value
+    row.version += 1
     return before, after.value
 
 
