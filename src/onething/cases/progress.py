@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from onething.cases.lifecycle import CASE_STATE_LABELS, TASK_STATE_LABELS, CaseState, TaskState
 from onething.cases.models import DELIVERY_LABELS, Case, Delivery, Task
-from onething.cases.query import case_by_public_id, with_parties
+from onething.cases.query import with_parties
 from onething.catalog.services import catalog_of
 from onething.privacy.masking import mask_name
 
@@ -41,8 +41,7 @@ def _case_numbered(number: str) -> Case | None:
     number = number.strip().upper()[:32]
     if not number:
         return None
-    found = with_parties(Case.objects).filter(number=number).first()
-    return case_by_public_id(found.public_id) if found is not None else None
+    return with_parties(Case.objects).filter(number=number).first()
 
 
 def case_by_token(number: str, token: str) -> Case | None:
