@@ -39,7 +39,7 @@ def open_history(cases: int, fresh: bool = False) -> str:
 
     prepare()  # migrations, the demo catalogue and accounts
     if loaded < cases:
-        from onething.evaluation.history import generate_history
+        from onething.demo.history import generate_history
 
         started = time.perf_counter()
         made = generate_history(cases)

@@ -342,10 +342,10 @@ def demo_command(
     if cases < 0 or cases > 50_000_000:
         raise _fail("--cases must be 0-50000000", 2)
     setup_django()
-    from onething.evaluation.simulation import simulate_month
+    from onething.demo.simulation import simulate_month
 
     if cases:
-        from onething.evaluation.history import generate_history
+        from onething.demo.history import generate_history
 
         made = _with_progress(
             lambda progress: generate_history(cases, days, seed, progress=progress),

@@ -172,7 +172,7 @@ def test_the_pages(month, client):
 
 
 def test_a_simulated_month_reads_the_same_on_the_dashboard_as_in_the_cases(demo):
-    from onething.evaluation.simulation import simulate_month
+    from onething.demo.simulation import simulate_month
 
     report = simulate_month(days=20, per_day=4, seed=7)
     assert report.cases > 20 and report.finished > 5 and report.ratings > 0

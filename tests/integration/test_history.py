@@ -4,8 +4,8 @@ import pytest
 
 from onething.cases import services
 from onething.cases.models import Action, Case, Task
+from onething.demo.history import generate_history
 from onething.evaluation.dashboard import Filters
-from onething.evaluation.history import generate_history
 from tests.factories import pharmacy_filing, user
 
 from .test_dashboard import direct, shown

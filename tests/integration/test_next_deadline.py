@@ -5,7 +5,7 @@ import pytest
 from onething.cases import services, store
 from onething.cases.lifecycle import TASK_RUNNING
 from onething.cases.models import Case
-from onething.evaluation.history import generate_history
+from onething.demo.history import generate_history
 from tests.factories import decide_all, hand_over, pharmacy_filing, user
 
 pytestmark = pytest.mark.django_db

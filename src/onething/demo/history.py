@@ -33,9 +33,9 @@ from onething.cases import services
 from onething.cases.lifecycle import TASK_RUNNING, CaseAction, CaseState, TaskAction, TaskState
 from onething.cases.models import Action, Case, Task
 from onething.catalog.services import current_catalog
+from onething.demo.simulation import demo_owners, random_filing
 from onething.evaluation import rollup
 from onething.evaluation.models import Rating
-from onething.evaluation.simulation import demo_owners, random_filing
 
 # The Case columns every clone of a template shares.
 SHARED = (
