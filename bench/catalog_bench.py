@@ -125,7 +125,7 @@ def main() -> None:
         f"p99 {sorted(times)[int(len(times) * 0.99)] * 1e6:.0f} µs"
     )
 
-    from onething.guides.documents import render_guide_pdf
+    from onething.guides.rendering import render_guide_pdf
 
     render_guide_pdf(guide, "http://127.0.0.1:8000/guides/big_package")  # warm the fonts
     times = timed(lambda: render_guide_pdf(guide, "http://127.0.0.1:8000/guides/big_package"), 5)

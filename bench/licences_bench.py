@@ -29,7 +29,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from onething.licences.documents import (
+from onething.licences.certificate import (
     Holder,
     Issuer,
     LicenceStatus,

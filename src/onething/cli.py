@@ -172,7 +172,7 @@ def guide_command(
         _write(rendered.encode("utf-8"), output)
         return
 
-    from onething.guides.documents import guide_page_url, render_guide_html, render_guide_pdf
+    from onething.guides.rendering import guide_page_url, render_guide_html, render_guide_pdf
 
     url = guide_page_url(found.id, guide.answers, base_url)
     if format is GuideFormat.html:

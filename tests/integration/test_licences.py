@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from onething.cases import services
 from onething.licences import services as licences
-from onething.licences.documents import LicenceStatus
+from onething.licences.certificate import LicenceStatus
 from onething.licences.identifiers import parse_number
 from onething.licences.models import Licence
 from tests.factories import decide_all, pharmacy_filing, user

@@ -514,7 +514,7 @@ def window_qr(request: HttpRequest, window: str) -> HttpResponse:
     """The QR code to print on a window: it opens the rating page for that window."""
     from django.conf import settings
 
-    from onething.guides.documents import qr_svg
+    from onething.guides.rendering import qr_svg
 
     url = f"{settings.PUBLIC_URL}{reverse('evaluation:rate_at_window', args=[window])}"
     return HttpResponse(qr_svg(url), content_type="image/svg+xml")

@@ -14,13 +14,13 @@ from django.views.decorators.http import require_GET
 from onething.catalog.entities import Answer, Catalog, Package
 from onething.catalog.guide import AnswerError, GuideStats, build_guide, parse_answer
 from onething.catalog.services import CurrentCatalog, current_catalog
-from onething.guides.documents import (
+from onething.guides.presentation import Saving, answer_label, card_savings, guide_context
+from onething.guides.rendering import (
     answers_query,
     guide_page_url,
     qr_svg,
     render_guide_pdf,
 )
-from onething.guides.presentation import Saving, answer_label, card_savings, guide_context
 from onething.guides.search import search_packages
 from onething.web.fragments import Fragments
 

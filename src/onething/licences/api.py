@@ -31,7 +31,7 @@ from ninja.errors import HttpError
 from onething.accounts.auth import api_user
 from onething.accounts.models import User
 from onething.licences import services, upload
-from onething.licences.documents import LicenceStatus
+from onething.licences.certificate import LicenceStatus
 from onething.licences.models import Licence, LicenceEvent
 from onething.licences.rendering import verify_url
 from onething.licences.views import (

@@ -18,7 +18,7 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 
-from onething.licences.documents import LicenceStatus, check_document
+from onething.licences.certificate import LicenceStatus, check_document
 from onething.licences.signing import PublicKeys
 
 EXIT_INVALID = 1

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from onething.licences.documents import LicenceStatus
+from onething.licences.certificate import LicenceStatus
 from onething.privacy.fields import EncryptedTextField
 
 STATE_VALID = "valid"

@@ -24,7 +24,7 @@ from onething.cases import store
 from onething.cases.query import jurisdiction_prefix
 from onething.catalog.entities import Catalog, LicenceType
 from onething.licences import upload
-from onething.licences.documents import (
+from onething.licences.certificate import (
     Holder,
     Issuer,
     LicenceStatus,

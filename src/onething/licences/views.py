@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from onething.accounts.roles import Role
 from onething.cases.query import jurisdiction_prefix
 from onething.licences import services, upload
-from onething.licences.documents import LicenceStatus
+from onething.licences.certificate import LicenceStatus
 from onething.licences.identifiers import NumberError, parse_number
 from onething.licences.models import Licence, LicenceEvent
 from onething.licences.rendering import render_certificate_pdf, verify_url

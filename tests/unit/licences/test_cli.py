@@ -12,11 +12,11 @@ import pytest
 from pypdf import PdfWriter
 from typer.testing import CliRunner, Result
 
+from onething.licences.certificate import sign_certificate
 from onething.licences.cli import app
-from onething.licences.documents import sign_certificate
 from onething.licences.signing import KeyRing
 
-from .test_documents import payload
+from .test_certificate import payload
 
 
 @pytest.fixture

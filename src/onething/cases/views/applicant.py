@@ -57,7 +57,7 @@ from onething.cases.views.common import (
 from onething.catalog.entities import Catalog, Package
 from onething.catalog.guide import Guide, build_guide
 from onething.catalog.services import current_catalog
-from onething.guides.documents import answers_query
+from onething.guides.rendering import answers_query
 from onething.guides.views import answers_from_query, question_forms
 from onething.intake.prefill import prefill_sources
 from onething.privacy.services import display_name

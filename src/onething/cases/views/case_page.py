@@ -14,13 +14,6 @@ from django.views.decorators.http import require_GET
 from onething.accounts.models import User
 from onething.accounts.roles import ROLE_LABELS, Role
 from onething.cases import materials
-from onething.cases.documents import (
-    REMEDY,
-    TITLES,
-    render_application_pdf,
-    render_notice_pdf,
-    render_receipt_pdf,
-)
 from onething.cases.lifecycle import (
     CASE_TERMINAL,
     CaseState,
@@ -33,6 +26,13 @@ from onething.cases.models import (
     Notice,
     SpecialProcedure,
     Task,
+)
+from onething.cases.printouts import (
+    REMEDY,
+    TITLES,
+    render_application_pdf,
+    render_notice_pdf,
+    render_receipt_pdf,
 )
 from onething.cases.query import (
     can_act_on_case,

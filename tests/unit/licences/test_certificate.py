@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from onething.licences.canonical import canonical_bytes
-from onething.licences.documents import (
+from onething.licences.certificate import (
     STATUS_LABELS,
     Holder,
     Issuer,
