@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 
+from onething.accounts.access import acts_for_applicant
 from onething.accounts.roles import ROLE_LABELS, ApplicantKind, Role
 from onething.privacy.crypto import lookup_digest
 from onething.privacy.fields import EncryptedTextField
@@ -48,7 +49,7 @@ class User(AbstractUser):
 
     @property
     def is_staff_role(self) -> bool:
-        return self.role not in (Role.APPLICANT, Role.AGENT)
+        return not acts_for_applicant(self)
 
     @property
     def masked_id_number(self) -> str:

@@ -18,6 +18,13 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
+from onething.accounts.access import (
+    cases_visible_to,
+    may_see_in_full,
+    may_view_case,
+    may_work_task,
+    tasks_visible_to,
+)
 from onething.accounts.auth import api_user
 from onething.accounts.models import User
 from onething.accounts.roles import ROLE_LABELS, Role
@@ -34,17 +41,7 @@ from onething.cases.lifecycle import (
     allowed_task_actions,
 )
 from onething.cases.models import Case, SpecialProcedure, Task
-from onething.cases.query import (
-    can_view_case,
-    can_work_task,
-    case_by_public_id,
-    cases_for,
-    notices_of,
-    tasks_for,
-    tasks_of,
-    timeline_of,
-    with_parties,
-)
+from onething.cases.query import case_by_public_id, notices_of, tasks_of, timeline_of, with_parties
 from onething.catalog.services import catalog_of
 from onething.privacy.masking import mask_id_number, mask_phone
 from onething.privacy.models import PersonalDataView
@@ -268,7 +265,7 @@ def _task_out(task: Task, user: User, today: date) -> dict[str, Any]:
         "paused_days": task.pauses,
         "decision_note": task.decision_note,
         "actions": [a.value for a in allowed_task_actions(state, user.role)]
-        if can_work_task(user, task) or _own(user, task.case)
+        if may_work_task(user, task) or _own(user, task.case)
         else [],
     }
 
@@ -305,7 +302,7 @@ def _case_out(case: Case, user: User) -> dict[str, Any]:
 
 def _visible_case(user: User, case_id: UUID) -> Case:
     case = case_by_public_id(case_id)
-    if case is None or not can_view_case(user, case):
+    if case is None or not may_view_case(user, case):
         raise HttpError(404, f"办件 {case_id} 不存在或您无权查看")
     return case
 
@@ -425,7 +422,7 @@ def list_cases(
     offset: int = 0,
 ):
     user = api_user(request)
-    cases = with_parties(cases_for(user))
+    cases = with_parties(cases_visible_to(user))
     if state:
         cases = cases.filter(state=state)
     if order not in ("created_at", "-created_at", "due_date", "-due_date", "window_due"):
@@ -453,7 +450,7 @@ def get_full_form(request: HttpRequest, case_id: UUID, purpose: str = "审核办
     case = _visible_case(user, case_id)
     if _own(user, case):
         return case.form
-    if user.role not in (Role.CLERK, Role.REVIEWER, Role.SUPERVISOR, Role.ADMIN):
+    if not may_see_in_full(user):
         raise HttpError(403, "无权查看完整申报信息")
     PersonalDataView.objects.create(
         viewer=user,
@@ -536,7 +533,7 @@ def list_tasks(
     offset: int = 0,
 ):
     user = api_user(request)
-    tasks = tasks_for(user).select_related("case", "assignee")
+    tasks = tasks_visible_to(user).select_related("case", "assignee")
     if state:
         tasks = tasks.filter(state=state)
     if mine:
@@ -551,7 +548,7 @@ def list_tasks(
 def _task_action(request, task_id: int, run) -> dict[str, Any]:
     user = api_user(request)
     task = get_object_or_404(Task.objects.select_related("case"), pk=task_id)
-    if not (can_work_task(user, task) or can_view_case(user, task.case)):
+    if not (may_work_task(user, task) or may_view_case(user, task.case)):
         raise HttpError(404, f"事项办理 {task_id} 不存在或您无权查看")
     run(user)
     task = Task.objects.select_related("case", "assignee").get(pk=task_id)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from onething.accounts.access import may_act_on_case
 from onething.accounts.models import User
 from onething.cases.base import (
     Conflict,
@@ -28,7 +29,6 @@ from onething.cases.base import (
 from onething.cases.lifecycle import CaseAction, CaseState
 from onething.cases.materials import unchecked_materials
 from onething.cases.models import DELIVERY_LABELS, Case, Delivery
-from onething.cases.query import can_act_on_case
 from onething.cases.window import clerk_case
 from onething.intake.validation import check_phone
 
@@ -79,7 +79,7 @@ def choose_delivery(actor: User, case_id, choice: DeliveryChoice) -> Delivery:
     with transaction.atomic():
         case = locked_case(case_id)
         require(
-            can_act_on_case(actor, case) and actor.pk in (case.applicant_id, case.agent_id),
+            may_act_on_case(actor, case) and actor.pk in (case.applicant_id, case.agent_id),
             "只有申请人或其代办人可以选择领取方式",
         )
         if case.state not in CHOOSABLE:
@@ -175,7 +175,7 @@ def confirm_signed(actor: User, case_id, note: str = "", version: int | None = N
     with transaction.atomic():
         case = locked_case(case_id)
         own = actor.pk in (case.applicant_id, case.agent_id)
-        require(own or can_act_on_case(actor, case), "无权确认签收")
+        require(own or may_act_on_case(actor, case), "无权确认签收")
         check_version(case.version, version, "办件")
         delivery = Delivery.objects.filter(case=case).first()
         if delivery is None or delivery.method != "post" or delivery.dispatched_at is None:

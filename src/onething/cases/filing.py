@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from onething.accounts.access import may_act_on_case
 from onething.accounts.models import Authorisation, User
 from onething.accounts.roles import Role
 from onething.calendar.loaded import current_calendar
@@ -35,7 +36,6 @@ from onething.cases.base import (
 from onething.cases.deadlines import window_deadline
 from onething.cases.lifecycle import CaseAction, CaseState
 from onething.cases.models import Case
-from onething.cases.query import can_act_on_case
 from onething.cases.routing import route_item
 from onething.catalog.entities import Catalog, Package
 from onething.catalog.guide import AnswerError, resolve_answers
@@ -210,7 +210,7 @@ def _submit(case: Case, actor: User) -> None:
 def update_draft(actor: User, case_id, version: int | None, filing: Filing) -> Case:
     with transaction.atomic():
         case = locked_case(case_id)
-        require(can_act_on_case(actor, case), "无权修改此办件")
+        require(may_act_on_case(actor, case), "无权修改此办件")
         check_version(case.version, version, "办件")
         if case.state != CaseState.DRAFT:
             raise Conflict("只有草稿可以修改")
@@ -233,7 +233,7 @@ def submit(actor: User, case_id, version: int | None = None) -> Case:
     """Submit a draft as it is stored, after the same checks as filing at once."""
     with transaction.atomic():
         case = locked_case(case_id)
-        require(can_act_on_case(actor, case), "无权提交此办件")
+        require(may_act_on_case(actor, case), "无权提交此办件")
         check_version(case.version, version, "办件")
         if case.state != CaseState.DRAFT:
             raise Conflict("该申请已经提交，不能再次提交")
@@ -252,7 +252,7 @@ def submit(actor: User, case_id, version: int | None = None) -> Case:
 def withdraw(actor: User, case_id, version: int | None = None) -> Case:
     with transaction.atomic():
         case = locked_case(case_id)
-        require(can_act_on_case(actor, case), "无权撤回此办件")
+        require(may_act_on_case(actor, case), "无权撤回此办件")
         check_version(case.version, version, "办件")
         before, after = case_step(case, CaseAction.WITHDRAW, actor)
         save_case(case)

@@ -18,6 +18,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from onething.accounts.access import may_act_on_case
 from onething.accounts.models import User
 from onething.accounts.roles import Role
 from onething.cases import evidence as evidence_rules, store, uploads
@@ -25,7 +26,6 @@ from onething.cases.base import Conflict, InvalidInput, NotFound, locked_case, r
 from onething.cases.evidence import TrustLevel
 from onething.cases.lifecycle import CaseState
 from onething.cases.models import Case, Evidence
-from onething.cases.query import can_act_on_case
 from onething.catalog.guide import Guide
 from onething.catalog.services import guide_for_version_id
 from onething.intake import files
@@ -117,7 +117,7 @@ def _trust(evidence: Evidence) -> TrustLevel | None:
 
 def _applicants_material(actor: User, case_id, evidence_id: int, what: str):
     case = locked_case(case_id)
-    require(can_act_on_case(actor, case), f"只有申请人或其代办人可以{what}")
+    require(may_act_on_case(actor, case), f"只有申请人或其代办人可以{what}")
     if case.state not in OPEN_FOR_MATERIALS:
         raise Conflict("办件已办结或终止，不能再提交材料")
     evidence = _evidence_of(case, evidence_id)
@@ -201,7 +201,7 @@ def promise_evidence(actor: User, case_id, evidence_id: int) -> Evidence:
 
 def _clerks_material(actor: User, case_id, evidence_id: int) -> tuple[Case, Evidence]:
     case = locked_case(case_id)
-    require(actor.role == Role.CLERK and can_act_on_case(actor, case), "只有受理窗口可以核验材料")
+    require(actor.role == Role.CLERK and may_act_on_case(actor, case), "只有受理窗口可以核验材料")
     if case.state in (CaseState.DRAFT, CaseState.COMPLETED, CaseState.REFUSED):
         raise Conflict("办件未提交或已办结，不能再核验材料")
     return case, _evidence_of(case, evidence_id)
@@ -244,7 +244,7 @@ def check_all(actor: User, case_id, paper_received: bool = False) -> list[Eviden
     with transaction.atomic():
         case = locked_case(case_id)
         require(
-            actor.role == Role.CLERK and can_act_on_case(actor, case), "只有受理窗口可以核验材料"
+            actor.role == Role.CLERK and may_act_on_case(actor, case), "只有受理窗口可以核验材料"
         )
         if case.state in (CaseState.DRAFT, CaseState.COMPLETED, CaseState.REFUSED):
             raise Conflict("办件未提交或已办结，不能再核验材料")

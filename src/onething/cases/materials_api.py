@@ -11,11 +11,12 @@ from ninja import File, Router, Schema
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
+from onething.accounts.access import may_view_case
 from onething.accounts.auth import api_user
 from onething.cases import delivery, materials
 from onething.cases.evidence import TrustLevel, labels
 from onething.cases.models import Evidence
-from onething.cases.query import can_view_case, case_by_public_id, evidence_of
+from onething.cases.query import case_by_public_id, evidence_of
 
 router = Router(tags=["materials"])
 
@@ -64,7 +65,7 @@ class SignedIn(Schema):
 def _case(request: HttpRequest, case_id: UUID):
     user = api_user(request)
     case = case_by_public_id(case_id)
-    if case is None or not can_view_case(user, case):
+    if case is None or not may_view_case(user, case):
         raise HttpError(404, f"办件 {case_id} 不存在或您无权查看")
     return user, case
 

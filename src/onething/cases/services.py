@@ -18,8 +18,13 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from onething.accounts.access import (
+    acts_for_applicant,
+    may_act_on_case,
+    may_work_task,
+    works_at_window,
+)
 from onething.accounts.models import User
-from onething.accounts.roles import Role
 from onething.calendar.loaded import current_calendar
 from onething.cases import materials, store
 from onething.cases.base import (  # the refusals and records are also named by this module
@@ -59,7 +64,6 @@ from onething.cases.lifecycle import (
     TaskState,
 )
 from onething.cases.models import Case, Notice, OutboxMessage, SpecialProcedure, Task
-from onething.cases.query import can_act_on_case, can_work_task
 from onething.cases.schedule import finish_if_done, refresh_case_due
 from onething.cases.tasks import TaskNode, ready_to_release, to_cancel
 from onething.cases.window import (  # the window's decisions, also named by this module
@@ -129,7 +133,7 @@ def _reviewer_work(
     actor: User, task_id: int, version: int | None, siblings: bool = True
 ) -> _TaskWork:
     work = _TaskWork(task_id, version, siblings)
-    require(can_work_task(actor, work.task), "该事项不在您的部门和辖区")
+    require(may_work_task(actor, work.task), "该事项不在您的部门和辖区")
     return work
 
 
@@ -246,7 +250,7 @@ def provide_supplement(actor: User, task_id: int, answer: str, version: int | No
         work = _TaskWork(task_id, version)
         task, case = work.task, work.case
         require(
-            can_act_on_case(actor, case) and actor.role in (Role.APPLICANT, Role.AGENT, Role.CLERK),
+            may_act_on_case(actor, case) and (acts_for_applicant(actor) or works_at_window(actor)),
             "无权为此办件补正",
         )
         before = work.step(task, TaskAction.PROVIDE_SUPPLEMENT, actor, note=answer)
@@ -297,7 +301,7 @@ def start_special(
             created_by=actor,
         )
         for task in tasks:
-            require(can_work_task(actor, task), f"“{task.item_name}”不在您的部门和辖区")
+            require(may_work_task(actor, task), f"“{task.item_name}”不在您的部门和辖区")
             _own_claimed(actor, task)
             before, after = task_step(task, TaskAction.START_SPECIAL, actor)
             task.pauses = [*task.pauses, [today.isoformat(), None]]
@@ -342,7 +346,7 @@ def end_special(actor: User | None, procedure_id: int, outcome: str = "") -> Spe
             case = locked_case(task.case.public_id)
             task.refresh_from_db()
             if actor is not None:
-                require(can_work_task(actor, task), f"“{task.item_name}”不在您的部门和辖区")
+                require(may_work_task(actor, task), f"“{task.item_name}”不在您的部门和辖区")
             if task.state != TaskState.SPECIAL:
                 continue
             before, after = task_step(task, TaskAction.END_SPECIAL, actor)

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from django.db import transaction
 from django.utils import timezone
 
+from onething.accounts.access import may_act_on_case
 from onething.accounts.models import User
 from onething.accounts.roles import Role
 from onething.calendar.loaded import current_calendar
@@ -33,7 +34,6 @@ from onething.cases.deadlines import accepted_from, task_due_date, window_deadli
 from onething.cases.lifecycle import CaseAction, TaskState
 from onething.cases.materials import precheck_of
 from onething.cases.models import DELIVERY_LABELS, Case, Delivery, Notice, Task
-from onething.cases.query import can_act_on_case
 from onething.cases.routing import route_item
 from onething.cases.schedule import finish_if_done, refresh_case_due, schedule_of
 from onething.cases.tasks import initial_states
@@ -44,7 +44,7 @@ def clerk_case(actor: User | None, case_id, version: int | None) -> Case:
     """The case locked for a window clerk of its jurisdiction (None: the platform)."""
     case = locked_case(case_id)
     if actor is not None:
-        require(actor.role == Role.CLERK and can_act_on_case(actor, case), "无权办理此办件")
+        require(actor.role == Role.CLERK and may_act_on_case(actor, case), "无权办理此办件")
     check_version(case.version, version, "办件")
     return case
 
@@ -221,7 +221,7 @@ def complete(actor: User, case_id, answer: str, version: int | None = None) -> C
     """The applicant completes everything the notice listed, in one go."""
     with transaction.atomic():
         case = locked_case(case_id)
-        require(can_act_on_case(actor, case), "无权办理此办件")
+        require(may_act_on_case(actor, case), "无权办理此办件")
         check_version(case.version, version, "办件")
         before, after = case_step(case, CaseAction.COMPLETE, actor)
         now = timezone.now()

@@ -7,11 +7,15 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from onething.accounts.access import (
+    jurisdiction_prefix,
+    may_be_assigned_complaints,
+    may_supervise,
+    reach_of,
+)
 from onething.accounts.models import User
-from onething.accounts.roles import Role
 from onething.calendar.loaded import current_calendar
 from onething.cases.models import Case
-from onething.cases.query import jurisdiction_prefix
 from onething.cases.services import Conflict, Forbidden, InvalidInput, NotFound
 from onething.catalog.services import current_catalog
 from onething.evaluation.complaints import (
@@ -171,10 +175,7 @@ def _supervised(actor: User, complaint_id: int) -> Complaint:
     complaint = Complaint.objects.select_for_update().filter(pk=complaint_id).first()
     if complaint is None:
         raise NotFound("没有这件诉求")
-    prefix = jurisdiction_prefix(actor.jurisdiction or "")
-    if actor.role not in (Role.SUPERVISOR, Role.ADMIN) or not complaint.jurisdiction.startswith(
-        prefix
-    ):
+    if not may_supervise(actor, complaint.jurisdiction):
         raise Forbidden("只有辖区监督员可以派单、回访和办结")
     return complaint
 
@@ -183,9 +184,9 @@ def dispatch(actor: User, complaint_id: int, assignee: User) -> Complaint:
     """派单 to a member of staff of the jurisdiction, with a deadline to answer."""
     with transaction.atomic():
         complaint = _supervised(actor, complaint_id)
-        if assignee.role not in (Role.CLERK, Role.REVIEWER) or not (
-            assignee.jurisdiction or ""
-        ).startswith(jurisdiction_prefix(actor.jurisdiction or "")):
+        if not may_be_assigned_complaints(assignee) or not reach_of(actor).covers(
+            assignee.jurisdiction
+        ):
             raise InvalidInput("只能派给本辖区的窗口或部门工作人员")
         _step(complaint, "dispatch", actor, f"已派单至{assignee.full_name}")
         complaint.assignee = assignee
@@ -251,7 +252,7 @@ def merge(actor: User, complaint_id: int, into_tracking: str) -> Complaint:
             raise InvalidInput("请填写要合并到的另一件诉求的查询码")
         if target.merged_into_id is not None:
             raise InvalidInput("目标诉求本身已被合并，请合并到它所合并的那一件")
-        if not target.jurisdiction.startswith(jurisdiction_prefix(actor.jurisdiction or "")):
+        if not reach_of(actor).covers(target.jurisdiction):
             raise Forbidden("只能合并到本辖区的诉求")
         _step(complaint, "merge", actor, f"与诉求 {target.tracking} 合并办理")
         complaint.merged_into = target

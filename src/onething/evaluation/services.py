@@ -7,11 +7,16 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from onething.accounts.access import (
+    acts_for_applicant,
+    may_act_on_case,
+    may_supervise,
+    rectifications_visible_to,
+    supervises,
+)
 from onething.accounts.models import User
-from onething.accounts.roles import Role
 from onething.calendar.loaded import current_calendar
 from onething.cases.models import Case
-from onething.cases.query import can_act_on_case, jurisdiction_prefix
 from onething.cases.services import (
     Conflict,
     Forbidden,
@@ -57,9 +62,9 @@ def rate(
     rectification for the window that handled it (一窗: the window answers for the case
     and brings in the departments)."""
     case = Case.objects.filter(public_id=case_id).first()
-    if case is None or not can_act_on_case(actor, case):
+    if case is None or not may_act_on_case(actor, case):
         raise NotFound("办件不存在，或您无权评价")
-    if actor.role not in (Role.APPLICANT, Role.AGENT):
+    if not acts_for_applicant(actor):
         raise Forbidden("只有申请人（或其代办人）可以评价；工作人员不能评价办件")
     rated = set(case.ratings.values_list("stage", flat=True))
     try:
@@ -69,7 +74,7 @@ def rate(
             case.state,
             rated,
             single_instant_item(case),
-            actor.role in (Role.APPLICANT, Role.AGENT),
+            acts_for_applicant(actor),
         )
     except RatingRefused as refused:
         raise Conflict(str(refused)) from None
@@ -114,7 +119,7 @@ def rate_visit(
     current = current_catalog()
     if current is None or window not in current.catalog.jurisdictions:
         raise NotFound("没有这个窗口")
-    if actor.role not in (Role.APPLICANT, Role.AGENT):
+    if not acts_for_applicant(actor):
         raise Forbidden("只有办事群众可以评价窗口服务；工作人员不能评价")
     rated_today = Rating.objects.filter(
         case=None, window=window, rater=actor, created_at__date=timezone.localdate()
@@ -207,13 +212,7 @@ def _own_rectification(actor: User, rectification_id: int) -> Rectification:
     rectification = found.first()
     if rectification is None:
         raise NotFound("没有这项差评整改")
-    prefix = jurisdiction_prefix(actor.jurisdiction or "")
-    if actor.role == Role.SUPERVISOR and rectification.jurisdiction.startswith(prefix):
-        return rectification
-    in_charge = (actor.role == Role.CLERK and rectification.unit == "window") or (
-        actor.role == Role.REVIEWER and actor.department == rectification.unit
-    )
-    if not in_charge or actor.jurisdiction != rectification.jurisdiction:
+    if not rectifications_visible_to(actor).filter(pk=rectification.pk).exists():
         raise Forbidden("只有责任窗口（或责任部门）和辖区监督员可以办理这项整改")
     return rectification
 
@@ -295,7 +294,7 @@ def appeal(actor: User, rating_id: int, reason: str) -> Rating:
         if rating is None or not hasattr(rating, "rectification"):
             raise NotFound("没有这条差评")
         _own_rectification(actor, rating.rectification.pk)  # the unit in charge appeals
-        if actor.role == Role.SUPERVISOR:
+        if supervises(actor):
             raise Forbidden("申诉由责任窗口或部门提出，监督员裁定")
         if rating.appeal:
             raise Conflict("这条差评已经申诉过")
@@ -316,9 +315,8 @@ def decide_appeal(actor: User, rating_id: int, remove: bool, reason: str) -> Rat
         rating = rating.first()
         if rating is None or not rating.appeal:
             raise NotFound("没有待裁定的申诉")
-        prefix = jurisdiction_prefix(actor.jurisdiction or "")
         where = rating.case.window if rating.case else rating.window
-        if actor.role not in (Role.SUPERVISOR, Role.ADMIN) or not where.startswith(prefix):
+        if not may_supervise(actor, where):
             raise Forbidden("只有辖区监督员可以裁定申诉")
         if not reason.strip():
             raise InvalidInput("请写明裁定理由")

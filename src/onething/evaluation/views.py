@@ -11,9 +11,17 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from onething.accounts.access import (
+    acts_for_applicant,
+    complaints_visible_to,
+    handles_cases,
+    jurisdiction_prefix,
+    reach_of,
+    rectifications_visible_to,
+    supervises,
+)
 from onething.accounts.roles import Role
 from onething.cases.models import Case
-from onething.cases.query import jurisdiction_prefix
 from onething.cases.services import CaseError
 from onething.evaluation import services
 from onething.evaluation.models import Rating, Rectification
@@ -37,7 +45,7 @@ def rating_context(user, case: Case, own: bool) -> dict[str, Any]:
     for rating in ratings:
         rating.case = case
     stages = []
-    if own and user.role in (Role.APPLICANT, Role.AGENT):
+    if own and acts_for_applicant(user):
         rated = {r.stage for r in ratings}
         single = services.single_instant_item(case)
         stages = [(s.value, STAGE_LABELS[s]) for s in open_stages(case.state, rated, single)]
@@ -75,25 +83,13 @@ def rate(request: HttpRequest, case_id) -> HttpResponse:
     return redirect(url)
 
 
-def _visible_rectifications(user):
-    items = Rectification.objects.select_related("case", "rating")
-    if user.role == Role.CLERK:
-        return items.filter(jurisdiction=user.jurisdiction, unit="window")
-    if user.role == Role.REVIEWER:
-        return items.filter(jurisdiction=user.jurisdiction, unit=user.department)
-    if user.role in (Role.SUPERVISOR, Role.ADMIN):
-        prefix = jurisdiction_prefix(user.jurisdiction or "")
-        return items.filter(jurisdiction__startswith=prefix) if prefix else items
-    return items.none()
-
-
 @login_required
 @require_GET
 def rectifications(request: HttpRequest) -> HttpResponse:
     """差评整改: open items first, by deadline; overdue ones marked 督办."""
-    if request.user.role not in (Role.CLERK, Role.REVIEWER, Role.SUPERVISOR, Role.ADMIN):
+    if not handles_cases(request.user):
         return forbidden(request, "差评整改供窗口、部门和监督员使用。")
-    items = _visible_rectifications(request.user)
+    items = rectifications_visible_to(request.user).select_related("case", "rating")
     return render(
         request,
         "evaluation/rectifications.html",
@@ -257,19 +253,15 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
     ones dispatched to them (answer, or return a wrongly dispatched one)."""
     from onething.accounts.models import User
     from onething.evaluation import complaint_services as complaints
-    from onething.evaluation.models import Complaint
 
     user = request.user
-    if user.role in (Role.SUPERVISOR, Role.ADMIN):
-        prefix = jurisdiction_prefix(user.jurisdiction or "")
-        items = Complaint.objects.filter(jurisdiction__startswith=prefix)
-        staff = User.objects.filter(
-            role__in=[Role.CLERK, Role.REVIEWER], jurisdiction__startswith=prefix
-        ).order_by("jurisdiction", "username")
-    elif user.role in (Role.CLERK, Role.REVIEWER):
-        items, staff = Complaint.objects.filter(assignee=user), []
-    else:
+    if not handles_cases(user):
         return forbidden(request, "诉求办理供监督员和工作人员使用。")
+    items, staff = complaints_visible_to(user), []
+    if supervises(user):
+        staff = User.objects.filter(
+            reach_of(user).q("jurisdiction"), role__in=[Role.CLERK, Role.REVIEWER]
+        ).order_by("jurisdiction", "username")
     rows = [
         {"complaint": c, "state_label": complaints.state_label(c)}
         for c in items.select_related("assignee").order_by("state", "-created_at")[:200]
@@ -331,10 +323,9 @@ def _filters_from(request: HttpRequest):
 
     user = request.user
     wanted = request.GET.get("jurisdiction", "").strip()
-    own = user.jurisdiction or ""
-    # A supervisor looks within their own jurisdiction only.
-    if user.role != Role.ADMIN and not wanted.startswith(jurisdiction_prefix(own)):
-        wanted = own
+    # A supervisor looks within their own jurisdiction only (the administrator anywhere).
+    if not reach_of(user).covers(wanted) and not reach_of(user).everywhere:
+        wanted = user.jurisdiction or ""
     return Filters(
         jurisdiction=wanted,
         department=request.GET.get("department", "").strip(),
@@ -371,8 +362,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     from onething.evaluation.dashboard import figures
     from onething.evaluation.rollup import refresh, refreshed_at
 
-    if request.user.role not in (Role.SUPERVISOR, Role.ADMIN):
+    if not supervises(request.user):
         return forbidden(request, "数据看板供监督员使用。")
+    if reach_of(request.user).nowhere:
+        return forbidden(
+            request, "您的账户没有设定辖区，看不到任何数据。请系统管理员为您设定辖区。"
+        )
     filters = _filters_from(request)
     refresh(most=INLINE_REFRESH)
     result = figures(filters)
@@ -459,7 +454,7 @@ def rate_at_window(request: HttpRequest, window: str) -> HttpResponse:
     """The QR code on a window leads here: rate this visit (窗口服务, with or without a
     case), and the applicant's cases at that window that can be rated now, each opened at
     its rating form (recorded as rated by QR code)."""
-    from onething.cases.query import cases_for
+    from onething.accounts.access import cases_visible_to
     from onething.catalog.services import current_catalog
 
     current = current_catalog()
@@ -486,7 +481,7 @@ def rate_at_window(request: HttpRequest, window: str) -> HttpResponse:
                 messages.success(request, f"感谢您的评价：窗口服务“{rating.level_label}”。")
         return redirect(here)
     rows = []
-    for case in cases_for(request.user).filter(window=window).order_by("-submitted_at")[:20]:
+    for case in cases_visible_to(request.user).filter(window=window).order_by("-submitted_at")[:20]:
         stages = rating_context(request.user, case, True)["rating_stages"]
         if stages:
             rows.append({"case": case, "stages": [label for _value, label in stages]})

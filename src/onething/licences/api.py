@@ -28,21 +28,15 @@ from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
+from onething.accounts.access import handles_cases, may_see_licence
 from onething.accounts.auth import api_user
 from onething.accounts.models import User
 from onething.licences import services, upload
 from onething.licences.certificate import LicenceStatus
 from onething.licences.models import Licence, LicenceEvent
+from onething.licences.query import visible_licence
 from onething.licences.rendering import verify_url
-from onething.licences.views import (
-    STAFF,
-    TRUSTED,
-    _public_code,
-    _staff_may_see,
-    declared_length,
-    public_holder,
-    visible_licence,
-)
+from onething.licences.views import TRUSTED, declared_length, public_code, public_holder
 from onething.privacy.crypto import lookup_digest
 
 router = Router(tags=["licences"])
@@ -206,7 +200,7 @@ def _verification_out(result: services.Verification, message: str = "") -> dict[
         out.update(
             type_name=licence.type_name,
             holder=public_holder(licence),
-            holder_code=_public_code(licence),
+            holder_code=public_code(licence),
             issuer=licence.issuer_name,
             issued_on=licence.issued_on,
             valid_until=licence.valid_until,
@@ -241,13 +235,13 @@ def list_licences(
     start = max(offset, 0)
     end = start + min(max(limit, 1), MAX_PAGE)
     if holder is None:
-        if user.role in STAFF:
+        if handles_cases(user):
             raise HttpError(
                 403, "工作人员没有本人证照：请用 ?holder=统一社会信用代码或身份证号码 查询"
             )
         mine = user.licences.defer("document_text")[start:end]  # the document is encrypted
         return [_licence_out(licence, today) for licence in mine]
-    if user.role not in STAFF:
+    if not handles_cases(user):
         raise HttpError(403, "按持证主体查询证照仅供工作人员使用")
     code = holder.strip().upper()
     if not code:
@@ -257,7 +251,7 @@ def list_licences(
         .select_related("holder")
         .defer("document_text")
     )
-    shown = [licence for licence in found if _staff_may_see(user, licence)][start:end]
+    shown = [licence for licence in found if may_see_licence(user, licence)][start:end]
     # The holder's code is not written into the record: the licence already names them.
     LicenceEvent.objects.bulk_create(
         [

@@ -18,10 +18,10 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from onething import paths
+from onething.accounts.access import may_revoke_licence, may_revoke_licences
 from onething.accounts.models import User
-from onething.accounts.roles import ApplicantKind, Role
+from onething.accounts.roles import ApplicantKind
 from onething.cases import store
-from onething.cases.query import jurisdiction_prefix
 from onething.catalog.entities import Catalog, LicenceType
 from onething.licences import upload
 from onething.licences.certificate import (
@@ -301,16 +301,13 @@ def revoke(actor: User, number: str, reason: str) -> Licence:
     reason = reason.strip()
     if not reason:
         raise LicenceError("请说明撤销理由")
-    if actor.role not in (Role.REVIEWER, Role.ADMIN):
+    if not may_revoke_licences(actor):
         raise LicenceError("只有发证部门的审批人员可以撤销证照", 403)
     with transaction.atomic():
         licence = Licence.objects.select_for_update().filter(number=number.strip()).first()
         if licence is None:
             raise LicenceError("没有这个编号的证照", 404)
-        if actor.role == Role.REVIEWER and (
-            licence.department != actor.department
-            or not licence.jurisdiction.startswith(jurisdiction_prefix(actor.jurisdiction))
-        ):
+        if not may_revoke_licence(actor, licence):
             raise LicenceError("只能撤销本部门本辖区签发的证照", 403)
         if licence.state == STATE_REVOKED:
             raise LicenceError("该证照已经撤销", 409)

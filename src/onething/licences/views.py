@@ -7,7 +7,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,56 +15,24 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from onething.accounts.roles import Role
-from onething.cases.query import jurisdiction_prefix
+from onething.accounts.access import (
+    handles_cases,
+    may_revoke_licence,
+    may_see_licence,
+)
 from onething.licences import services, upload
 from onething.licences.certificate import LicenceStatus
-from onething.licences.identifiers import NumberError, parse_number
 from onething.licences.models import Licence, LicenceEvent
+from onething.licences.query import visible_licence
 from onething.licences.rendering import render_certificate_pdf, verify_url
 from onething.privacy.crypto import lookup_digest
 from onething.privacy.masking import mask_id_number, mask_name
 from onething.web.errors import forbidden
 
-STAFF = (Role.CLERK, Role.REVIEWER, Role.SUPERVISOR, Role.ADMIN)
 MAX_UPLOAD = upload.MAX_FILE_BYTES
 MULTIPART_SLACK = 64 * 1024  # the form's boundaries, headers and other fields
 DRAIN_AT_MOST = 64 * 1024 * 1024  # read a refused upload away so the browser gets the page
 TRUSTED = (LicenceStatus.valid, LicenceStatus.expired, LicenceStatus.revoked)  # registry facts
-
-
-def _staff_may_see(user, licence: Licence) -> bool:
-    if user.role == Role.ADMIN:
-        return True
-    # Issued within the jurisdiction, or held by someone who lives or is registered there
-    # (the county window checks a city-issued licence of its own applicant).
-    prefix = jurisdiction_prefix(user.jurisdiction or "")
-    return bool(prefix) and (
-        licence.jurisdiction.startswith(prefix)
-        or (licence.holder.jurisdiction or "").startswith(prefix)
-    )
-
-
-def canonical_number(number: str) -> str:
-    """A number as stored (typed in lower case or with spaces around it)."""
-    try:
-        return parse_number(number).text
-    except NumberError:
-        return number.strip()
-
-
-def visible_licence(user, number: str) -> Licence:
-    number = canonical_number(number)
-    licence = Licence.objects.select_related("holder").filter(number=number).first()
-    if licence is None:
-        raise Http404("证照不存在，或您无权查看。")
-    if licence.holder_id == user.pk:
-        return licence
-    if user.role == Role.AGENT and licence.holder.authorisations_given.filter(agent=user).exists():
-        return licence
-    if user.role in STAFF and _staff_may_see(user, licence):
-        return licence
-    raise Http404("证照不存在，或您无权查看。")
 
 
 def _row(licence: Licence, today) -> dict:
@@ -96,11 +64,7 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
             licence=licence, kind="lookup", actor=request.user, note="查看证照详情"
         )
     document = licence.document
-    can_revoke = request.user.role == Role.ADMIN or (
-        request.user.role == Role.REVIEWER
-        and licence.department == request.user.department
-        and licence.jurisdiction.startswith(jurisdiction_prefix(request.user.jurisdiction))
-    )
+    can_revoke = may_revoke_licence(request.user, licence)
     return render(
         request,
         "licences/detail.html",
@@ -166,7 +130,7 @@ def search(request: HttpRequest) -> HttpResponse:
     """Staff look a holder's licences up by credit code / ID number, or by number; every
     look-up is recorded against each licence shown. The code is posted, never put in the
     address: an ID number in a URL ends up in access logs, proxies and browser history."""
-    if request.user.role not in STAFF:
+    if not handles_cases(request.user):
         return forbidden(request, "证照查询供工作人员使用。")
     if request.method == "POST":  # post, redirect, show: a reload never searches again
         request.session[SEARCH_KEY] = request.POST.get("q", "").strip()[:100]
@@ -181,7 +145,7 @@ def search(request: HttpRequest) -> HttpResponse:
         )
         today = timezone.localdate()
         for licence in licences.select_related("holder")[:50]:
-            if not _staff_may_see(request.user, licence):
+            if not may_see_licence(request.user, licence):
                 continue
             LicenceEvent.objects.create(
                 licence=licence, kind="lookup", actor=request.user, note="证照查询"
@@ -240,7 +204,7 @@ def verify(request: HttpRequest) -> HttpResponse:
             status=result.status,
             status_label=result.status.label,
             holder=public_holder(licence),
-            holder_code=_public_code(licence),
+            holder_code=public_code(licence),
             trusted=result.status in TRUSTED,
         )
     return render(request, "licences/verify.html", context, status=status)
@@ -276,7 +240,7 @@ def _drain(request: HttpRequest) -> None:
         left -= len(chunk)
 
 
-def _public_code(licence: Licence | None) -> str:
+def public_code(licence: Licence | None) -> str:
     if licence is None:
         return ""
     code = licence.document["holder"].get("code", "")

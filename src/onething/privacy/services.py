@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from onething.accounts.access import in_office, may_see_in_full
 from onething.privacy.masking import mask_id_number, mask_name, mask_phone
 from onething.privacy.models import PersonalDataView
-
-FULL_VIEW_ROLES = frozenset({"clerk", "reviewer", "supervisor", "admin"})
-IN_OFFICE_ROLES = frozenset({"clerk", "reviewer", "editor", "supervisor", "admin"})
 
 
 def display_name(viewer, person) -> str:
@@ -20,7 +18,7 @@ def display_name(viewer, person) -> str:
     if (
         (viewer is not None and person.pk == viewer.pk)
         or person.applicant_kind == "enterprise"
-        or person.role in IN_OFFICE_ROLES
+        or in_office(person)
     ):
         return name
     return mask_name(name)
@@ -37,7 +35,7 @@ class PersonShown:
 def show_person(viewer, subject, purpose: str, full: bool = False) -> PersonShown:
     """The subject's identity as the viewer may see it. A full view is recorded first."""
     own = viewer.pk == subject.pk
-    allowed = own or viewer.role in FULL_VIEW_ROLES
+    allowed = own or may_see_in_full(viewer)
     if full and allowed:
         if not own:
             PersonalDataView.objects.create(

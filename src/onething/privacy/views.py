@@ -16,10 +16,10 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from onething.accounts.roles import ROLE_LABELS, Role
+from onething.accounts.access import data_views_visible_to, reach_of, supervises
+from onething.accounts.roles import ROLE_LABELS
 from onething.privacy.masking import mask_text
 from onething.privacy.models import PersonalDataView
-from onething.privacy.query import AUDIT_ROLES, views_visible_to
 from onething.privacy.services import display_name
 from onething.web.errors import forbidden
 
@@ -57,7 +57,7 @@ def _midnight(day: date) -> datetime:
 
 def selected(user, filters: Filters):
     """The records the user may see that the filters select, newest first."""
-    records = views_visible_to(user)
+    records = data_views_visible_to(user)
     if filters.viewer:
         records = records.filter(viewer__username=filters.viewer)
     if filters.start:
@@ -100,7 +100,7 @@ def _before(query: QueryDict) -> int | None:
 @require_GET
 def personal_data_views(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if user.role not in AUDIT_ROLES:
+    if not supervises(user):
         return forbidden(request, "个人信息查看记录供监督员和系统管理员查阅。")
     filters, problems = filters_from(request.GET)
     if request.GET.get("format") == "csv" and not problems:
@@ -120,7 +120,7 @@ def personal_data_views(request: HttpRequest) -> HttpResponse:
         "older": page[PAGE_SIZE - 1].pk if len(page) > PAGE_SIZE else None,
         "paged": before is not None,
         "query": query.urlencode(),
-        "no_jurisdiction": user.role == Role.SUPERVISOR and not user.jurisdiction,
+        "no_jurisdiction": reach_of(user).nowhere,
     }
     return render(request, "privacy/views.html", context, status=400 if problems else 200)
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.views.decorators.http import require_GET, require_http_methods
 
+from onething.accounts.access import cases_visible_to, may_act_on_case
 from onething.accounts.models import Authorisation, User
 from onething.accounts.roles import Role
 from onething.cases import materials, services
@@ -27,10 +28,6 @@ from onething.cases.lifecycle import (
 )
 from onething.cases.models import (
     Case,
-)
-from onething.cases.query import (
-    can_act_on_case,
-    cases_for,
 )
 from onething.cases.services import CaseError, Filing, InvalidInput
 from onething.cases.views.apply_form import (
@@ -75,7 +72,9 @@ def mine(request: HttpRequest) -> HttpResponse:
     user = request.user
     today = timezone.localdate()
     place, _department = name_lookups(current_catalog_or_none())
-    page = paginate(request, for_listing(cases_for(user), with_tasks=True).order_by("-created_at"))
+    page = paginate(
+        request, for_listing(cases_visible_to(user), with_tasks=True).order_by("-created_at")
+    )
     rows = []
     for case in page:
         tasks = list(case.tasks.all())
@@ -176,7 +175,7 @@ def _draft_named(user: User, data, package_id: str) -> Case | None:
         draft = visible_case(user, uuid.UUID(draft_id))
     except ValueError:
         raise Http404("办件不存在") from None
-    if draft.package_id != package_id or not can_act_on_case(user, draft):
+    if draft.package_id != package_id or not may_act_on_case(user, draft):
         raise Http404("办件不存在")
     return draft
 

@@ -11,6 +11,12 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from onething.accounts.access import (
+    acts_for_applicant,
+    may_act_on_case,
+    may_see_in_full,
+    may_work_task,
+)
 from onething.accounts.models import User
 from onething.accounts.roles import ROLE_LABELS, Role
 from onething.cases import materials
@@ -34,14 +40,7 @@ from onething.cases.printouts import (
     render_notice_pdf,
     render_receipt_pdf,
 )
-from onething.cases.query import (
-    can_act_on_case,
-    can_work_task,
-    evidence_of,
-    notices_of,
-    tasks_of,
-    timeline_of,
-)
+from onething.cases.query import evidence_of, notices_of, tasks_of, timeline_of
 from onething.cases.views.case_parts import (
     delivery_context,
     materials_context,
@@ -67,7 +66,7 @@ from onething.catalog.services import catalog_of
 from onething.evaluation.views import rating_context
 from onething.privacy.masking import mask_id_number, mask_phone
 from onething.privacy.models import PersonalDataView
-from onething.privacy.services import FULL_VIEW_ROLES, display_name, show_person
+from onething.privacy.services import display_name, show_person
 
 # --------------------------------------------------------------------------- the case page
 
@@ -116,7 +115,7 @@ def case_context(
     names = {t.pk: t.item_name for t in tasks}
 
     case_actions: set[str] = set()
-    if can_act_on_case(user, case):
+    if may_act_on_case(user, case):
         case_actions = {a.value for a in allowed_case_actions(case.state, role)}
         if not own:
             case_actions -= {"submit", "withdraw", "complete"}
@@ -130,11 +129,11 @@ def case_context(
             assignee=display_name(user, task.assignee) if task.assignee_id else "",
             mine=task.assignee_id == user.pk,
         )
-        if can_work_task(user, task):
+        if may_work_task(user, task):
             row.actions = {a.value for a in allowed_task_actions(task.state, role)}
             if task.state != TaskState.WORKABLE and task.assignee_id not in (None, user.pk):
                 row.actions = set()  # another reviewer's item
-        elif (own or role == Role.CLERK) and can_act_on_case(user, case):
+        elif (own or role == Role.CLERK) and may_act_on_case(user, case):
             row.actions = {a.value for a in allowed_task_actions(task.state, role)}
         row.procedure = next((p for p in task.special_procedures.all() if p.ended_on is None), None)
         row.supplement = next(
@@ -146,7 +145,7 @@ def case_context(
     guide = build_guide(catalog, catalog.packages[case.package_id], case.answers)
     see_full = own or full_identity
     identity = None
-    if role in FULL_VIEW_ROLES or own:
+    if may_see_in_full(user) or own:
         identity = show_person(
             user,
             case.applicant,
@@ -185,7 +184,7 @@ def case_context(
         "applicant": display_name(user, case.applicant),
         "agent": display_name(user, case.agent) if case.agent_id else "",
         "identity": identity,
-        "can_see_identity": role in FULL_VIEW_ROLES and not own,
+        "can_see_identity": may_see_in_full(user) and not own,
         "full_identity": full_identity,
         "deadline": case_deadline(case, today),
         "tasks": rows,
@@ -231,7 +230,7 @@ def render_case(
         case.refresh_from_db()
     context = case_context(request.user, case, full_identity=full_identity, failed=failed)
     context.update(nav="", error=error, field_errors=sorted((fields or {}).values()))
-    if request.user.role in (Role.APPLICANT, Role.AGENT):
+    if acts_for_applicant(request.user):
         context["nav"] = "mine"
     return render(request, "cases/case.html", context, status=status)
 
@@ -246,7 +245,7 @@ def case_page(request: HttpRequest, case_id) -> HttpResponse:
 def identity(request: HttpRequest, case_id) -> HttpResponse:
     """The applicant's full identity, for staff who need it; every full view is audited."""
     case = visible_case(request.user, case_id)
-    if request.user.role not in FULL_VIEW_ROLES:
+    if not may_see_in_full(request.user):
         return render_case(request, case, 403, "您无权查看申请人的完整身份信息。")
     return render_case(request, case, full_identity=True)
 
@@ -260,7 +259,7 @@ def evidence_file(request: HttpRequest, case_id, evidence_id: int) -> HttpRespon
     if evidence is None or not evidence.file_path:
         raise Http404("没有这份上传的材料")
     if request.user.pk not in (case.applicant_id, case.agent_id):  # staff: recorded
-        if request.user.role not in FULL_VIEW_ROLES:
+        if not may_see_in_full(request.user):
             raise Http404("没有这份上传的材料")
         PersonalDataView.objects.create(
             viewer=request.user,
@@ -304,7 +303,7 @@ def _case_document(request: HttpRequest, case_id, what: str) -> Case:
     if case.number is None:
         raise Http404("申请提交后才有该文书")
     if request.user.pk not in (case.applicant_id, case.agent_id):
-        if request.user.role not in FULL_VIEW_ROLES:
+        if not may_see_in_full(request.user):
             raise Http404("没有该文书")
         PersonalDataView.objects.create(
             viewer=request.user,

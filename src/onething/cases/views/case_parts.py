@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from onething.accounts.access import handles_cases, may_act_on_case
 from onething.accounts.models import User
 from onething.accounts.roles import Role
 from onething.cases import materials as material_services
@@ -15,7 +16,7 @@ from onething.cases.delivery import CARRIERS, CHOOSABLE
 from onething.cases.evidence import TrustLevel, labels, verified
 from onething.cases.lifecycle import CaseState, TaskState
 from onething.cases.models import DELIVERY_METHODS, Case, Delivery, Evidence, Task
-from onething.cases.query import can_act_on_case, evidence_of
+from onething.cases.query import evidence_of
 from onething.privacy.services import display_name
 
 OPEN_FOR_MATERIALS = (
@@ -56,7 +57,7 @@ def results_context(case: Case, tasks: list[Task]) -> list[dict[str, Any]]:
 def delivery_context(user: User, case: Case, own: bool) -> dict[str, Any]:
     """How the results reach the applicant: their choice, and what each side may do."""
     delivery = Delivery.objects.filter(case=case).first()
-    clerk = user.role == Role.CLERK and can_act_on_case(user, case)
+    clerk = user.role == Role.CLERK and may_act_on_case(user, case)
     return {
         "delivery": delivery,
         "delivery_methods": DELIVERY_METHODS,
@@ -75,9 +76,9 @@ def materials_context(
 ) -> dict[str, Any]:
     """The case's materials with where each stands, and what the viewer may do."""
     today = timezone.localdate()
-    applicant_side = own or (user.role == Role.AGENT and can_act_on_case(user, case))
-    clerk = user.role == Role.CLERK and can_act_on_case(user, case)
-    staff = user.role in (Role.CLERK, Role.REVIEWER, Role.SUPERVISOR, Role.ADMIN)
+    applicant_side = own or (user.role == Role.AGENT and may_act_on_case(user, case))
+    clerk = user.role == Role.CLERK and may_act_on_case(user, case)
+    staff = handles_cases(user)
     evidence = evidence_of(case)
     rows = [
         _material_row(e, case, today, applicant_side, clerk, item_names, user) for e in evidence

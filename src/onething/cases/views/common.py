@@ -28,6 +28,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 
+from onething.accounts.access import may_view_case
 from onething.accounts.models import User
 from onething.accounts.roles import ROLE_LABELS, Role
 from onething.calendar.loaded import current_calendar
@@ -51,10 +52,7 @@ from onething.cases.models import (
     SpecialProcedure,
     Task,
 )
-from onething.cases.query import (
-    can_view_case,
-    case_by_public_id,
-)
+from onething.cases.query import case_by_public_id
 from onething.cases.services import CaseError
 from onething.catalog.entities import Catalog
 from onething.catalog.services import current_catalog
@@ -312,7 +310,7 @@ def next_step(case: Case, tasks: list[Task], place_name: Callable[[str], str]) -
 
 def visible_case(user: User, case_id) -> Case:
     case = case_by_public_id(case_id)
-    if case is None or not can_view_case(user, case):
+    if case is None or not may_view_case(user, case):
         raise Http404("办件不存在，或您无权查看。")
     return case
 

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from onething.accounts.access import cases_visible_to, tasks_visible_to
 from onething.accounts.roles import Role
 from onething.cases.lifecycle import (
     CASE_STATE_LABELS,
@@ -18,10 +19,6 @@ from onething.cases.lifecycle import (
 from onething.cases.models import (
     OPEN_CASE_STATES,
     OPEN_TASK_STATES,
-)
-from onething.cases.query import (
-    cases_for,
-    tasks_for,
 )
 from onething.cases.views.common import (
     CLOSED_CASE_STATES,
@@ -50,7 +47,7 @@ def window(request: HttpRequest) -> HttpResponse:
     user = request.user
     today = timezone.localdate()
     place, _department = name_lookups(current_catalog_or_none())
-    mine = for_listing(cases_for(user))
+    mine = for_listing(cases_visible_to(user))
     queues = [
         (
             "submitted",
@@ -113,7 +110,7 @@ def review(request: HttpRequest) -> HttpResponse:
     if show not in dict(REVIEW_FILTERS):
         show = "open"
     tasks = (
-        tasks_for(user)
+        tasks_visible_to(user)
         .select_related("case", "case__applicant", "assignee")
         .defer(
             "case__form_text",
@@ -175,7 +172,7 @@ def supervision(request: HttpRequest) -> HttpResponse:
     user = request.user
     today = timezone.localdate()
     place, _department = name_lookups(current_catalog_or_none())
-    cases = cases_for(user).exclude(state=CaseState.DRAFT)  # not filed yet
+    cases = cases_visible_to(user).exclude(state=CaseState.DRAFT)  # not filed yet
     # Opened from a dashboard figure: one package, or the cases finished late.
     package = request.GET.get("package", "").strip()
     if package:

@@ -1,0 +1,324 @@
+"""Who may see what, and who may do what: the one place every page, API, service and
+list asks (a `*_visible_to(user)` queryset per model, and named checks on one object).
+
+Jurisdictions are GB/T 2260 codes that nest, so "within a jurisdiction" is a prefix:
+吕梁市 141100 covers 1411xx. Staff see what lies within their own jurisdiction; a staff
+account with no jurisdiction sees nothing (never "everything" — an empty prefix would
+match every code). The administrator sees everything; an applicant their own; an agent
+what they filed for the principals who authorised them.
+
+The models are looked up through Django's app registry, so this module imports no
+other app of the platform: every app may ask it, and no import cycle arises.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from onething.accounts.roles import Role
+
+APPLICANT_SIDE = frozenset({Role.APPLICANT, Role.AGENT})
+# Staff who handle cases and may be shown a person's data in full (recorded each time).
+CASE_STAFF = frozenset({Role.CLERK, Role.REVIEWER, Role.SUPERVISOR, Role.ADMIN})
+# Staff acting in office: their own names are shown in full to everyone.
+IN_OFFICE = frozenset({Role.CLERK, Role.REVIEWER, Role.EDITOR, Role.SUPERVISOR, Role.ADMIN})
+SUPERVISING = frozenset({Role.SUPERVISOR, Role.ADMIN})
+
+
+def _model(name: str):
+    app_label, model = name.split(".")
+    return apps.get_model(app_label, model)
+
+
+# --------------------------------------------------------------------------- reach
+
+
+def jurisdiction_prefix(code: str) -> str:
+    """The code prefix shared by a jurisdiction and everything within it."""
+    if len(code) == 6 and code.endswith("0000"):
+        return code[:2]
+    if len(code) == 6 and code.endswith("00"):
+        return code[:4]
+    return code
+
+
+def within(field: str, prefix: str) -> Q:
+    """`field` holds a code within the jurisdiction of `prefix`: equality for a county's
+    full code (so that indexes on the field keep their order), a prefix range otherwise."""
+    return Q(**{field: prefix}) if len(prefix) == 6 else Q(**{f"{field}__startswith": prefix})
+
+
+@dataclass(frozen=True, slots=True)
+class Reach:
+    """Where a member of staff may look: everywhere (the administrator), within one
+    jurisdiction's prefix, or nowhere (not staff, or no jurisdiction)."""
+
+    everywhere: bool = False
+    prefix: str | None = None
+
+    @property
+    def nowhere(self) -> bool:
+        return not self.everywhere and not self.prefix
+
+    def q(self, *fields: str) -> Q:
+        """Rows whose code in any of `fields` lies within reach."""
+        if self.everywhere:
+            return Q()
+        if not self.prefix:
+            return Q(pk__in=[])
+        condition = Q(pk__in=[])
+        for field in fields:
+            condition |= within(field, self.prefix)
+        return condition
+
+    def covers(self, code: str | None) -> bool:
+        return self.everywhere or bool(self.prefix and (code or "").startswith(self.prefix))
+
+
+def reach_of(user) -> Reach:
+    role = getattr(user, "role", None)
+    if role == Role.ADMIN:
+        return Reach(everywhere=True)
+    if role in IN_OFFICE and getattr(user, "jurisdiction", ""):
+        return Reach(prefix=jurisdiction_prefix(user.jurisdiction))
+    return Reach()
+
+
+# --------------------------------------------------------------------------- roles
+
+
+def acts_for_applicant(user) -> bool:
+    """An applicant, or an agent acting for one."""
+    return getattr(user, "role", None) in APPLICANT_SIDE
+
+
+def handles_cases(user) -> bool:
+    """Staff who handle cases: window, departments, supervisors, the administrator."""
+    return getattr(user, "role", None) in CASE_STAFF
+
+
+def may_see_in_full(user) -> bool:
+    """May be shown a person's ID and phone number in full (each time recorded)."""
+    return handles_cases(user)
+
+
+def in_office(person) -> bool:
+    """Acts in office: their name is shown in full (窗口、部门、承办人)."""
+    return getattr(person, "role", None) in IN_OFFICE
+
+
+def supervises(user) -> bool:
+    return getattr(user, "role", None) in SUPERVISING
+
+
+def works_at_window(user) -> bool:
+    return getattr(user, "role", None) == Role.CLERK
+
+
+def reviews(user) -> bool:
+    return getattr(user, "role", None) == Role.REVIEWER
+
+
+def may_be_assigned_complaints(person) -> bool:
+    return getattr(person, "role", None) in (Role.CLERK, Role.REVIEWER)
+
+
+def may_revoke_licences(user) -> bool:
+    return getattr(user, "role", None) in (Role.REVIEWER, Role.ADMIN)
+
+
+# --------------------------------------------------------------------------- cases
+
+
+def cases_visible_to(user) -> QuerySet:
+    """The cases a user may open: a clerk those filed at windows within their
+    jurisdiction (a city window oversees its counties'); a reviewer those with an item of
+    their department at their jurisdiction (市县联动 routes city-only items up); a
+    supervisor those filed at a window or for a place within theirs."""
+    cases = _model("cases.Case").objects.all()
+    role, reach = getattr(user, "role", None), reach_of(user)
+    if role == Role.ADMIN:
+        return cases
+    if role == Role.APPLICANT:
+        return cases.filter(applicant=user)
+    if role == Role.AGENT:
+        return cases.filter(agent=user)
+    if reach.nowhere:
+        return cases.none()
+    if role == Role.CLERK:
+        return cases.filter(reach.q("window"))
+    if role == Role.REVIEWER:
+        mine = tasks_visible_to(user).filter(case=OuterRef("pk"))
+        return cases.filter(Exists(mine))
+    if role == Role.SUPERVISOR:
+        # Items are routed within the place's own hierarchy (市县联动), so every case with
+        # an item handled here is one of these; two prefix ranges on indexed columns.
+        return cases.filter(reach.q("window", "place"))
+    return cases.none()
+
+
+def tasks_visible_to(user) -> QuerySet:
+    """The items a user may see: a reviewer's department's at their jurisdiction (their
+    work list); anyone else's, the items of the cases they may open."""
+    tasks = _model("cases.Task").objects.all()
+    if getattr(user, "role", None) == Role.REVIEWER:
+        if not user.department or not user.jurisdiction:
+            return tasks.none()
+        return tasks.filter(department=user.department, jurisdiction=user.jurisdiction)
+    return tasks.filter(case__in=cases_visible_to(user))
+
+
+def actions_visible_to(user) -> QuerySet:
+    """Audit records (办理记录) of the cases a user may open."""
+    return _model("cases.Action").objects.filter(case__in=cases_visible_to(user))
+
+
+def may_view_case(user, case) -> bool:
+    """`cases_visible_to` asked of one loaded case: decided from its fields, except for a
+    reviewer (one query for an item of theirs in it)."""
+    role = getattr(user, "role", None)
+    if role == Role.REVIEWER:
+        return tasks_visible_to(user).filter(case_id=case.pk).exists()
+    if role == Role.SUPERVISOR:
+        reach = reach_of(user)
+        return reach.covers(case.window) or reach.covers(case.place)
+    return may_act_on_case(user, case)
+
+
+def may_act_on_case(user, case) -> bool:
+    """Whether the user may act on the case as their role does (not which action)."""
+    role = getattr(user, "role", None)
+    if role == Role.APPLICANT:
+        return case.applicant_id == user.pk
+    if role == Role.AGENT:
+        return case.agent_id == user.pk
+    if role == Role.CLERK:
+        return reach_of(user).covers(case.window)
+    return role == Role.ADMIN
+
+
+def may_work_task(user, task) -> bool:
+    """A reviewer of the task's department at the jurisdiction it was routed to."""
+    return (
+        getattr(user, "role", None) == Role.REVIEWER
+        and bool(user.jurisdiction)
+        and task.department == user.department
+        and task.jurisdiction == user.jurisdiction
+    )
+
+
+def own_case(user, case) -> bool:
+    """The applicant, or the agent who filed it."""
+    return user.pk in (case.applicant_id, case.agent_id)
+
+
+# --------------------------------------------------------------------------- licences
+
+
+def licences_visible_to(user) -> QuerySet:
+    """The holder's own; an agent's principals'; staff: issued within their jurisdiction or
+    held by someone who lives or is registered there (the county window checks a
+    city-issued licence of its own applicant)."""
+    licences = _model("licences.Licence").objects.all()
+    role, reach = getattr(user, "role", None), reach_of(user)
+    if role == Role.APPLICANT:
+        return licences.filter(holder=user)
+    if role == Role.AGENT:
+        return licences.filter(holder__authorisations_given__agent=user).distinct()
+    if role in CASE_STAFF:
+        return licences.filter(reach.q("jurisdiction", "holder__jurisdiction"))
+    return licences.none()
+
+
+def may_see_licence(user, licence) -> bool:
+    role = getattr(user, "role", None)
+    if licence.holder_id == user.pk:
+        return True
+    if role == Role.AGENT:
+        return licence.holder.authorisations_given.filter(agent=user).exists()
+    if role in CASE_STAFF:
+        reach = reach_of(user)
+        return reach.covers(licence.jurisdiction) or reach.covers(licence.holder.jurisdiction)
+    return False
+
+
+def may_revoke_licence(user, licence) -> bool:
+    """The administrator, or a reviewer of the issuing department within whose
+    jurisdiction it was issued."""
+    role = getattr(user, "role", None)
+    if role == Role.ADMIN:
+        return True
+    return (
+        role == Role.REVIEWER
+        and licence.department == user.department
+        and reach_of(user).covers(licence.jurisdiction)
+    )
+
+
+# --------------------------------------------------------------------------- evaluation
+
+
+def ratings_visible_to(user) -> QuerySet:
+    """A rater's own; staff: those of the cases they may open and the window visits
+    rated within their jurisdiction."""
+    ratings = _model("evaluation.Rating").objects.all()
+    if acts_for_applicant(user):
+        return ratings.filter(rater=user)
+    if not handles_cases(user) or reach_of(user).nowhere:
+        return ratings.none()
+    visits = Q(case__isnull=True) & reach_of(user).q("window")
+    return ratings.filter(Q(case__in=cases_visible_to(user)) | visits)
+
+
+def rectifications_visible_to(user) -> QuerySet:
+    """差评整改: a window clerk's window's, a reviewer's department's (each at their
+    jurisdiction), a supervisor's jurisdiction's; nothing without a jurisdiction."""
+    items = _model("evaluation.Rectification").objects.all()
+    role, reach = getattr(user, "role", None), reach_of(user)
+    if role == Role.ADMIN:
+        return items
+    if reach.nowhere:
+        return items.none()
+    if role == Role.CLERK:
+        return items.filter(jurisdiction=user.jurisdiction, unit="window")
+    if role == Role.REVIEWER:
+        return items.filter(jurisdiction=user.jurisdiction, unit=user.department)
+    if role == Role.SUPERVISOR:
+        return items.filter(reach.q("jurisdiction"))
+    return items.none()
+
+
+def complaints_visible_to(user) -> QuerySet:
+    """12345 诉求: a supervisor's jurisdiction's; a clerk's or reviewer's dispatched to
+    them; nothing without a jurisdiction (a complainant follows theirs by its code)."""
+    items = _model("evaluation.Complaint").objects.all()
+    role, reach = getattr(user, "role", None), reach_of(user)
+    if role == Role.ADMIN:
+        return items
+    if reach.nowhere:
+        return items.none()
+    if role == Role.SUPERVISOR:
+        return items.filter(reach.q("jurisdiction"))
+    if role in (Role.CLERK, Role.REVIEWER):
+        return items.filter(assignee=user)
+    return items.none()
+
+
+def may_supervise(user, code: str | None) -> bool:
+    """A supervisor (or the administrator) whose jurisdiction covers `code`."""
+    return supervises(user) and reach_of(user).covers(code)
+
+
+# --------------------------------------------------------------------------- personal data
+
+
+def data_views_visible_to(user) -> QuerySet:
+    """个人信息查看记录: a supervisor's jurisdiction's (the viewer's or the person's);
+    the administrator's all; nobody else's."""
+    views = _model("privacy.PersonalDataView").objects.all()
+    if not supervises(user):
+        return views.none()
+    return views.filter(reach_of(user).q("viewer__jurisdiction", "subject__jurisdiction"))
