@@ -23,11 +23,12 @@ from onething.accounts.access import (
     may_see_in_full,
     may_view_case,
     may_work_task,
+    own_case,
     tasks_visible_to,
 )
 from onething.accounts.auth import api_user
 from onething.accounts.models import User
-from onething.accounts.roles import ROLE_LABELS, Role
+from onething.accounts.roles import ROLE_LABELS
 from onething.calendar.loaded import current_calendar
 from onething.cases import services
 from onething.cases.deadlines import DEADLINE_STATE_LABELS, deadline_state
@@ -37,10 +38,9 @@ from onething.cases.lifecycle import (
     TASK_PAUSED,
     TASK_STATE_LABELS,
     TaskState,
-    allowed_case_actions,
-    allowed_task_actions,
 )
 from onething.cases.models import Case, SpecialProcedure, Task
+from onething.cases.offers import case_actions_for, task_actions_for
 from onething.cases.query import case_by_public_id, notices_of, tasks_of, timeline_of, with_parties
 from onething.catalog.services import catalog_of
 from onething.privacy.masking import mask_id_number, mask_phone
@@ -227,10 +227,6 @@ def _field_types(case: Case) -> dict[str, str]:
     return {f.id: f.type for f in catalog.fields.values()}
 
 
-def _own(user: User, case: Case) -> bool:
-    return case.applicant_id == user.pk or case.agent_id == user.pk
-
-
 def _task_out(task: Task, user: User, today: date) -> dict[str, Any]:
     state = TaskState(task.state)
     deadline = None
@@ -264,14 +260,11 @@ def _task_out(task: Task, user: User, today: date) -> dict[str, Any]:
         "deadline_label": DEADLINE_STATE_LABELS[deadline] if deadline else None,
         "paused_days": task.pauses,
         "decision_note": task.decision_note,
-        "actions": [a.value for a in allowed_task_actions(state, user.role)]
-        if may_work_task(user, task) or _own(user, task.case)
-        else [],
+        "actions": task_actions_for(user, task.case, task),
     }
 
 
 def _case_out(case: Case, user: User) -> dict[str, Any]:
-    own = _own(user, case)
     return {
         "id": case.public_id,
         "number": case.number,
@@ -294,9 +287,7 @@ def _case_out(case: Case, user: User) -> dict[str, Any]:
         "due_date": case.due_date,
         "completed_at": case.completed_at,
         "refusal_reason": case.refusal_reason,
-        "actions": [a.value for a in allowed_case_actions(case.state, user.role)]
-        if own or user.role == Role.CLERK
-        else [],
+        "actions": case_actions_for(user, case),
     }
 
 
@@ -312,7 +303,7 @@ def _detail(case: Case, user: User) -> dict[str, Any]:
     data = _case_out(case, user)
     tasks = tasks_of(case)
     names = {t.pk: t.item_name for t in tasks}
-    data["form"] = case.form if _own(user, case) else _masked_form(case)
+    data["form"] = case.form if own_case(user, case) else _masked_form(case)
     data["tasks"] = [_task_out(t, user, today) for t in tasks]
     data["timeline"] = [
         {
@@ -448,7 +439,7 @@ def get_case(request: HttpRequest, case_id: UUID):
 def get_full_form(request: HttpRequest, case_id: UUID, purpose: str = "审核办件") -> dict[str, Any]:
     user = api_user(request)
     case = _visible_case(user, case_id)
-    if _own(user, case):
+    if own_case(user, case):
         return case.form
     if not may_see_in_full(user):
         raise HttpError(403, "无权查看完整申报信息")

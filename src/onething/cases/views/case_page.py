@@ -13,19 +13,14 @@ from django.views.decorators.http import require_GET
 
 from onething.accounts.access import (
     acts_for_applicant,
-    may_act_on_case,
     may_see_in_full,
-    may_work_task,
 )
 from onething.accounts.models import User
-from onething.accounts.roles import ROLE_LABELS, Role
+from onething.accounts.roles import ROLE_LABELS
 from onething.cases import materials
 from onething.cases.lifecycle import (
     CASE_TERMINAL,
     CaseState,
-    TaskState,
-    allowed_case_actions,
-    allowed_task_actions,
 )
 from onething.cases.models import (
     Case,
@@ -33,6 +28,7 @@ from onething.cases.models import (
     SpecialProcedure,
     Task,
 )
+from onething.cases.offers import case_actions_for, task_actions_for
 from onething.cases.printouts import (
     REMEDY,
     TITLES,
@@ -110,15 +106,10 @@ def case_context(
     place, department = name_lookups(catalog)
     today = timezone.localdate()
     own = user.pk in (case.applicant_id, case.agent_id)
-    role = user.role
     tasks = tasks_of(case, with_records=True)
     names = {t.pk: t.item_name for t in tasks}
 
-    case_actions: set[str] = set()
-    if may_act_on_case(user, case):
-        case_actions = {a.value for a in allowed_case_actions(case.state, role)}
-        if not own:
-            case_actions -= {"submit", "withdraw", "complete"}
+    case_actions = set(case_actions_for(user, case))
     rows = []
     for task in tasks:
         row = TaskRow(
@@ -129,12 +120,7 @@ def case_context(
             assignee=display_name(user, task.assignee) if task.assignee_id else "",
             mine=task.assignee_id == user.pk,
         )
-        if may_work_task(user, task):
-            row.actions = {a.value for a in allowed_task_actions(task.state, role)}
-            if task.state != TaskState.WORKABLE and task.assignee_id not in (None, user.pk):
-                row.actions = set()  # another reviewer's item
-        elif (own or role == Role.CLERK) and may_act_on_case(user, case):
-            row.actions = {a.value for a in allowed_task_actions(task.state, role)}
+        row.actions = set(task_actions_for(user, case, task))
         row.procedure = next((p for p in task.special_procedures.all() if p.ended_on is None), None)
         row.supplement = next(
             (n for n in task.notices.all() if n.kind == "supplement" and n.answered_at is None),
