@@ -16,7 +16,9 @@ from django.db import models
 
 from onething.cases.deadlines import Pause
 from onething.cases.lifecycle import (
+    CASE_ACTION_LABELS,
     CASE_STATE_LABELS,
+    TASK_ACTION_LABELS,
     TASK_STATE_LABELS,
     TASK_TERMINAL,
     CaseState,
@@ -218,6 +220,12 @@ class Task(models.Model):
         )
 
 
+# What an audit record's `action` says, in Chinese (case and task actions alike).
+ACTION_LABELS = {
+    a.value: label for a, label in (*CASE_ACTION_LABELS.items(), *TASK_ACTION_LABELS.items())
+}
+
+
 class Action(models.Model):
     """One entry of a case's action log (audit trail): who did what, when, from and to."""
 
@@ -248,6 +256,9 @@ class Action(models.Model):
         verbose_name = "办理记录"
         verbose_name_plural = "办理记录"
         indexes = [models.Index(fields=["case", "at"], name="action_case_time")]
+
+    def __str__(self) -> str:
+        return ACTION_LABELS.get(self.action, self.action)
 
 
 class Notice(models.Model):
@@ -280,6 +291,9 @@ class Notice(models.Model):
         verbose_name = "书面告知"
         verbose_name_plural = "书面告知"
 
+    def __str__(self) -> str:
+        return self.kind_label
+
     @property
     def kind_label(self) -> str:
         return dict(self.KINDS)[self.kind]
@@ -311,6 +325,9 @@ class SpecialProcedure(models.Model):
         verbose_name = "特殊环节"
         verbose_name_plural = "特殊环节"
 
+    def __str__(self) -> str:
+        return self.title
+
     @property
     def kind_label(self) -> str:
         return dict(self.KINDS)[self.kind]
@@ -338,6 +355,9 @@ class OutboxMessage(models.Model):
         ordering = ["id"]
         verbose_name = "待发通知"
         verbose_name_plural = "待发通知"
+
+    def __str__(self) -> str:
+        return self.subject
 
 
 ORIGINS = [
@@ -392,6 +412,9 @@ class Evidence(models.Model):
             models.UniqueConstraint(fields=["case", "material_id"], name="evidence_once_per_case")
         ]
 
+    def __str__(self) -> str:
+        return self.material_name
+
 
 DELIVERY_METHODS = [
     ("window", "窗口领取"),
@@ -421,6 +444,9 @@ class Delivery(models.Model):
     class Meta:
         verbose_name = "结果送达"
         verbose_name_plural = "结果送达"
+
+    def __str__(self) -> str:
+        return self.method_label
 
     @property
     def method_label(self) -> str:

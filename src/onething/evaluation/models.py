@@ -43,6 +43,9 @@ class Rating(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.stage_label}：{self.level_label}"
+
     @property
     def level_label(self) -> str:
         return LEVEL_LABELS[Level(self.level)]
@@ -84,6 +87,9 @@ class Rectification(models.Model):
         ordering = ["verify_due", "id"]
         verbose_name = "差评整改"
         verbose_name_plural = "差评整改"
+
+    def __str__(self) -> str:
+        return f"{self.rating}（{self.state_label}）"
 
     @property
     def state_label(self) -> str:
@@ -129,6 +135,9 @@ class Complaint(models.Model):
         verbose_name = "投诉与诉求"
         verbose_name_plural = "投诉与诉求"
 
+    def __str__(self) -> str:
+        return self.tracking
+
 
 class ComplaintEvent(models.Model):
     """Each step of a complaint, shown (without personal data) to whoever follows it."""
@@ -145,6 +154,9 @@ class ComplaintEvent(models.Model):
         ordering = ["at", "id"]
         verbose_name = "诉求办理记录"
         verbose_name_plural = "诉求办理记录"
+
+    def __str__(self) -> str:
+        return f"诉求办理记录 {self.pk}"
 
 
 class DailyFigures(models.Model):
@@ -178,6 +190,9 @@ class DailyFigures(models.Model):
             models.Index(fields=["day", "package_id"], name="daily_figures_refresh"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.day} {self.package_name}"
+
 
 class FiguresWatermark(models.Model):
     """How far the audit trail has been read into `DailyFigures` (one row)."""
@@ -192,6 +207,9 @@ class FiguresWatermark(models.Model):
     class Meta:
         verbose_name = "日汇总进度"
         verbose_name_plural = "日汇总进度"
+
+    def __str__(self) -> str:
+        return f"已读到第 {self.read_from} 条办理记录"
 
 
 class RectificationStep(models.Model):
@@ -210,3 +228,6 @@ class RectificationStep(models.Model):
         ordering = ["at", "id"]
         verbose_name = "整改步骤"
         verbose_name_plural = "整改步骤"
+
+    def __str__(self) -> str:
+        return f"整改步骤 {self.pk}"

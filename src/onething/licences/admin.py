@@ -1,23 +1,26 @@
 from django.contrib import admin
 from django.utils import timezone
 
-from onething.licences.models import EVENT_LABELS, STATE_REVOKED, Licence, LicenceEvent
+from onething.licences.models import (
+    EVENT_LABELS,
+    STATE_REVOKED,
+    Licence,
+    LicenceEvent,
+    LicenceSerial,
+)
+from onething.privacy.admin import ReadOnlyAdmin, ReadOnlyInline
+from onething.privacy.masking import mask_name
 
 HOLDER_KINDS = {"enterprise": "企业", "person": "个人"}
 
 
-class LicenceEventInline(admin.TabularInline):
+class LicenceEventInline(ReadOnlyInline):
     model = LicenceEvent
-    extra = 0
-    can_delete = False
     fields = readonly_fields = ("event", "actor", "note", "at")
 
     @admin.display(description="事件")
     def event(self, event: LicenceEvent) -> str:
         return EVENT_LABELS.get(event.kind, event.kind)
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -32,18 +35,17 @@ class StatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Licence)
-class LicenceAdmin(admin.ModelAdmin):
+class LicenceAdmin(ReadOnlyAdmin):
     """Read-only: certificates are issued by approvals and revoked by their department."""
 
-    list_display = ("type_name", "number", "holder_name", "issuer_name", "issued_on", "status")
+    list_display = ("type_name", "number", "holder_shown", "issuer_name", "issued_on", "status")
     list_filter = ("type_name", StatusFilter, "issuer_name")
     search_fields = ("number", "holder_name")
     fields = readonly_fields = (
         "number",
         "type_name",
         "type_id",
-        "holder",
-        "holder_name",
+        "holder_shown",
         "holder_type",
         "issuer_name",
         "issuer_uscc",
@@ -67,15 +69,23 @@ class LicenceAdmin(admin.ModelAdmin):
     def status(self, licence: Licence) -> str:
         return licence.status_on(timezone.localdate()).label
 
+    @admin.display(description="持证主体")
+    def holder_shown(self, licence: Licence) -> str:
+        """An enterprise by name; a person masked (张*), as on every page."""
+        name = licence.holder_name
+        return mask_name(name) if licence.holder_kind == "person" else name
+
     @admin.display(description="持证主体类型")
     def holder_type(self, licence: Licence) -> str:
         return HOLDER_KINDS.get(licence.holder_kind, licence.holder_kind)
 
-    def has_add_permission(self, request) -> bool:
-        return False
 
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
+@admin.register(LicenceSerial)
+class LicenceSerialAdmin(ReadOnlyAdmin):
+    """The last serial number per type and issuer: kept by issuing, never set by hand (a
+    lowered number would issue a certificate number twice)."""
 
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+    list_display = ("type_code", "issuer_uscc", "last")
+    search_fields = ("=type_code", "=issuer_uscc")
+    ordering = ("type_code", "issuer_uscc")
+    fields = readonly_fields = ("type_code", "issuer_uscc", "last")

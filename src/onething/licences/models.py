@@ -95,6 +95,9 @@ class LicenceSerial(models.Model):
             models.UniqueConstraint(fields=["type_code", "issuer_uscc"], name="licence_serial_once")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.type_code} {self.issuer_uscc}"
+
 
 class LicenceEvent(models.Model):
     """Issued, revoked, looked up by staff: the licence's own record."""
