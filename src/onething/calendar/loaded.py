@@ -37,9 +37,3 @@ def current_calendar() -> WorkingCalendar:
         calendar = WorkingCalendar.from_directory(calendar_dir())
         _cached = (stamp, calendar)
         return calendar
-
-
-def forget_calendar() -> None:
-    """Reread the arrangements on the next call (after loading one in the same process)."""
-    global _cached
-    _cached = None

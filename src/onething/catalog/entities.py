@@ -9,13 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
 
-JurisdictionLevel = Literal["province", "city", "county", "township", "village"]
 JURISDICTION_LEVELS: tuple[str, ...] = ("province", "city", "county", "township", "village")
 
-ItemKind = Literal["instant", "promise"]  # 即办件 | 承诺件
-ITEM_KINDS: tuple[str, ...] = ("instant", "promise")
+ITEM_KINDS: tuple[str, ...] = ("instant", "promise")  # 即办件 | 承诺件
 
 FIELD_TYPES: tuple[str, ...] = (
     "text",

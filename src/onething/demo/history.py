@@ -205,11 +205,6 @@ def _add(day: date, working_days: int) -> date:
     return current_calendar().add_working_days(day, working_days)
 
 
-@cache
-def _between(start: date, end: date) -> int:
-    return current_calendar().working_days_between(start, end)
-
-
 _ZONE = timezone.get_fixed_timezone(8 * 60)  # China Standard Time, no daylight saving
 
 
