@@ -369,7 +369,7 @@ def demo_command(
 def _with_progress(run, line):
     """Run a long job that reports (done, total), showing `line(done, total)` as it goes
     on one line of stderr; a refused job exits 1 with its message."""
-    from onething.cases.services import CaseError
+    from onething.core.errors import CaseError
 
     def progress(done: int, total: int) -> None:
         typer.echo("\r" + line(done, total), nl=False, err=True)
@@ -396,8 +396,8 @@ def sweep_command(
     setup_django()
     from django.db import close_old_connections
 
-    from onething.cases.services import sweep
-    from onething.web.database import checkpoint
+    from onething.core.database import checkpoint
+    from onething.sweep import sweep
 
     while True:
         close_old_connections()

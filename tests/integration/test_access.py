@@ -4,11 +4,11 @@ licences, ratings, rectifications, complaints and personal-data views."""
 
 import pytest
 
-from onething.accounts import access
 from onething.accounts.models import User
-from onething.accounts.roles import Role
 from onething.cases import services
 from onething.cases.models import Action, Case, Task
+from onething.core import access
+from onething.core.roles import Role
 from onething.evaluation import complaint_services, services as evaluation
 from onething.evaluation.complaint_services import ComplaintFiling
 from onething.evaluation.models import Complaint, Rating, Rectification

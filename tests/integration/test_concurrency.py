@@ -128,7 +128,8 @@ import time
 from datetime import date
 while time.time() < {start}:
     time.sleep(0.001)
-report = services.sweep(date(2040, 1, 2))
+from onething.sweep import sweep
+report = sweep(date(2040, 1, 2))
 print("skipped" if report is None else "swept")
 """
 

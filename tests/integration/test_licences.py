@@ -95,7 +95,7 @@ def test_unknown_and_mistyped_numbers(issued):
 
 
 def test_the_sweep_records_an_expiry_once(issued):
-    from onething.cases.services import sweep
+    from onething.sweep import sweep
 
     food = Licence.objects.get(case=issued, type_name="食品经营许可证")
     after = food.valid_until + timedelta(days=1)

@@ -9,8 +9,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 
-from onething.accounts.access import acts_for_applicant
-from onething.accounts.roles import ROLE_LABELS, ApplicantKind, Role
+from onething.core.access import acts_for_applicant
+from onething.core.roles import ROLE_LABELS, ApplicantKind, Role
 from onething.privacy.crypto import lookup_digest
 from onething.privacy.fields import EncryptedTextField
 from onething.privacy.masking import mask_id_number, mask_phone

@@ -15,6 +15,6 @@ class LoginView(auth_views.LoginView):
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """Each role's starting page."""
-    from onething.web.navigation import start_page_for
+    from onething.accounts.navigation import start_page_for
 
     return redirect(start_page_for(request.user))

@@ -18,17 +18,8 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
-from onething.accounts.access import (
-    cases_visible_to,
-    may_see_in_full,
-    may_view_case,
-    may_work_task,
-    own_case,
-    tasks_visible_to,
-)
 from onething.accounts.auth import api_user
 from onething.accounts.models import User
-from onething.accounts.roles import ROLE_LABELS
 from onething.calendar.loaded import current_calendar
 from onething.cases import services
 from onething.cases.deadlines import DEADLINE_STATE_LABELS, deadline_state
@@ -43,6 +34,15 @@ from onething.cases.models import Case, SpecialProcedure, Task
 from onething.cases.offers import case_actions_for, task_actions_for
 from onething.cases.query import case_by_public_id, notices_of, tasks_of, timeline_of, with_parties
 from onething.catalog.services import catalog_of
+from onething.core.access import (
+    cases_visible_to,
+    may_see_in_full,
+    may_view_case,
+    may_work_task,
+    own_case,
+    tasks_visible_to,
+)
+from onething.core.roles import ROLE_LABELS
 from onething.privacy.masking import mask_id_number, mask_phone
 from onething.privacy.models import PersonalDataView
 from onething.privacy.services import display_name

@@ -26,35 +26,7 @@ from onething.cases.models import Case, OutboxMessage, Task
 from onething.catalog.entities import Catalog
 from onething.catalog.guide import Guide
 from onething.catalog.services import catalog_of, guide_of
-
-
-class CaseError(Exception):
-    """A request the platform refuses; `status` is the HTTP status that says why."""
-
-    status = 400
-
-    def __init__(self, message: str, details: dict | None = None):
-        super().__init__(message)
-        self.message = message
-        self.details = details or {}
-
-
-class InvalidInput(CaseError):
-    status = 400
-
-
-class Forbidden(CaseError):
-    status = 403
-
-
-class NotFound(CaseError):
-    status = 404
-
-
-class Conflict(CaseError):
-    """An invalid transition or a stale version: nothing was changed."""
-
-    status = 409
+from onething.core.errors import Conflict, Forbidden, NotFound
 
 
 def local_today() -> date:
@@ -150,7 +122,7 @@ def notify_users(
 ) -> None:
     """Queue a notification for these users in the outbox the sweep delivers."""
     now = timezone.now()
-    store.insert(
+    OutboxMessage.objects.bulk_create(
         [
             OutboxMessage(
                 recipient_id=recipient,
@@ -162,18 +134,7 @@ def notify_users(
                 available_at=now,
             )
             for recipient in recipients
-        ],
-        (
-            "recipient",
-            "case",
-            "kind",
-            "subject",
-            "body",
-            "created_at",
-            "available_at",
-            "attempts",
-            "last_error",
-        ),
+        ]
     )
 
 

@@ -33,7 +33,7 @@ from enum import StrEnum
 from typing import Literal
 
 from onething.calendar import WorkingCalendar
-from onething.cases.lifecycle import TASK_TERMINAL, TaskState
+from onething.cases.lifecycle import TASK_RUNNING, TASK_TERMINAL, CaseState, TaskState
 
 WINDOW_DAYS = 5  # the window decides within 5 working days (行政许可法 Art. 32)
 WARNING_DAYS = 2  # warn when this many working days or fewer are left
@@ -192,6 +192,33 @@ def accepted_from(submitted_on: date, decided_on: date, deemed: bool) -> date:
     decided — or, for an application deemed accepted, the day it was received
     (行政许可法 Art. 32: 逾期不告知的，自收到申请材料之日起即为受理)."""
     return submitted_on if deemed else decided_on
+
+
+# --- the case's next deadline -------------------------------------------------------------
+
+
+def next_deadline(
+    state: str,
+    window_due: date | None,
+    due_date: date | None,
+    tasks: Iterable[tuple[str, date | None]],
+) -> date | None:
+    """下一个期限, the date a case must next be acted on by: the window's decision date
+    (``window_due``) while it is submitted; while in progress the earliest of the
+    package's due date and the due dates of its running items (workable or in review: an
+    item whose clock is stopped, or that waits or is finished, does not count); no date
+    in any other state. ``tasks`` are the case's tasks as (state, due date).
+
+    Services keep `Case.deadline` with it, so that the overdue list is an index range.
+    """
+    if state == CaseState.SUBMITTED:
+        return window_due
+    if state != CaseState.IN_PROGRESS:
+        return None
+    dates = [due for task_state, due in tasks if due is not None and task_state in TASK_RUNNING]
+    if due_date is not None:
+        dates.append(due_date)
+    return min(dates, default=None)
 
 
 # --- the case's schedule -------------------------------------------------------------------

@@ -13,11 +13,8 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from onething.accounts.access import may_act_on_case
 from onething.accounts.models import User
 from onething.cases.base import (
-    Conflict,
-    InvalidInput,
     case_step,
     check_version,
     locked_case,
@@ -30,6 +27,8 @@ from onething.cases.lifecycle import CaseAction, CaseState
 from onething.cases.materials import unchecked_materials
 from onething.cases.models import DELIVERY_LABELS, Case, Delivery
 from onething.cases.window import clerk_case
+from onething.core.access import may_act_on_case
+from onething.core.errors import Conflict, InvalidInput
 from onething.intake.validation import check_phone
 
 CHOOSABLE = (

@@ -13,16 +13,10 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from onething.accounts.access import may_act_on_case
 from onething.accounts.models import Authorisation, User
-from onething.accounts.roles import Role
 from onething.calendar.loaded import current_calendar
-from onething.cases import materials
+from onething.cases import materials, store
 from onething.cases.base import (
-    Conflict,
-    Forbidden,
-    InvalidInput,
-    NotFound,
     case_step,
     catalog_of_case,
     check_version,
@@ -40,6 +34,9 @@ from onething.cases.routing import route_item
 from onething.catalog.entities import Catalog, Package
 from onething.catalog.guide import AnswerError, resolve_answers
 from onething.catalog.services import current_catalog, guide_of
+from onething.core.access import may_act_on_case
+from onething.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from onething.core.roles import Role
 from onething.intake.validation import validate_form
 
 
@@ -204,6 +201,7 @@ def _submit(case: Case, actor: User) -> None:
         case.number = f"{case.window}-{timezone.localdate(now):%Y%m%d}-{case.pk:06d}"
     save_case(case, "submitted_at", "window_due", "number")
     record(case, CaseAction.SUBMIT, actor, before, after, data={"channel": case.channel})
+    store.keep_deadline(case)
     materials.on_submit(case)
 
 
@@ -257,6 +255,7 @@ def withdraw(actor: User, case_id, version: int | None = None) -> Case:
         before, after = case_step(case, CaseAction.WITHDRAW, actor)
         save_case(case)
         record(case, CaseAction.WITHDRAW, actor, before, after)
+        store.keep_deadline(case)
         return case
 
 

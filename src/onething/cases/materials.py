@@ -18,23 +18,22 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from onething.accounts.access import may_act_on_case
 from onething.accounts.models import User
-from onething.accounts.roles import Role
-from onething.cases import evidence as evidence_rules, store, uploads
-from onething.cases.base import Conflict, InvalidInput, NotFound, locked_case, record, require
+from onething.cases import evidence as evidence_rules, uploads
+from onething.cases.base import locked_case, record, require
 from onething.cases.evidence import TrustLevel
 from onething.cases.lifecycle import CaseState
 from onething.cases.models import Case, Evidence
 from onething.catalog.guide import Guide
 from onething.catalog.services import guide_for_version_id
+from onething.core.access import may_act_on_case
+from onething.core.errors import Conflict, InvalidInput, NotFound
+from onething.core.roles import Role
 from onething.intake import files
 from onething.intake.blank_pages import blank_pages
 from onething.intake.precheck import Finding, MaterialState, precheck
 
 MAX_UPLOAD_BYTES = files.MAX_BYTES
-# Every column but the id: a field added later is written too (its Python default).
-EVIDENCE_COLUMNS = tuple(f.name for f in Evidence._meta.concrete_fields if not f.primary_key)
 OPEN_FOR_MATERIALS = (
     CaseState.DRAFT,
     CaseState.SUBMITTED,
@@ -83,7 +82,7 @@ def sync_evidence(case: Case, guide: Guide | None = None) -> None:
             )
         )
     if rows:
-        store.insert(rows, EVIDENCE_COLUMNS)
+        Evidence.objects.bulk_create(rows)
 
 
 def on_submit(case: Case) -> None:

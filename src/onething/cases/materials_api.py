@@ -11,12 +11,12 @@ from ninja import File, Router, Schema
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
-from onething.accounts.access import may_view_case
 from onething.accounts.auth import api_user
 from onething.cases import delivery, materials
 from onething.cases.evidence import TrustLevel, labels
 from onething.cases.models import Evidence
 from onething.cases.query import case_by_public_id, evidence_of
+from onething.core.access import may_view_case
 
 router = Router(tags=["materials"])
 

@@ -10,14 +10,14 @@ one who claimed it; a supplement for the applicant's side or the window.
 
 from __future__ import annotations
 
-from onething.accounts.access import (
+from onething.cases.lifecycle import TaskState, allowed_case_actions, allowed_task_actions
+from onething.core.access import (
     acts_for_applicant,
     may_act_on_case,
     may_work_task,
     own_case,
     works_at_window,
 )
-from onething.cases.lifecycle import TaskState, allowed_case_actions, allowed_task_actions
 
 APPLICANTS_OWN_STEPS = frozenset({"submit", "withdraw", "complete"})
 

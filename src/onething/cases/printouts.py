@@ -83,7 +83,7 @@ def notice_context(case: Case, notice: Notice) -> dict[str, Any]:
     qr = ""
     if kind == "acceptance" and case.number:
         from onething.cases.progress import progress_url
-        from onething.guides.rendering import qr_data_uri
+        from onething.core.qr import qr_data_uri
 
         qr = qr_data_uri(progress_url(case))
     return {

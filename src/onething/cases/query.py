@@ -1,14 +1,19 @@
 """A case and its parts as the pages and the API read them (who may see which cases is
-decided in `onething.accounts.access`)."""
+decided in `onething.core.access`)."""
 
 from __future__ import annotations
 
 import uuid
 
-from django.db.models import QuerySet
+from django.db.models import F, Q, QuerySet
 
 from onething.cases.models import Action, Case, Evidence, Notice, Task
 from onething.web.prepared import PreparedQuery
+
+# Cases decided by their promised date (承诺时限) or after it: the lists and the figures.
+FINISHED = Q(ready_at__isnull=False)
+ON_TIME = FINISHED & Q(ready_at__date__lte=F("due_date"))
+LATE = FINISHED & Q(ready_at__date__gt=F("due_date"))
 
 
 def with_parties(cases: QuerySet[Case]) -> QuerySet[Case]:

@@ -9,30 +9,17 @@ the outbox — all or nothing. A refused or stale request changes nothing.
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
-from onething.accounts.access import (
-    acts_for_applicant,
-    may_act_on_case,
-    may_work_task,
-    works_at_window,
-)
 from onething.accounts.models import User
 from onething.calendar.loaded import current_calendar
 from onething.cases import materials, store
-from onething.cases.base import (  # the refusals and records are also named by this module
-    CaseError as CaseError,
-    Conflict as Conflict,
-    Forbidden as Forbidden,
-    InvalidInput as InvalidInput,
-    NotFound as NotFound,
+from onething.cases.base import (  # the records are also named by this module
     check_version,
     local_today as local_today,
     locked_case,
@@ -75,6 +62,19 @@ from onething.cases.window import (  # the window's decisions, also named by thi
 )
 from onething.catalog.services import (
     catalog_by_version_id,
+)
+from onething.core.access import (
+    acts_for_applicant,
+    may_act_on_case,
+    may_work_task,
+    works_at_window,
+)
+from onething.core.errors import (  # the refusals, also by this module's name
+    CaseError as CaseError,
+    Conflict as Conflict,
+    Forbidden as Forbidden,
+    InvalidInput as InvalidInput,
+    NotFound as NotFound,
 )
 
 log = logging.getLogger(__name__)
@@ -412,15 +412,6 @@ def _cancel_dependants(work: _TaskWork, rejected: Task) -> list[Task]:
 # --------------------------------------------------------------------------- background work
 
 
-@dataclass(frozen=True, slots=True)
-class SweepReport:
-    deemed_accepted: int
-    delivered: int
-    licences_expired: int = 0
-    rectifications_escalated: int = 0
-    dashboard_days: int = 0  # filing days the dashboard's roll-up recomputed
-
-
 def deem_overdue_acceptances(today: date | None = None) -> int:
     """Applications the window left undecided for 5 working days are deemed accepted."""
     today = today or local_today()
@@ -484,24 +475,3 @@ def _deliver_batch(sender, limit: int) -> tuple[int, int]:
             message.save(update_fields=["delivered_at", "attempts"])
             delivered += 1
     return delivered, len(messages)
-
-
-def sweep(today: date | None = None) -> SweepReport | None:
-    """One round of background work. With several instances on one PostgreSQL, one
-    round runs at a time; another instance's round meanwhile is skipped (None)."""
-    from onething.evaluation.rollup import refresh
-    from onething.evaluation.services import escalate_overdue
-    from onething.licences.services import record_expiries
-    from onething.web.database import exclusive
-
-    with exclusive("sweep") as held:
-        if not held:
-            return None
-        report = SweepReport(
-            deem_overdue_acceptances(today),
-            deliver_outbox(),
-            record_expiries(today),
-            escalate_overdue(today),
-        )
-        refreshed = refresh()  # None: a dashboard is refreshing it right now
-        return dataclasses.replace(report, dashboard_days=refreshed.days if refreshed else 0)

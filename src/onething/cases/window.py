@@ -11,14 +11,10 @@ from collections.abc import Mapping, Sequence
 from django.db import transaction
 from django.utils import timezone
 
-from onething.accounts.access import may_act_on_case
 from onething.accounts.models import User
-from onething.accounts.roles import Role
 from onething.calendar.loaded import current_calendar
 from onething.cases import store
 from onething.cases.base import (
-    Conflict,
-    InvalidInput,
     case_step,
     catalog_of_case,
     check_version,
@@ -38,6 +34,9 @@ from onething.cases.routing import route_item
 from onething.cases.schedule import finish_if_done, refresh_case_due, schedule_of
 from onething.cases.tasks import initial_states
 from onething.catalog.entities import Catalog
+from onething.core.access import may_act_on_case
+from onething.core.errors import Conflict, InvalidInput
+from onething.core.roles import Role
 
 
 def clerk_case(actor: User | None, case_id, version: int | None) -> Case:
@@ -66,7 +65,7 @@ def accept_locked(case: Case, actor: User | None, action: CaseAction) -> None:
     received = timezone.localdate(case.submitted_at)
     start = accepted_from(received, local_today(), deemed)
     tasks = _tasks_for(case, catalog, start)
-    store.insert(tasks, store.TASK_COLUMNS)
+    Task.objects.bulk_create(tasks)
     case.accepted_at = case.submitted_at if deemed else timezone.now()
     case.accepted_by = actor
     save_case(case, "accepted_at", "accepted_by")
@@ -91,6 +90,7 @@ def accept_locked(case: Case, actor: User | None, action: CaseAction) -> None:
     )
     if not tasks:
         finish_if_done(case, [])
+    store.keep_deadline(case, tasks)
 
 
 def _tasks_for(case: Case, catalog: Catalog, start) -> list[Task]:
@@ -208,6 +208,7 @@ def request_completion(
             after,
             data={"lines": told, "removed": left_out},
         )
+        store.keep_deadline(case)
         notify(
             case,
             "completion",
@@ -232,6 +233,7 @@ def complete(actor: User, case_id, answer: str, version: int | None = None) -> C
             answered_at=now, answer=answer.strip()
         )
         record(case, CaseAction.COMPLETE, actor, before, after, note=answer.strip())
+        store.keep_deadline(case)
         return case
 
 
@@ -246,5 +248,6 @@ def refuse(actor: User, case_id, reason: str, version: int | None = None) -> Cas
         save_case(case, "refusal_reason")
         Notice.objects.create(case=case, kind="refusal", lines=[reason], issued_by=actor)
         record(case, CaseAction.REFUSE, actor, before, after, note=reason)
+        store.keep_deadline(case)
         notify(case, "refused", f"“{case.package_name}”不予受理", reason)
         return case

@@ -7,17 +7,17 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from onething.accounts.access import (
+from onething.accounts.models import User
+from onething.calendar.loaded import current_calendar
+from onething.cases.models import Case
+from onething.catalog.services import current_catalog
+from onething.core.access import (
     jurisdiction_prefix,
     may_be_assigned_complaints,
     may_supervise,
     reach_of,
 )
-from onething.accounts.models import User
-from onething.calendar.loaded import current_calendar
-from onething.cases.models import Case
-from onething.cases.services import Conflict, Forbidden, InvalidInput, NotFound
-from onething.catalog.services import current_catalog
+from onething.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from onething.evaluation.complaints import (
     CATEGORIES,
     KINDS,

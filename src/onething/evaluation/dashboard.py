@@ -14,8 +14,8 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from onething.accounts.access import jurisdiction_prefix, within
 from onething.cases.models import Case, Task
+from onething.core.access import jurisdiction_prefix, within
 from onething.evaluation import rollup
 from onething.evaluation.complaints import CATEGORIES
 from onething.evaluation.models import Complaint, DailyFigures, Rating, Rectification

@@ -17,7 +17,7 @@ from django.http import HttpRequest, JsonResponse, QueryDict
 from django.http.multipartparser import MultiPartParserError
 from django.views.decorators.csrf import csrf_exempt
 
-from onething.cases.services import CaseError
+from onething.core.errors import CaseError
 from onething.evaluation import complaint_services as complaints
 from onething.evaluation.complaint_services import ComplaintFiling
 from onething.evaluation.complaints import CATEGORIES, KINDS

@@ -23,14 +23,15 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
-from django.db.models import Case as DbCase, Count, F, Max, Min, Q, QuerySet, Value, When
+from django.db.models import Case as DbCase, Count, Max, Min, Q, QuerySet, Value, When
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from onething.cases import query as cases_query
 from onething.cases.models import Action, Case, Task
+from onething.core.database import exclusive
 from onething.evaluation.models import DailyFigures, FiguresWatermark, Rating
 from onething.evaluation.ratings import Level, is_bad
-from onething.web.database import exclusive
 
 GOOD_LEVELS = tuple(level.value for level in Level if not is_bad(level))  # 好评
 SETTLE = timedelta(seconds=60)  # longer than any transaction that records an action
@@ -39,9 +40,7 @@ BUCKET = ("day", "window", "place", "package_id", "package_name", "department")
 COUNTS = ("filed", "accepted", "finished", "on_time")
 
 
-FINISHED = Q(ready_at__isnull=False)
-ON_TIME = FINISHED & Q(ready_at__date__lte=F("due_date"))  # by the promised date (承诺时限)
-LATE = FINISHED & Q(ready_at__date__gt=F("due_date"))
+FINISHED, ON_TIME, LATE = cases_query.FINISHED, cases_query.ON_TIME, cases_query.LATE
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,26 +7,19 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from onething.accounts.access import (
+from onething.accounts.models import User
+from onething.calendar.loaded import current_calendar
+from onething.cases.models import Case
+from onething.cases.services import notify, notify_users, record
+from onething.catalog.services import current_catalog
+from onething.core.access import (
     acts_for_applicant,
     may_act_on_case,
     may_supervise,
     rectifications_visible_to,
     supervises,
 )
-from onething.accounts.models import User
-from onething.calendar.loaded import current_calendar
-from onething.cases.models import Case
-from onething.cases.services import (
-    Conflict,
-    Forbidden,
-    InvalidInput,
-    NotFound,
-    notify,
-    notify_users,
-    record,
-)
-from onething.catalog.services import current_catalog
+from onething.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from onething.evaluation.models import Rating, Rectification, RectificationStep
 from onething.evaluation.ratings import (
     BAD_REASONS,

@@ -11,7 +11,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from onething.accounts.access import (
+from onething.cases.models import Case
+from onething.core.access import (
     acts_for_applicant,
     complaints_visible_to,
     handles_cases,
@@ -20,9 +21,9 @@ from onething.accounts.access import (
     rectifications_visible_to,
     supervises,
 )
-from onething.accounts.roles import Role
-from onething.cases.models import Case
-from onething.cases.services import CaseError
+from onething.core.error_pages import error_page, forbidden
+from onething.core.errors import CaseError
+from onething.core.roles import Role
 from onething.evaluation import services
 from onething.evaluation.models import Rating, Rectification
 from onething.evaluation.ratings import (
@@ -33,7 +34,6 @@ from onething.evaluation.ratings import (
     Level,
     open_stages,
 )
-from onething.web.errors import error_page, forbidden
 from onething.web.prepared import PreparedQuery
 
 _case_ratings = PreparedQuery(lambda case_id: Rating.objects.filter(case_id=case_id))
@@ -454,8 +454,8 @@ def rate_at_window(request: HttpRequest, window: str) -> HttpResponse:
     """The QR code on a window leads here: rate this visit (窗口服务, with or without a
     case), and the applicant's cases at that window that can be rated now, each opened at
     its rating form (recorded as rated by QR code)."""
-    from onething.accounts.access import cases_visible_to
     from onething.catalog.services import current_catalog
+    from onething.core.access import cases_visible_to
 
     current = current_catalog()
     place = current.catalog.jurisdictions.get(window) if current else None
@@ -509,7 +509,7 @@ def window_qr(request: HttpRequest, window: str) -> HttpResponse:
     """The QR code to print on a window: it opens the rating page for that window."""
     from django.conf import settings
 
-    from onething.guides.rendering import qr_svg
+    from onething.core.qr import qr_svg
 
     url = f"{settings.PUBLIC_URL}{reverse('evaluation:rate_at_window', args=[window])}"
     return HttpResponse(qr_svg(url), content_type="image/svg+xml")

@@ -7,13 +7,13 @@ full settings are not loaded.
 
 from __future__ import annotations
 
-import base64
 import io
 from collections.abc import Mapping
 from urllib.parse import urlencode
 
 from onething.catalog.entities import Answer
 from onething.catalog.guide import Guide
+from onething.core.qr import qr_data_uri
 from onething.guides.presentation import answer_label, guide_context
 
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
@@ -41,23 +41,6 @@ def _configured_public_url() -> str:
     import os
 
     return os.environ.get("ONETHING_PUBLIC_URL", DEFAULT_PUBLIC_URL)
-
-
-def qr_svg(text: str) -> str:
-    """A QR code (error correction M) as an SVG document."""
-    import qrcode
-    import qrcode.image.svg
-
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=2)
-    code.add_data(text)
-    code.make(fit=True)
-    image = code.make_image(image_factory=qrcode.image.svg.SvgPathImage)
-    return image.to_string(encoding="unicode")
-
-
-def qr_data_uri(text: str) -> str:
-    svg = qr_svg(text).encode("utf-8")
-    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
 
 
 def document_context(guide: Guide, page_url: str) -> dict:

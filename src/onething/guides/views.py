@@ -14,15 +14,11 @@ from django.views.decorators.http import require_GET
 from onething.catalog.entities import Answer, Catalog, Package
 from onething.catalog.guide import AnswerError, GuideStats, build_guide, parse_answer
 from onething.catalog.services import CurrentCatalog, current_catalog
+from onething.core.fragments import Fragments
+from onething.core.qr import qr_svg
 from onething.guides.presentation import Saving, answer_label, card_savings, guide_context
-from onething.guides.rendering import (
-    answers_query,
-    guide_page_url,
-    qr_svg,
-    render_guide_pdf,
-)
+from onething.guides.rendering import answers_query, guide_page_url, render_guide_pdf
 from onething.guides.search import search_packages
-from onething.web.fragments import Fragments
 
 # A guide or a package list for a catalogue version and a query renders the same for
 # everyone except an applicant holding certificates (免提交 marks): kept rendered.

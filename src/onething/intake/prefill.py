@@ -5,11 +5,12 @@ rather than types."""
 
 from __future__ import annotations
 
+from django.apps import apps
+
 from onething.accounts.models import User
-from onething.accounts.roles import ApplicantKind
-from onething.cases.lifecycle import CaseState
-from onething.cases.models import Case
 from onething.catalog.entities import Catalog
+from onething.core.roles import ApplicantKind
+from onething.licences.services import valid_licences
 
 
 def account_values(person: User | None) -> dict[str, str]:
@@ -39,8 +40,6 @@ def prefill_sources(
     if "uscc" not in known and person.uscc:
         known["uscc"] = (person.uscc, "账户实名信息")
     if catalog is not None:
-        from onething.licences.services import valid_licences
-
         by_label = {field.label: field_id for field_id, field in catalog.fields.items()}
         for licence in valid_licences(person, {"business_licence"}).values():
             for label, value in licence.document.get("data", {}).items():
@@ -48,8 +47,8 @@ def prefill_sources(
                 if field_id and field_id not in known and value:
                     known[field_id] = (str(value), f"电子证照《{licence.type_name}》")
     earlier = (
-        Case.objects.filter(applicant=person)
-        .exclude(state=CaseState.DRAFT)
+        apps.get_model("cases", "Case")  # the cases app files through this one: no import
+        .objects.filter(applicant=person, submitted_at__isnull=False)
         .order_by("-submitted_at")
         .only("form_text", "package_name", "number")
         .first()

@@ -28,9 +28,9 @@ from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
-from onething.accounts.access import handles_cases, may_see_licence
 from onething.accounts.auth import api_user
 from onething.accounts.models import User
+from onething.core.access import handles_cases, may_see_licence
 from onething.licences import services, upload
 from onething.licences.certificate import LicenceStatus
 from onething.licences.models import Licence, LicenceEvent

@@ -1,11 +1,11 @@
 """A licence as the pages and the API read it, for a user who may see it (who may see
-which licences is decided in `onething.accounts.access`)."""
+which licences is decided in `onething.core.access`)."""
 
 from __future__ import annotations
 
 from django.http import Http404
 
-from onething.accounts.access import may_see_licence
+from onething.core.access import may_see_licence
 from onething.licences.identifiers import NumberError, parse_number
 from onething.licences.models import Licence
 

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.template.loader import render_to_string
 
-from onething.guides.rendering import qr_data_uri
+from onething.core.qr import qr_data_uri
 from onething.licences.models import Licence
 
 ATTACHMENT_NAME = "licence.json"

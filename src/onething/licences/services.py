@@ -18,11 +18,10 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from onething import paths
-from onething.accounts.access import may_revoke_licence, may_revoke_licences
 from onething.accounts.models import User
-from onething.accounts.roles import ApplicantKind
-from onething.cases import store
 from onething.catalog.entities import Catalog, LicenceType
+from onething.core.access import may_revoke_licence, may_revoke_licences
+from onething.core.roles import ApplicantKind
 from onething.licences import upload
 from onething.licences.certificate import (
     Holder,
@@ -157,13 +156,8 @@ def issue(request: Issue, case=None, task=None, today: date | None = None) -> Li
         task_id=task.pk if task is not None else None,
         created_at=timezone.now(),
     )
-    store.insert([licence], LICENCE_COLUMNS)  # one prepared statement, inside the approval
-    licence.pk = Licence.objects.values_list("pk", flat=True).get(number=licence.number)
-    licence._state.adding = False
+    licence.save(force_insert=True)  # inside the approval's transaction
     return licence  # its issue is recorded by the row itself (created_at), shown first
-
-
-LICENCE_COLUMNS = tuple(f.name for f in Licence._meta.concrete_fields if not f.primary_key)
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,9 +246,8 @@ def verify_number(text: str, today: date | None = None) -> Verification:
 
 
 def licence_by_number(number: str) -> Licence | None:
-    """A licence by its number: one prepared statement (verification is the busiest read:
-    every scan of a QR code)."""
-    return store.load_one(Licence, "number", number)
+    """A licence by its number, or None."""
+    return Licence.objects.filter(number=number).first()
 
 
 def verify_stored(licence: Licence, today: date) -> Verification:

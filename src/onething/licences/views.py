@@ -15,11 +15,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from onething.accounts.access import (
+from onething.core.access import (
     handles_cases,
     may_revoke_licence,
     may_see_licence,
 )
+from onething.core.error_pages import forbidden
 from onething.licences import services, upload
 from onething.licences.certificate import LicenceStatus
 from onething.licences.models import Licence, LicenceEvent
@@ -27,7 +28,6 @@ from onething.licences.query import visible_licence
 from onething.licences.rendering import render_certificate_pdf, verify_url
 from onething.privacy.crypto import lookup_digest
 from onething.privacy.masking import mask_id_number, mask_name
-from onething.web.errors import forbidden
 
 MAX_UPLOAD = upload.MAX_FILE_BYTES
 MULTIPART_SLACK = 64 * 1024  # the form's boundaries, headers and other fields

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from onething.accounts.access import in_office, may_see_in_full
+from onething.core.access import in_office, may_see_in_full
 from onething.privacy.masking import mask_id_number, mask_name, mask_phone
 from onething.privacy.models import PersonalDataView
 

@@ -16,12 +16,12 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from onething.accounts.access import data_views_visible_to, reach_of, supervises
-from onething.accounts.roles import ROLE_LABELS
+from onething.core.access import data_views_visible_to, reach_of, supervises
+from onething.core.error_pages import forbidden
+from onething.core.roles import ROLE_LABELS
 from onething.privacy.masking import mask_text
 from onething.privacy.models import PersonalDataView
 from onething.privacy.services import display_name
-from onething.web.errors import forbidden
 
 PAGE_SIZE = 50
 CSV_COLUMNS = ["时间", "查看人", "查看人账号", "查看人辖区", "信息主体", "查看的信息", "事由"]

@@ -18,7 +18,7 @@ from ninja.errors import HttpError, ValidationError
 from onething.accounts.auth import API_AUTH
 from onething.cases.api import router as cases_router
 from onething.cases.materials_api import router as materials_router
-from onething.cases.services import CaseError
+from onething.core.errors import CaseError
 from onething.guides.api import router as guides_router
 from onething.licences.api import public_router as verify_router, router as licences_router
 from onething.licences.services import LicenceError

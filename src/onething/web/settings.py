@@ -18,8 +18,8 @@ import os
 import secrets
 from pathlib import Path
 
+from onething.core.database import database_from_env
 from onething.paths import data_dir
-from onething.web.database import database_from_env
 from onething.web.proxy import trusted_proxies
 
 DATA_DIR = data_dir()

@@ -10,11 +10,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 
 from onething.accounts.models import Authorisation
-from onething.accounts.roles import Role
 from onething.catalog import DEMO_CATALOG
 from onething.catalog.loading import read_catalog_file, require_catalog
 from onething.catalog.models import CatalogVersion
 from onething.catalog.services import import_catalog
+from onething.core.roles import Role
 
 DEMO_IMPORTER = "demo"
 

@@ -3,8 +3,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import Resolver404
 
+from onething.core.error_pages import error_page
 from onething.web.api import api
-from onething.web.errors import error_page
 
 
 def openapi(request: HttpRequest) -> JsonResponse:

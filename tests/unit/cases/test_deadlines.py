@@ -16,13 +16,14 @@ from onething.cases.deadlines import (
     deadline_state,
     deemed_accepted,
     finished_late,
+    next_deadline,
     paused_working_days,
     projected_due_dates,
     task_due_date,
     window_deadline,
     working_days_left,
 )
-from onething.cases.lifecycle import TaskState
+from onething.cases.lifecycle import TASK_RUNNING, CaseState, TaskState
 
 CALENDAR = WorkingCalendar()
 D = DeadlineState
@@ -370,3 +371,60 @@ def test_paused_days_are_the_working_days_of_the_union(clock) -> None:
                 covered.add(day)
             day += timedelta(days=1)
     assert paused_working_days(pauses, CALENDAR, today) == len(covered)
+
+
+# --- the next deadline (下一个期限) -------------------------------------------------------------
+
+C = CaseState
+
+
+def test_the_next_deadline_by_state() -> None:
+    window, due, early, late = MON, date(2026, 12, 1), date(2026, 11, 20), date(2026, 12, 9)
+    tasks = [("workable", late), ("in_review", early), ("supplement", date(2026, 11, 3))]
+    assert next_deadline(C.SUBMITTED, window, due, tasks) == window
+    # the earliest of the package's date and a running item's own; a paused one waits
+    assert next_deadline(C.IN_PROGRESS, window, due, tasks) == early
+    assert next_deadline(C.IN_PROGRESS, window, due, [("workable", late)]) == due
+    assert next_deadline(C.IN_PROGRESS, None, None, [("waiting", None), ("approved", MON)]) is None
+    assert next_deadline(C.IN_PROGRESS, None, None, [("workable", late)]) == late
+    for state in (C.DRAFT, C.AWAITING_COMPLETION, C.READY, C.COMPLETED, C.REFUSED, C.WITHDRAWN):
+        assert next_deadline(state, window, due, tasks) is None
+
+
+dates = st.dates(min_value=date(2025, 1, 1), max_value=date(2028, 12, 31))
+task_rows = st.lists(st.tuples(st.sampled_from([s.value for s in T]), st.none() | dates))
+
+
+@settings(max_examples=300)
+@given(st.sampled_from([s.value for s in C]), st.none() | dates, st.none() | dates, task_rows)
+def test_the_next_deadline_follows_its_definition(state, window_due, due_date, tasks) -> None:
+    result = next_deadline(state, window_due, due_date, tasks)
+    if state == C.SUBMITTED:
+        assert result == window_due
+    elif state != C.IN_PROGRESS:
+        assert result is None
+    else:
+        running = [d for s, d in tasks if s in TASK_RUNNING and d is not None]
+        if due_date is not None:
+            assert result is not None and result <= due_date  # never after the package's
+        assert all(result is not None and result <= d for d in running)
+        assert result is None or result == due_date or result in running
+        # an item whose clock is stopped, that waits or is finished, moves nothing
+        idle = [(s, d) for s, d in tasks if s not in TASK_RUNNING]
+        assert next_deadline(state, window_due, due_date, idle) == due_date
+
+
+@settings(max_examples=300)
+@given(st.none() | dates, task_rows, st.data())
+def test_a_later_item_date_never_makes_the_next_deadline_earlier(due_date, tasks, data) -> None:
+    before = next_deadline(C.IN_PROGRESS, None, due_date, tasks)
+    if not tasks:
+        return
+    index = data.draw(st.integers(0, len(tasks) - 1))
+    state, moved = tasks[index]
+    later = data.draw(st.integers(0, 400))
+    tasks = list(tasks)
+    tasks[index] = (state, None if moved is None else moved + timedelta(days=later))
+    after = next_deadline(C.IN_PROGRESS, None, due_date, tasks)
+    if moved is not None:
+        assert before is None or (after is not None and after >= before)

@@ -2,7 +2,7 @@
 
 from django.test import RequestFactory
 
-from onething.web.database import parse_database_url
+from onething.core.database import parse_database_url
 from onething.web.proxy import client_address
 
 

@@ -19,7 +19,6 @@ from onething.cases.lifecycle import (
     TaskState,
 )
 from onething.cases.models import Case, Delivery, SpecialProcedure, Task
-from onething.cases.services import CaseError, InvalidInput
 from onething.cases.views.case_page import render_case
 from onething.cases.views.common import (
     case_url,
@@ -29,6 +28,7 @@ from onething.cases.views.common import (
     posted_version,
     visible_case,
 )
+from onething.core.errors import CaseError, InvalidInput
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,9 +16,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.views.decorators.http import require_GET, require_http_methods
 
-from onething.accounts.access import cases_visible_to, may_act_on_case
 from onething.accounts.models import Authorisation, User
-from onething.accounts.roles import Role
 from onething.cases import materials, services
 from onething.cases.filing import open_draft
 from onething.cases.lifecycle import (
@@ -29,7 +27,7 @@ from onething.cases.lifecycle import (
 from onething.cases.models import (
     Case,
 )
-from onething.cases.services import CaseError, Filing, InvalidInput
+from onething.cases.services import Filing
 from onething.cases.views.apply_form import (
     county_groups,
     field_rows,
@@ -54,6 +52,9 @@ from onething.cases.views.common import (
 from onething.catalog.entities import Catalog, Package
 from onething.catalog.guide import Guide, build_guide
 from onething.catalog.services import current_catalog
+from onething.core.access import cases_visible_to, may_act_on_case
+from onething.core.errors import CaseError, InvalidInput
+from onething.core.roles import Role
 from onething.guides.rendering import answers_query
 from onething.guides.views import answers_from_query, question_forms
 from onething.intake.prefill import prefill_sources

@@ -11,12 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from onething.accounts.access import (
-    acts_for_applicant,
-    may_see_in_full,
-)
 from onething.accounts.models import User
-from onething.accounts.roles import ROLE_LABELS
 from onething.cases import materials
 from onething.cases.lifecycle import (
     CASE_TERMINAL,
@@ -59,7 +54,11 @@ from onething.cases.views.common import (
 from onething.catalog.entities import Catalog
 from onething.catalog.guide import build_guide
 from onething.catalog.services import catalog_of
-from onething.evaluation.views import rating_context
+from onething.core.access import (
+    acts_for_applicant,
+    may_see_in_full,
+)
+from onething.core.roles import ROLE_LABELS
 from onething.privacy.masking import mask_id_number, mask_phone
 from onething.privacy.models import PersonalDataView
 from onething.privacy.services import display_name, show_person
@@ -186,7 +185,6 @@ def case_context(
         **materials_context(user, case, own, {t.item_id: t.item_name for t in tasks}),
         **delivery_context(user, case, own),
         "results": results_context(case, tasks),
-        **rating_context(user, case, own),
         "notices": [
             {
                 "notice": n,

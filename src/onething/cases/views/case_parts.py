@@ -8,15 +8,15 @@ from typing import Any
 
 from django.utils import timezone
 
-from onething.accounts.access import handles_cases, may_act_on_case
 from onething.accounts.models import User
-from onething.accounts.roles import Role
 from onething.cases import materials as material_services
 from onething.cases.delivery import CARRIERS, CHOOSABLE
 from onething.cases.evidence import TrustLevel, labels, verified
 from onething.cases.lifecycle import CaseState, TaskState
 from onething.cases.models import DELIVERY_METHODS, Case, Delivery, Evidence, Task
 from onething.cases.query import evidence_of
+from onething.core.access import handles_cases, may_act_on_case
+from onething.core.roles import Role
 from onething.privacy.services import display_name
 
 OPEN_FOR_MATERIALS = (

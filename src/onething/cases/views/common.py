@@ -28,9 +28,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 
-from onething.accounts.access import may_view_case
 from onething.accounts.models import User
-from onething.accounts.roles import ROLE_LABELS, Role
 from onething.calendar.loaded import current_calendar
 from onething.cases.deadlines import (
     DEADLINE_STATE_LABELS,
@@ -53,11 +51,13 @@ from onething.cases.models import (
     Task,
 )
 from onething.cases.query import case_by_public_id
-from onething.cases.services import CaseError
 from onething.catalog.entities import Catalog
 from onething.catalog.services import current_catalog
+from onething.core.access import may_view_case
+from onething.core.error_pages import forbidden
+from onething.core.errors import CaseError
+from onething.core.roles import ROLE_LABELS, Role
 from onething.privacy.services import display_name
-from onething.web.errors import forbidden
 
 PAGE_SIZE = 25
 QUEUE_LIMIT = 20  # the first of each queue: the ones to do now

@@ -9,8 +9,6 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from onething.accounts.access import cases_visible_to, tasks_visible_to
-from onething.accounts.roles import Role
 from onething.cases.lifecycle import (
     CASE_STATE_LABELS,
     CaseState,
@@ -20,6 +18,7 @@ from onething.cases.models import (
     OPEN_CASE_STATES,
     OPEN_TASK_STATES,
 )
+from onething.cases.query import LATE
 from onething.cases.views.common import (
     CLOSED_CASE_STATES,
     CLOSED_TASK_STATES,
@@ -36,6 +35,8 @@ from onething.cases.views.common import (
     role_required,
     task_deadline,
 )
+from onething.core.access import cases_visible_to, tasks_visible_to
+from onething.core.roles import Role
 from onething.privacy.services import display_name
 
 
@@ -179,8 +180,6 @@ def supervision(request: HttpRequest) -> HttpResponse:
         cases = cases.filter(package_id=package)
     late = request.GET.get("late") == "1"
     if late:
-        from onething.evaluation.dashboard import LATE
-
         cases = cases.filter(LATE)
     open_cases = cases.filter(state__in=OPEN_CASE_STATES)
     overdue_cases = open_cases.filter(state__in=OVERDUE_STATES, deadline__lt=today)

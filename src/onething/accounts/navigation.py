@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from onething.accounts.roles import Role
+from onething.core.roles import Role
 
 _START = {
     Role.APPLICANT: "cases:mine",

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from onething.accounts.roles import Role
+from onething.core.roles import Role
 
 APPLICANT_SIDE = frozenset({Role.APPLICANT, Role.AGENT})
 # Staff who handle cases and may be shown a person's data in full (recorded each time).
