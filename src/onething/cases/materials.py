@@ -28,6 +28,7 @@ from onething.catalog.guide import Guide
 from onething.catalog.services import guide_for_version_id
 from onething.core.access import may_act_on_case
 from onething.core.errors import Conflict, InvalidInput, NotFound
+from onething.core.events import LicenceIssued
 from onething.core.roles import Role
 from onething.intake import files
 from onething.intake.blank_pages import blank_pages
@@ -94,12 +95,12 @@ def on_submit(case: Case) -> None:
     )
 
 
-def fulfil_from_licence(case: Case, licence) -> int:
+def fulfil_from_licence(event: LicenceIssued) -> int:
     """The certificate an item of this case just issued stands for the materials it
-    produces (免提交 within the package); how many."""
+    produces (免提交 within the package; a handler of `LicenceIssued`); how many."""
     return Evidence.objects.filter(
-        case_id=case.pk, origin="package", evidence_type=licence.type_id, trust=""
-    ).update(licence=licence, trust=TrustLevel.A.value, updated_at=timezone.now())
+        case_id=event.case_id, origin="package", evidence_type=event.type_id, trust=""
+    ).update(licence_id=event.licence_id, trust=TrustLevel.A.value, updated_at=timezone.now())
 
 
 def _evidence_of(case: Case, evidence_id: int) -> Evidence:

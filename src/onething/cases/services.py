@@ -9,6 +9,7 @@ the outbox — all or nothing. A refused or stale request changes nothing.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
@@ -18,7 +19,7 @@ from django.utils import timezone
 
 from onething.accounts.models import User
 from onething.calendar.loaded import current_calendar
-from onething.cases import materials, store
+from onething.cases import store
 from onething.cases.base import (  # the records are also named by this module
     check_version,
     local_today as local_today,
@@ -76,6 +77,7 @@ from onething.core.errors import (  # the refusals, also by this module's name
     InvalidInput as InvalidInput,
     NotFound as NotFound,
 )
+from onething.core.events import Holder, TaskApproved, publish
 
 log = logging.getLogger(__name__)
 
@@ -177,14 +179,37 @@ def approve(actor: User, task_id: int, note: str = "", version: int | None = Non
 
 
 def _issue_certificate(case: Case, task: Task) -> None:
-    """一次办成 ends with results in hand: an approved item that issues a licence type
-    gets its electronic certificate in the same transaction, and that certificate stands
-    for the materials of later items that asked for it (免提交 within the package)."""
-    from onething.licences.services import issue_for_task
-
-    licence = issue_for_task(catalog_by_version_id(case.catalog_version_id), case, task)
-    if licence is not None:
-        materials.fulfil_from_licence(case, licence)
+    """一次办成 ends with results in hand: an item whose catalogue item issues a licence
+    type is announced approved (TaskApproved) and the licences app issues its certificate
+    in the same transaction; the certificate then stands for the materials of later items
+    that asked for it (LicenceIssued, `materials.fulfil_from_licence`)."""
+    catalog = catalog_by_version_id(case.catalog_version_id)
+    item = catalog.items.get(task.item_id)
+    if item is None or item.issues is None:
+        return
+    form_text, name, kind, uscc, id_number = (
+        Case.objects.filter(pk=case.pk)
+        .values_list(
+            "form_text",
+            "applicant__full_name",
+            "applicant__applicant_kind",
+            "applicant__uscc",
+            "applicant__id_number",
+        )
+        .get()
+    )
+    publish(
+        TaskApproved(
+            case_id=case.pk,
+            task_id=task.pk,
+            item_id=task.item_id,
+            department=task.department,
+            jurisdiction=task.jurisdiction,
+            catalog_version_id=case.catalog_version_id,
+            holder=Holder(case.applicant_id, name, kind, uscc or "", id_number or ""),
+            form=json.loads(form_text) if form_text else {},
+        )
+    )
 
 
 def reject(actor: User, task_id: int, reason: str, version: int | None = None) -> Task:

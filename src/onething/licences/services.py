@@ -20,7 +20,9 @@ from django.utils import timezone
 from onething import paths
 from onething.accounts.models import User
 from onething.catalog.entities import Catalog, LicenceType
+from onething.catalog.services import catalog_by_version_id
 from onething.core.access import may_revoke_licence, may_revoke_licences
+from onething.core.events import LicenceIssued, TaskApproved, publish
 from onething.core.roles import ApplicantKind
 from onething.licences import upload
 from onething.licences.certificate import (
@@ -113,7 +115,12 @@ class Issue:
     data: dict[str, str]
 
 
-def issue(request: Issue, case=None, task=None, today: date | None = None) -> Licence:
+def issue(
+    request: Issue,
+    case_id: int | None = None,
+    task_id: int | None = None,
+    today: date | None = None,
+) -> Licence:
     """Number, sign and store a certificate (call inside the approval's transaction)."""
     today = today or timezone.localdate()
     kind = request.licence_type
@@ -152,8 +159,8 @@ def issue(request: Issue, case=None, task=None, today: date | None = None) -> Li
         issued_on=today,
         valid_until=payload_date(payload["valid_until"]),
         document_text=json.dumps(document, ensure_ascii=False, sort_keys=True),
-        case_id=case.pk if case is not None else None,
-        task_id=task.pk if task is not None else None,
+        case_id=case_id,
+        task_id=task_id,
         created_at=timezone.now(),
     )
     licence.save(force_insert=True)  # inside the approval's transaction
@@ -175,50 +182,41 @@ def payload_date(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
 
 
-def issue_for_task(catalog: Catalog, case, task) -> Licence | None:
-    """The certificate an approved task's item produces, if it produces one."""
-    item = catalog.items.get(task.item_id)
+def issue_for_approved_task(event: TaskApproved) -> Licence | None:
+    """The certificate an approved item produces, if its catalogue item issues one (a
+    handler of `TaskApproved`, in the approval's transaction); announces it issued."""
+    catalog = catalog_by_version_id(event.catalog_version_id)
+    item = catalog.items.get(event.item_id)
     kind = catalog.licence_type_of(item) if item is not None else None
     if kind is None:
         return None
-    from onething.cases.models import Case
-
-    form_text, name, applicant_kind, uscc, id_number = (
-        Case.objects.filter(pk=case.pk)
-        .values_list(
-            "form_text",
-            "applicant__full_name",
-            "applicant__applicant_kind",
-            "applicant__uscc",
-            "applicant__id_number",
-        )
-        .get()
-    )
-    holder = HolderRecord(case.applicant_id, name, applicant_kind, uscc or "", id_number or "")
-    form = json.loads(form_text) if form_text else {}
+    person = event.holder
+    holder = HolderRecord(person.user_id, person.name, person.kind, person.uscc, person.id_number)
     data = {}
     for field_id in kind.fields:
-        value = form.get(field_id)
+        value = event.form.get(field_id)
         if field_id == "uscc" and not value and holder.uscc:
             value = holder.uscc
         if value not in (None, ""):
             field = catalog.fields.get(field_id)
             data[field.label if field else field_id] = str(value)
-    department = catalog.departments.get(task.department)
-    jurisdiction = catalog.jurisdictions.get(task.jurisdiction)
-    return issue(
+    department = catalog.departments.get(event.department)
+    jurisdiction = catalog.jurisdictions.get(event.jurisdiction)
+    licence = issue(
         Issue(
             licence_type=kind,
             holder=holder,
-            department=task.department,
-            department_name=department.name if department else task.department,
-            jurisdiction=task.jurisdiction,
-            jurisdiction_name=catalog.place_name(task.jurisdiction) if jurisdiction else "",
+            department=event.department,
+            department_name=department.name if department else event.department,
+            jurisdiction=event.jurisdiction,
+            jurisdiction_name=catalog.place_name(event.jurisdiction) if jurisdiction else "",
             data=data,
         ),
-        case=case,
-        task=task,
+        case_id=event.case_id,
+        task_id=event.task_id,
     )
+    publish(LicenceIssued(event.case_id, event.task_id, licence.pk, licence.type_id))
+    return licence
 
 
 # --------------------------------------------------------------------------- verifying

@@ -1,0 +1,73 @@
+"""Domain events: what happened in one app that another reacts to, through one small,
+explicit dispatcher.
+
+An app publishes a plain event (a frozen dataclass holding plain data: ids, codes, the
+form's values — never another app's models); the apps that care subscribe a handler in
+their `AppConfig.ready()`. `publish` calls every handler at once, in the publisher's
+transaction, in the order they subscribed: a certificate is issued in the same
+transaction as the approval that produces it, and a handler that fails rolls the
+change back with it.
+
+Why not Django signals: a signal is keyed by a sender and carries loose keyword
+arguments, its receivers are held by weak references (a handler defined in a function
+silently disappears), and nothing says which events exist. Here each event is a type
+with named fields, `subscribe` keeps its handlers, and `SUBSCRIBERS` can be read and
+tested. Nothing here is asynchronous: background work is the sweep's (onething.sweep).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+SUBSCRIBERS: dict[type, list[Callable[[Any], None]]] = defaultdict(list)
+
+
+def subscribe(event_type: type, handler: Callable[[Any], None]) -> None:
+    """Call `handler(event)` for every event of `event_type` published from now on (once,
+    however often an app's ready() runs)."""
+    if handler not in SUBSCRIBERS[event_type]:
+        SUBSCRIBERS[event_type].append(handler)
+
+
+def publish(event: object) -> None:
+    for handler in list(SUBSCRIBERS.get(type(event), ())):
+        handler(event)
+
+
+@dataclass(frozen=True, slots=True)
+class Holder:
+    """Whom a case's results belong to: the applicant's account as certificates name it."""
+
+    user_id: int
+    name: str
+    kind: str  # person | enterprise
+    uscc: str = ""
+    id_number: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class TaskApproved:
+    """A department approved an item of a case (the licences app issues its certificate)."""
+
+    case_id: int
+    task_id: int
+    item_id: str
+    department: str
+    jurisdiction: str
+    catalog_version_id: int
+    holder: Holder
+    form: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class LicenceIssued:
+    """A certificate was issued for an item of a case (the case's materials that an
+    earlier item produces now stand on it: 免提交 within the package)."""
+
+    case_id: int
+    task_id: int
+    licence_id: int
+    type_id: str
