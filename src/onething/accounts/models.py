@@ -9,11 +9,10 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 
-from onething.core.access import acts_for_applicant
 from onething.core.roles import ROLE_LABELS, ApplicantKind, Role
 from onething.privacy.crypto import lookup_digest
 from onething.privacy.fields import EncryptedTextField
-from onething.privacy.masking import mask_id_number, mask_phone
+from onething.privacy.masking import mask_id_number
 
 
 class User(AbstractUser):
@@ -48,16 +47,8 @@ class User(AbstractUser):
         super().save(*args, **kwargs)
 
     @property
-    def is_staff_role(self) -> bool:
-        return not acts_for_applicant(self)
-
-    @property
     def masked_id_number(self) -> str:
         return mask_id_number(self.id_number)
-
-    @property
-    def masked_phone(self) -> str:
-        return mask_phone(self.phone)
 
     def __str__(self) -> str:
         return f"{self.full_name or self.username}（{ROLE_LABELS.get(self.role, self.role)}）"

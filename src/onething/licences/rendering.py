@@ -16,7 +16,6 @@ from onething.core.qr import qr_data_uri
 from onething.licences.models import Licence
 
 ATTACHMENT_NAME = "licence.json"
-HOLDER_LABELS = {"enterprise": "统一社会信用代码", "person": "身份证号码"}
 
 
 def verify_url(number: str, signature: str = "") -> str:
