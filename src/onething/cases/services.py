@@ -86,9 +86,10 @@ log = logging.getLogger(__name__)
 
 
 class _TaskWork:
-    """One task transition: the case and all its tasks loaded (locked on PostgreSQL) with
-    two fixed queries, changed in memory, written back with one UPDATE run for the changed
-    tasks and one INSERT run for the new actions (see `store`)."""
+    """One task transition: the case and all its tasks loaded (locked on PostgreSQL),
+    changed in memory, written back: the changed tasks, then one INSERT for the new
+    actions (see `store`). Each service then keeps the case's next deadline
+    (`store.keep_deadline`), except claim and release, which move no clock."""
 
     def __init__(self, task_id: int, version: int | None, siblings: bool = True):
         loaded = store.load_for_task(task_id, siblings)
@@ -175,6 +176,7 @@ def approve(actor: User, task_id: int, note: str = "", version: int | None = Non
         work.flush()
         _issue_certificate(work.case, task)
         finish_if_done(work.case, work.tasks)
+        store.keep_deadline(work.case, work.tasks)
         return task
 
 
@@ -238,6 +240,7 @@ def reject(actor: User, task_id: int, reason: str, version: int | None = None) -
             + (f"。因此以下事项无法继续办理，已终止：{names}" if cancelled else ""),
         )
         finish_if_done(case, work.tasks)
+        store.keep_deadline(case, work.tasks)
         return task
 
 
@@ -255,6 +258,7 @@ def request_supplement(
         task.pauses = [*task.pauses, [local_today().isoformat(), None]]
         work.step(task, TaskAction.REQUEST_SUPPLEMENT, actor, data={"lines": lines})
         work.flush()
+        store.keep_deadline(case, work.tasks)  # its clock stopped: it no longer counts
         notice = Notice.objects.create(
             case=case, task=task, kind="supplement", lines=lines, text=text, issued_by=actor
         )
@@ -286,6 +290,7 @@ def provide_supplement(actor: User, task_id: int, answer: str, version: int | No
             answered_at=timezone.now(), answer=answer
         )
         refresh_case_due(case, work.tasks)
+        store.keep_deadline(case, work.tasks)
         return task
 
 
@@ -356,6 +361,8 @@ def start_special(
                 f"{procedure.title}，时限 {days} 个工作日（至 {procedure.due_date}），"
                 "所需时间不计入办理时限。",
             )
+        for case in cases.values():
+            store.keep_deadline(case)
         return procedure
 
 
@@ -387,7 +394,9 @@ def end_special(actor: User | None, procedure_id: int, outcome: str = "") -> Spe
                 note=outcome.strip(),
                 data={"procedure": procedure.pk},
             )
-            refresh_case_due(case, list(case.tasks.all()))
+            case_tasks = list(case.tasks.all())
+            refresh_case_due(case, case_tasks)
+            store.keep_deadline(case, case_tasks)
         procedure.ended_on = local_today()
         procedure.outcome = outcome.strip()
         procedure.save()
