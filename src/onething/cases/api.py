@@ -146,7 +146,7 @@ class TaskOut(Schema):
     finished_on: date | None
     deadline: str | None
     deadline_label: str | None
-    paused_days: list[list[str | None]]
+    pauses: list[list[str | None]]  # 暂停计时: [start, end] ISO dates, end null while paused
     decision_note: str
     actions: list[str]
 
@@ -258,7 +258,7 @@ def _task_out(task: Task, user: User, today: date) -> dict[str, Any]:
         "finished_on": task.finished_on,
         "deadline": deadline.value if deadline else None,
         "deadline_label": DEADLINE_STATE_LABELS[deadline] if deadline else None,
-        "paused_days": task.pauses,
+        "pauses": task.pauses,
         "decision_note": task.decision_note,
         "actions": task_actions_for(user, task.case, task),
     }

@@ -1,10 +1,10 @@
 from django.urls import path
 
-from onething.cases.views import actions, applicant, case_page, lists, progress_page
+from onething.cases.views import actions, applicant, case_page, lists, my_cases, progress_page
 
 app_name = "cases"
 urlpatterns = [
-    path("my/", applicant.mine, name="mine"),
+    path("my/", my_cases.mine, name="mine"),
     path("apply/<slug:package_id>", applicant.apply, name="apply"),
     path("cases/<uuid:case_id>", case_page.case_page, name="detail"),
     path("cases/<uuid:case_id>/identity", case_page.identity, name="identity"),

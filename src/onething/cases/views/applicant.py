@@ -14,15 +14,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods
 
-from onething.accounts.models import Authorisation, User
-from onething.cases import materials, services
+from onething.accounts.models import User
+from onething.cases import applying, materials, services
 from onething.cases.filing import open_draft
 from onething.cases.lifecycle import (
-    CASE_TERMINAL,
     CaseState,
-    TaskState,
 )
 from onething.cases.models import (
     Case,
@@ -37,22 +35,15 @@ from onething.cases.views.apply_form import (
 )
 from onething.cases.views.common import (
     STATE_LABELS,
-    case_deadline,
     case_url,
-    current_catalog_or_none,
     error_message,
-    for_listing,
-    name_lookups,
-    next_step,
-    paginate,
-    progress,
     role_required,
     visible_case,
 )
 from onething.catalog.entities import Catalog, Package
 from onething.catalog.guide import Guide, build_guide
 from onething.catalog.services import current_catalog
-from onething.core.access import cases_visible_to, may_act_on_case
+from onething.core.access import may_act_on_case
 from onething.core.errors import CaseError, InvalidInput
 from onething.core.roles import Role
 from onething.guides.rendering import answers_query
@@ -64,67 +55,6 @@ _MOBILE_AGENT = re.compile(r"Mobile|Android|iPhone|HarmonyOS", re.IGNORECASE)
 
 
 # --------------------------------------------------------------------------- applicant
-
-
-@role_required(Role.APPLICANT, Role.AGENT)
-@require_GET
-def mine(request: HttpRequest) -> HttpResponse:
-    """My cases (an agent: the cases filed for principals) and an agent's principals."""
-    user = request.user
-    today = timezone.localdate()
-    place, _department = name_lookups(current_catalog_or_none())
-    page = paginate(
-        request, for_listing(cases_visible_to(user), with_tasks=True).order_by("-created_at")
-    )
-    rows = []
-    for case in page:
-        tasks = list(case.tasks.all())
-        done, total = progress(tasks)
-        rows.append(
-            {
-                "case": case,
-                "applicant": display_name(user, case.applicant),
-                "done": done,
-                "total": total,
-                "deadline": case_deadline(case, today),
-                "next": next_step(case, tasks, place),
-                "attention": case.state in (CaseState.DRAFT, CaseState.AWAITING_COMPLETION)
-                or any(t.state == TaskState.SUPPLEMENT for t in tasks)
-                or case.state == CaseState.READY,
-            }
-        )
-    principals = []
-    if user.role == Role.AGENT:
-        current = current_catalog_or_none()
-        for authorisation in Authorisation.objects.filter(agent=user).select_related("principal"):
-            if authorisation.revoked_at is not None or authorisation.valid_until < today:
-                continue
-            packages = [
-                current.packages[p].name if current and p in current.packages else p
-                for p in authorisation.packages
-            ]
-            principals.append(
-                {
-                    "name": display_name(user, authorisation.principal),
-                    "packages": "、".join(packages) or "全部一件事",
-                    "valid_until": authorisation.valid_until,
-                    "document": authorisation.document,
-                }
-            )
-    return render(
-        request,
-        "cases/mine.html",
-        {"nav": "mine", "rows": rows, "page": page, "principals": principals},
-    )
-
-
-def _principals(user: User, package_id: str) -> list[User]:
-    """The applicants an agent may file this package for today."""
-    return [
-        a.principal
-        for a in Authorisation.objects.filter(agent=user).select_related("principal")
-        if a.covers(package_id)
-    ]
 
 
 def _channel(request: HttpRequest) -> str:
@@ -168,29 +98,22 @@ class ApplyPage:
         )
 
 
-def _draft_named(user: User, data, package_id: str) -> Case | None:
+def _draft_named(request: HttpRequest, data, package_id: str) -> Case | HttpResponse | None:
+    """The draft the page goes on with (``?case=``): 404 if not the user's to edit; a
+    submitted one leads to its case page."""
     draft_id = data.get("case", "").strip()
     if not draft_id:
         return None
     try:
-        draft = visible_case(user, uuid.UUID(draft_id))
+        draft = visible_case(request.user, uuid.UUID(draft_id))
     except ValueError:
         raise Http404("办件不存在") from None
-    if draft.package_id != package_id or not may_act_on_case(user, draft):
+    if draft.package_id != package_id or not may_act_on_case(request.user, draft):
         raise Http404("办件不存在")
+    if draft.state != CaseState.DRAFT:
+        messages.info(request, "该申请已经提交，不能再修改。")
+        return redirect(case_url(draft))
     return draft
-
-
-def _person_for(user: User, draft: Case | None, principals: list[User], data) -> User | None:
-    """Who the case is for: the draft's applicant, the agent's chosen principal, or the
-    applicant themself."""
-    if draft is not None:
-        return draft.applicant
-    if user.role != Role.AGENT:
-        return user
-    wanted = data.get("principal", "")
-    person = next((p for p in principals if str(p.pk) == wanted), None)
-    return person if person is not None or wanted else (principals[0] if principals else None)
 
 
 def _read_apply(request: HttpRequest, package_id: str) -> ApplyPage | HttpResponse:
@@ -201,47 +124,46 @@ def _read_apply(request: HttpRequest, package_id: str) -> ApplyPage | HttpRespon
     catalog, package = current.catalog, current.catalog.packages[package_id]
     posted = request.method == "POST"
     data = request.POST if posted else request.GET
-    draft = _draft_named(user, data, package_id)
-    if draft is not None and draft.state != CaseState.DRAFT:
-        messages.info(request, "该申请已经提交，不能再修改。")
-        return redirect(case_url(draft))
-    principals = _principals(user, package_id) if user.role == Role.AGENT else []
-    person = _person_for(user, draft, principals, data)
+    draft = _draft_named(request, data, package_id)
+    if isinstance(draft, HttpResponse):
+        return draft
+    principals = applying.principals_for(user, package_id) if user.role == Role.AGENT else []
+    person = applying.person_for(user, draft, principals, data.get("principal", ""))
     key = data.get("idempotency_key", "").strip()[:100] or str(uuid.uuid4())
     if draft is None and person is not None:
-        if posted:  # saved by autosave or an upload before
-            draft = Case.objects.filter(
-                applicant=person, idempotency_key=key, state=CaseState.DRAFT
-            ).first()
-        elif not data.get("new"):
-            found = open_draft(person, package_id, user if user.role == Role.AGENT else None)
-            if found is not None:  # 在线申报 again goes on with the open draft
-                saved = timezone.localtime(found.created_at)
-                messages.info(request, f"已为您打开 {saved:%m月%d日} 保存的草稿，请接着填写。")
-                return redirect(f"{request.path}?case={found.public_id}")
-    if draft is not None and not posted:
-        answers, answer_errors = answers_from_query(package, _answer_text(draft.answers))
-    else:
-        answers, answer_errors = answers_from_query(package, data)
+        draft = _draft_going_on(request, person, package_id, key)
+        if isinstance(draft, HttpResponse):
+            return draft
+    source = _answer_text(draft.answers) if draft is not None and not posted else data
+    answers, answer_errors = answers_from_query(package, source)
     guide = build_guide(catalog, package, answers)
     sources = prefill_sources(guide.fields, person, catalog)
     known = {field_id: value for field_id, (value, _source) in sources.items()}
-    if posted:
-        values = {f.id: data[f.id] for f in guide.fields if f.id in data}
-        values = {**{k: v for k, v in known.items() if k not in values}, **values}
-    elif draft is not None:
-        values = {f.id: str(draft.form.get(f.id, "")) for f in guide.fields}
-    else:
-        values = dict(known)
-    codes = {p["code"] for g in county_groups(catalog) for p in g["places"]}
-    default_place = (person.jurisdiction if person else "") or user.jurisdiction
-    place = data.get("place") or (draft.place if draft else default_place)
-    if place not in codes:
-        place = default_place if default_place in codes else ""
+    values = applying.form_values(guide.fields, known, data if posted else None, draft)
+    place = applying.place_for(catalog, user, person, data.get("place", ""), draft)
     return ApplyPage(
         package, catalog, current.pk, data, draft, person, principals, answers,
         answer_errors, guide, sources, values, place, key,
     )  # fmt: skip
+
+
+def _draft_going_on(
+    request: HttpRequest, person: User, package_id: str, key: str
+) -> Case | HttpResponse | None:
+    """A posted filing goes on with the draft autosave or an upload made of it (by its
+    key); opening 在线申报 again goes on with the open draft of this package (unless
+    ``?new=1``), by leading to it."""
+    if request.method == "POST":
+        return applying.draft_saved_as(person, key)
+    if request.GET.get("new"):
+        return None
+    agent = request.user if request.user.role == Role.AGENT else None
+    found = open_draft(person, package_id, agent)
+    if found is None:
+        return None
+    saved = timezone.localtime(found.created_at)
+    messages.info(request, f"已为您打开 {saved:%m月%d日} 保存的草稿，请接着填写。")
+    return redirect(f"{request.path}?case={found.public_id}")
 
 
 @role_required(Role.APPLICANT, Role.AGENT)
@@ -275,20 +197,8 @@ def apply(request: HttpRequest, package_id: str) -> HttpResponse:
 
 
 def apply_context(user: User, page: ApplyPage, failure: dict[str, Any]) -> dict[str, Any]:
-    guide, catalog, draft, person = page.guide, page.catalog, page.draft, page.person
-    rows = field_rows(guide, catalog, page.values, page.sources, failure.get("fields", {}))
-    materials = material_rows(guide, draft, person, failure.get("materials", {}))
-    questions_missing = failure.get("questions", {})
-    open_cases = (
-        list(
-            Case.objects.filter(applicant=person, package_id=page.package.id)
-            .exclude(state__in=[CaseState.DRAFT, *[s.value for s in CASE_TERMINAL]])
-            .order_by("-created_at")
-            .only("public_id", "number", "state")[:3]
-        )
-        if person is not None and draft is None
-        else []
-    )
+    guide, draft = page.guide, page.draft
+    open_cases = applying.ongoing_cases(page.person, page.package.id) if draft is None else []
     return {
         "nav": "mine",
         "open_cases": [(c, STATE_LABELS.get(c.state, c.state)) for c in open_cases],
@@ -297,32 +207,50 @@ def apply_context(user: User, page: ApplyPage, failure: dict[str, Any]) -> dict[
         "items": [
             (gi.item.name, guide.department_names.get(gi.item.department, "")) for gi in guide.items
         ],
-        "materials": materials,
-        "materials_missing": missing_count(materials),
-        "exempt_count": sum(1 for m in materials if m["made"] or m["licence"]),
         "questions": question_forms(page.package, page.answers),
         "unanswered": [q for q in page.package.questions if q.id not in page.answers],
-        "questions_missing": questions_missing,
-        "counties": county_groups(catalog),
+        "questions_missing": failure.get("questions", {}),
+        "counties": county_groups(page.catalog),
         "place": page.place,
-        "fields": rows,
-        "sections": form_sections(guide, catalog, rows),
-        "field_errors": [(r["id"], r["error"]) for r in rows if r["error"]],
-        "material_errors": [(m["id"], m["name"], m["error"]) for m in materials if m["error"]],
-        "problem_count": sum(1 for r in rows if r["error"])
-        + sum(1 for m in materials if m["error"]),
-        "prefilled_count": sum(1 for r in rows if r["prefilled"]),
+        **_form_context(page, failure),
         "error": failure.get("error", ""),
         "idempotency_key": page.key,
         "draft": draft,
-        "draft_migrated": draft.catalog_version.number
-        if draft is not None and draft.catalog_version_id != page.catalog_pk
-        else None,
+        "draft_migrated": _migrated_from(page),
         "agent": user.role == Role.AGENT,
         "principals": [(p.pk, display_name(user, p)) for p in page.principals],
-        "person": person,
+        "person": page.person,
         "query": answers_query(page.answers),
     }
+
+
+def _form_context(page: ApplyPage, failure: dict[str, Any]) -> dict[str, Any]:
+    """The one form's rows in sections, and the materials list, with what is wrong."""
+    rows = field_rows(
+        page.guide, page.catalog, page.values, page.sources, failure.get("fields", {})
+    )
+    materials = material_rows(page.guide, page.draft, page.person, failure.get("materials", {}))
+    field_errors = [(r["id"], r["error"]) for r in rows if r["error"]]
+    material_errors = [(m["id"], m["name"], m["error"]) for m in materials if m["error"]]
+    return {
+        "fields": rows,
+        "sections": form_sections(page.guide, page.catalog, rows),
+        "field_errors": field_errors,
+        "material_errors": material_errors,
+        "problem_count": len(field_errors) + len(material_errors),
+        "prefilled_count": sum(1 for r in rows if r["prefilled"]),
+        "materials": materials,
+        "materials_missing": missing_count(materials),
+        "exempt_count": sum(1 for m in materials if m["made"] or m["licence"]),
+    }
+
+
+def _migrated_from(page: ApplyPage) -> int | None:
+    """The older catalogue version a draft was filled in under, if it was."""
+    draft = page.draft
+    if draft is None or draft.catalog_version_id == page.catalog_pk:
+        return None
+    return draft.catalog_version.number
 
 
 class _DraftSaved(Exception):

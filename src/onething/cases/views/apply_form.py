@@ -105,34 +105,34 @@ def material_rows(
     types = {m.evidence for m in asked if m.evidence and m.id not in stored}
     held = valid_licences(person, types) if person is not None and types else {}
     names = {gi.id: gi.item.name for gi in guide.items}
-    rows = []
-    for material in guide.materials:
-        evidence = stored.get(material.id)
-        licence = evidence.licence if evidence is not None and evidence.licence_id else None
-        licence = licence or (held.get(material.evidence) if material.evidence else None)
-        level = TrustLevel(evidence.trust) if evidence is not None and evidence.trust else None
-        if licence is not None and level is None:
-            level = TrustLevel.A
-        made = material_source(material, names)
-        origin = "form" if material.generated else "package" if material.produced_by else ""
-        short, _long = labels(level, origin or "applicant")
-        rows.append(
-            {
-                "id": material.id,
-                "name": material.name,
-                "required": material.required,
-                "note": material.note,
-                "made": made,
-                "licence": licence,
-                "level": level.value if level else "",
-                "label": short,
-                "evidence": evidence,
-                "can_upload": not made and licence is None,
-                "commitment": material.commitment and not made,
-                "error": errors.get(material.id, ""),
-            }
-        )
-    return rows
+    return [
+        _material_row(m, stored.get(m.id), held, names, errors.get(m.id, ""))
+        for m in guide.materials
+    ]
+
+
+def _material_row(material, evidence: Evidence | None, held, names, error: str) -> dict:
+    licence = evidence.licence if evidence is not None and evidence.licence_id else None
+    licence = licence or (held.get(material.evidence) if material.evidence else None)
+    level = TrustLevel(evidence.trust) if evidence is not None and evidence.trust else None
+    if licence is not None and level is None:
+        level = TrustLevel.A
+    made = material_source(material, names)
+    origin = "form" if material.generated else "package" if material.produced_by else ""
+    return {
+        "id": material.id,
+        "name": material.name,
+        "required": material.required,
+        "note": material.note,
+        "made": made,
+        "licence": licence,
+        "level": level.value if level else "",
+        "label": labels(level, origin or "applicant")[0],
+        "evidence": evidence,
+        "can_upload": not made and licence is None,
+        "commitment": material.commitment and not made,
+        "error": error,
+    }
 
 
 def missing_count(rows: list[dict[str, Any]]) -> int:

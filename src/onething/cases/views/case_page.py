@@ -37,18 +37,20 @@ from onething.cases.views.case_parts import (
     materials_context,
     results_context,
 )
+from onething.cases.views.case_words import (
+    Deadline,
+    case_deadline,
+    next_step,
+    outcome,
+    progress,
+    task_deadline,
+)
 from onething.cases.views.common import (
     ACTION_LABELS,
     SPECIAL_KINDS,
     STATE_LABELS,
-    Deadline,
-    case_deadline,
     name_lookups,
-    next_step,
-    outcome,
     post_only,
-    progress,
-    task_deadline,
     visible_case,
 )
 from onething.catalog.entities import Catalog
@@ -57,6 +59,7 @@ from onething.catalog.services import catalog_of
 from onething.core.access import (
     acts_for_applicant,
     may_see_in_full,
+    own_case,
 )
 from onething.core.roles import ROLE_LABELS
 from onething.privacy.masking import mask_id_number, mask_phone
@@ -102,64 +105,13 @@ def case_context(
     user: User, case: Case, full_identity: bool = False, failed: dict | None = None
 ) -> dict[str, Any]:
     catalog = catalog_of(case.catalog_version)
-    place, department = name_lookups(catalog)
+    place, _department = name_lookups(catalog)
     today = timezone.localdate()
-    own = user.pk in (case.applicant_id, case.agent_id)
+    own = own_case(user, case)
     tasks = tasks_of(case, with_records=True)
     names = {t.pk: t.item_name for t in tasks}
-
-    case_actions = set(case_actions_for(user, case))
-    rows = []
-    for task in tasks:
-        row = TaskRow(
-            task=task,
-            department=department(task.department),
-            place=place(task.jurisdiction),
-            deadline=task_deadline(task, today),
-            assignee=display_name(user, task.assignee) if task.assignee_id else "",
-            mine=task.assignee_id == user.pk,
-        )
-        row.actions = set(task_actions_for(user, case, task))
-        row.procedure = next((p for p in task.special_procedures.all() if p.ended_on is None), None)
-        row.supplement = next(
-            (n for n in task.notices.all() if n.kind == "supplement" and n.answered_at is None),
-            None,
-        )
-        rows.append(row)
-
     guide = build_guide(catalog, catalog.packages[case.package_id], case.answers)
-    see_full = own or full_identity
-    identity = None
-    if may_see_in_full(user) or own:
-        identity = show_person(
-            user,
-            case.applicant,
-            purpose=f"办件审查 {case.number or case.public_id}",
-            full=full_identity and not own,
-        )
     done, total = progress(tasks)
-    timeline = [
-        {
-            "at": timezone.localtime(action.at),
-            "who": "系统"
-            if action.actor_id is None
-            else ("您" if action.actor_id == user.pk else display_name(user, action.actor)),
-            "role": "系统"
-            if action.actor_id is None
-            else ROLE_LABELS.get(action.actor_role, action.actor_role),
-            "what": ACTION_LABELS.get(action.action, action.action),
-            "task": names.get(action.task_id, ""),
-            "to": STATE_LABELS.get(action.to_state, "") if action.to_state else "",
-            "note": action.note,
-            "lines": action.data.get("lines", []) if isinstance(action.data, dict) else [],
-        }
-        for action in timeline_of(case)
-    ]
-    questions = {q.id: q.text for q in catalog.packages[case.package_id].questions}
-    answered = [
-        (questions.get(k, k), "是" if v is True else "否" if v is False else v)
-        for k, v in case.answers.items()
-    ]
     return {
         "case": case,
         "own": own,
@@ -168,20 +120,18 @@ def case_context(
         "place_name": place(case.place),
         "applicant": display_name(user, case.applicant),
         "agent": display_name(user, case.agent) if case.agent_id else "",
-        "identity": identity,
-        "can_see_identity": may_see_in_full(user) and not own,
-        "full_identity": full_identity,
+        **_identity_context(user, case, own, full_identity),
         "deadline": case_deadline(case, today),
-        "tasks": rows,
+        "tasks": _task_rows(user, case, tasks, catalog, today),
         "done": done,
         "total": total,
         "outcome": outcome(tasks),
         "remedy": REMEDY,
         "next": next_step(case, tasks, place),
-        "case_actions": case_actions,
-        "form_values": _form_values(case, guide, catalog, see_full),
-        "answered": answered,
-        "timeline": timeline,
+        "case_actions": set(case_actions_for(user, case)),
+        "form_values": _form_values(case, guide, catalog, own or full_identity),
+        "answered": _answered(case, catalog),
+        "timeline": _timeline(user, case, names),
         **materials_context(user, case, own, {t.item_id: t.item_name for t in tasks}),
         **delivery_context(user, case, own),
         "results": results_context(case, tasks),
@@ -198,6 +148,78 @@ def case_context(
         "closed": case.state in [s.value for s in CASE_TERMINAL],
         "finished": case.state in (CaseState.READY, CaseState.COMPLETED),
     }
+
+
+def _task_rows(user: User, case: Case, tasks: list[Task], catalog, today) -> list[TaskRow]:
+    """One row per item: where it is handled, its deadline chip, who has it, what the
+    viewer may do with it, an open special procedure and an unanswered 补正 request."""
+    place, department = name_lookups(catalog)
+    rows = []
+    for task in tasks:
+        row = TaskRow(
+            task=task,
+            department=department(task.department),
+            place=place(task.jurisdiction),
+            deadline=task_deadline(task, today),
+            assignee=display_name(user, task.assignee) if task.assignee_id else "",
+            mine=task.assignee_id == user.pk,
+            actions=set(task_actions_for(user, case, task)),
+        )
+        row.procedure = next((p for p in task.special_procedures.all() if p.ended_on is None), None)
+        row.supplement = next(
+            (n for n in task.notices.all() if n.kind == "supplement" and n.answered_at is None),
+            None,
+        )
+        rows.append(row)
+    return rows
+
+
+def _identity_context(user: User, case: Case, own: bool, full: bool) -> dict[str, Any]:
+    """The applicant's identity as the viewer may see it (a full view is recorded)."""
+    identity = None
+    if may_see_in_full(user) or own:
+        purpose = f"办件审查 {case.number or case.public_id}"
+        identity = show_person(user, case.applicant, purpose=purpose, full=full and not own)
+    return {
+        "identity": identity,
+        "can_see_identity": may_see_in_full(user) and not own,
+        "full_identity": full,
+    }
+
+
+def _timeline(user: User, case: Case, names: dict[int, str]) -> list[dict[str, Any]]:
+    """The audit trail as the page tells it: when, who (as the viewer may see them),
+    what, on which item, to which state, with its note and lines."""
+    entries = []
+    for action in timeline_of(case):
+        system = action.actor_id is None
+        if system:
+            who, role = "系统", "系统"
+        else:
+            who = "您" if action.actor_id == user.pk else display_name(user, action.actor)
+            role = ROLE_LABELS.get(action.actor_role, action.actor_role)
+        data = action.data if isinstance(action.data, dict) else {}
+        entries.append(
+            {
+                "at": timezone.localtime(action.at),
+                "who": who,
+                "role": role,
+                "what": ACTION_LABELS.get(action.action, action.action),
+                "task": names.get(action.task_id, ""),
+                "to": STATE_LABELS.get(action.to_state, "") if action.to_state else "",
+                "note": action.note,
+                "lines": data.get("lines", []),
+            }
+        )
+    return entries
+
+
+def _answered(case: Case, catalog) -> list[tuple[str, str]]:
+    questions = {q.id: q.text for q in catalog.packages[case.package_id].questions}
+    return [
+        (questions.get(k, k), "是" if v is True else "否" if v is False else v)
+        for k, v in case.answers.items()
+    ]
 
 
 def render_case(

@@ -4,6 +4,7 @@ findings a 一次性告知书 starts from."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
@@ -15,7 +16,7 @@ from onething.cases.evidence import TrustLevel, labels, verified
 from onething.cases.lifecycle import CaseState, TaskState
 from onething.cases.models import DELIVERY_METHODS, Case, Delivery, Evidence, Task
 from onething.cases.query import evidence_of
-from onething.core.access import handles_cases, may_act_on_case
+from onething.core.access import handles_cases, may_act_on_case, works_at_window
 from onething.core.roles import Role
 from onething.privacy.services import display_name
 
@@ -71,50 +72,52 @@ def delivery_context(user: User, case: Case, own: bool) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True, slots=True)
+class MaterialViewer:
+    """Who looks at the materials: the applicant's side (may upload or promise while the
+    case is open) or the window handling it (may check originals); staff see digests."""
+
+    user: User
+    applicant_side: bool
+    clerk: bool
+
+    @classmethod
+    def of(cls, user: User, case: Case, own: bool) -> MaterialViewer:
+        acting = may_act_on_case(user, case)
+        return cls(
+            user, own or (user.role == Role.AGENT and acting), works_at_window(user) and acting
+        )
+
+
 def materials_context(
     user: User, case: Case, own: bool, item_names: dict[str, str]
 ) -> dict[str, Any]:
     """The case's materials with where each stands, and what the viewer may do."""
-    today = timezone.localdate()
-    applicant_side = own or (user.role == Role.AGENT and may_act_on_case(user, case))
-    clerk = user.role == Role.CLERK and may_act_on_case(user, case)
-    staff = handles_cases(user)
+    viewer = MaterialViewer.of(user, case, own)
     evidence = evidence_of(case)
-    rows = [
-        _material_row(e, case, today, applicant_side, clerk, item_names, user) for e in evidence
-    ]
+    rows = [_material_row(e, case, viewer, item_names) for e in evidence]
     findings = None
-    if case.state in PRECHECK_STATES and (own or clerk):
+    if case.state in PRECHECK_STATES and (own or viewer.clerk):
         findings = material_services.precheck_of(case, evidence)
+    unchecked = [r for r in rows if r["can_check"] and not r["evidence"].check_note]
     return {
         "materials": rows,
         "materials_ready": sum(1 for r in rows if r["ready"]),
-        "materials_unchecked": sum(
-            1 for r in rows if r["can_check"] and not r["evidence"].check_note
-        ),
-        "show_digests": staff,  # no SHA-256 digests for citizens
+        "materials_unchecked": len(unchecked),
+        "show_digests": handles_cases(user),  # no SHA-256 digests for citizens
         "precheck": findings,
         "completion_findings": [f for f in findings or () if f.blocking],
     }
 
 
 def _material_row(
-    evidence: Evidence,
-    case: Case,
-    today,
-    applicant_side: bool,
-    clerk: bool,
-    item_names: dict[str, str],
-    viewer: User,
+    evidence: Evidence, case: Case, viewer: MaterialViewer, item_names: dict[str, str]
 ) -> dict[str, Any]:
     level = TrustLevel(evidence.trust) if evidence.trust else None
     licence = evidence.licence if evidence.licence_id else None
-    problem = ""
-    if licence is not None and (status := licence.status_on(today)) != "valid":
-        problem = f"该证照{status.label}，请改为提交原件或上传电子件。"
+    problem = _certificate_problem(licence)
     short, long = labels(level, evidence.origin)
-    asked = evidence.origin == "applicant"
-    open_now = case.state in OPEN_FOR_MATERIALS
+    checker = evidence.checked_by
     return {
         "evidence": evidence,
         "level": evidence.trust,
@@ -124,23 +127,31 @@ def _material_row(
         "licence_problem": problem,
         "made": material_services.made_by_text(evidence, item_names.get(evidence.produced_by, "")),
         "ready": bool(level) and not problem,
-        "checked_by": display_name(viewer, evidence.checked_by) if evidence.checked_by_id else "",
-        "can_upload": applicant_side
-        and open_now
-        and asked
-        and (level in (None, TrustLevel.C) or bool(problem)),
-        "can_promise": applicant_side
-        and open_now
-        and asked
-        and evidence.commitment_allowed
-        and level in (None, TrustLevel.C),
-        "can_check": clerk
-        and case.state in CHECKABLE
-        and asked
-        and (level in (None, TrustLevel.C) or bool(problem)),
-        "can_explain": clerk
-        and case.state in CHECKABLE
-        and asked
-        and not verified(level)
-        and not evidence.check_note,
+        "checked_by": display_name(viewer.user, checker) if evidence.checked_by_id else "",
+        **_material_permissions(evidence, level, bool(problem), case, viewer),
     }
+
+
+def _material_permissions(
+    evidence: Evidence, level: TrustLevel | None, problem: bool, case: Case, viewer: MaterialViewer
+) -> dict[str, bool]:
+    """What the viewer may do with one material: upload or promise (the applicant's side
+    while the case is open), check the original or record why not (the window)."""
+    asked = evidence.origin == "applicant"
+    changeable = asked and (level in (None, TrustLevel.C) or problem)
+    handed_in = viewer.applicant_side and case.state in OPEN_FOR_MATERIALS and asked
+    at_window = viewer.clerk and case.state in CHECKABLE and asked
+    return {
+        "can_upload": handed_in and changeable,
+        "can_promise": handed_in and evidence.commitment_allowed and level in (None, TrustLevel.C),
+        "can_check": at_window and changeable,
+        "can_explain": at_window and not verified(level) and not evidence.check_note,
+    }
+
+
+def _certificate_problem(licence) -> str:
+    """What is wrong with a certificate standing in for a material: revoked or expired."""
+    if licence is None:
+        return ""
+    status = licence.status_on(timezone.localdate())
+    return "" if status == "valid" else f"该证照{status.label}，请改为提交原件或上传电子件。"
