@@ -258,9 +258,7 @@ def update_draft(request: HttpRequest, case_id: UUID, body: DraftIn):
 def _filing(body: FilingIn) -> services.Filing:
     return services.Filing(
         package_id=body.package_id,
-        answers={
-            k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in body.answers.items()
-        },
+        answers={k: v if isinstance(v, bool) else str(v) for k, v in body.answers.items()},
         place=body.place,
         form={k: "" if v is None else str(v) for k, v in body.form.items()},
         channel=body.channel if body.channel in ("web", "mobile", "kiosk") else "web",

@@ -8,6 +8,7 @@ answered (they decide which items and materials apply) and the one form valid.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -31,7 +32,7 @@ from onething.cases.deadlines import window_deadline
 from onething.cases.lifecycle import CaseAction, CaseState
 from onething.cases.models import Case
 from onething.cases.routing import route_item
-from onething.catalog.entities import Catalog, Package
+from onething.catalog.entities import Answer, Catalog, Package
 from onething.catalog.guide import AnswerError, resolve_answers
 from onething.catalog.services import current_catalog, guide_of
 from onething.core.access import may_act_on_case
@@ -45,7 +46,7 @@ class Filing:
     """What an applicant files: the package, the answers, where, and the one form."""
 
     package_id: str
-    answers: dict[str, str]
+    answers: Mapping[str, Answer | str]  # typed as the questions are, or as text
     place: str
     form: dict[str, str]
     channel: str = "web"
@@ -116,7 +117,7 @@ def prepare_filing(filing: Filing) -> Prepared:
     if package is None:
         raise NotFound(f"没有编号为 {filing.package_id} 的一件事")
     try:
-        answers = resolve_answers(package, {k: str(v) for k, v in filing.answers.items()})
+        answers = resolve_answers(package, filing.answers)
     except AnswerError as exc:
         raise InvalidInput(f"情形回答有误：{exc}") from None
     place = catalog.jurisdictions.get(filing.place)

@@ -152,9 +152,12 @@ class Guide:
         }
 
 
-def parse_answer(question: Question, raw: str) -> Answer:
-    """An answer typed as text (`--answer ID=VALUE`, a form field) as the question's value."""
-    text = raw.strip()
+def parse_answer(question: Question, raw: str | Answer) -> Answer:
+    """An answer as the question's value: already typed (a bool, a choice) it is kept as it
+    is; typed as text (`--answer ID=VALUE`, a form field, JSON) it is parsed."""
+    if isinstance(raw, bool) and question.type == "boolean":
+        return raw
+    text = str(raw).strip()
     if question.type == "boolean":
         lowered = text.lower()
         if lowered == "true":
@@ -169,8 +172,9 @@ def parse_answer(question: Question, raw: str) -> Answer:
     )
 
 
-def resolve_answers(package: Package, raw: Mapping[str, str]) -> dict[str, Answer]:
-    """Answers typed as text, checked against the package's questions, in question order."""
+def resolve_answers(package: Package, raw: Mapping[str, str | Answer]) -> dict[str, Answer]:
+    """Answers (typed, or as text), checked against the package's questions, in question
+    order."""
     typed: dict[str, Answer] = {}
     for question_id in raw:
         if package.question(question_id) is None:

@@ -91,7 +91,7 @@ class ApplyPage:
     def filing(self, request: HttpRequest) -> Filing:
         return Filing(
             self.package.id,
-            _answer_text(self.answers),
+            self.answers,  # typed from the form to the guide: no text round trip
             self.place,
             self.values,
             channel=_channel(request),
