@@ -4,6 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from onething.accounts.forms import LoginForm
+from onething.accounts.navigation import start_page_for
 
 
 class LoginView(auth_views.LoginView):
@@ -15,6 +16,5 @@ class LoginView(auth_views.LoginView):
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """Each role's starting page."""
-    from onething.accounts.navigation import start_page_for
 
     return redirect(start_page_for(request.user))

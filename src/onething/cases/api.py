@@ -19,7 +19,7 @@ from ninja import Router, Status
 from ninja.errors import HttpError
 
 from onething.accounts.auth import api_user
-from onething.accounts.models import User
+from onething.accounts.models import ApiToken, User
 from onething.calendar.loaded import current_calendar
 from onething.cases import services
 from onething.cases.api_schemas import (
@@ -214,8 +214,6 @@ def _principal(username: str | None) -> User | None:
 @router.post("/auth/token", auth=None, response={201: TokenOut}, summary="Log in for a token")
 def issue_token(request: HttpRequest, body: TokenIn):
     from django.contrib.auth import authenticate
-
-    from onething.accounts.models import ApiToken
 
     user = authenticate(request, username=body.username, password=body.password)
     if user is None:

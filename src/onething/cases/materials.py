@@ -24,8 +24,9 @@ from onething.cases.base import locked_case, record, require
 from onething.cases.evidence import TrustLevel
 from onething.cases.lifecycle import CaseState
 from onething.cases.models import Case, Evidence
+from onething.cases.query import evidence_of
 from onething.catalog.guide import Guide
-from onething.catalog.services import guide_for_version_id
+from onething.catalog.services import catalog_of, guide_for_version_id
 from onething.core.access import may_act_on_case
 from onething.core.errors import Conflict, InvalidInput, NotFound
 from onething.core.events import LicenceIssued
@@ -33,6 +34,7 @@ from onething.core.roles import Role
 from onething.intake import files
 from onething.intake.blank_pages import blank_pages
 from onething.intake.precheck import Finding, MaterialState, precheck
+from onething.licences.services import valid_licences
 
 MAX_UPLOAD_BYTES = files.MAX_BYTES
 OPEN_FOR_MATERIALS = (
@@ -51,7 +53,6 @@ def sync_evidence(case: Case, guide: Guide | None = None) -> None:
     """One record per material the case needs now (call inside the change's
     transaction): new ones added — a material the applicant holds as a valid certificate
     at level A (免提交) — and those the answers no longer call for removed."""
-    from onething.licences.services import valid_licences
 
     guide = guide or case_guide(case)
     wanted = [m for m in guide.materials if m.required or not m.asked_of_applicant]
@@ -337,8 +338,6 @@ def material_states(case: Case, rows: list[Evidence], today) -> list[MaterialSta
 def precheck_of(case: Case, rows: list[Evidence] | None = None) -> list[Finding]:
     """预审 of a case as it stands: what the applicant must fix, where the window's check
     starts, and the lines a 一次性告知书 starts from."""
-    from onething.cases.query import evidence_of
-    from onething.catalog.services import catalog_of
 
     catalog = catalog_of(case.catalog_version)
     today = timezone.localdate()

@@ -10,7 +10,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from onething.cases.models import Case, Notice
-from onething.catalog.services import catalog_of
+from onething.cases.progress import progress_url
+from onething.catalog.services import catalog_of, guide_of
+from onething.core.qr import qr_data_uri
+from onething.intake.grouping import group_fields
 from onething.privacy.masking import mask_name
 
 TITLES = {
@@ -82,9 +85,6 @@ def notice_context(case: Case, notice: Notice) -> dict[str, Any]:
         closing = "请妥善保管本通知书。全部事项办结后一次交付结果（一次办成）。"
     qr = ""
     if kind == "acceptance" and case.number:
-        from onething.cases.progress import progress_url
-        from onething.core.qr import qr_data_uri
-
         qr = qr_data_uri(progress_url(case))
     return {
         "title": TITLES.get(kind, notice.kind_label),
@@ -130,8 +130,6 @@ def _window_name(case: Case, catalog) -> str:
 def render_application_pdf(case: Case) -> bytes:
     """申请书（一表申报）: made from the form the applicant submitted — every field by
     section, the items applied for, the materials — never an upload (免提交)."""
-    from onething.catalog.services import guide_of
-    from onething.intake.grouping import group_fields
 
     catalog = catalog_of(case.catalog_version)
     guide = guide_of(case.catalog_version.digest, case.package_id, case.answers)

@@ -52,6 +52,7 @@ from onething.cases.lifecycle import (
     TaskState,
 )
 from onething.cases.models import Case, Notice, OutboxMessage, SpecialProcedure, Task
+from onething.cases.notifications import default_sender
 from onething.cases.schedule import finish_if_done, refresh_case_due
 from onething.cases.tasks import TaskNode, ready_to_release, to_cancel
 from onething.cases.window import (  # the window's decisions, also named by this module
@@ -472,8 +473,6 @@ def deliver_outbox(sender=None, limit: int = 200, budget_s: float = 20.0) -> int
     none wait or `budget_s` seconds have passed (the next round goes on); a failure is
     retried later with a growing delay. Rows another instance holds are skipped."""
     import time
-
-    from onething.cases.notifications import default_sender
 
     sender = sender or default_sender()
     delivered = 0

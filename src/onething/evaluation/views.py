@@ -11,9 +11,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from onething.accounts.models import User
 from onething.cases.models import Case
+from onething.catalog.guide import build_guide
+from onething.catalog.services import current_catalog
 from onething.core.access import (
     acts_for_applicant,
+    cases_visible_to,
     complaints_visible_to,
     handles_cases,
     jurisdiction_prefix,
@@ -23,8 +27,11 @@ from onething.core.access import (
 )
 from onething.core.error_pages import error_page, forbidden
 from onething.core.errors import CaseError
+from onething.core.qr import qr_svg
 from onething.core.roles import Role
-from onething.evaluation import services
+from onething.evaluation import complaint_services as complaints, services
+from onething.evaluation.complaints import CATEGORIES, KINDS, SUBJECTS, tracking_groups
+from onething.evaluation.dashboard import Filters, figures
 from onething.evaluation.models import Rating, Rectification
 from onething.evaluation.ratings import (
     BAD_REASONS,
@@ -34,6 +41,7 @@ from onething.evaluation.ratings import (
     Level,
     open_stages,
 )
+from onething.evaluation.rollup import refresh, refreshed_at
 from onething.web.prepared import PreparedQuery
 
 _case_ratings = PreparedQuery(lambda case_id: Rating.objects.filter(case_id=case_id))
@@ -159,8 +167,6 @@ def _places(catalog, within: str = "") -> list[tuple[str, str]]:
 
 
 def _complaint_choices():
-    from onething.evaluation import complaint_services as complaints
-    from onething.evaluation.complaints import CATEGORIES, KINDS, SUBJECTS
 
     return {
         "kinds": KINDS,
@@ -192,7 +198,6 @@ def new_complaint(request: HttpRequest) -> HttpResponse:
     """投诉与诉求: anyone, logged in or not, anonymous or named. After filing, the browser is
     sent on to the page that shows the tracking code (POST, redirect, GET): reloading it
     never files twice."""
-    from onething.evaluation import complaint_services as complaints
 
     posted = request.POST if request.method == "POST" else None
     error, errors, status = "", {}, 200
@@ -224,8 +229,6 @@ def new_complaint(request: HttpRequest) -> HttpResponse:
 def track(request: HttpRequest) -> HttpResponse:
     """Follow a complaint by its tracking code: its steps and the answer, nothing personal.
     Right after filing, the new code is shown here once."""
-    from onething.evaluation import complaint_services as complaints
-    from onething.evaluation.complaints import tracking_groups
 
     filed = request.session.pop(FILED_COMPLAINT, "")
     code = request.GET.get("code", "").strip()[:60] or filed
@@ -251,8 +254,6 @@ def track(request: HttpRequest) -> HttpResponse:
 def complaint_list(request: HttpRequest) -> HttpResponse:
     """Supervisors: every complaint of the jurisdiction (dispatch, return visit); staff: the
     ones dispatched to them (answer, or return a wrongly dispatched one)."""
-    from onething.accounts.models import User
-    from onething.evaluation import complaint_services as complaints
 
     user = request.user
     if not handles_cases(user):
@@ -276,8 +277,6 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def complaint_step(request: HttpRequest, complaint_id: int, step: str) -> HttpResponse:
-    from onething.accounts.models import User
-    from onething.evaluation import complaint_services as complaints
 
     posted, user = request.POST, request.user
 
@@ -313,8 +312,6 @@ INLINE_REFRESH = 2000
 def _filters_from(request: HttpRequest):
     from datetime import date
 
-    from onething.evaluation.dashboard import Filters
-
     def day(name: str):
         try:
             return date.fromisoformat(request.GET.get(name, ""))
@@ -337,8 +334,6 @@ def _filters_from(request: HttpRequest):
 
 def _savings(package_ids):
     """压缩办 per package, from the guide with every condition holding: separate → merged."""
-    from onething.catalog.guide import build_guide
-    from onething.catalog.services import current_catalog
 
     current = current_catalog()
     found = {}
@@ -357,10 +352,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """效能监督 figures with charts, the tables under them, CSV export and drill-down."""
     import csv
     import json
-
-    from onething.catalog.services import current_catalog
-    from onething.evaluation.dashboard import figures
-    from onething.evaluation.rollup import refresh, refreshed_at
 
     if not supervises(request.user):
         return forbidden(request, "数据看板供监督员使用。")
@@ -430,9 +421,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @require_GET
 def public_figures(request: HttpRequest) -> HttpResponse:
     """大厅公示: the aggregate figures anyone may see, no personal data."""
-    from onething.catalog.services import current_catalog
-    from onething.evaluation.dashboard import Filters, figures
-    from onething.evaluation.rollup import refresh
 
     refresh(most=INLINE_REFRESH)
     result = figures(Filters())
@@ -454,8 +442,6 @@ def rate_at_window(request: HttpRequest, window: str) -> HttpResponse:
     """The QR code on a window leads here: rate this visit (窗口服务, with or without a
     case), and the applicant's cases at that window that can be rated now, each opened at
     its rating form (recorded as rated by QR code)."""
-    from onething.catalog.services import current_catalog
-    from onething.core.access import cases_visible_to
 
     current = current_catalog()
     place = current.catalog.jurisdictions.get(window) if current else None
@@ -508,8 +494,6 @@ def rate_at_window(request: HttpRequest, window: str) -> HttpResponse:
 def window_qr(request: HttpRequest, window: str) -> HttpResponse:
     """The QR code to print on a window: it opens the rating page for that window."""
     from django.conf import settings
-
-    from onething.core.qr import qr_svg
 
     url = f"{settings.PUBLIC_URL}{reverse('evaluation:rate_at_window', args=[window])}"
     return HttpResponse(qr_svg(url), content_type="image/svg+xml")

@@ -19,6 +19,7 @@ from onething.core.qr import qr_svg
 from onething.guides.presentation import Saving, answer_label, card_savings, guide_context
 from onething.guides.rendering import answers_query, guide_page_url, render_guide_pdf
 from onething.guides.search import search_packages
+from onething.licences.services import valid_licences
 
 # A guide or a package list for a catalogue version and a query renders the same for
 # everyone except an applicant holding certificates (免提交 marks): kept rendered.
@@ -156,7 +157,6 @@ def mark_held_licences(user, materials: list[dict]) -> int:
     stand in for (免提交); how many there are."""
     if not getattr(user, "is_authenticated", False) or user.role != "applicant":
         return 0
-    from onething.licences.services import valid_licences
 
     types = {m["evidence"] for m in materials if m["evidence"]}
     held = valid_licences(user, types) if types else {}

@@ -13,6 +13,7 @@ from onething.catalog.entities import Catalog
 from onething.catalog.guide import Guide
 from onething.guides.presentation import material_source
 from onething.intake.grouping import group_fields
+from onething.licences.services import valid_licences
 
 INPUT_TYPES = {
     "text": "text",
@@ -96,7 +97,6 @@ def material_rows(
     stands: made by the platform or the package (免提交), a certificate the applicant
     holds (免提交), uploaded (with pages and blank pages), or still to provide — and the
     upload control the applicant may use before submitting."""
-    from onething.licences.services import valid_licences
 
     stored: dict[str, Evidence] = (
         {e.material_id: e for e in evidence_of(draft)} if draft is not None else {}

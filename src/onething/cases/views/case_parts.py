@@ -18,6 +18,7 @@ from onething.cases.models import DELIVERY_METHODS, Case, Delivery, Evidence, Ta
 from onething.cases.query import evidence_of
 from onething.core.access import handles_cases, may_act_on_case, works_at_window
 from onething.core.roles import Role
+from onething.licences.models import Licence
 from onething.privacy.services import display_name
 
 OPEN_FOR_MATERIALS = (
@@ -38,7 +39,6 @@ PRECHECK_STATES = (CaseState.DRAFT, CaseState.SUBMITTED, CaseState.AWAITING_COMP
 def results_context(case: Case, tasks: list[Task]) -> list[dict[str, Any]]:
     """What the applicant collects, item by item: each certificate (with its downloads),
     each decision not to permit (with its reasons), an item decided without a certificate."""
-    from onething.licences.models import Licence
 
     licences = {lic.task_id: lic for lic in Licence.objects.filter(case_id=case.pk)}
     results = []
