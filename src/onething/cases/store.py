@@ -1,10 +1,17 @@
-"""Persistence of a case's transitions, through Django's public APIs only.
+"""Persistence of a case's transitions: a few statements per change.
 
 A task transition reads the case and its tasks (locked on PostgreSQL; SQLite's write
 transaction already holds the only lock there is), changes some task rows and appends
-action rows. The reads name only the columns a transition needs (`only`), so the
-encrypted form stays in the database; the writes are `save(update_fields=…)` and
-`bulk_create`, so that signals, query logging and every field's own conversion apply.
+action rows. Building those few statements through the query compiler at every step
+costs more than running them:
+- the reads (the case and its tasks, locked) are querysets compiled once per process
+  (`web/prepared.py`, the one module allowed the ORM's internals: it says why, and its
+  test fails when a Django release changes what it relies on); they name only the
+  columns a transition needs, so the encrypted form stays in the database;
+- the writes (changed rows, audit records) are fixed statements written once per process
+  from the models' metadata and run through Django's cursor, each value prepared by its
+  field's own `get_db_prep_save` (an encrypted field is encrypted), logged as every query
+  is. Rows other services create go through `bulk_create` or `save()` where they are made.
 
 The case's next deadline (下一个期限) is the rule's (`deadlines.next_deadline`): each
 service that changes a case or its tasks calls `keep_deadline` after the change, in its
@@ -13,16 +20,20 @@ transaction, and the column is written with a plain UPDATE when the date moved.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from datetime import date
+from functools import lru_cache
 from typing import NamedTuple
 
 from django.db import connection
-from django.db.models import Model, Subquery
+from django.db.models import Model, QuerySet, Subquery
+from django.utils import timezone
 
 from onething.cases.deadlines import next_deadline
 from onething.cases.lifecycle import CaseState
 from onething.cases.models import Action, Case, Task
+from onething.web.prepared import PreparedQuery
 
 # Case columns a transition needs (the encrypted form stays in the database).
 CASE_FIELDS = (
@@ -60,50 +71,84 @@ TASK_CHANGES = (
 )
 
 
-def _locked(queryset, *of: str):
-    """The rows locked until the transaction ends, where the database locks rows."""
-    if not connection.features.has_select_for_update:
-        return queryset
-    if of and connection.features.has_select_for_update_of:
-        return queryset.select_for_update(of=of)
-    return queryset.select_for_update()
+def _quote(name: str) -> str:
+    return connection.ops.quote_name(name)
 
 
-def _one(queryset):
-    """The row of a lookup by a unique key, or None (no LIMIT, no ORDER BY)."""
-    rows = list(queryset.order_by())
-    return rows[0] if rows else None
+def _locked(rows: QuerySet, *of: str) -> QuerySet:
+    """Rows locked until the transaction ends, where the database locks rows (SQLite's
+    write transaction already holds the only lock there is)."""
+    return rows.select_for_update(of=of)
+
+
+# The reads of every transition, compiled once (web/prepared.py says why and how).
+_case_of_task = PreparedQuery(
+    lambda task_id: _locked(
+        Case.objects.only(*CASE_FIELDS)
+        .filter(pk=Subquery(Task.objects.filter(pk=task_id).values("case_id")))
+        .order_by()
+    )
+)
+_tasks_of_case = PreparedQuery(
+    lambda case_id: _locked(Task.objects.filter(case_id=case_id).order_by("position"))
+)
+_task = PreparedQuery(lambda task_id: _locked(Task.objects.filter(pk=task_id).order_by()))
+_case_by_public_id = PreparedQuery(
+    lambda public_id: _locked(
+        Case.objects.select_related("catalog_version")
+        .only(*CASE_FIELDS, "catalog_version__number", "catalog_version__digest")
+        .filter(public_id=public_id)
+        .order_by(),
+        "self",  # not its catalogue version
+    )
+)
 
 
 def load_for_task(task_id: int, siblings: bool = True) -> tuple[Case, list[Task]] | None:
     """The case of a task and all its tasks in package order (or only that task), locked
     (the case row first); None if there is no such task."""
-    case_of_task = Task.objects.filter(pk=task_id).values("case_id")
-    case = _one(_locked(Case.objects.only(*CASE_FIELDS).filter(pk=Subquery(case_of_task))))
+    case = _case_of_task.first(task_id)
     if case is None:
         return None
-    tasks = Task.objects.filter(case_id=case.pk) if siblings else Task.objects.filter(pk=task_id)
-    loaded = list(_locked(tasks.order_by("position")))
-    for task in loaded:
+    tasks = _tasks_of_case.all(case.pk) if siblings else _task.all(task_id)
+    for task in tasks:
         task.case = case  # no extra query for task.case
-    return case, loaded
+    return case, tasks
 
 
 def load_case(public_id) -> Case | None:
     """A case by its public id, locked, with its catalogue version's number and digest
-    (the encrypted form is left in the database: reading it is `Case.form_text`'s job)."""
-    cases = (
-        Case.objects.select_related("catalog_version")
-        .only(*CASE_FIELDS, "catalog_version__number", "catalog_version__digest")
-        .filter(public_id=public_id)
-    )
-    return _one(_locked(cases, "self"))
+    (the encrypted form is left in the database: reading it is `Case.form_text`'s job).
+    A public id that is no UUID raises ValueError."""
+    if not isinstance(public_id, uuid.UUID):
+        public_id = uuid.UUID(str(public_id))
+    return _case_by_public_id.first(public_id)
+
+
+@lru_cache(maxsize=32)
+def _update_sql(model: type[Model], names: tuple[str, ...], vendor: str) -> str:
+    fields = [model._meta.get_field(name) for name in names]
+    assignments = ", ".join(f"{_quote(field.column)} = %s" for field in fields)
+    table, pk = _quote(model._meta.db_table), _quote(model._meta.pk.column)
+    return f"UPDATE {table} SET {assignments} WHERE {pk} = %s"
+
+
+def _values(instance: Model, fields) -> list:
+    """The instance's values as the database takes them (each field's own conversion)."""
+    return [
+        field.get_db_prep_save(getattr(instance, field.attname), connection) for field in fields
+    ]
 
 
 def save(instances: Sequence[Model], names: Sequence[str]) -> None:
-    """Write these columns of these rows (`save(update_fields=…)`)."""
-    for instance in instances:
-        instance.save(update_fields=names)
+    """UPDATE these columns of these rows: one fixed statement, run for each row."""
+    if not instances:
+        return
+    model, names = type(instances[0]), tuple(names)
+    fields = [model._meta.get_field(name) for name in names]
+    rows = [[*_values(instance, fields), instance.pk] for instance in instances]
+    with connection.cursor() as cursor:
+        cursor.executemany(_update_sql(model, names, connection.vendor), rows)
 
 
 def save_tasks(tasks: Sequence[Task]) -> None:
@@ -124,10 +169,28 @@ class ActionRow(NamedTuple):
     data: dict
 
 
+# The columns written, in ActionRow's order, and the time.
+ACTION_FIELDS = (*(name.removesuffix("_id") for name in ActionRow._fields), "at")
+
+
+@lru_cache(maxsize=8)
+def _insert_actions_sql(vendor: str) -> str:
+    fields = [Action._meta.get_field(name) for name in ACTION_FIELDS]
+    columns = ", ".join(_quote(field.column) for field in fields)
+    values = ", ".join(["%s"] * len(fields))
+    return f"INSERT INTO {_quote(Action._meta.db_table)} ({columns}) VALUES ({values})"
+
+
 def insert_actions(actions: Sequence[ActionRow]) -> None:
-    """Append audit records, each stamped as it is written (one INSERT)."""
-    if actions:
-        Action.objects.bulk_create([Action(**action._asdict()) for action in actions])
+    """Append audit records, all stamped with the same time: one fixed statement, run for
+    each record."""
+    if not actions:
+        return
+    at = timezone.now()
+    fields = [Action._meta.get_field(name) for name in ACTION_FIELDS]
+    rows = [_values(Action(**action._asdict(), at=at), fields) for action in actions]
+    with connection.cursor() as cursor:
+        cursor.executemany(_insert_actions_sql(connection.vendor), rows)
 
 
 def keep_deadline(case: Case, tasks: Sequence[Task] | None = None) -> None:
@@ -142,8 +205,8 @@ def keep_deadline(case: Case, tasks: Sequence[Task] | None = None) -> None:
         rows = []
     deadline = next_deadline(case.state, case.window_due, case.due_date, rows)
     if deadline != case.deadline:
-        Case.objects.filter(pk=case.pk).update(deadline=deadline)
         case.deadline = deadline
+        save([case], ("deadline",))
 
 
 def refresh_deadlines(case_ids: Sequence[int]) -> None:

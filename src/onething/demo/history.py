@@ -30,7 +30,8 @@ from django.utils import timezone
 from onething.accounts.models import User
 from onething.calendar.loaded import current_calendar
 from onething.cases import services
-from onething.cases.lifecycle import TASK_RUNNING, CaseAction, CaseState, TaskAction, TaskState
+from onething.cases.deadlines import next_deadline
+from onething.cases.lifecycle import CaseAction, CaseState, TaskAction, TaskState
 from onething.cases.models import Action, Case, Task
 from onething.catalog.services import current_catalog
 from onething.demo.simulation import demo_owners, random_filing
@@ -253,7 +254,7 @@ def _clone(
     ]
     accepted_on = _add(filed, rng.choice((0, 0, 1, 1, 2)))
     if accepted_on > today:  # still waiting at the window
-        case["deadline"] = case["window_due"]
+        case["deadline"] = next_deadline(case["state"], case["window_due"], None, ())
         batch.actions.extend(actions)
         return
     if rng.random() < 0.03:  # 不予受理
@@ -335,12 +336,9 @@ def _clone(
             task.update(state=TaskState.WAITING, finished_on=None, workable_on=None, due_date=None)
         batch.tasks.append(task)
     if not finished:
-        running = [
-            t["due_date"]
-            for t in batch.tasks[len(batch.tasks) - len(template.tasks) :]
-            if t["state"] in TASK_RUNNING
-        ]
-        case["deadline"] = min([case["due_date"], *running])
+        first = len(batch.tasks) - len(template.tasks)
+        mine = [(t["state"], t["due_date"]) for t in batch.tasks[first:]]
+        case["deadline"] = next_deadline(case["state"], case["window_due"], case["due_date"], mine)
         batch.actions.extend(actions)
         return
     handed = min(today, _add(ready_on, rng.choice((0, 1, 1, 2))))
