@@ -9,7 +9,7 @@ from onething.cases import services
 from onething.cases.models import Case, Task
 from onething.cases.query import case_by_public_id, with_parties
 from onething.web.prepared import PreparedQuery
-from tests.factories import pharmacy_filing, user
+from tests.factories import decide_all, hand_over, pharmacy_filing, user
 
 pytestmark = pytest.mark.django_db
 
@@ -91,3 +91,140 @@ def test_a_value_the_orm_converts_reads_right_every_time(demo):
     for _ in range(8):  # a string for an integer key cannot be placed: the ORM runs it
         assert by_pk.first(str(clerk.pk)) == clerk
     assert by_pk.first(clerk.pk) == clerk
+
+
+# --------------------------------------------------------------------------- the app's own
+
+
+def snapshot(instance, related: tuple[str, ...] = ()) -> dict:
+    """What was read of an instance: its loaded fields, which were deferred, and the same
+    of the related objects select_related read along (reading them must not query)."""
+    deferred = instance.get_deferred_fields()
+    found = {
+        f.attname: getattr(instance, f.attname)
+        for f in instance._meta.concrete_fields
+        if f.attname not in deferred
+    }
+    found["deferred"] = sorted(deferred)
+    for name in related:
+        other = getattr(instance, name)
+        found[name] = None if other is None else snapshot(other)
+    return found
+
+
+def app_queries(case, task, token_digest, session_key):
+    """Each prepared query of src/ with a value to read and the relations it reads along."""
+    from onething.accounts import auth, sessions
+    from onething.cases import query, store
+    from onething.evaluation import views as evaluation_views
+
+    return {
+        query._case_by_public_id: ((case.public_id,), ("applicant", "agent", "catalog_version")),
+        query._tasks: ((case.pk,), ("assignee",)),
+        query._tasks_with_their_records: ((case.pk,), ("assignee",)),
+        query._timeline: ((case.pk,), ("actor",)),
+        query._notices: ((case.pk,), ()),
+        query._evidence: ((case.pk,), ("licence", "checked_by")),
+        evaluation_views._case_ratings: ((case.pk,), ()),
+        auth._account: ((case.applicant_id,), ()),
+        auth._token: ((token_digest,), ("user",)),
+        sessions._session: ((session_key,), ()),
+        store._case_of_task: ((task.pk,), ()),
+        store._tasks_of_case: ((case.pk,), ()),
+        store._task: ((task.pk,), ()),
+        store._case_by_public_id: ((case.public_id,), ("catalog_version",)),
+    }
+
+
+def test_every_prepared_query_of_the_app_is_compiled_once_and_reads_what_the_orm_reads(
+    demo, client, django_assert_num_queries
+):
+    from django.db import connection, transaction
+
+    from onething.accounts.models import ApiToken
+    from onething.evaluation import services as evaluation
+
+    case, _ = services.file_case(user("yaofang"), pharmacy_filing())
+    services.accept(user("clerk_lishi"), case.public_id)
+    decide_all(case)  # certificates stand for materials, items have assignees
+    hand_over(case)
+    evaluation.rate(user("yaofang"), case.public_id, "overall", 5)
+    _, secret = ApiToken.issue(user("yaofang"), "test")
+    client.force_login(user("yaofang"))
+    task = Task.objects.filter(case=case).last()
+    queries = app_queries(case, task, ApiToken.digest_of(secret), client.session.session_key)
+    made_in_src = {q for q in PreparedQuery.every if q.build.__module__.startswith("onething.")}
+    assert made_in_src == set(queries), "a prepared query of src/ is missing from this test"
+    for prepared, (args, related) in queries.items():
+        with transaction.atomic():  # the store's reads lock their rows
+            for _ in range(5):  # compiled, then checked, then bound
+                read = prepared.all(*args)
+            assert prepared.is_prepared(connection.vendor), prepared.build
+            with django_assert_num_queries(0):
+                got = [snapshot(instance, related) for instance in read]
+            expected = [snapshot(instance, related) for instance in prepared.build(*args)]
+        assert got and got == expected, prepared.build
+
+
+def test_the_django_internals_prepared_py_relies_on_are_still_there(demo):
+    """prepared.py was checked against one Django release; on another, read its list of
+    internals against the new source, then change CHECKED_WITH."""
+    import inspect
+
+    import django
+    from django.db import DEFAULT_DB_ALIAS
+    from django.db.models.query import ModelIterable, get_related_populators
+
+    from onething.web import prepared
+
+    assert django.VERSION[:2] == prepared.CHECKED_WITH, (
+        f"Django {django.get_version()}: check web/prepared.py's internals against it"
+    )
+    queryset = with_parties(Case.objects).filter(number="x").prefetch_related("tasks")
+    assert queryset._iterable_class is ModelIterable
+    assert queryset._known_related_objects == {}
+    assert queryset._prefetch_related_lookups == ("tasks",)
+    compiler = queryset.query.get_compiler(using=DEFAULT_DB_ALIAS)
+    sql, params = compiler.as_sql()
+    assert isinstance(sql, str) and list(params) == ["x"]
+    assert {"model", "select_fields", "related_klass_infos"} <= set(compiler.klass_info)
+    assert compiler.klass_info["model"] is Case
+    assert all(len(entry) == 3 for entry in compiler.select)  # (expression, SQL, alias)
+    first, last = compiler.klass_info["select_fields"][0], compiler.klass_info["select_fields"][-1]
+    assert compiler.select[first][0].target.attname == "id" and last < compiler.col_count
+    assert compiler.annotation_col_map == {}
+    columns = [entry[0] for entry in compiler.select[: compiler.col_count]]
+    assert compiler.has_composite_fields(columns) is False
+    converters = compiler.get_converters(columns)
+    assert all(isinstance(k, int) and len(v) == 2 for k, v in converters.items())
+    assert list(inspect.signature(get_related_populators).parameters) == [
+        "klass_info",
+        "select",
+        "db",
+    ]
+    populators = get_related_populators(compiler.klass_info, compiler.select, DEFAULT_DB_ALIAS)
+    assert len(populators) == 3  # applicant, agent, catalogue version
+    assert list(inspect.signature(populators[0].populate).parameters) == ["row", "from_obj"]
+
+
+def test_a_session_reads_its_row_and_an_unknown_or_expired_one_starts_anew(demo):
+    from datetime import timedelta
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    from onething.accounts.sessions import SessionStore
+
+    saved = SessionStore()
+    saved["who"] = "yaofang"
+    saved.save()
+    for _ in range(5):  # compiled, then checked, then bound
+        assert SessionStore(saved.session_key).load() == {"who": "yaofang"}
+    unknown = SessionStore("x" * 32)
+    assert unknown.load() == {} and unknown.session_key is None
+    Session.objects.filter(pk=saved.session_key).update(expire_date=timezone.now() - timedelta(1))
+    expired = SessionStore(saved.session_key)
+    assert expired.load() == {} and expired.session_key is None
+    expired["who"] = "zhangsan"
+    expired.save()  # under a new key
+    assert expired.session_key != saved.session_key

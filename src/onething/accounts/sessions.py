@@ -13,9 +13,13 @@ _session = PreparedQuery(lambda key: Session.objects.filter(session_key=key))
 
 
 class SessionStore(DatabaseSessionStore):
-    def _get_session_from_db(self):
+    """Django's database sessions; `load`, the hook a session engine provides, reads the
+    row with the prepared statement."""
+
+    def load(self) -> dict:
         session = _session.first(self.session_key) if self.session_key else None
         if session is None or session.expire_date <= timezone.now():
+            # Unknown or expired: saved later under a new key, as Django's own engines do.
             self._session_key = None
-            return None
-        return session
+            return {}
+        return self.decode(session.session_data)
