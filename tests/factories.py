@@ -1,9 +1,14 @@
-"""Shared test factories: the demo's people and the steps a case goes through, written
-once (the tests of every layer use them instead of copying set-up code)."""
+"""Shared test factories: the demo's people, the steps a case goes through and the data
+each channel files with, and readers of what a page answers — written once (the tests of
+every layer use them instead of copying set-up code). Fixtures that use them live in
+tests/conftest.py (every layer) and tests/e2e/conftest.py (HTTP, API, browser)."""
 
 from __future__ import annotations
 
 import contextlib
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
 
 from onething.accounts.models import User
 from onething.cases import materials, services
@@ -27,12 +32,63 @@ def user(username: str) -> User:
     return User.objects.get(username=username)
 
 
-def pharmacy_filing(answers=ALL_ITEMS, place="141102") -> Filing:
-    """我要开药店 as the applicant files it, with a valid sample form."""
+def as_user(client, username: str):
+    """Django's test client, logged in as this demo account."""
+    client.force_login(user(username))
+    return client
+
+
+# --------------------------------------------------------------------------- 我要开药店
+
+
+def pharmacy_form(answers=ALL_ITEMS) -> dict[str, str]:
+    """A valid sample of the one form for 我要开药店 with these answers."""
     catalog = current_catalog().catalog
     package = catalog.packages["open_pharmacy"]
-    guide = build_guide(catalog, package, resolve_answers(package, answers))
-    return Filing("open_pharmacy", dict(answers), place, sample_form(guide.fields))
+    return sample_form(build_guide(catalog, package, resolve_answers(package, answers)).fields)
+
+
+def pharmacy_filing(answers=ALL_ITEMS, place="141102") -> Filing:
+    """我要开药店 as the applicant files it, with a valid sample form (the services)."""
+    return Filing("open_pharmacy", dict(answers), place, pharmacy_form(answers))
+
+
+def pharmacy_filing_json() -> dict:
+    """我要开药店 as the API takes it: the body of POST /api/v1/cases."""
+    return {
+        "package_id": "open_pharmacy",
+        "answers": {question: value == "true" for question, value in ALL_ITEMS.items()},
+        "place": "141102",
+        "form": pharmacy_form(),
+    }
+
+
+def pharmacy_filing_post(key="key-1", intent="submit", **changes) -> dict[str, str]:
+    """我要开药店 as the filing page posts it to /apply/open_pharmacy."""
+    return {
+        **ALL_ITEMS,
+        **pharmacy_form(),
+        "place": "141102",
+        "intent": intent,
+        "idempotency_key": key,
+        **changes,
+    }
+
+
+def accepted_pharmacy(filing: Filing | None = None) -> Case:
+    """我要开药店 filed by yaofang and accepted at the 离石区 window: its items workable."""
+    case, _ = services.file_case(user("yaofang"), filing or pharmacy_filing())
+    services.accept(user("clerk_lishi"), case.public_id)
+    case.refresh_from_db()
+    return case
+
+
+def decided_pharmacy() -> Case:
+    """我要开药店 accepted and every item approved: its six certificates issued, the
+    results waiting at the window."""
+    case = accepted_pharmacy()
+    decide_all(case)
+    return case
 
 
 def decide_all(case: Case) -> None:
@@ -59,3 +115,140 @@ def hand_over(case: Case, clerk: str = "clerk_lishi") -> Case:
     """一次办成 at the window: materials checked, then every result handed over."""
     check_materials(case, clerk)
     return services.hand_over(user(clerk), case.public_id)
+
+
+# --------------------------------------------------------------------------- pages
+
+
+def text_of(response) -> str:
+    """A response's HTML with every run of white space one space (for text checks)."""
+    return re.sub(r"\s+", " ", response.content.decode())
+
+
+def page_text(response) -> str:
+    """text_of a page that must have answered 200."""
+    assert response.status_code == 200, response.status_code
+    return text_of(response)
+
+
+# English the pages may still show: data (user names, codes) and Django's own chrome.
+ALLOWED_ENGLISH = re.compile(r"^(API|admin|LDAP|Control|Command|Mac|SHA|IP|HTTP|Accept|GET|POST)$")
+
+
+def english_words(html: str) -> set[str]:
+    """The English words a reader sees on a page, but for allowed ones, ids and codes."""
+    html = re.sub(r"<(script|style|option)\b.*?</\1>", " ", html, flags=re.S)
+    html = re.sub(r"<[^>]+>", " ", html)
+    words = {w for w in re.findall(r"[A-Za-z]{2,}", html) if not ALLOWED_ENGLISH.match(w)}
+    return {w for w in words if not re.fullmatch(r"[a-z_]+|[A-Z0-9]+", w)}
+
+
+# Elements that never hold anything: no end tag follows them.
+VOID = frozenset(
+    {
+        *("area", "base", "br", "col", "embed", "hr", "img"),
+        *("input", "link", "meta", "source", "track", "wbr"),
+    }
+)
+
+
+@dataclass
+class Element:
+    """One element of a parsed page (parse_html), with what it holds: text and elements."""
+
+    tag: str
+    attrs: dict[str, str | None]
+    children: list[Element | str] = field(default_factory=list)
+
+    @property
+    def classes(self) -> set[str]:
+        return set((self.attrs.get("class") or "").split())
+
+    @property
+    def text(self) -> str:
+        """What the element says: its descendants' text as the page has it (as the DOM's
+        textContent), each run of white space one space."""
+        return re.sub(r"\s+", " ", "".join(self._strings())).strip()
+
+    def _strings(self) -> list[str]:
+        strings = []
+        for child in self.children:
+            strings.extend([child] if isinstance(child, str) else child._strings())
+        return strings
+
+    def has(self, attribute: str) -> bool:
+        return attribute in self.attrs
+
+    def matches(self, tag: str | None, attrs: dict[str, str | bool]) -> bool:
+        if tag is not None and self.tag != tag:
+            return False
+        for name, wanted in attrs.items():
+            if name == "class_":
+                if wanted not in self.classes:
+                    return False
+            elif wanted is True:
+                if not self.has(name.replace("_", "-")):
+                    return False
+            elif self.attrs.get(name.replace("_", "-")) != wanted:
+                return False
+        return True
+
+    def elements(self, tag: str | None = None, **attrs: str | bool) -> list[Element]:
+        """Every descendant with this tag and these attributes, in document order: class_
+        is one of its classes, True only asks for the attribute, "_" stands for "-"."""
+        found = []
+        for child in self.children:
+            if isinstance(child, Element):
+                if child.matches(tag, attrs):
+                    found.append(child)
+                found.extend(child.elements(tag, **attrs))
+        return found
+
+    def element(self, tag: str | None = None, **attrs: str | bool) -> Element:
+        """The first such descendant; a failure names what was looked for."""
+        found = self.elements(tag, **attrs)
+        assert found, f"no <{tag or '*'}> with {attrs}"
+        return found[0]
+
+
+class _TreeBuilder(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.root = Element("#document", {})
+        self.open = [self.root]
+
+    def handle_starttag(self, tag, attrs):
+        opened = Element(tag, dict(attrs))
+        self.open[-1].children.append(opened)
+        if tag not in VOID:
+            self.open.append(opened)
+
+    def handle_startendtag(self, tag, attrs):
+        self.open[-1].children.append(Element(tag, dict(attrs)))
+
+    def handle_endtag(self, tag):
+        for depth in range(len(self.open) - 1, 0, -1):  # an unopened end tag is ignored
+            if self.open[depth].tag == tag:
+                del self.open[depth:]
+                return
+
+    def handle_data(self, data):
+        self.open[-1].children.append(data)
+
+
+def parse_html(page) -> Element:
+    """A page (a response or its HTML) as a tree of elements, its entities decoded."""
+    builder = _TreeBuilder()
+    builder.feed(page if isinstance(page, str) else page.content.decode())
+    builder.close()
+    return builder.root
+
+
+def elements(page, tag: str | None = None, **attrs: str | bool) -> list[Element]:
+    """The page's elements with this tag and these attributes (see Element.elements)."""
+    return parse_html(page).elements(tag, **attrs)
+
+
+def element(page, tag: str | None = None, **attrs: str | bool) -> Element:
+    """The page's first element with this tag and these attributes."""
+    return parse_html(page).element(tag, **attrs)

@@ -1,10 +1,16 @@
+"""Fixtures of the HTTP, API and browser tests: the small catalogue in the database, an
+API client with a bearer token per user, and Debian's Chromium with the live demo site.
+Device settings and form helpers for the browser are in tests/e2e/browser.py."""
+
 import os
 
 import pytest
+from django.test import Client
 
-from onething.catalog import DEMO_CATALOG
 from onething.catalog.services import import_catalog
-from tests.conftest import FIXTURES
+from onething.web.setup import DEMO_PASSWORD
+from tests.catalogs import FIXTURES
+from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, DESKTOP, log_in
 
 
 @pytest.fixture
@@ -12,22 +18,43 @@ def small_in_db(db):
     return import_catalog((FIXTURES / "small.yaml").read_bytes(), imported_by="test").version
 
 
+# --------------------------------------------------------------------------- API
+
+
+class Api:
+    """One HTTP client per user, each with its own bearer token."""
+
+    def __init__(self):
+        self.tokens: dict[str, str] = {}
+
+    def login(self, username):
+        """The user's bearer token, asked for once."""
+        if username not in self.tokens:
+            response = Client().post(
+                "/api/v1/auth/token",
+                {"username": username, "password": DEMO_PASSWORD},
+                content_type="application/json",
+            )
+            assert response.status_code == 201, response.content
+            self.tokens[username] = response.json()["token"]
+        return self.tokens[username]
+
+    def call(self, username, method, path, body=None, **headers):
+        """(status, JSON answer) of `method` on /api/v1`path` as this user."""
+        client = Client(HTTP_AUTHORIZATION=f"Bearer {self.login(username)}")
+        kwargs = {"content_type": "application/json"} if body is not None else {}
+        extra = {f"HTTP_{k.upper().replace('-', '_')}": v for k, v in headers.items()}
+        response = getattr(client, method)(f"/api/v1{path}", body, **kwargs, **extra)
+        return response.status_code, response.json() if response.content else None
+
+
 @pytest.fixture
-def demo_in_db(db):
-    return import_catalog(DEMO_CATALOG.read_bytes(), imported_by="test").version
+def api(demo) -> Api:
+    """The REST API on the demo: api.call("yaofang", "post", "/cases", body)."""
+    return Api()
 
 
-CHROMIUM = "/usr/bin/chromium"  # Debian's; Playwright never downloads a browser here
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+# --------------------------------------------------------------------------- browser
 
 
 @pytest.fixture(scope="module")
@@ -42,24 +69,27 @@ def browser():
         browser.close()
 
 
-def log_in(page, site: str, username: str) -> None:
-    """Log a demo account in through the log-in page, in this browser page."""
-    from playwright.sync_api import expect
-
-    from onething.web.setup import DEMO_PASSWORD
-
-    page.goto(site + "/accounts/login")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page.get_by_role("button", name="退出")).to_be_visible()
+@pytest.fixture
+def site(live_server, demo, settings):
+    """The live server's address, with the demo catalogue and accounts (browser and real
+    HTTP tests); the certificates' QR codes point here."""
+    settings.PUBLIC_URL = live_server.url
+    return live_server.url
 
 
 @pytest.fixture
-def demo_site(live_server, transactional_db):
-    """The live server with the demo catalogue and accounts (browser tests)."""
-    from onething.web.setup import ensure_demo_accounts
+def people(browser, site):
+    """Log a demo account in, in a browser context of its own: people("clerk_lishi"), or
+    people("yaofang", PHONE); the page it lands on."""
+    contexts = []
 
-    import_catalog(DEMO_CATALOG.read_bytes(), imported_by="test")
-    ensure_demo_accounts()
-    return live_server.url
+    def logged_in(username, device=DESKTOP):
+        context = browser.new_context(**device)
+        contexts.append(context)
+        page = context.new_page()
+        log_in(page, site, username)
+        return page
+
+    yield logged_in
+    for context in contexts:
+        context.close()

@@ -6,7 +6,7 @@ import re
 import pytest
 from django.test import Client
 
-from tests.e2e.test_case_api import Api, api, filing  # noqa: F401
+from tests.factories import pharmacy_filing_json
 
 pytestmark = pytest.mark.django_db
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
@@ -20,15 +20,15 @@ def refused(status, body):
     return body
 
 
-def test_a_case_without_its_package_names_the_field(api):  # noqa: F811
-    body = filing()
+def test_a_case_without_its_package_names_the_field(api):
+    body = pharmacy_filing_json()
     del body["package_id"]
     answer = refused(*api.call("yaofang", "post", "/cases", body))
     assert answer["fields"] == {"package_id": "必填"}
     assert answer["detail"] == "请求有误：package_id 必填"
 
 
-def test_every_wrong_field_is_named_with_its_path(api):  # noqa: F811
+def test_every_wrong_field_is_named_with_its_path(api):
     answer = refused(
         *api.call(
             "yaofang",
@@ -47,7 +47,7 @@ def test_every_wrong_field_is_named_with_its_path(api):  # noqa: F811
         assert name in answer["detail"]
 
 
-def test_a_body_that_is_not_a_json_object(api):  # noqa: F811
+def test_a_body_that_is_not_a_json_object(api):
     answer = refused(*api.call("yaofang", "post", "/cases", '{"package_id": "open_pharmacy",'))
     assert answer["detail"].startswith("请求体不是有效的 JSON：第 1 行")
     answer = refused(*api.call("yaofang", "post", "/cases", ["open_pharmacy"]))
@@ -59,7 +59,7 @@ def test_a_body_that_is_not_a_json_object(api):  # noqa: F811
     )
 
 
-def test_a_token_request_without_its_password(api):  # noqa: F811
+def test_a_token_request_without_its_password(api):
     response = Client().post(
         "/api/v1/auth/token", {"username": "yaofang"}, content_type="application/json"
     )
@@ -67,8 +67,8 @@ def test_a_token_request_without_its_password(api):  # noqa: F811
     assert answer["fields"] == {"password": "必填"}
 
 
-def test_a_task_action_with_a_version_that_is_no_number(api):  # noqa: F811
-    status, case = api.call("yaofang", "post", "/cases", filing())
+def test_a_task_action_with_a_version_that_is_no_number(api):
+    status, case = api.call("yaofang", "post", "/cases", pharmacy_filing_json())
     status, accepted = api.call("clerk_lishi", "post", f"/cases/{case['id']}/accept", {})
     task = next(t for t in accepted["tasks"] if t["jurisdiction"] == "141102")
     reviewer = f"r_{task['department']}_lishi"
@@ -82,7 +82,7 @@ def test_a_task_action_with_a_version_that_is_no_number(api):  # noqa: F811
     assert answer["fields"] == {"task_ids": "应为数组（[…]）", "kind": "必填", "days": "必填"}
 
 
-def test_list_endpoints_name_a_bad_query_parameter(api):  # noqa: F811
+def test_list_endpoints_name_a_bad_query_parameter(api):
     answer = refused(*api.call("clerk_lishi", "get", "/cases?limit=many"))
     assert answer == {
         "detail": "请求有误：查询参数 limit 应为整数",
@@ -94,13 +94,13 @@ def test_list_endpoints_name_a_bad_query_parameter(api):  # noqa: F811
     assert answer["fields"] == {"limit": "应为整数"}
 
 
-def test_a_licence_revocation_without_its_reason(api):  # noqa: F811
+def test_a_licence_revocation_without_its_reason(api):
     number = "1.2.156.3005.2.YPJYXKZ.11141100MB0000000X.0000001.001.0"
     answer = refused(*api.call("r_mpa", "post", f"/licences/{number}/revoke", {}))
     assert answer["fields"] == {"reason": "必填"}
 
 
-def test_no_log_in_and_no_such_task_are_said_in_chinese(api):  # noqa: F811
+def test_no_log_in_and_no_such_task_are_said_in_chinese(api):
     response = Client().get("/api/v1/cases")
     assert response.status_code == 401 and "请先登录" in response.json()["detail"]
     status, answer = api.call("r_amr", "post", "/tasks/999999/claim", {})

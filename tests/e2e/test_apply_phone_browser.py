@@ -7,16 +7,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import log_in
-from tests.e2e.test_case_browser import PHONE, TYPED, field
+from tests.e2e.browser import PHONE, TYPED, field, log_in
 
 pytestmark = pytest.mark.browser
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop shares the thread
-
-
-@pytest.fixture
-def site(demo_site):
-    return demo_site
 
 
 def test_a_phone_applicant_answers_fills_fixes_submits_and_uploads(browser, site, tmp_path):

@@ -6,35 +6,22 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from onething.catalog import DEMO_CATALOG
-from onething.catalog.services import import_catalog
+from tests.e2e.browser import DESKTOP, PHONE
 
 pytestmark = pytest.mark.browser
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop shares the thread
 
 
 @pytest.fixture
-def site(live_server, transactional_db):
-    import_catalog(DEMO_CATALOG.read_bytes(), imported_by="test")
-    return live_server.url
-
-
-@pytest.fixture
 def desktop(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    context = browser.new_context(**DESKTOP)
     yield context.new_page()
     context.close()
 
 
 @pytest.fixture
 def phone(browser):
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844},
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-        locale="zh-CN",
-    )
+    context = browser.new_context(**PHONE)
     yield context.new_page()
     context.close()
 

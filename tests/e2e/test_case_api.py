@@ -3,66 +3,10 @@
 import pytest
 from django.test import Client
 
-from onething.catalog import DEMO_CATALOG
-from onething.catalog.guide import build_guide, resolve_answers
-from onething.catalog.services import current_catalog, import_catalog
-from onething.intake.samples import sample_form
 from onething.privacy.models import PersonalDataView
-from onething.web.setup import DEMO_PASSWORD, ensure_demo_accounts
+from tests.factories import pharmacy_filing_json, user
 
-ANSWERS = {
-    "sells_food": True,
-    "sells_class2_devices": True,
-    "sells_class3_devices": True,
-    "has_signboard": True,
-}
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def api(db):
-    import_catalog(DEMO_CATALOG.read_bytes(), imported_by="demo")
-    ensure_demo_accounts()
-    return Api()
-
-
-class Api:
-    """One HTTP client per user, each with its own bearer token."""
-
-    def __init__(self):
-        self.tokens: dict[str, str] = {}
-
-    def login(self, username):
-        if username not in self.tokens:
-            response = Client().post(
-                "/api/v1/auth/token",
-                {"username": username, "password": DEMO_PASSWORD},
-                content_type="application/json",
-            )
-            assert response.status_code == 201, response.content
-            self.tokens[username] = response.json()["token"]
-        return self.tokens[username]
-
-    def call(self, username, method, path, body=None, **headers):
-        client = Client(HTTP_AUTHORIZATION=f"Bearer {self.login(username)}")
-        kwargs = {"content_type": "application/json"} if body is not None else {}
-        extra = {f"HTTP_{k.upper().replace('-', '_')}": v for k, v in headers.items()}
-        response = getattr(client, method)(f"/api/v1{path}", body, **kwargs, **extra)
-        return response.status_code, response.json() if response.content else None
-
-
-def filing():
-    catalog = current_catalog().catalog
-    package = catalog.packages["open_pharmacy"]
-    guide = build_guide(
-        catalog, package, resolve_answers(package, {k: str(v).lower() for k, v in ANSWERS.items()})
-    )
-    return {
-        "package_id": "open_pharmacy",
-        "answers": ANSWERS,
-        "place": "141102",
-        "form": sample_form(guide.fields),
-    }
 
 
 def work_all(api, case_id, supplement_once=True):
@@ -104,9 +48,13 @@ def work_all(api, case_id, supplement_once=True):
 
 
 def test_the_pharmacy_journey_through_the_api(api):
-    status, case = api.call("yaofang", "post", "/cases", filing(), **{"Idempotency-Key": "abc-1"})
+    status, case = api.call(
+        "yaofang", "post", "/cases", pharmacy_filing_json(), **{"Idempotency-Key": "abc-1"}
+    )
     assert status == 201 and case["state"] == "submitted"
-    status, again = api.call("yaofang", "post", "/cases", filing(), **{"Idempotency-Key": "abc-1"})
+    status, again = api.call(
+        "yaofang", "post", "/cases", pharmacy_filing_json(), **{"Idempotency-Key": "abc-1"}
+    )
     assert status == 200 and again["id"] == case["id"]
 
     status, queue = api.call("clerk_lishi", "get", "/cases?state=submitted&order=window_due")
@@ -141,7 +89,7 @@ def test_the_pharmacy_journey_through_the_api(api):
 
 
 def test_refusals_say_why_with_the_right_status(api):
-    status, case = api.call("yaofang", "post", "/cases", filing())
+    status, case = api.call("yaofang", "post", "/cases", pharmacy_filing_json())
     case_id = case["id"]
     status, body = api.call(
         "clerk_lishi", "post", f"/cases/{case_id}/accept", {"version": case["version"] + 5}
@@ -159,7 +107,7 @@ def test_refusals_say_why_with_the_right_status(api):
 
 
 def test_bad_form_is_refused_with_every_field_named(api):
-    body = filing()
+    body = pharmacy_filing_json()
     body["form"]["legal_rep_id_number"] = "142331198503151232"
     body["form"]["applicant_phone"] = "123"
     status, answer = api.call("yaofang", "post", "/cases", body)
@@ -169,7 +117,7 @@ def test_bad_form_is_refused_with_every_field_named(api):
 
 
 def test_personal_data_is_masked_for_staff_and_full_views_are_recorded(api):
-    status, case = api.call("yaofang", "post", "/cases", filing())
+    status, case = api.call("yaofang", "post", "/cases", pharmacy_filing_json())
     status, seen = api.call("clerk_lishi", "get", f"/cases/{case['id']}")
     assert seen["form"]["legal_rep_id_number"] == "142331********1231"
     assert seen["applicant"] == "吕梁康民大药房有限公司"  # an enterprise's name is public
@@ -181,7 +129,7 @@ def test_personal_data_is_masked_for_staff_and_full_views_are_recorded(api):
 
 
 def test_an_agent_files_for_the_principal_who_authorised_them(api):
-    body = {**filing(), "applicant": "yaofang"}
+    body = {**pharmacy_filing_json(), "applicant": "yaofang"}
     status, case = api.call("daiban", "post", "/cases", body)
     assert status == 201 and case["channel"] == "agent"
     body["applicant"] = "zhangsan"
@@ -190,11 +138,9 @@ def test_an_agent_files_for_the_principal_who_authorised_them(api):
 
 
 def test_session_requests_need_the_csrf_token(api):
-    from onething.accounts.models import User
-
     client = Client(enforce_csrf_checks=True)
-    client.force_login(User.objects.get(username="yaofang"))
-    response = client.post("/api/v1/cases", filing(), content_type="application/json")
+    client.force_login(user("yaofang"))
+    response = client.post("/api/v1/cases", pharmacy_filing_json(), content_type="application/json")
     assert response.status_code in (401, 403)
 
 
@@ -209,7 +155,7 @@ def test_wrong_password_and_no_token(api):
 
 
 def test_a_draft_is_saved_changed_and_then_submitted(api):
-    body = filing()
+    body = pharmacy_filing_json()
     full_form = body["form"]
     status, draft = api.call(
         "yaofang", "post", "/cases", {**body, "form": {"company_name": "草稿"}, "submit": False}

@@ -7,37 +7,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from onething.catalog import DEMO_CATALOG
-from onething.catalog.services import import_catalog
-from onething.web.setup import DEMO_PASSWORD, ensure_demo_accounts
+from tests.e2e.browser import DESKTOP, PHONE, TYPED, field, flash
 
 pytestmark = pytest.mark.browser
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop shares the thread
 
-DESKTOP = {"viewport": {"width": 1280, "height": 900}, "locale": "zh-CN"}
-PHONE = {
-    "viewport": {"width": 390, "height": 844},
-    "device_scale_factor": 2,
-    "is_mobile": True,
-    "has_touch": True,
-    "locale": "zh-CN",
-}
-# What the applicant types into the fields the account could not fill in (label: value).
-TYPED = {
-    "注册资本（万元）": "50",
-    "经营范围": "药品零售；第二类、第三类医疗器械零售；食品销售",
-    "经营场所": "山西省吕梁市离石区永宁中路88号",
-    "法定代表人（负责人）姓名": "王康民",
-    "法定代表人（负责人）身份证号": "142331196207082041",
-    "从业人员数": "6",
-    "经营面积（平方米）": "120",
-    "质量负责人姓名": "李质量",
-    "执业药师人数": "2",
-    "医疗器械经营范围（分类编码）": "6815、6822、6864",
-    "食品经营项目": "散装食品销售（药食同源）",
-    "招牌文字内容": "康民大药房",
-    "招牌尺寸（长×高，米）": "6×1.2",
-}
 # 市县联动: the two city-only licences go up to 吕梁市; the rest stay in 离石区.
 SECOND_WAVE = {
     "r_mpa": ["药品经营许可证核发（零售）", "第三类医疗器械经营许可"],
@@ -48,47 +22,9 @@ SECOND_WAVE = {
 }
 
 
-@pytest.fixture
-def site(live_server, transactional_db, settings):
-    settings.PUBLIC_URL = live_server.url  # the certificates' QR codes point here
-    import_catalog(DEMO_CATALOG.read_bytes(), imported_by="test")
-    ensure_demo_accounts()
-    return live_server.url
-
-
-@pytest.fixture
-def people(browser, site):
-    """Log a demo account in, in a browser context of its own: people("clerk_lishi")."""
-    contexts = []
-
-    def log_in(username, device=DESKTOP):
-        context = browser.new_context(**device)
-        contexts.append(context)
-        page = context.new_page()
-        page.goto(site + "/accounts/login")
-        page.get_by_label("用户名").fill(username)
-        page.get_by_label("密码").fill(DEMO_PASSWORD)
-        page.get_by_role("button", name="登录").click()
-        expect(page.get_by_role("button", name="退出")).to_be_visible()
-        return page
-
-    yield log_in
-    for context in contexts:
-        context.close()
-
-
-def field(page, label):
-    """A required field of the one form by its label ("经营范围" is not "医疗器械经营范围…")."""
-    return page.get_by_label(re.compile(rf"^\s*{re.escape(label)}\s*\*?\s*$"))
-
-
 def item(page, name):
     """A task of the case page: a region named by its item."""
     return page.get_by_role("region", name=name, exact=True)
-
-
-def flash(page):
-    return page.get_by_role("status").filter(has=page.locator(".flash-success, .flash-info"))
 
 
 def test_open_a_pharmacy_from_the_guide_to_the_one_handover(browser, site, people):

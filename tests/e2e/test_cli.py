@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES
+from tests.catalogs import FIXTURES
 
 SMALL = str(FIXTURES / "small.yaml")
 PHARMACY = [

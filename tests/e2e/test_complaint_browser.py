@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from onething.evaluation.models import Complaint
-from tests.e2e.test_case_browser import DESKTOP, PHONE
+from tests.e2e.browser import DESKTOP, PHONE, fits
 
 pytestmark = pytest.mark.browser
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop shares the thread
@@ -18,16 +18,11 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop 
 CODE = re.compile(r"[0-9A-HJKMNP-TV-Z]{12}")
 
 
-def fits(page) -> None:
-    """Nothing is wider than the screen: no sideways scrolling."""
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), page.url
-
-
-def test_a_complaint_filed_on_a_phone_in_large_text(browser, demo_site):
+def test_a_complaint_filed_on_a_phone_in_large_text(browser, site):
     context = browser.new_context(**PHONE)
     page = context.new_page()
     try:
-        page.goto(demo_site + "/complaints/new")
+        page.goto(site + "/complaints/new")
         page.get_by_role("button", name="大字版").click()
         expect(page.locator("html")).to_have_attribute("data-text", "large")
         fits(page)
@@ -66,7 +61,7 @@ def test_a_complaint_filed_on_a_phone_in_large_text(browser, demo_site):
         page.get_by_label("具体情况").fill("营业执照变更办了一个月还没有结果")
         page.get_by_role("button", name="提交诉求").click()
 
-        expect(page).to_have_url(demo_site + "/complaints/track")
+        expect(page).to_have_url(site + "/complaints/track")
         code = page.locator("#filed-code").text_content()
         assert CODE.fullmatch(code), code
         expect(page.locator("#complaint-state")).to_have_text("已受理，待派单")
@@ -88,11 +83,11 @@ def test_a_complaint_filed_on_a_phone_in_large_text(browser, demo_site):
         context.close()
 
 
-def test_on_a_desktop_each_label_is_beside_its_control(browser, demo_site):
+def test_on_a_desktop_each_label_is_beside_its_control(browser, site):
     context = browser.new_context(**DESKTOP)
     page = context.new_page()
     try:
-        page.goto(demo_site + "/complaints/new")
+        page.goto(site + "/complaints/new")
         for label in ("问题类别", "发生地", "具体情况"):
             control = page.get_by_label(label).bounding_box()
             caption = page.locator("label", has_text=label).first.bounding_box()

@@ -20,16 +20,6 @@ GOOD = {
 }
 
 
-@pytest.fixture
-def demo(db):
-    from onething.catalog import DEMO_CATALOG
-    from onething.catalog.services import import_catalog
-    from onething.web.setup import ensure_demo_accounts
-
-    import_catalog(DEMO_CATALOG.read_bytes(), imported_by="demo")
-    ensure_demo_accounts()
-
-
 def row_of(page: str, field: str) -> str:
     """The form row of a field: its label, control, error and help."""
     found = re.search(

@@ -8,17 +8,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import log_in
-from tests.e2e.test_case_browser import DESKTOP, PHONE
-from tests.factories import decide_all, hand_over, pharmacy_filing, user
+from tests.e2e.browser import DESKTOP, PHONE, log_in
 
 pytestmark = pytest.mark.browser
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop shares the thread
-
-
-@pytest.fixture
-def site(demo_site):
-    return demo_site
 
 
 def person(browser, site, username=None, device=DESKTOP):
@@ -29,15 +22,8 @@ def person(browser, site, username=None, device=DESKTOP):
     return context, page
 
 
-def test_a_very_bad_rating_is_worked_to_a_satisfied_return_visit(browser, site):
-    from onething.cases import services
-
-    case, _ = services.file_case(user("yaofang"), pharmacy_filing())
-    services.accept(user("clerk_lishi"), case.public_id)
-    case.refresh_from_db()
-    decide_all(case)
-    hand_over(case)
-
+def test_a_very_bad_rating_is_worked_to_a_satisfied_return_visit(browser, site, handed_over):
+    case = handed_over
     applicant_context, applicant = person(browser, site, "yaofang", PHONE)
     clerk_context, clerk = person(browser, site, "clerk_lishi")
     try:

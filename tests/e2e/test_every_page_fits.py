@@ -12,15 +12,13 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from onething.catalog import DEMO_CATALOG
-from onething.catalog.services import import_catalog
-from onething.web.setup import DEMO_PASSWORD, ensure_demo_accounts
-from tests.factories import decide_all, hand_over, pharmacy_filing, user
+from onething.web.setup import DEMO_PASSWORD
+from tests.factories import ALL_ITEMS, decide_all, hand_over, pharmacy_filing, user
 
 pytestmark = pytest.mark.browser
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop shares the thread
 
-WIDTH = 375
+WIDTH = 375  # the narrowest phone in use; the other browser tests use tests/e2e/browser.py's
 PHONE = {
     "viewport": {"width": WIDTH, "height": 812},
     "is_mobile": True,
@@ -39,14 +37,7 @@ ROLES = [
     "admin",
 ]
 STAFF = ["clerk_lishi", "r_amr_lishi", "supervisor_lishi", "editor", "admin"]
-ALL_ANSWERS = urlencode(
-    {
-        "sells_food": "true",
-        "sells_class2_devices": "true",
-        "sells_class3_devices": "true",
-        "has_signboard": "true",
-    }
-)
+ALL_ANSWERS = urlencode(ALL_ITEMS)
 USCC = "91141102MA0K5R2C1K"  # 吕梁康民大药房有限公司's
 
 # How wide the page is, and the innermost elements wider than their box (for the message).
@@ -89,17 +80,14 @@ class Visit:
 
 
 @pytest.fixture
-def site(live_server, transactional_db, settings):
-    """The demo with yaofang's pharmacy cases in every state the case page shows, a
-    certificate, a complaint and a bad rating's rectification; the pages of each role."""
+def pages(site):
+    """yaofang's pharmacy cases in every state the case page shows, a certificate, a
+    complaint and a bad rating's rectification on the demo site; the pages of each role."""
     from onething.cases import services
     from onething.evaluation import complaint_services as complaints, services as evaluation
     from onething.evaluation.complaint_services import ComplaintFiling
     from onething.licences.models import Licence
 
-    settings.PUBLIC_URL = live_server.url
-    import_catalog(DEMO_CATALOG.read_bytes(), imported_by="test")
-    ensure_demo_accounts()
     yaofang = user("yaofang")
 
     def filed(**kwargs):
@@ -238,7 +226,7 @@ def site(live_server, transactional_db, settings):
             *privacy,
         ],
     }
-    return live_server.url, pages
+    return pages
 
 
 def open_as(browser, base: str, role: str, device: dict):
@@ -283,8 +271,8 @@ def check_pages(page, base: str, role: str, mode: str, visits: list[Visit]) -> l
     return problems
 
 
-def test_every_page_fits_a_phone_in_every_display_mode(browser, site):
-    base, pages = site
+def test_every_page_fits_a_phone_in_every_display_mode(browser, site, pages):
+    base = site
     problems = []
     for role in ROLES:
         context, page = open_as(browser, base, role, PHONE)
@@ -300,14 +288,12 @@ def test_every_page_fits_a_phone_in_every_display_mode(browser, site):
     assert not problems, "pages wider than a phone:\n" + "\n".join(problems)
 
 
-def test_the_header_is_one_line_on_a_desktop(browser, live_server, transactional_db):
-    import_catalog(DEMO_CATALOG.read_bytes(), imported_by="test")
-    ensure_demo_accounts()
+def test_the_header_is_one_line_on_a_desktop(browser, site):
     problems = []
     for role in STAFF:
-        context, page = open_as(browser, live_server.url, role, DESKTOP)
+        context, page = open_as(browser, site, role, DESKTOP)
         try:
-            page.goto(live_server.url + "/figures/")
+            page.goto(site + "/figures/")
             header = page.evaluate(HEADER)
             if not header["oneRow"] or header["linkRows"] > 1 or header["broken"]:
                 problems.append(f"{role} at 1280 px: {header}")

@@ -8,16 +8,19 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from onething.cases import materials, services
+from onething.cases import materials
 from onething.cases.models import Case
 from onething.cases.progress import progress_token
-from tests.factories import decide_all, hand_over, pharmacy_filing, user
+from tests.factories import (
+    accepted_pharmacy,
+    decide_all,
+    hand_over,
+    pharmacy_filing,
+    text_of,
+    user,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-def text_of(response) -> str:
-    return re.sub(r"\s+", " ", response.content.decode())
 
 
 def pdf_text(response) -> str:
@@ -28,10 +31,7 @@ def pdf_text(response) -> str:
 
 @pytest.fixture
 def accepted(demo) -> Case:
-    case, _ = services.file_case(user("yaofang"), pharmacy_filing())
-    services.accept(user("clerk_lishi"), case.public_id)
-    case.refresh_from_db()
-    return case
+    return accepted_pharmacy()
 
 
 def test_acceptance_gives_a_notice_with_the_items_dates_and_a_qr_code(client, accepted):

@@ -12,18 +12,13 @@ import pytest
 from playwright.sync_api import expect
 
 from onething.cases.models import Case
-from tests.e2e.test_case_browser import PHONE, TYPED, field, flash, people, site  # noqa: F401
+from tests.e2e.browser import PHONE, TYPED, field, fits, flash
 from tests.factories import decide_all
 
 pytestmark = pytest.mark.browser
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop shares the thread
 
 ALL_YES = 4
-
-
-def fits(page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= page.evaluate("window.innerWidth"), f"{page.url} is {width} px wide"
 
 
 def material(page, material_id):
@@ -43,7 +38,7 @@ def answer_every_question_yes(page) -> None:
         page.wait_for_load_state("networkidle")
 
 
-def test_the_pharmacy_journey_on_a_phone(browser, site, people, tmp_path):  # noqa: F811
+def test_the_pharmacy_journey_on_a_phone(browser, site, people, tmp_path):
     applicant = people("yaofang", PHONE)
     applicant.goto(site + "/apply/open_pharmacy")
     answer_every_question_yes(applicant)

@@ -7,41 +7,19 @@ from urllib.parse import quote
 import pytest
 from django.test import Client
 
-from onething.cases import services
-from onething.licences.models import Licence, LicenceEvent
+from onething.licences.models import LicenceEvent
 from onething.licences.rendering import verify_url
-from tests.e2e.test_case_api import Api
-from tests.factories import decide_all, hand_over, pharmacy_filing, user
+from tests.factories import user
 
 pytestmark = pytest.mark.django_db
 USCC = "91141102MA0K5R2C1K"  # 吕梁康民大药房有限公司, the demo enterprise yaofang
 
 
 @pytest.fixture
-def api(db):
-    from onething.catalog import DEMO_CATALOG
-    from onething.catalog.services import import_catalog
-    from onething.web.setup import ensure_demo_accounts
-
-    import_catalog(DEMO_CATALOG.read_bytes(), imported_by="demo")
-    ensure_demo_accounts()
-    return Api()
-
-
-@pytest.fixture
-def issued(api):
-    """我要开药店 decided and handed over through the service layer: six certificates."""
-    case, _ = services.file_case(user("yaofang"), pharmacy_filing())
-    services.accept(user("clerk_lishi"), case.public_id)
-    case.refresh_from_db()
-    decide_all(case)
-    hand_over(case)
-    return case
-
-
-@pytest.fixture
-def drug(issued) -> Licence:
-    return Licence.objects.get(type_name="药品经营许可证")
+def drug(handed_over, drug):
+    """The shared drug-business licence, its case handed over first (the services decided
+    我要开药店 and the window handed everything over: six certificates)."""
+    return drug
 
 
 def public(method, path, body=None):

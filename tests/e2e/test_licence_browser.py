@@ -10,38 +10,17 @@ import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from onething.catalog import DEMO_CATALOG
-from onething.catalog.services import import_catalog
-from onething.web.setup import ensure_demo_accounts
-from tests.e2e.conftest import log_in
-from tests.e2e.test_case_browser import DESKTOP, PHONE
-from tests.factories import decide_all, hand_over, pharmacy_filing, user
+from tests.e2e.browser import DESKTOP, PHONE, log_in
 
 pytestmark = pytest.mark.browser
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop shares the thread
 
 
-@pytest.fixture
-def site(live_server, transactional_db, settings):
-    """The demo with 我要开药店 approved and handed over: six certificates for yaofang. The
-    QR codes point at this server."""
-    from onething.cases import services
-
-    settings.PUBLIC_URL = live_server.url
-    import_catalog(DEMO_CATALOG.read_bytes(), imported_by="test")
-    ensure_demo_accounts()
-    case, _ = services.file_case(user("yaofang"), pharmacy_filing())
-    services.accept(user("clerk_lishi"), case.public_id)
-    case.refresh_from_db()
-    decide_all(case)
-    hand_over(case)
-    return live_server.url
-
-
-def test_the_holder_downloads_a_certificate_and_anyone_verifies_its_qr_code(browser, site):
-    from onething.licences.models import Licence
-
-    drug = Licence.objects.get(type_name="药品经营许可证")
+def test_the_holder_downloads_a_certificate_and_anyone_verifies_its_qr_code(
+    browser, site, handed_over, drug
+):
+    """我要开药店 approved and handed over: six certificates for yaofang; the QR codes point
+    at this server."""
     holder = browser.new_context(**DESKTOP)
     try:
         page = holder.new_page()

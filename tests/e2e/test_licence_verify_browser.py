@@ -9,32 +9,17 @@ import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader, PdfWriter
 
-from onething.catalog import DEMO_CATALOG
-from onething.catalog.services import import_catalog
-from onething.web.setup import ensure_demo_accounts
-from tests.e2e.test_case_browser import PHONE
-from tests.factories import decide_all, pharmacy_filing, user
+from onething.licences.rendering import render_certificate_pdf
+from tests.e2e.browser import PHONE
 
 pytestmark = pytest.mark.browser
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop shares the thread
 
 
 @pytest.fixture
-def certificate(live_server, transactional_db, settings):
-    """The pharmacy's drug-business licence as its PDF, and the server's address."""
-    from onething.cases import services
-    from onething.licences.models import Licence
-    from onething.licences.rendering import render_certificate_pdf
-
-    settings.PUBLIC_URL = live_server.url
-    import_catalog(DEMO_CATALOG.read_bytes(), imported_by="test")
-    ensure_demo_accounts()
-    case, _ = services.file_case(user("yaofang"), pharmacy_filing())
-    services.accept(user("clerk_lishi"), case.public_id)
-    case.refresh_from_db()
-    decide_all(case)
-    drug = Licence.objects.get(type_name="药品经营许可证")
-    return live_server.url, drug, render_certificate_pdf(drug)
+def certificate(site, drug):
+    """The server's address, the pharmacy's drug-business licence, and that as its PDF."""
+    return site, drug, render_certificate_pdf(drug)
 
 
 def edited_copy(pdf: bytes, document: dict) -> bytes:

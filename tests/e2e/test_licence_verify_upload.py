@@ -4,7 +4,6 @@ all, too large; and the public API does the same."""
 
 import io
 import json
-import re
 from datetime import date
 
 import pytest
@@ -14,15 +13,10 @@ from onething.catalog.services import current_catalog
 from onething.licences import services as licences
 from onething.licences.models import Licence
 from onething.licences.rendering import render_certificate_pdf
-from tests.e2e.test_licence_pages import demo_accounts, issued  # noqa: F401 (fixtures)
-from tests.integration.test_case_journey import user
+from tests.factories import element, elements, text_of, user
 
 pytestmark = pytest.mark.django_db
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-
-
-def text_of(response) -> str:
-    return re.sub(r"\s+", " ", response.content.decode())
 
 
 def upload(client, data: bytes, name: str = "收到的证照.pdf"):
@@ -30,11 +24,6 @@ def upload(client, data: bytes, name: str = "收到的证照.pdf"):
     file = io.BytesIO(data)
     file.name = name
     return client.post("/verify/", {"document": file})
-
-
-@pytest.fixture
-def drug(issued):  # noqa: F811 (the fixture imported above)
-    return Licence.objects.get(type_name="药品经营许可证")
 
 
 @pytest.fixture
@@ -58,8 +47,9 @@ def with_attachments(pdf: bytes, *documents: dict, keep: bool = False) -> bytes:
 
 
 def test_the_pdf_as_received_is_valid_whatever_its_name(client, drug, drug_pdf):
-    page = text_of(upload(client, drug_pdf, "scan.bin"))
-    assert 'id="verify-status">有效' in page
+    response = upload(client, drug_pdf, "scan.bin")
+    page = text_of(response)
+    assert element(response, id="verify-status").text == "有效"
     assert "吕梁康民大药房有限公司" in page and drug.number in page
     assert "onething licence verify" not in page  # no command line for a citizen
 
@@ -67,29 +57,32 @@ def test_the_pdf_as_received_is_valid_whatever_its_name(client, drug, drug_pdf):
 def test_a_pdf_whose_embedded_data_was_edited_is_forged(client, drug, drug_pdf):
     edited = drug.document
     edited["data"]["企业名称"] = "冒名药房"
-    page = text_of(upload(client, with_attachments(drug_pdf, edited)))
-    assert 'id="verify-status">伪造或被篡改' in page and "冒名药房" not in page
+    response = upload(client, with_attachments(drug_pdf, edited))
+    assert element(response, id="verify-status").text == "伪造或被篡改"
+    assert "冒名药房" not in text_of(response)
     longer = drug.document
     longer["valid_until"] = "2099-12-31"
-    assert 'id="verify-status">伪造或被篡改' in text_of(
-        upload(client, with_attachments(drug_pdf, longer))
-    )
+    response = upload(client, with_attachments(drug_pdf, longer))
+    assert element(response, id="verify-status").text == "伪造或被篡改"
     # The issued data left in place and an edited copy added beside it: neither is trusted.
     both = with_attachments(drug_pdf, edited, keep=True)
     assert len(PdfReader(io.BytesIO(both)).attachments["licence.json"]) == 2
-    page = text_of(upload(client, both))
-    assert 'id="verify-status">伪造或被篡改' in page and "吕梁康民大药房有限公司" not in page
+    response = upload(client, both)
+    assert element(response, id="verify-status").text == "伪造或被篡改"
+    assert "吕梁康民大药房有限公司" not in text_of(response)
 
 
 def test_a_revoked_certificates_pdf_says_when_and_why(client, drug, drug_pdf):
     licences.revoke(user("r_mpa"), drug.number, "以欺骗手段取得许可")
-    page = text_of(upload(client, drug_pdf))
+    response = upload(client, drug_pdf)
+    page = text_of(response)
     revoked_on = Licence.objects.get(pk=drug.pk).revoked_at
-    assert 'id="verify-status">已撤销' in page and "以欺骗手段取得许可" in page
+    assert element(response, id="verify-status").text == "已撤销"
+    assert "以欺骗手段取得许可" in page
     assert revoked_on is not None and f"{revoked_on.astimezone():%Y-%m-%d}" in page
 
 
-def test_an_expired_certificates_pdf_says_since_when(client, demo_accounts):  # noqa: F811
+def test_an_expired_certificates_pdf_says_since_when(client, demo):
     catalog = current_catalog().catalog
     licence = licences.issue(
         licences.Issue(
@@ -104,32 +97,33 @@ def test_an_expired_certificates_pdf_says_since_when(client, demo_accounts):  # 
         today=date(2015, 3, 2),
     )
     assert licence.valid_until == date(2020, 3, 1)
-    page = text_of(upload(client, render_certificate_pdf(licence)))
-    assert 'id="verify-status">已过期' in page and "已于 2020-03-01 到期" in page
+    response = upload(client, render_certificate_pdf(licence))
+    assert element(response, id="verify-status").text == "已过期"
+    assert "已于 2020-03-01 到期" in text_of(response)
 
 
-def test_a_pdf_without_certificate_data_is_not_ours(client, demo_accounts):  # noqa: F811
+def test_a_pdf_without_certificate_data_is_not_ours(client, demo):
     writer = PdfWriter()
     writer.add_blank_page(595, 842)
     blank = io.BytesIO()
     writer.write(blank)
     response = upload(client, blank.getvalue(), "营业执照.pdf")
-    page = text_of(response)
-    assert response.status_code == 200 and 'id="verify-status">未找到' in page
-    assert "不是本平台签发的证照文件" in page
+    assert response.status_code == 200
+    assert element(response, id="verify-status").text == "未找到"
+    assert "不是本平台签发的证照文件" in text_of(response)
 
 
-def test_a_photo_or_an_empty_file_is_not_a_certificate(client, demo_accounts):  # noqa: F811
+def test_a_photo_or_an_empty_file_is_not_a_certificate(client, demo):
     for data, name in ((PNG, "licence.pdf"), (b"", "licence.pdf"), (b"not json", "x.json")):
         response = upload(client, data, name)
         page = text_of(response)
         assert response.status_code == 400 and "这不是证照数据文件" in page, name
-        assert 'id="verify-status"' not in page and "Traceback" not in page
+        assert not elements(response, id="verify-status") and "Traceback" not in page
     response = client.post("/verify/", {})
     assert response.status_code == 400 and "请选择要验证的文件" in text_of(response)
 
 
-def test_too_large_is_refused_by_its_length_before_it_is_read(client, monkeypatch, demo_accounts):  # noqa: F811
+def test_too_large_is_refused_by_its_length_before_it_is_read(client, monkeypatch, demo):
     def never(*args, **kwargs):
         raise AssertionError("a refused upload must not be read")
 

@@ -15,13 +15,10 @@ from django.utils import timezone
 from onething.accounts.models import User
 from onething.privacy.models import PersonalDataView
 from onething.web.setup import ensure_demo_accounts
+from tests.factories import user
 
 pytestmark = pytest.mark.django_db
 URL = "/privacy/views/"
-
-
-def user(username: str) -> User:
-    return User.objects.get(username=username)
 
 
 def at(text: str) -> datetime:

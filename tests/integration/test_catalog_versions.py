@@ -5,7 +5,7 @@ import pytest
 from onething.catalog.loading import CatalogError
 from onething.catalog.models import CatalogVersion
 from onething.catalog.services import catalog_version, current_catalog, import_catalog
-from tests.conftest import FIXTURES
+from tests.catalogs import FIXTURES
 
 pytestmark = pytest.mark.django_db
 

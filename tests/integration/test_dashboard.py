@@ -1,6 +1,5 @@
 """The dashboard's figures equal what the cases say, computed directly."""
 
-import statistics
 from datetime import timedelta
 
 import pytest
@@ -11,6 +10,7 @@ from onething.cases.models import Case
 from onething.evaluation import rollup, services as evaluation
 from onething.evaluation.dashboard import Filters, cases_behind, figures
 from tests.factories import decide_all, hand_over, pharmacy_filing, user
+from tests.integration.figures import direct, shown
 
 pytestmark = pytest.mark.django_db
 
@@ -37,57 +37,6 @@ def month(demo):
     evaluation.rate(user("yaofang"), made[1].public_id, "overall", 5)
     evaluation.rate(user("yaofang"), made[2].public_id, "overall", 4)
     return made
-
-
-def direct(filters: Filters) -> dict:
-    """The figures computed straight from the cases, in Python, as a supervisor would."""
-    from onething.cases.models import Task
-    from onething.evaluation.models import Rating
-
-    def selected(case) -> bool:
-        filed_on = timezone.localdate(case.submitted_at)
-        prefix = filters.jurisdiction.rstrip("0")
-        return (
-            (not prefix or case.window.startswith(prefix) or case.place.startswith(prefix))
-            and (not filters.package or case.package_id == filters.package)
-            and (
-                not filters.department
-                or Task.objects.filter(case=case, department=filters.department).exists()
-            )
-            and (not filters.start or filed_on >= filters.start)
-            and (not filters.end or filed_on <= filters.end)
-        )
-
-    cases = [c for c in Case.objects.exclude(state="draft") if selected(c)]
-    finished = [c for c in cases if c.ready_at is not None]
-    days = sorted(c.days_taken for c in cases if c.days_taken is not None)
-    ratings = [r for r in Rating.objects.filter(removed=False) if r.case in cases]
-    return {
-        "filed": len(cases),
-        "accepted": sum(1 for c in cases if c.accepted_at),
-        "finished": len(finished),
-        "on_time": sum(1 for c in finished if timezone.localdate(c.ready_at) <= c.due_date),
-        "average_days": round(statistics.fmean(days), 1) if days else None,
-        "p90_days": days[-(-len(days) * 9 // 10) - 1] if days else None,  # nearest rank
-        "ratings": len(ratings),
-        "good_ratings": sum(1 for r in ratings if r.level >= 3),
-        "packages": sorted(
-            (
-                package,
-                sum(1 for c in cases if c.package_id == package),
-                sum(1 for c in finished if c.package_id == package),
-            )
-            for package in {c.package_id for c in cases}
-        ),
-    }
-
-
-def shown(filters: Filters) -> dict:
-    result = figures(filters)
-    return {
-        **{name: getattr(result, name) for name in direct(Filters()) if name != "packages"},
-        "packages": sorted((r["package_id"], r["filed"], r["finished"]) for r in result.packages),
-    }
 
 
 def test_the_figures_equal_the_cases(month):

@@ -7,8 +7,7 @@ from onething.cases.models import Action, Case, Task
 from onething.demo.history import generate_history
 from onething.evaluation.dashboard import Filters
 from tests.factories import pharmacy_filing, user
-
-from .test_dashboard import direct, shown
+from tests.integration.figures import direct, shown
 
 pytestmark = pytest.mark.django_db
 

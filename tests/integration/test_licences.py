@@ -7,23 +7,13 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from onething.cases import services
 from onething.licences import services as licences
 from onething.licences.certificate import LicenceStatus
 from onething.licences.identifiers import parse_number
 from onething.licences.models import Licence
-from tests.factories import decide_all, pharmacy_filing, user
+from tests.factories import user
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def issued(demo):
-    case, _ = services.file_case(user("yaofang"), pharmacy_filing())
-    services.accept(user("clerk_lishi"), case.public_id)
-    case.refresh_from_db()
-    decide_all(case)
-    return case
 
 
 def test_every_approved_item_that_issues_a_licence_gets_one(issued):

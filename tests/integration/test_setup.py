@@ -7,7 +7,7 @@ from django.test import RequestFactory
 from onething.catalog.models import CatalogVersion
 from onething.catalog.services import import_catalog
 from onething.web.setup import ensure_demo_accounts, ensure_demo_catalog
-from tests.conftest import FIXTURES
+from tests.catalogs import FIXTURES
 
 pytestmark = pytest.mark.django_db
 

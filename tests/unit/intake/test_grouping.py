@@ -4,7 +4,7 @@ from hypothesis import given, settings
 
 from onething.catalog.guide import build_guide
 from onething.intake.grouping import group_fields, section_of
-from tests.unit.catalog.test_one_form_property import demo, package_and_answers
+from tests.catalogs import package_and_answers
 
 
 def test_sections_by_field():
@@ -16,8 +16,8 @@ def test_sections_by_field():
     assert section_of("pharmacist_count", "integer", "药品经营许可", group="人员") == "人员"
 
 
-def test_the_pharmacy_form_in_order():
-    catalog = demo()
+def test_the_pharmacy_form_in_order(demo_catalog):
+    catalog = demo_catalog
     package = catalog.packages["open_pharmacy"]
     answers = {q.id: True for q in package.questions}
     guide = build_guide(catalog, package, answers)
@@ -29,9 +29,9 @@ def test_the_pharmacy_form_in_order():
 
 @settings(max_examples=200, deadline=None)
 @given(package_and_answers())
-def test_every_field_of_the_form_is_in_exactly_one_section(case):
+def test_every_field_of_the_form_is_in_exactly_one_section(demo_catalog, case):
     package, answers = case
-    catalog = demo()
+    catalog = demo_catalog
     guide = build_guide(catalog, package, answers)
     names = {gi.id: gi.item.name for gi in guide.items}
     placed = [i for section in group_fields(guide.fields, names) for i in section.field_ids]

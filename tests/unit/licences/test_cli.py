@@ -15,8 +15,7 @@ from typer.testing import CliRunner, Result
 from onething.licences.certificate import sign_certificate
 from onething.licences.cli import app
 from onething.licences.signing import KeyRing
-
-from .test_certificate import payload
+from tests.unit.licences.samples import payload
 
 
 @pytest.fixture
