@@ -95,8 +95,9 @@ class Case(models.Model):
     days_taken = models.PositiveSmallIntegerField("实际办理工作日", null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
     # 下一个期限: the window's decision date while submitted; while in progress the
-    # earlier of the package's due date and a running item's own. Kept with every audit
-    # record (`store.insert_actions`) so that overdue lists are an index range.
+    # earlier of the package's due date and a running item's own (`deadlines.next_deadline`).
+    # Kept by the services after each change (`store.keep_deadline`) so that overdue lists
+    # are an index range.
     deadline = models.DateField("下一个期限", null=True, blank=True)
     refusal_reason = models.TextField("不予受理理由", blank=True)
 
