@@ -4,8 +4,7 @@ type code, validity and the data printed on it."""
 import copy
 
 from onething.catalog.loading import validate_document
-
-from .test_loading import BASE
+from tests.catalogs import BASE
 
 
 def with_types(*types, issues="business_licence"):

@@ -8,75 +8,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from onething.catalog.loading import load_catalog_text, read_catalog_file, validate_document
+from tests.catalogs import BASE, KEYS, changed, json_values, places_in, problems_of
 
 from .strategies import catalog_documents
-
-BASE = {
-    "version": 1,
-    "jurisdictions": [
-        {"code": "140000", "name": "山西省", "level": "province"},
-        {"code": "141100", "name": "吕梁市", "level": "city", "parent": "140000"},
-        {"code": "141102", "name": "离石区", "level": "county", "parent": "141100"},
-    ],
-    "departments": [
-        {"id": "amr", "name": "市场监督管理局"},
-        {"id": "mpa", "name": "药品监督管理局"},
-    ],
-    "materials": [{"id": "applicant_id", "name": "申请人身份证明", "evidence": "id_card"}],
-    "fields": [{"id": "company_name", "label": "企业名称", "type": "text"}],
-    "items": [
-        {
-            "id": "business_registration",
-            "name": "企业设立登记",
-            "department": "amr",
-            "levels": ["city", "county"],
-            "kind": "instant",
-            "legal_days": 3,
-            "promised_days": 0,
-            "trips": 2,
-            "fields": ["company_name"],
-            "materials": [{"material": "applicant_id"}],
-        },
-        {
-            "id": "drug_retail_licence",
-            "name": "药品经营许可证核发",
-            "department": "mpa",
-            "levels": ["city"],
-            "kind": "promise",
-            "legal_days": 20,
-            "promised_days": 15,
-            "trips": 3,
-            "materials": [{"material": "applicant_id", "copies": 2}],
-        },
-    ],
-    "packages": [
-        {
-            "id": "open_pharmacy",
-            "name": "我要开药店",
-            "audience": "enterprise",
-            "questions": [
-                {"id": "sells_food", "text": "是否销售食品？", "type": "boolean"},
-                {"id": "size", "text": "规模？", "type": "choice", "choices": ["小", "大"]},
-            ],
-            "items": [
-                {"item": "business_registration"},
-                {"item": "drug_retail_licence", "after": ["business_registration"]},
-            ],
-        }
-    ],
-}
-
-
-def problems_of(document) -> list[str]:
-    result = validate_document(document)
-    assert result.catalog is None
-    return [str(p) for p in result.problems]
-
-
-def changed(edit) -> dict:
-    document = copy.deepcopy(BASE)
-    edit(document)
-    return document
 
 
 def test_the_base_document_is_valid():
@@ -282,49 +216,6 @@ def test_a_missing_file_is_a_problem(tmp_path):
 
 # -- whatever the input: problems, never an exception
 
-json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=8),
-    lambda children: (
-        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
-    ),
-    max_leaves=30,
-)
-KEYS = [
-    "version",
-    "jurisdictions",
-    "departments",
-    "materials",
-    "fields",
-    "items",
-    "packages",
-    "id",
-    "code",
-    "name",
-    "level",
-    "parent",
-    "department",
-    "levels",
-    "kind",
-    "legal_days",
-    "promised_days",
-    "trips",
-    "fee",
-    "materials",
-    "material",
-    "copies",
-    "required",
-    "when",
-    "questions",
-    "type",
-    "choices",
-    "after",
-    "item",
-    "text",
-    "evidence",
-    "online",
-    "basis",
-]
-
 
 @settings(max_examples=300, deadline=None)
 @given(json_values)
@@ -338,7 +229,7 @@ def test_arbitrary_data_never_raises(document):
 def test_mutated_catalogues_never_raise(document, data):
     """Replace, delete or corrupt a random place of a valid document."""
     document = copy.deepcopy(document)  # the strategy's own objects must stay untouched
-    places = list(_places(document))
+    places = list(places_in(document))
     for _ in range(data.draw(st.integers(1, 4))):
         container, key = data.draw(st.sampled_from(places))
         action = data.draw(st.sampled_from(["replace", "delete", "key"]))
@@ -362,14 +253,3 @@ def test_mutated_catalogues_never_raise(document, data):
 def test_arbitrary_bytes_never_raise(data):
     result = load_catalog_text(data)
     assert result.catalog is not None or result.problems
-
-
-def _places(node):
-    if isinstance(node, dict):
-        for key, value in node.items():
-            yield node, key
-            yield from _places(value)
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            yield node, index
-            yield from _places(value)

@@ -20,9 +20,9 @@ from onething.catalog.schema import (
     PackageItemEntry,
     QuestionEntry,
 )
+from tests.catalogs import BASE, changed, json_values, places_in, problems_of
 
 from .strategies import catalog_documents
-from .test_loading import BASE, _places, changed, json_values, problems_of
 
 
 def loaded(edit):
@@ -242,7 +242,7 @@ def test_unknown_keys_of_nested_entries_are_warnings():
 def test_every_message_is_ours_not_pydantics(document, data):
     """Whatever is broken, no pydantic wording ("Input should be …") reaches the editor."""
     document = copy.deepcopy(document)
-    places = list(_places(document))
+    places = list(places_in(document))
     for _ in range(data.draw(st.integers(1, 3))):
         container, key = data.draw(st.sampled_from(places))
         container[key] = data.draw(json_values)
