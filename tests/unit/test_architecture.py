@@ -358,7 +358,6 @@ def test_no_app_uses_another_apps_private_names():
     assert not found, "another app's private names:\n" + "\n".join(found)
 
 
-@pytest.mark.xfail(strict=False, reason="issue 13: long modules are being split")
 def test_no_module_over_600_lines():
     long = [
         f"{path.relative_to(ROOT)}: {n} lines"
@@ -368,7 +367,6 @@ def test_no_module_over_600_lines():
     assert not long, f"over {MAX_MODULE_LINES} lines:\n" + "\n".join(long)
 
 
-@pytest.mark.xfail(strict=False, reason="issue 13: applicant.py and common.py are being split")
 def test_no_view_module_over_400_lines():
     long = [
         f"{path.relative_to(ROOT)}: {n} lines"
@@ -378,7 +376,6 @@ def test_no_view_module_over_400_lines():
     assert not long, f"views over {MAX_VIEW_MODULE_LINES} lines:\n" + "\n".join(long)
 
 
-@pytest.mark.xfail(strict=False, reason="issue 13: four view functions are being simplified")
 def test_no_view_function_over_complexity_15():
     over = [
         f"{score:3d}  {where}"
@@ -386,3 +383,18 @@ def test_no_view_function_over_complexity_15():
         if score > MAX_VIEW_COMPLEXITY
     ]
     assert not over, f"complexity over {MAX_VIEW_COMPLEXITY}, worst first:\n" + "\n".join(over)
+
+
+def test_no_test_module_imports_another():
+    """Tests share tests/factories.py, tests/catalogs.py and the conftest fixtures; a test
+    module never imports another test module."""
+    tests = Path(__file__).resolve().parents[1]
+    offending = []
+    for path in sorted(tests.rglob("test_*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                name = ("." * node.level) + (node.module or "")
+                last = name.rsplit(".", 1)[-1]
+                if last.startswith("test_"):
+                    offending.append(f"{path.relative_to(tests)}:{node.lineno} imports {name}")
+    assert not offending, "\n".join(offending)
