@@ -41,8 +41,8 @@ from onething.cases.views.common import (
     visible_case,
 )
 from onething.catalog.entities import Catalog, Package
-from onething.catalog.guide import Guide, build_guide
-from onething.catalog.services import current_catalog
+from onething.catalog.guide import Guide
+from onething.catalog.services import current_catalog, guide_of
 from onething.core.access import may_act_on_case
 from onething.core.errors import CaseError, InvalidInput
 from onething.core.roles import Role
@@ -136,7 +136,7 @@ def _read_apply(request: HttpRequest, package_id: str) -> ApplyPage | HttpRespon
             return draft
     source = _answer_text(draft.answers) if draft is not None and not posted else data
     answers, answer_errors = answers_from_query(package, source)
-    guide = build_guide(catalog, package, answers)
+    guide = guide_of(current.digest, package.id, answers)  # the one the filing uses, kept
     sources = prefill_sources(guide.fields, person, catalog)
     known = {field_id: value for field_id, (value, _source) in sources.items()}
     values = applying.form_values(guide.fields, known, data if posted else None, draft)

@@ -54,8 +54,7 @@ from onething.cases.views.common import (
     visible_case,
 )
 from onething.catalog.entities import Catalog
-from onething.catalog.guide import build_guide
-from onething.catalog.services import catalog_of
+from onething.catalog.services import catalog_of, guide_of
 from onething.core.access import (
     acts_for_applicant,
     may_see_in_full,
@@ -110,7 +109,7 @@ def case_context(
     own = own_case(user, case)
     tasks = tasks_of(case, with_records=True)
     names = {t.pk: t.item_name for t in tasks}
-    guide = build_guide(catalog, catalog.packages[case.package_id], case.answers)
+    guide = guide_of(case.catalog_version.digest, case.package_id, case.answers)
     done, total = progress(tasks)
     return {
         "case": case,
