@@ -132,6 +132,8 @@ def app_queries(case, task, token_digest, session_key):
         store._case_of_task: ((task.pk,), ()),
         store._tasks_of_case: ((case.pk,), ()),
         store._task: ((task.pk,), ()),
+        store._siblings_with_case: ((task.pk,), ("case",)),
+        store._task_with_case: ((task.pk,), ("case",)),
         store._case_by_public_id: ((case.public_id,), ("catalog_version",)),
     }
 

@@ -82,6 +82,8 @@ def _locked(rows: QuerySet, *of: str) -> QuerySet:
 
 
 # The reads of every transition, compiled once (web/prepared.py says why and how).
+# PostgreSQL locks the case row first, then its tasks; on SQLite, whose write transaction
+# already holds the only lock there is, one statement reads the tasks with their case.
 _case_of_task = PreparedQuery(
     lambda task_id: _locked(
         Case.objects.only(*CASE_FIELDS)
@@ -93,6 +95,23 @@ _tasks_of_case = PreparedQuery(
     lambda case_id: _locked(Task.objects.filter(case_id=case_id).order_by("position"))
 )
 _task = PreparedQuery(lambda task_id: _locked(Task.objects.filter(pk=task_id).order_by()))
+_WITH_CASE = ("case", *(f"case__{name}" for name in CASE_FIELDS))
+_siblings_with_case = PreparedQuery(
+    lambda task_id: (
+        Task.objects.filter(case_id=Subquery(Task.objects.filter(pk=task_id).values("case_id")))
+        .select_related("case")
+        .only(*(f.name for f in Task._meta.concrete_fields), *_WITH_CASE)
+        .order_by("position")
+    )
+)
+_task_with_case = PreparedQuery(
+    lambda task_id: (
+        Task.objects.filter(pk=task_id)
+        .select_related("case")
+        .only(*(f.name for f in Task._meta.concrete_fields), *_WITH_CASE)
+        .order_by()
+    )
+)
 _case_by_public_id = PreparedQuery(
     lambda public_id: _locked(
         Case.objects.select_related("catalog_version")
@@ -107,12 +126,18 @@ _case_by_public_id = PreparedQuery(
 def load_for_task(task_id: int, siblings: bool = True) -> tuple[Case, list[Task]] | None:
     """The case of a task and all its tasks in package order (or only that task), locked
     (the case row first); None if there is no such task."""
-    case = _case_of_task.first(task_id)
-    if case is None:
-        return None
-    tasks = _tasks_of_case.all(case.pk) if siblings else _task.all(task_id)
+    if connection.features.has_select_for_update:
+        case = _case_of_task.first(task_id)
+        if case is None:
+            return None
+        tasks = _tasks_of_case.all(case.pk) if siblings else _task.all(task_id)
+    else:
+        tasks = (_siblings_with_case if siblings else _task_with_case).all(task_id)
+        if not tasks:
+            return None
+        case = tasks[0].case
     for task in tasks:
-        task.case = case  # no extra query for task.case
+        task.case = case  # one instance for all
     return case, tasks
 
 
@@ -126,8 +151,13 @@ def load_case(public_id) -> Case | None:
 
 
 @lru_cache(maxsize=32)
+def _fields(model: type[Model], names: tuple[str, ...]) -> tuple:
+    return tuple(model._meta.get_field(name) for name in names)
+
+
+@lru_cache(maxsize=32)
 def _update_sql(model: type[Model], names: tuple[str, ...], vendor: str) -> str:
-    fields = [model._meta.get_field(name) for name in names]
+    fields = _fields(model, names)
     assignments = ", ".join(f"{_quote(field.column)} = %s" for field in fields)
     table, pk = _quote(model._meta.db_table), _quote(model._meta.pk.column)
     return f"UPDATE {table} SET {assignments} WHERE {pk} = %s"
@@ -145,7 +175,7 @@ def save(instances: Sequence[Model], names: Sequence[str]) -> None:
     if not instances:
         return
     model, names = type(instances[0]), tuple(names)
-    fields = [model._meta.get_field(name) for name in names]
+    fields = _fields(model, names)
     rows = [[*_values(instance, fields), instance.pk] for instance in instances]
     with connection.cursor() as cursor:
         cursor.executemany(_update_sql(model, names, connection.vendor), rows)
@@ -175,7 +205,7 @@ ACTION_FIELDS = (*(name.removesuffix("_id") for name in ActionRow._fields), "at"
 
 @lru_cache(maxsize=8)
 def _insert_actions_sql(vendor: str) -> str:
-    fields = [Action._meta.get_field(name) for name in ACTION_FIELDS]
+    fields = _fields(Action, ACTION_FIELDS)
     columns = ", ".join(_quote(field.column) for field in fields)
     values = ", ".join(["%s"] * len(fields))
     return f"INSERT INTO {_quote(Action._meta.db_table)} ({columns}) VALUES ({values})"
@@ -187,8 +217,11 @@ def insert_actions(actions: Sequence[ActionRow]) -> None:
     if not actions:
         return
     at = timezone.now()
-    fields = [Action._meta.get_field(name) for name in ACTION_FIELDS]
-    rows = [_values(Action(**action._asdict(), at=at), fields) for action in actions]
+    fields = _fields(Action, ACTION_FIELDS)
+    rows = [
+        [f.get_db_prep_save(v, connection) for f, v in zip(fields, (*action, at), strict=True)]
+        for action in actions
+    ]
     with connection.cursor() as cursor:
         cursor.executemany(_insert_actions_sql(connection.vendor), rows)
 
