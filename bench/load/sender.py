@@ -13,7 +13,7 @@ class RecordingSender:
         self.path = os.environ["ONETHING_BENCH_DELIVERIES"]
         self.instance = os.environ.get("ONETHING_BENCH_INSTANCE", "?")
 
-    def send(self, message) -> None:
+    def send(self, message, idempotency_key: str) -> None:
         # One short write with O_APPEND: lines from several processes never interleave.
         line = f"{message.pk} {self.instance} {os.getpid()}\n".encode()
         fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)

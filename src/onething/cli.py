@@ -6,7 +6,6 @@ Exit codes: 0 done; 1 the input has problems (each listed); 2 a bad request
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import sys
 from enum import StrEnum
@@ -390,43 +389,12 @@ def sweep_command(
 ) -> None:
     """Background work: deem undecided applications accepted after 5 working days
     (行政许可法 Art. 32) and deliver queued notifications. Safe to run on several hosts.
-    While repeating, it also checkpoints SQLite's write-ahead log every second."""
-    import time
-
+    While repeating, it also checkpoints SQLite's write-ahead log every second.
+    SIGTERM or SIGINT: the notification in hand is finished, then it exits."""
     setup_django()
-    from django.db import close_old_connections
+    from onething.sweep import run
 
-    from onething.core.database import checkpoint
-    from onething.sweep import sweep
-
-    while True:
-        close_old_connections()
-        try:
-            report = sweep()
-            if report is None:
-                if not every:
-                    typer.echo("sweep: another instance is sweeping now; skipped")
-            elif any(dataclasses.astuple(report)) or not every:
-                typer.echo(
-                    f"sweep: {report.deemed_accepted} deemed accepted, "
-                    f"{report.delivered} notifications delivered, "
-                    f"{report.licences_expired} licences expired, "
-                    f"{report.rectifications_escalated} rectifications escalated, "
-                    f"{report.dashboard_days} dashboard days recomputed"
-                )
-        except Exception as exc:  # keep sweeping; the next round retries
-            if not every:
-                raise
-            typer.echo(f"sweep failed: {type(exc).__name__}: {exc}", err=True)
-        if not every:
-            return
-        next_sweep = time.monotonic() + every
-        while time.monotonic() < next_sweep:
-            time.sleep(min(1.0, max(0.0, next_sweep - time.monotonic())))
-            try:
-                checkpoint()
-            except Exception as exc:  # busy or locked: the next second tries again
-                typer.echo(f"checkpoint skipped: {type(exc).__name__}: {exc}", err=True)
+    run(every, lambda line, error: typer.echo(line, err=error))
 
 
 @app.command(

@@ -173,7 +173,7 @@ def test_outbox_delivery_retries_a_failing_sender(demo):
     services.accept(user("clerk_lishi"), case.public_id)
 
     class Broken:
-        def send(self, message):
+        def send(self, message, idempotency_key):
             raise ConnectionError("gateway down")
 
     assert services.deliver_outbox(Broken()) == 0
@@ -194,10 +194,10 @@ def test_outbox_delivery_goes_on_batch_after_batch(demo):
     sent = []
 
     class Gateway:
-        def send(self, message):
+        def send(self, message, idempotency_key):
             sent.append(message.pk)
 
-    assert services.deliver_outbox(Gateway(), limit=2) == waiting  # not just one batch
+    assert services.deliver_outbox(Gateway()) == waiting  # each in its own steps
     assert len(sent) == len(set(sent)) == waiting
     assert not OutboxMessage.objects.filter(delivered_at=None).exists()
 

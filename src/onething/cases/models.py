@@ -351,6 +351,9 @@ class OutboxMessage(models.Model):
     delivered_at = models.DateTimeField(null=True, blank=True, db_index=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
+    # Claimed by a sweep that is sending it now (committed before the send, cleared with
+    # the result); still set after a kill: re-sent once its lease has run out.
+    sending_since = models.DateTimeField("发送开始", null=True, blank=True)
 
     class Meta:
         ordering = ["id"]

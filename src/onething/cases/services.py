@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterable, Sequence
-from datetime import date, timedelta
+from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
@@ -51,8 +51,8 @@ from onething.cases.lifecycle import (
     TaskAction,
     TaskState,
 )
-from onething.cases.models import Case, Notice, OutboxMessage, SpecialProcedure, Task
-from onething.cases.notifications import default_sender
+from onething.cases.models import Case, Notice, SpecialProcedure, Task
+from onething.cases.outbox import deliver_outbox as deliver_outbox  # the sweep's job
 from onething.cases.schedule import finish_if_done, refresh_case_due
 from onething.cases.tasks import TaskNode, ready_to_release, to_cancel
 from onething.cases.window import (  # the window's decisions, also named by this module
@@ -466,45 +466,3 @@ def deem_overdue_acceptances(today: date | None = None) -> int:
         except CaseError as exc:
             log.warning("case %s could not be deemed accepted: %s", public_id, exc.message)
     return done
-
-
-def deliver_outbox(sender=None, limit: int = 200, budget_s: float = 20.0) -> int:
-    """Deliver waiting notifications, `limit` per transaction, batch after batch until
-    none wait or `budget_s` seconds have passed (the next round goes on); a failure is
-    retried later with a growing delay. Rows another instance holds are skipped."""
-    import time
-
-    sender = sender or default_sender()
-    delivered = 0
-    stop_at = time.monotonic() + budget_s
-    while True:
-        sent, taken = _deliver_batch(sender, limit)
-        delivered += sent
-        if taken < limit or time.monotonic() >= stop_at:
-            return delivered
-
-
-def _deliver_batch(sender, limit: int) -> tuple[int, int]:
-    """One transaction's worth: (delivered, rows taken)."""
-    delivered = 0
-    now = timezone.now()
-    with transaction.atomic():
-        messages = list(
-            OutboxMessage.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(delivered_at=None, available_at__lte=now)
-            .select_related("recipient")[:limit]
-        )
-        for message in messages:
-            try:
-                sender.send(message)
-            except Exception as exc:  # a sender's failure must not lose the message
-                message.attempts += 1
-                message.last_error = str(exc)[:500]
-                message.available_at = now + timedelta(minutes=min(60, 2**message.attempts))
-                message.save(update_fields=["attempts", "last_error", "available_at"])
-                continue
-            message.delivered_at = now
-            message.attempts += 1
-            message.save(update_fields=["delivered_at", "attempts"])
-            delivered += 1
-    return delivered, len(messages)
