@@ -229,89 +229,23 @@ def serve_command(
 ) -> None:
     """Serve the web app with gunicorn, and run the background sweep beside it.
 
-    ID card and mobile numbers are masked in the access log.
+    ID card and mobile numbers are masked in the access log. Refuses to start when the
+    keys present cannot read the stored data (onething.E100-E102).
 
-    gunicorn's control socket: <data dir>/run/gunicorn-<machine>-<address>-<port>.ctl"""
-    import signal
-    import subprocess
+    gunicorn's control socket: <data dir>/run/gunicorn-<machine>-<address>-<port>.ctl;
+    gunicorn and the sweep run in a process group of their own, stopped with this command
+    (<data dir>/run/serve-<machine>-<address>-<port>.pid)."""
+    from onething.serving import ServeRefused, serve
 
     if workers < 1:
         raise _fail("--workers must be at least 1", 2)
-    control = _control_socket_options(host, port)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onething.web.settings")
-    sweeper = None
-    if sweep_every > 0:
-        sweeper = subprocess.Popen(
-            [sys.executable, "-m", "onething", "sweep", "--every", str(sweep_every)]
-        )
     typer.echo(f"serving on http://{host}:{port}/  (Ctrl+C stops)")
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "onething.web.wsgi:application",
-            "--bind",
-            f"{host}:{port}",
-            "--workers",
-            str(workers),
-            "--access-logfile",
-            "-",
-            "--logger-class",
-            "onething.web.access_log.MaskingLogger",
-            "--graceful-timeout",
-            "10",
-            *control,
-        ]
-    )
-
-    def stop(signum, frame):
-        server.send_signal(signal.SIGTERM)
-
-    signal.signal(signal.SIGTERM, stop)
     try:
-        code = server.wait()
-    except KeyboardInterrupt:
-        code = server.wait()
-    finally:
-        if sweeper is not None:
-            sweeper.terminate()
-            sweeper.wait(timeout=15)
+        code = serve(host, port, workers, sweep_every, lambda line: typer.echo(line, err=True))
+    except ServeRefused as refused:
+        raise _fail(str(refused), 2) from None
     raise typer.Exit(code)
-
-
-UNIX_SOCKET_PATH_MAX = 100  # bytes; the kernel's limit is 108 on Linux, 104 on macOS
-
-
-def control_socket_path(host: str, port: int) -> Path:
-    """This instance's gunicorn control socket. gunicorn's default (~/.gunicorn/gunicorn.ctl,
-    one per user) is taken over by a second instance on the host, and the first to stop
-    deletes the other's; here each has its own, named by machine, address and port."""
-    import platform
-    import re
-
-    name = f"gunicorn-{platform.node()}-{host}-{port}.ctl"
-    return paths.data_dir() / "run" / re.sub(r"[^A-Za-z0-9.-]", "_", name)
-
-
-def _control_socket_options(host: str, port: int) -> list[str]:
-    """gunicorn's options for this instance's control socket (gunicorn 25.1 and later);
-    none where the path would be too long for a Unix socket."""
-    from gunicorn.config import KNOWN_SETTINGS
-
-    if not any(setting.name == "control_socket" for setting in KNOWN_SETTINGS):
-        return []  # an older gunicorn has no control socket
-    path = control_socket_path(host, port)
-    if len(os.fsencode(path)) > UNIX_SOCKET_PATH_MAX:
-        typer.echo(f"note: no gunicorn control socket: the path is too long ({path})", err=True)
-        return ["--no-control-socket"]
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.parent.chmod(0o700)  # only this account may reach the socket
-    except OSError as exc:
-        typer.echo(f"note: no gunicorn control socket: {path.parent}: {exc.strerror}", err=True)
-        return ["--no-control-socket"]
-    return ["--control-socket", str(path), "--control-socket-mode", "0600"]
 
 
 @app.command("demo")

@@ -115,13 +115,13 @@ def test_the_access_log_masks_id_and_phone_numbers(data_dir):
 def test_two_instances_on_one_host_keep_their_own_control_socket(data_dir):
     run = data_dir / "run"
     with serving(data_dir, count=2) as (first, second):
-        sockets = {path.name.rsplit("-", 1)[1]: path for path in run.iterdir()}
+        sockets = {path.name.rsplit("-", 1)[1]: path for path in run.glob("*.ctl")}
         assert sockets.keys() == {f"{first.port}.ctl", f"{second.port}.ctl"}
         assert all(path.is_socket() for path in sockets.values())
         assert all(path.stat().st_mode & 0o777 == 0o600 for path in sockets.values())
         assert run.stat().st_mode & 0o777 == 0o700
         first.stop()
         assert get(second.port, "/healthz") == 200
-        assert list(run.iterdir()) == [sockets[f"{second.port}.ctl"]]
+        assert list(run.glob("*.ctl")) == [sockets[f"{second.port}.ctl"]]
         assert sockets[f"{second.port}.ctl"].is_socket()
     assert not (data_dir / ".gunicorn").exists()  # gunicorn's one-per-user default unused
