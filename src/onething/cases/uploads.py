@@ -1,20 +1,21 @@
 """Uploaded material files, stored by content: the SHA-256 of the plain content names
 the file (``uploads/ab/abcdef….enc``), so the same file uploaded twice is kept once and
-a name typed by the applicant never becomes a path. Contents are encrypted at rest."""
+a name typed by the applicant never becomes a path. Contents are encrypted before they
+reach the store, which is Django's storage API (core/storage.py: the data directory, or
+an S3-compatible object store for several hosts); a store that cannot keep the file is a
+refusal (`StorageUnavailable`, 507: "文件没有保存：…") and nothing is kept."""
 
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
-from pathlib import Path
+import re
 
-from onething import paths
+from django.core.files.base import ContentFile
+
+from onething.core.storage import refusal, storage_errors, upload_storage
 from onething.privacy.crypto import decrypt_bytes, encrypt_bytes
 
-
-def _root() -> Path:
-    return paths.data_dir() / "uploads"
+NAME = re.compile(r"uploads/[0-9a-f]{2}/[0-9a-f]{64}\.enc")
 
 
 def relative_path(digest: str) -> str:
@@ -24,26 +25,35 @@ def relative_path(digest: str) -> str:
 
 
 def put(data: bytes) -> tuple[str, str]:
-    """Store the content (once); returns (sha256, path relative to the data directory).
-    Written to a temporary file and renamed, so a crash never leaves half a file."""
+    """Store the content (once); returns (sha256, its name in the store). Raises
+    `StorageUnavailable` when the store is full, read-only or out of reach."""
     digest = hashlib.sha256(data).hexdigest()
-    relative = relative_path(digest)
-    target = paths.data_dir() / relative
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".upload-")
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(encrypt_bytes(data))
-            os.replace(temporary, target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
-    return digest, relative
+    name = relative_path(digest)
+    storage = upload_storage()
+    try:
+        if not storage.exists(name):
+            storage.save(name, ContentFile(encrypt_bytes(data)))
+    except storage_errors() as problem:
+        raise refusal(problem) from None
+    return digest, name
 
 
-def get(relative: str) -> bytes:
-    target = (paths.data_dir() / relative).resolve()
-    if _root().resolve() not in target.parents:
+def get(name: str) -> bytes:
+    if not NAME.fullmatch(name):
         raise ValueError("outside the upload folder")
-    return decrypt_bytes(target.read_bytes())
+    with upload_storage().open(name, "rb") as stored:
+        return decrypt_bytes(stored.read())
+
+
+def names() -> list[str]:
+    """Every stored upload's name (backups)."""
+    storage = upload_storage()
+    found = []
+    try:
+        folders, _ = storage.listdir("uploads")
+    except FileNotFoundError:
+        return []
+    for folder in sorted(folders):
+        _, files = storage.listdir(f"uploads/{folder}")
+        found += [f"uploads/{folder}/{name}" for name in sorted(files)]
+    return [name for name in found if NAME.fullmatch(name)]

@@ -19,6 +19,7 @@ import secrets
 from pathlib import Path
 
 from onething.core.database import database_from_env
+from onething.core.storage import upload_storage_settings
 from onething.paths import data_dir
 from onething.web.proxy import trusted_proxies
 
@@ -155,6 +156,9 @@ STATIC_ROOT = None  # whitenoise serves from the apps (WHITENOISE_USE_FINDERS)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Uploaded materials (encrypted first): the data directory, or an S3-compatible
+    # store for several hosts (ONETHING_STORAGE_URL; core/storage.py).
+    "uploads": upload_storage_settings(DATA_DIR),
 }
 WHITENOISE_USE_FINDERS = True  # serve the packages' static files without a collect step
 WHITENOISE_AUTOREFRESH = DEBUG
