@@ -103,6 +103,7 @@ if trusted_proxies():
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "onething.web.outage.OutageMiddleware",  # 503 while the database is out of reach
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

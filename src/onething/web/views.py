@@ -5,6 +5,7 @@ from django.urls import Resolver404
 
 from onething.core.error_pages import error_page
 from onething.web.api import api
+from onething.web.outage import outage_answer
 
 
 def openapi(request: HttpRequest) -> JsonResponse:
@@ -27,6 +28,8 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    if (outage := outage_answer(request)) is not None:  # the database out of reach: 503
+        return outage
     message = "服务器出了点问题，已记录。请稍后再试，或拨打 12345 咨询。"
     return error_page(request, "系统繁忙", message, 500)
 
