@@ -48,7 +48,7 @@ def measure(samples: int) -> None:
     from onething.accounts.models import User
 
     for kind, (username, addresses) in pages().items():
-        client = Client()
+        client = Client(HTTP_HOST="localhost")  # an allowed host (no "testserver")
         client.force_login(User.objects.get(username=username))
         for address in addresses:  # warm: the catalogue parsed, plans cached
             assert client.get(address).status_code == 200, (kind, address)

@@ -190,6 +190,7 @@ def setup_command(
     ] = True,
 ) -> None:
     """Prepare the database: apply migrations, load the demo catalogue and demo log-ins."""
+    paths.keep_private()  # the database and keys it creates: 0600, in 0700 folders
     setup_django()
     from django.core.management import call_command
 
@@ -239,6 +240,7 @@ def serve_command(
 
     if workers < 1:
         raise _fail("--workers must be at least 1", 2)
+    paths.keep_private()  # inherited by gunicorn and the sweep: what they write is private
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onething.web.settings")
     typer.echo(f"serving on http://{host}:{port}/  (Ctrl+C stops)")
     try:

@@ -2,6 +2,12 @@
 
 One data directory, ``$ONETHING_DATA_DIR`` or ``~/.local/share/onething``, so that
 the web app and the command line always read and write the same place.
+
+Everything in it is the service account's alone: the folder is 0700, and the processes
+that write there (``onething setup``, ``onething serve`` with its gunicorn workers and
+sweep, the WSGI app) run with the umask 0o077 (`keep_private`), so that the SQLite
+database (and its -wal and -shm files, which SQLite creates with the database's mode),
+keys, uploads and the secret key are 0600 and their folders 0700.
 """
 
 from __future__ import annotations
@@ -31,3 +37,23 @@ def licence_keys_dir() -> Path:
     if configured:
         return Path(configured).expanduser().resolve()
     return data_dir() / "licence-keys"
+
+
+PRIVATE_UMASK = 0o077  # no group or world access to anything created
+
+
+def keep_private() -> None:
+    """Files and folders this process creates are its account's alone, and so is the data
+    directory (created 0700, or made 0700 if it is looser and ours)."""
+    os.umask(PRIVATE_UMASK)
+    private_dir(data_dir())
+
+
+def private_dir(path: Path) -> Path:
+    """`path` as a folder only its owner may enter: made 0700 (parents as the umask says),
+    or tightened to 0700 if it lets others in. One we do not own is left as it is."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    status = path.stat()
+    if status.st_mode & 0o077 and status.st_uid == os.getuid():
+        path.chmod(0o700)
+    return path

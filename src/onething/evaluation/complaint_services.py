@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -33,6 +34,7 @@ from onething.evaluation.models import Complaint, ComplaintEvent
 from onething.intake.validation import check_phone
 
 ANSWER_DAYS = 5  # working days for the assignee to answer
+MERGED_LABEL = "已与同类诉求合并办理"  # a duplicate's state, and its merge step, as shown
 TEXT_LIMIT = 2000  # characters of a complaint's text
 
 
@@ -244,7 +246,8 @@ def revisit(actor: User, complaint_id: int, satisfied: bool, note: str) -> Compl
 
 
 def merge(actor: User, complaint_id: int, into_tracking: str) -> Complaint:
-    """A duplicate is closed into the complaint it repeats; following it leads there."""
+    """A duplicate is closed into the complaint it repeats; following it shows its own
+    record and the progress of the one it repeats, not that one's code or text."""
     with transaction.atomic():
         complaint = _supervised(actor, complaint_id)
         target = follow(into_tracking)
@@ -254,7 +257,8 @@ def merge(actor: User, complaint_id: int, into_tracking: str) -> Complaint:
             raise InvalidInput("目标诉求本身已被合并，请合并到它所合并的那一件")
         if not reach_of(actor).covers(target.jurisdiction):
             raise Forbidden("只能合并到本辖区的诉求")
-        _step(complaint, "merge", actor, f"与诉求 {target.tracking} 合并办理")
+        # The step is read by this complaint's complainant: never the other's code.
+        _step(complaint, "merge", actor, MERGED_LABEL)
         complaint.merged_into = target
         complaint.closed_at = timezone.now()
         complaint.save()
@@ -281,4 +285,64 @@ def follow_many(trackings: list[str], jurisdiction: str = "") -> list[Complaint]
 
 
 def state_label(complaint: Complaint) -> str:
+    if complaint.merged_into_id is not None:
+        return MERGED_LABEL
     return STATE_LABELS[State(complaint.state)]
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    at: datetime
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """How a complaint goes, as its tracking page shows it: no personal data."""
+
+    state_label: str
+    closed: bool
+    due_date: date | None
+    reply: str
+    steps: list[Step]
+
+
+@dataclass(frozen=True, slots=True)
+class Followed:
+    """What the holder of a tracking code sees: their own complaint (its code, text and
+    steps) and, when it was merged into the one it repeats, that one's progress and answer
+    (`handled_with`) without its code, its text or who filed it."""
+
+    tracking: str
+    text: str
+    progress: Progress
+    handled_with: Progress | None
+
+
+def _progress(complaint: Complaint) -> Progress:
+    steps = [
+        Step(event.at, MERGED_LABEL if event.action == "merge" else event.text)
+        for event in complaint.events.all()
+    ]
+    return Progress(
+        state_label=state_label(complaint),
+        closed=complaint.state == State.CLOSED,
+        due_date=complaint.due_date,
+        reply=complaint.reply,
+        steps=steps,
+    )
+
+
+def followed(complaint: Complaint) -> Followed:
+    """The tracking page of `complaint` (found by `follow`)."""
+    target = complaint.merged_into
+    for _hop in range(10):  # a target merged in its turn: the one that is worked
+        if target is None or target.merged_into_id is None:
+            break
+        target = target.merged_into
+    return Followed(
+        tracking=complaint.tracking,
+        text=complaint.text,
+        progress=_progress(complaint),
+        handled_with=_progress(target) if target is not None else None,
+    )

@@ -240,10 +240,8 @@ def track(request: HttpRequest) -> HttpResponse:
             "nav": "complaints",
             "code": code,
             "just_filed": complaint is not None and complaint.tracking == filed,
-            "complaint": complaint,
+            "complaint": complaints.followed(complaint) if complaint else None,
             "code_groups": tracking_groups(complaint.tracking) if complaint else [],
-            "state_label": complaints.state_label(complaint) if complaint else "",
-            "events": complaint.events.all() if complaint else [],
         },
         status=404 if code and complaint is None else 200,
     )
@@ -351,7 +349,6 @@ def _savings(package_ids):
 def dashboard(request: HttpRequest) -> HttpResponse:
     """效能监督 figures with charts, the tables under them, CSV export and drill-down."""
     import csv
-    import json
 
     if not supervises(request.user):
         return forbidden(request, "数据看板供监督员使用。")
@@ -405,7 +402,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "figures": result,
             "refreshed_at": refreshed_at(),
-            "chart": json.dumps(chart, ensure_ascii=False),
+            "chart": chart,  # read by dashboard.js from a json_script element
             "query": query.urlencode(),
             "jurisdictions": _places(catalog, request.user.jurisdiction or ""),
             "departments": [(d.id, d.name) for d in catalog.departments.values()]

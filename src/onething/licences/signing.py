@@ -148,7 +148,7 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
+def _write_atomic(path: Path, data: bytes, mode: int = 0o600) -> None:
     """Write ``path`` through a temporary file in its directory and ``os.replace``."""
     descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
@@ -351,7 +351,7 @@ class KeyRing:
         text = json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
         target = Path(path)
         target.parent.mkdir(parents=True, exist_ok=True)
-        _write_atomic(target, text.encode())
+        _write_atomic(target, text.encode(), mode=0o644)  # public keys, to hand out
 
 
 class PublicKeys:

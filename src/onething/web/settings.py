@@ -10,6 +10,9 @@
 - ONETHING_TRUSTED_PROXIES  how many reverse proxies stand in front (deploy/nginx.conf: 1);
                         then X-Forwarded-For gives the client's address, X-Forwarded-Proto
                         the scheme
+- ONETHING_HSTS_SECONDS, ONETHING_HSTS_INCLUDE_SUBDOMAINS, ONETHING_HSTS_PRELOAD  with an
+                        https public URL: Strict-Transport-Security (one year, with
+                        subdomains, not preloaded unless asked)
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+
+from csp.constants import NONCE, NONE, SELF
 
 from onething.core.database import database_from_env
 from onething.core.storage import upload_storage_settings
@@ -36,12 +41,16 @@ def _secret_key() -> str:
         return key_file.read_text().strip()
     except FileNotFoundError:
         pass
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)  # the service's alone
     key = secrets.token_urlsafe(50)
     fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as handle:
         handle.write(key)
     return key
+
+
+def _flag(name: str, default: str = "") -> bool:
+    return os.environ.get(name, default).strip().lower() in ("1", "true", "yes")
 
 
 SECRET_KEY = _secret_key()
@@ -50,7 +59,7 @@ ALLOWED_HOSTS = [
     host.strip()
     for host in os.environ.get("ONETHING_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",")
     if host.strip()
-] + ["testserver"]
+]
 PUBLIC_URL = os.environ.get("ONETHING_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 # A deadline turns to "warning" (临近) with this many working days or fewer left.
 DEADLINE_WARNING_DAYS = int(os.environ.get("ONETHING_WARNING_DAYS", "2"))
@@ -68,6 +77,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "django_ratelimit",
+    "csp",
     "onething.web",
     "onething.privacy",
     "onething.accounts",
@@ -103,6 +113,7 @@ if trusted_proxies():
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "onething.web.headers.ContentSecurityPolicy",
     "onething.web.outage.OutageMiddleware",  # 503 while the database is out of reach
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -110,6 +121,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "onething.web.headers.PrivateCache",  # no-store on answers with personal data
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -174,6 +186,35 @@ if PUBLIC_URL.startswith("https://"):
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     CSRF_TRUSTED_ORIGINS = [PUBLIC_URL]
+    # Browsers keep to https for a year (sent on https answers only). Preloading commits
+    # the whole registrable domain, so it is the operator's choice, off by default.
+    SECURE_HSTS_SECONDS = int(os.environ.get("ONETHING_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _flag("ONETHING_HSTS_INCLUDE_SUBDOMAINS", "1")
+    SECURE_HSTS_PRELOAD = _flag("ONETHING_HSTS_PRELOAD")
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]  # not preloading is a choice, said above
+    # http → https, only where the scheme can be told: behind trusted proxies it comes
+    # from X-Forwarded-Proto; otherwise every request would look like http and redirect
+    # for ever, and the proxy in front must redirect http itself. Health checks may use
+    # plain http.
+    SECURE_SSL_REDIRECT = bool(trusted_proxies())
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# Content-Security-Policy (django-csp, onething.web.headers): scripts only from this site
+# and with the request's nonce, never inline; styles from this site (no style attribute
+# in any template); images from here and data: URIs (QR codes); no plug-ins, no framing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

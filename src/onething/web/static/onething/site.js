@@ -20,6 +20,12 @@
   if (/[?&]kiosk=0/.test(window.location.search)) { store("kiosk", null); }
   if (stored("kiosk") === "on") { root.setAttribute("data-kiosk", "on"); }
   document.addEventListener("DOMContentLoaded", function () {
+    // A refused form is answered at the address it posted to; the page's own address goes
+    // back in the bar (data-page-address), so that a reload reads it instead of posting.
+    var refused = document.querySelector("[data-page-address]");
+    if (refused) {
+      window.history.replaceState(null, "", refused.getAttribute("data-page-address") + window.location.hash);
+    }
     document.querySelectorAll("[data-toggle]").forEach(function (button) {
       var name = button.getAttribute("data-toggle");
       button.setAttribute("aria-pressed", String(root.getAttribute("data-" + name) === keys[name]));
