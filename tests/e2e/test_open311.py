@@ -133,7 +133,8 @@ def test_an_unknown_jurisdiction_is_refused_and_nothing_is_filed(open311):
     assert not Complaint.objects.exists()
 
 
-def test_a_known_jurisdiction_files_there_and_none_files_at_the_default(open311):
+def test_a_known_jurisdiction_files_there_and_none_files_at_the_default(open311, settings):
+    settings.OPEN311_API_KEYS = ["test-key"]  # several ids at once need one
     status, services = get(open311 + "/services.json?jurisdiction_id=140311")
     assert status == 200 and services
     fields = {"service_code": "complaint.slow", "description": "办了三个月还没有结果"}
@@ -147,13 +148,17 @@ def test_a_known_jurisdiction_files_there_and_none_files_at_the_default(open311)
     assert Complaint.objects.get(tracking=by_default).jurisdiction == "141100"
     both = f"{in_yangquan.lower()},{by_default[:4]}-{by_default[4:8]}-{by_default[8:]}"
     status, found = get(
-        open311 + "/requests.json?" + urllib.parse.urlencode({"service_request_id": both})
+        open311
+        + "/requests.json?"
+        + urllib.parse.urlencode({"service_request_id": both, "api_key": "test-key"})
     )
     assert {r["service_request_id"] for r in found} == {in_yangquan, by_default}
     status, found = get(
         open311
         + "/requests.json?"
-        + urllib.parse.urlencode({"service_request_id": both, "jurisdiction_id": "140300"})
+        + urllib.parse.urlencode(
+            {"service_request_id": both, "jurisdiction_id": "140300", "api_key": "test-key"}
+        )
     )
     assert [r["service_request_id"] for r in found] == [in_yangquan]
 

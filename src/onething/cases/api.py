@@ -15,7 +15,8 @@ from uuid import UUID
 from django.conf import settings
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Status
+from ninja import Query, Router, Status
+from ninja.decorators import decorate_view
 from ninja.errors import HttpError
 
 from onething.accounts.auth import api_user
@@ -61,6 +62,7 @@ from onething.core.access import (
     tasks_visible_to,
 )
 from onething.core.roles import ROLE_LABELS
+from onething.core.throttle import API_TOKEN, THROTTLED_RESPONSES, throttle
 from onething.privacy.masking import mask_id_number, mask_phone
 from onething.privacy.models import PersonalDataView
 from onething.privacy.services import display_name
@@ -68,6 +70,16 @@ from onething.privacy.services import display_name
 router = Router(tags=["cases"])
 
 MAX_PAGE = 200
+MAX_OFFSET = 1_000_000  # deeper than this, narrow the list (state, order) instead
+
+
+# A page of a list, bounded: a limit or an offset out of range is a 400 that names it.
+def page_limit(default: int) -> Any:
+    return Query(default, ge=1, le=MAX_PAGE, description=f"每页条数（1–{MAX_PAGE}）")
+
+
+def page_offset() -> Any:
+    return Query(0, ge=0, le=MAX_OFFSET, description=f"跳过前若干条（0–{MAX_OFFSET}）")
 
 
 # --------------------------------------------------------------------------- helpers
@@ -211,7 +223,14 @@ def _principal(username: str | None) -> User | None:
 # --------------------------------------------------------------------------- endpoints
 
 
-@router.post("/auth/token", auth=None, response={201: TokenOut}, summary="Log in for a token")
+@router.post(
+    "/auth/token",
+    auth=None,
+    response={201: TokenOut},
+    summary="Log in for a token",
+    openapi_extra={"responses": THROTTLED_RESPONSES},
+)
+@decorate_view(throttle(POST=API_TOKEN))
 def issue_token(request: HttpRequest, body: TokenIn):
     from django.contrib.auth import authenticate
 
@@ -269,8 +288,8 @@ def list_cases(
     request: HttpRequest,
     state: str | None = None,
     order: str = "-created_at",
-    limit: int = 50,
-    offset: int = 0,
+    limit: int = page_limit(50),
+    offset: int = page_offset(),
 ):
     user = api_user(request)
     cases = with_parties(cases_visible_to(user))
@@ -280,9 +299,7 @@ def list_cases(
         raise HttpError(
             400, "order 只能是 created_at、-created_at、due_date、-due_date 或 window_due"
         )
-    cases = cases.order_by(order, "pk")[
-        max(offset, 0) : max(offset, 0) + min(max(limit, 1), MAX_PAGE)
-    ]
+    cases = cases.order_by(order, "pk")[offset : offset + limit]
     return [_case_out(c, user) for c in cases]
 
 
@@ -380,8 +397,8 @@ def list_tasks(
     request: HttpRequest,
     state: str | None = None,
     mine: bool = False,
-    limit: int = 100,
-    offset: int = 0,
+    limit: int = page_limit(100),
+    offset: int = page_offset(),
 ):
     user = api_user(request)
     tasks = tasks_visible_to(user).select_related("case", "assignee")
@@ -389,9 +406,7 @@ def list_tasks(
         tasks = tasks.filter(state=state)
     if mine:
         tasks = tasks.filter(assignee=user)
-    tasks = tasks.order_by("due_date", "pk")[
-        max(offset, 0) : max(offset, 0) + min(max(limit, 1), MAX_PAGE)
-    ]
+    tasks = tasks.order_by("due_date", "pk")[offset : offset + limit]
     today = services.local_today()
     return [_task_out(t, user, today) for t in tasks]
 

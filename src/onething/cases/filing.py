@@ -30,12 +30,12 @@ from onething.cases.base import (
 )
 from onething.cases.deadlines import window_deadline
 from onething.cases.lifecycle import CaseAction, CaseState
-from onething.cases.models import Case
+from onething.cases.models import Action, Case
 from onething.cases.routing import route_item
 from onething.catalog.entities import Answer, Catalog, Package
 from onething.catalog.guide import AnswerError, resolve_answers
 from onething.catalog.services import current_catalog, guide_of
-from onething.core.access import may_act_on_case
+from onething.core.access import may_act_on_case, may_view_case
 from onething.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from onething.core.roles import Role
 from onething.intake.validation import validate_form
@@ -144,6 +144,26 @@ def prepare_filing(filing: Filing) -> Prepared:
     return Prepared(current.pk, catalog, answers, result.clean, typed, dict(result.errors))
 
 
+KEY_USED = "该幂等键已被使用：请为新的申报另取一个 Idempotency-Key"
+
+
+def _filed_before(actor: User, owner: User, key: str) -> Case | None:
+    """The case this caller filed before with this key, if any. A key that filed someone
+    else's case — another filer's, or one this caller may not see — is refused (409)
+    saying nothing of that case."""
+    existing = Case.objects.filter(applicant=owner, idempotency_key=key).first()
+    if existing is None:
+        return None
+    filer = (
+        Action.objects.filter(case=existing, action="create")
+        .values_list("actor_id", flat=True)
+        .first()
+    )
+    if filer != actor.pk or not may_view_case(actor, existing):
+        raise Conflict(KEY_USED)
+    return existing
+
+
 def file_case(
     actor: User,
     filing: Filing,
@@ -151,15 +171,14 @@ def file_case(
     submit: bool = True,
     idempotency_key: str | None = None,
 ) -> tuple[Case, bool]:
-    """Create a case (a draft, or submitted at once). With an idempotency key, filing the
-    same thing twice gives the first case back: (case, created)."""
+    """Create a case (a draft, or submitted at once). With an idempotency key, the same
+    caller filing twice gets the first case back: (case, created); a key someone else
+    filed with is refused (409)."""
     if idempotency_key is not None:
         idempotency_key = idempotency_key.strip()[:100] or None
     owner, agent = _applicant_for(actor, applicant, filing.package_id)
-    if idempotency_key:
-        existing = Case.objects.filter(applicant=owner, idempotency_key=idempotency_key).first()
-        if existing is not None:
-            return existing, False
+    if idempotency_key and (existing := _filed_before(actor, owner, idempotency_key)):
+        return existing, False
     prepared = prepare_filing(filing)
     package = prepared.catalog.packages[filing.package_id]
     if submit and (refusal := submission_problems(package, prepared.answers, prepared.errors)):
@@ -187,9 +206,11 @@ def file_case(
             else:
                 materials.sync_evidence(case)
     except IntegrityError:
-        if idempotency_key:  # the same request raced with itself: the first one won
-            return Case.objects.get(applicant=owner, idempotency_key=idempotency_key), False
-        raise
+        # The same request raced with itself: the first one won (if it was this caller's).
+        first = _filed_before(actor, owner, idempotency_key) if idempotency_key else None
+        if first is None:
+            raise
+        return first, False
     return case, True
 
 

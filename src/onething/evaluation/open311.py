@@ -5,19 +5,28 @@ a request id is the complaint's tracking code. No personal data is returned.
 Every refusal is the standard error body, a list of {"code", "description"}: one entry
 per problem, each naming the parameter it concerns. A `jurisdiction_id` must be a
 jurisdiction of the current catalogue (GB/T 2260 code); without one, requests go to
-DEFAULT_JURISDICTION."""
+DEFAULT_JURISDICTION.
+
+Anyone may follow one request by its id (the tracking code: 60 random bits). Looking up
+several at once (``service_request_id=A,B,…``) takes an ``api_key`` of the setting
+ONETHING_OPEN311_API_KEYS. Filing and look-ups are throttled per address
+(core/throttle.py: COMPLAINT_FILING, COMPLAINT_LOOKUP, shared with the web pages)."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from collections.abc import Callable
 from functools import wraps
 
+from django.conf import settings
 from django.core.exceptions import BadRequest, RequestDataTooBig, SuspiciousOperation
 from django.http import HttpRequest, JsonResponse, QueryDict
 from django.http.multipartparser import MultiPartParserError
 from django.views.decorators.csrf import csrf_exempt
 
 from onething.core.errors import CaseError
+from onething.core.throttle import COMPLAINT_FILING, COMPLAINT_LOOKUP, throttle
 from onething.evaluation import complaint_services as complaints
 from onething.evaluation.complaint_services import ComplaintFiling
 from onething.evaluation.complaints import CATEGORIES, KINDS
@@ -133,17 +142,50 @@ def _status(complaint: Complaint) -> dict:
     }
 
 
+def known_api_key(given: str) -> bool:
+    """Whether `given` is one of the configured Open311 API keys, compared in constant
+    time (every key is compared, so the time says nothing of which came close)."""
+    digest = hashlib.sha256(given.encode()).digest()
+    found = False
+    for key in getattr(settings, "OPEN311_API_KEYS", []):
+        found |= hmac.compare_digest(digest, hashlib.sha256(key.encode()).digest())
+    return bool(given) and found
+
+
+def _several_refusal(params: QueryDict, ids: list[str]) -> JsonResponse | None:
+    """Several ids at once only with a valid api_key: 400 without one, 403 for a wrong one."""
+    if len(ids) <= 1:
+        return None
+    given = params.get("api_key", "").strip()
+    if not given:
+        return _error(
+            400,
+            "service_request_id：未提供 api_key 时一次只能查询一件诉求；"
+            "一次查询多件（以逗号分隔）请提供平台发放的 api_key",
+        )
+    if not known_api_key(given):
+        return _error(403, "api_key：无效，请使用平台发放的 api_key")
+    return None
+
+
+def _look_up(params: QueryDict) -> JsonResponse:
+    """GET Service Requests: one id, or several with an api_key."""
+    refusal = _jurisdiction_refusal(params)
+    if refusal:
+        return refusal
+    ids = [i for i in params.get("service_request_id", "").split(",") if i.strip()]
+    refusal = _several_refusal(params, ids)
+    if refusal:
+        return refusal
+    found = complaints.follow_many(ids, params.get("jurisdiction_id", "").strip())
+    return JsonResponse([_status(c) for c in found], safe=False)
+
+
 @_open311("GET", "POST")
+@throttle(GET=COMPLAINT_LOOKUP, POST=COMPLAINT_FILING)
 def requests(request: HttpRequest) -> JsonResponse:
     if request.method == "GET":
-        refusal = _jurisdiction_refusal(request.GET)
-        if refusal:
-            return refusal
-        ids = request.GET.get("service_request_id", "").split(",")
-        found = complaints.follow_many(
-            [i for i in ids if i.strip()], request.GET.get("jurisdiction_id", "").strip()
-        )
-        return JsonResponse([_status(c) for c in found], safe=False)
+        return _look_up(request.GET)
     return _file(request.POST)
 
 
@@ -194,6 +236,7 @@ def _file(params: QueryDict) -> JsonResponse:
 
 
 @_open311("GET")
+@throttle(GET=COMPLAINT_LOOKUP)
 def request_status(request: HttpRequest, request_id: str) -> JsonResponse:
     refusal = _jurisdiction_refusal(request.GET)
     if refusal:

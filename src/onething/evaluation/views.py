@@ -29,6 +29,7 @@ from onething.core.error_pages import error_page, forbidden
 from onething.core.errors import CaseError
 from onething.core.qr import qr_svg
 from onething.core.roles import Role
+from onething.core.throttle import COMPLAINT_FILING, COMPLAINT_LOOKUP, throttle
 from onething.evaluation import complaint_services as complaints, services
 from onething.evaluation.complaints import CATEGORIES, KINDS, SUBJECTS, tracking_groups
 from onething.evaluation.dashboard import Filters, figures
@@ -194,10 +195,11 @@ FILED_COMPLAINT = "evaluation.filed_complaint"
 
 
 @require_http_methods(["GET", "POST"])
+@throttle(POST=COMPLAINT_FILING)
 def new_complaint(request: HttpRequest) -> HttpResponse:
     """投诉与诉求: anyone, logged in or not, anonymous or named. After filing, the browser is
     sent on to the page that shows the tracking code (POST, redirect, GET): reloading it
-    never files twice."""
+    never files twice. Filing is throttled per address and account (with Open311's)."""
 
     posted = request.POST if request.method == "POST" else None
     error, errors, status = "", {}, 200
@@ -226,9 +228,11 @@ def new_complaint(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@throttle(GET=COMPLAINT_LOOKUP)
 def track(request: HttpRequest) -> HttpResponse:
     """Follow a complaint by its tracking code: its steps and the answer, nothing personal.
-    Right after filing, the new code is shown here once."""
+    Right after filing, the new code is shown here once. Look-ups are throttled per address
+    (with Open311's)."""
 
     filed = request.session.pop(FILED_COMPLAINT, "")
     code = request.GET.get("code", "").strip()[:60] or filed

@@ -1,11 +1,18 @@
-"""Guide pages: the package list, a package's guide with its questions, PDF and QR code."""
+"""Guide pages: the package list, a package's guide with its questions, PDF and QR code.
+
+The PDF and the QR code point at the configured public address (settings.PUBLIC_URL),
+never at the Host a request names. Rendered PDFs are kept in the shared cache (every
+instance reads what one rendered), and asking for them is throttled (core/throttle.py)."""
 
 from __future__ import annotations
 
+import hashlib
 import threading
-from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.core.cache import caches
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -16,6 +23,7 @@ from onething.catalog.guide import AnswerError, GuideStats, build_guide, parse_a
 from onething.catalog.services import CurrentCatalog, current_catalog
 from onething.core.fragments import Fragments
 from onething.core.qr import qr_svg
+from onething.core.throttle import GUIDE_PDF, throttle
 from onething.guides.presentation import Saving, answer_label, card_savings, guide_context
 from onething.guides.rendering import answers_query, guide_page_url, render_guide_pdf
 from onething.guides.search import search_packages
@@ -204,22 +212,26 @@ def _may_hold_licences(user) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and user.role == "applicant"
 
 
-_pdf_lock = threading.Lock()
-_pdfs: OrderedDict[tuple[str, str, str], bytes] = OrderedDict()
-PDF_CACHE_SIZE = 64
+PDF_KEPT_FOR = 24 * 3600  # seconds; the PDF prints the day it was made
 
 
-def _cached_pdf(key: tuple[str, str, str], render) -> bytes:
-    """Rendering takes about a second: the same guide (a hall's QR code) is rendered once."""
-    with _pdf_lock:
-        if key in _pdfs:
-            _pdfs.move_to_end(key)
-            return _pdfs[key]
-    pdf = render()
-    with _pdf_lock:
-        _pdfs[key] = pdf
-        while len(_pdfs) > PDF_CACHE_SIZE:
-            _pdfs.popitem(last=False)
+def pdf_cache_key(digest: str, package_id: str, answers: dict[str, Answer], scope: str) -> str:
+    """The same guide has one key however it was asked for: the catalogue version, the
+    package, the scope and the answers as resolved (typed, sorted), plus the public address
+    its QR code carries — never the query string as sent, nor the Host."""
+    normalised = answers_query(dict(sorted(answers.items())))
+    text = "\n".join((settings.PUBLIC_URL, digest, package_id, scope, normalised))
+    return "guide-pdf:" + hashlib.sha256(text.encode()).hexdigest()
+
+
+def cached_pdf(key: str, render: Callable[[], bytes]) -> bytes:
+    """Rendering takes about a second: the same guide (a hall's QR code) is rendered once,
+    in the cache every instance shares (caches["default"], a database table)."""
+    cache = caches["default"]
+    pdf = cache.get(key)
+    if pdf is None:
+        pdf = render()
+        cache.set(key, pdf, PDF_KEPT_FOR)
     return pdf
 
 
@@ -228,14 +240,16 @@ def _document_guide(request: HttpRequest, package_id: str):
     every_case = request.GET.get("scope") == "all"
     answers, _errors = ({}, []) if every_case else answers_from_query(package, request.GET)
     result = build_guide(catalog, package, answers, every_case=every_case)
-    base = request.build_absolute_uri("/").rstrip("/")
-    return current.digest, package, result, guide_page_url(package.id, answers, base)
+    url = guide_page_url(package.id, answers, settings.PUBLIC_URL)  # never the Host header
+    key = pdf_cache_key(current.digest, package.id, answers, "all" if every_case else "answers")
+    return key, package, result, url
 
 
 @require_GET
+@throttle(GET=GUIDE_PDF)
 def guide_pdf(request: HttpRequest, package_id: str) -> HttpResponse:
-    digest, package, result, url = _document_guide(request, package_id)
-    pdf = _cached_pdf((digest, url, str(result.every_case)), lambda: render_guide_pdf(result, url))
+    key, package, result, url = _document_guide(request, package_id)
+    pdf = cached_pdf(key, lambda: render_guide_pdf(result, url))
     response = HttpResponse(pdf, content_type="application/pdf")
     suffix = "-all" if result.every_case else ""
     response["Content-Disposition"] = f'inline; filename="{package.id}{suffix}.pdf"'
@@ -244,7 +258,7 @@ def guide_pdf(request: HttpRequest, package_id: str) -> HttpResponse:
 
 @require_GET
 def guide_qr(request: HttpRequest, package_id: str) -> HttpResponse:
-    _digest, _package, _result, url = _document_guide(request, package_id)
+    _key, _package, _result, url = _document_guide(request, package_id)
     response = HttpResponse(qr_svg(url), content_type="image/svg+xml")
     response["Cache-Control"] = "public, max-age=3600"
     return response

@@ -15,7 +15,9 @@ Public (no log-in), what the QR code on a certificate leads to:
   issuers' keys and the registry.
 
 Certificate numbers contain dots (``1.2.156.3005.2.…``); they go into the path as they
-are. Refusals come back as ``{"detail": "…"}`` with 400, 403, 404 or 409.
+are. Refusals come back as ``{"detail": "…"}`` with 400, 403, 404 or 409; the public
+verification is throttled per address (core/throttle.py: LICENCE_LOOKUP, LICENCE_UPLOAD,
+shared with the /verify/ page: 429).
 """
 
 from __future__ import annotations
@@ -25,24 +27,27 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
+from ninja.decorators import decorate_view
 from ninja.errors import HttpError
 
 from onething.accounts.auth import api_user
 from onething.accounts.models import User
 from onething.core.access import handles_cases, may_see_licence
+from onething.core.throttle import LICENCE_LOOKUP, LICENCE_UPLOAD, THROTTLED_RESPONSES, throttle
 from onething.licences import services, upload
 from onething.licences.certificate import LicenceStatus
 from onething.licences.models import Licence, LicenceEvent
 from onething.licences.query import visible_licence
 from onething.licences.rendering import verify_url
-from onething.licences.views import TRUSTED, declared_length, public_code, public_holder
+from onething.licences.views import TRUSTED, public_code, public_holder
 from onething.privacy.crypto import lookup_digest
 
 router = Router(tags=["licences"])
 public_router = Router(tags=["licences"])
 
 MAX_PAGE = 200
+MAX_OFFSET = 1_000_000
 STATUS_TEXT = {
     LicenceStatus.valid: "这是本平台签发的有效电子证照，签名完整，未被改动。",
     LicenceStatus.expired: "证照真实，但已过有效期。",
@@ -227,13 +232,12 @@ def _verification_out(result: services.Verification, message: str = "") -> dict[
 def list_licences(
     request: HttpRequest,
     holder: str | None = None,
-    limit: int = 50,
-    offset: int = 0,
+    limit: int = Query(50, ge=1, le=MAX_PAGE),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ):
     user = api_user(request)
     today = timezone.localdate()
-    start = max(offset, 0)
-    end = start + min(max(limit, 1), MAX_PAGE)
+    start, end = offset, offset + limit
     if holder is None:
         if handles_cases(user):
             raise HttpError(
@@ -310,7 +314,9 @@ def revoke_licence(request: HttpRequest, number: str, body: RevokeIn):
     "is wrong (a check character that does not match catches any one wrong character). `s`: "
     "the start of the signature the QR code carries — a copy re-signed with another key is "
     "`forged`.",
+    openapi_extra={"responses": THROTTLED_RESPONSES},
 )
+@decorate_view(throttle(GET=LICENCE_LOOKUP))
 def verify_number(request: HttpRequest, number: str, s: str | None = None):
     result = services.verify_number(number)
     licence = result.licence
@@ -337,8 +343,9 @@ def verify_number(request: HttpRequest, number: str, s: str | None = None):
     "content type. The signature is checked with the issuing authority's public key, then the "
     "registry: a changed datum, a signature of another key or a document that differs from "
     "the registry's is `forged`; a revoked one says when and why. A PDF without certificate "
-    "data is `unknown` (not issued by this platform). 400: neither a PDF nor JSON; 413: over "
-    "10 MB (refused by its Content-Length before it is read).",
+    "data is `unknown` (not issued by this platform). 400: neither a PDF nor JSON, or JSON "
+    "nested too deeply; 413: over 10 MB (refused by its Content-Length before it is read, "
+    "web/limits.py).",
     openapi_extra={
         "requestBody": {
             "required": True,
@@ -346,12 +353,12 @@ def verify_number(request: HttpRequest, number: str, s: str | None = None):
                 "application/json": {"schema": DOCUMENT_SCHEMA},
                 "application/pdf": {"schema": {"type": "string", "format": "binary"}},
             },
-        }
+        },
+        "responses": THROTTLED_RESPONSES,
     },
 )
+@decorate_view(throttle(POST=LICENCE_UPLOAD))
 def verify_document(request: HttpRequest):
-    if declared_length(request) > upload.MAX_FILE_BYTES:
-        raise HttpError(413, upload.TOO_LARGE)
     try:
         return _verification_out(services.verify_file(request.body))
     except upload.NotReadable as problem:

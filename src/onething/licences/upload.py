@@ -13,6 +13,8 @@ import io
 import json
 from typing import Any
 
+from onething.core.nesting import TOO_DEEP, too_deep
+
 ATTACHMENT = "licence.json"
 MAX_FILE_BYTES = 10 * 1024 * 1024  # a certificate PDF is ~100 KB; a scan of one is bigger
 MAX_DOCUMENT_BYTES = 256 * 1024  # the signed JSON is ~2 KB
@@ -75,6 +77,8 @@ def embedded_document(pdf: bytes) -> bytes:
 
 
 def _parse(data: bytes, problem: UploadProblem) -> Any:
+    if too_deep(data):  # the parser would recurse a level at a time
+        raise NotReadable(TOO_DEEP)
     try:
         return json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError, RecursionError):

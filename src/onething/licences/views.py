@@ -21,6 +21,7 @@ from onething.core.access import (
     may_see_licence,
 )
 from onething.core.error_pages import forbidden
+from onething.core.throttle import LICENCE_LOOKUP, LICENCE_UPLOAD, throttle
 from onething.licences import services, upload
 from onething.licences.certificate import LicenceStatus
 from onething.licences.models import Licence, LicenceEvent
@@ -30,8 +31,6 @@ from onething.privacy.crypto import lookup_digest
 from onething.privacy.masking import mask_id_number, mask_name
 
 MAX_UPLOAD = upload.MAX_FILE_BYTES
-MULTIPART_SLACK = 64 * 1024  # the form's boundaries, headers and other fields
-DRAIN_AT_MOST = 64 * 1024 * 1024  # read a refused upload away so the browser gets the page
 TRUSTED = (LicenceStatus.valid, LicenceStatus.expired, LicenceStatus.revoked)  # registry facts
 
 
@@ -175,13 +174,14 @@ def public_holder(licence: Licence | None, document: dict | None = None) -> str:
     return name if kind == "enterprise" else mask_name(name or "")
 
 
-# Open to anyone, logged in or not, and nothing changes: no CSRF token is needed, and
-# without one the middleware does not read (and store) a refused upload first.
+# Open to anyone, logged in or not, and nothing changes: no CSRF token is needed. An
+# upload over 10 MB is refused by its Content-Length before it is read (web/limits.py).
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
+@throttle(GET=LICENCE_LOOKUP, POST=LICENCE_UPLOAD)
 def verify(request: HttpRequest) -> HttpResponse:
     """证照验证, open to anyone: a number typed or scanned, or the certificate's PDF (or
-    its JSON data) uploaded."""
+    its JSON data) uploaded; throttled per address (core/throttle.py)."""
     result, error, status = None, "", 200
     number = request.GET.get("n", "").strip()
     if request.method == "POST":
@@ -210,19 +210,9 @@ def verify(request: HttpRequest) -> HttpResponse:
     return render(request, "licences/verify.html", context, status=status)
 
 
-def declared_length(request: HttpRequest) -> int:
-    try:
-        return int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        return 0
-
-
 def _verify_upload(request: HttpRequest) -> tuple[services.Verification | None, str, int]:
-    """(result, error, HTTP status) for an uploaded file; too large is refused by its
-    declared length, before the upload is parsed or stored."""
-    if declared_length(request) > MAX_UPLOAD + MULTIPART_SLACK:
-        _drain(request)
-        return None, upload.TOO_LARGE, 413
+    """(result, error, HTTP status) for an uploaded file (one declared too large never
+    gets here: web/limits.py)."""
     chosen = request.FILES.get("document")
     if chosen is None:
         return None, "请选择要验证的文件：电子证照 PDF，或证照数据文件（JSON）", 400
@@ -232,12 +222,6 @@ def _verify_upload(request: HttpRequest) -> tuple[services.Verification | None, 
         return services.verify_file(chosen.read()), "", 200
     except upload.NotReadable as problem:
         return None, str(problem), 400
-
-
-def _drain(request: HttpRequest) -> None:
-    left = DRAIN_AT_MOST
-    while left > 0 and (chunk := request.read(min(left, 64 * 1024))):
-        left -= len(chunk)
 
 
 def public_code(licence: Licence | None) -> str:

@@ -123,6 +123,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "onething.web.headers.PrivateCache",  # no-store on answers with personal data
     "django.contrib.messages.middleware.MessageMiddleware",
+    "onething.web.limits.BodyLimits",  # 413 / 400 before anything reads the body
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -225,9 +226,16 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "onething_cache",
+        # Past MAX_ENTRIES Django culls a third of the rows, counters included: room
+        # enough that the throttles' counts (and the guide PDFs kept here) are not culled.
+        "OPTIONS": {"MAX_ENTRIES": 50_000},
     }
 }
 RATELIMIT_IP_META_KEY = "onething.web.proxy.client_address"  # behind a trusted proxy too
+# Open311: the keys that may look up several requests at once (comma-separated).
+OPEN311_API_KEYS = [
+    key.strip() for key in os.environ.get("ONETHING_OPEN311_API_KEYS", "").split(",") if key.strip()
+]
 
 LOGGING = {
     "version": 1,
