@@ -15,6 +15,7 @@ from typing import Annotated
 import typer
 
 from onething import paths
+from onething.backup_cli import app as backup_app
 from onething.calendar.cli import app as calendar_app
 from onething.catalog import DEMO_CATALOG
 from onething.catalog.entities import Catalog
@@ -37,6 +38,7 @@ catalog_app = typer.Typer(
 app.add_typer(catalog_app, name="catalog")
 app.add_typer(calendar_app, name="calendar", help="工作日: working days, holidays and 调休.")
 app.add_typer(licence_app, name="licence", help="电子证照: verify offline, signing keys.")
+app.add_typer(backup_app)  # onething backup FILE, onething restore FILE
 
 FILE_HELP = "A catalogue file (YAML or JSON); 'demo' is the shipped demo catalogue."
 
@@ -241,7 +243,7 @@ def serve_command(
     if workers < 1:
         raise _fail("--workers must be at least 1", 2)
     paths.keep_private()  # inherited by gunicorn and the sweep: what they write is private
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onething.web.settings")
+    _refuse_unreadable_data()
     typer.echo(f"serving on http://{host}:{port}/  (Ctrl+C stops)")
     try:
         code = serve(host, port, workers, sweep_every, lambda line: typer.echo(line, err=True))
@@ -343,6 +345,23 @@ def manage_command(ctx: typer.Context) -> None:
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["onething manage", *ctx.args])
+
+
+def _refuse_unreadable_data() -> None:
+    """Exit 1, naming what is missing, when the keys present cannot read the stored data
+    (keys_check.py); the connection is closed before gunicorn and the sweep start."""
+    setup_django()
+    from django.db import connections
+
+    from onething.keys_check import start_up_errors
+
+    errors = start_up_errors()
+    connections.close_all()
+    for error in errors:
+        typer.echo(f"error: {error}", err=True)
+    if errors:
+        typer.echo("error: 拒绝启动：现有密钥无法读取已存储的数据", err=True)
+        raise typer.Exit(1)
 
 
 def setup_django() -> None:

@@ -10,6 +10,9 @@ class WebConfig(AppConfig):
         from django.core import checks
 
         checks.register(shared_secrets, checks.Tags.security, deploy=False)
+        from onething.keys_check import stored_data_readable  # the keys read the stored data
+
+        checks.register(stored_data_readable, checks.Tags.database)
 
 
 # What every instance on one PostgreSQL must share rather than make for itself.
