@@ -199,6 +199,7 @@ def setup_command(
     from onething.web.setup import DEMO_PASSWORD, ensure_demo_accounts, ensure_demo_catalog
 
     call_command("migrate", interactive=False, verbosity=0)
+    _refuse_unreadable_data()  # before any key is made: keys that cannot read the data
     call_command("createcachetable", verbosity=0)  # the shared cache (throttles)
     typer.echo(f"database ready: {_database_label()}")
     if demo:

@@ -1,6 +1,7 @@
 """Start-up refuses to serve what it cannot read: Django system checks (Error level, tag
-``database``: run by ``migrate`` — so by `onething setup` — and by `onething serve` before
-it starts anything) that sample the stored data against the keys present, cheaply:
+``database``: `onething manage check --database default` lists them), run by `onething
+setup` after its migrations and by `onething serve` before it starts anything, that sample
+the stored data against the keys present, cheaply:
 
 - onething.E100: one stored ID number and one stored form decrypt with the data keys
   (``keys/data.keys`` or ``ONETHING_DATA_KEYS``);

@@ -157,3 +157,17 @@ def test_a_target_that_is_not_empty_needs_force(backed_up):
         assert forced.returncode == 0, forced.stderr
     finally:
         place.remove()
+
+
+def test_a_restore_without_the_data_keys_is_refused_by_setup_and_serve(backed_up):
+    place, done = restored_site(backed_up[0])
+    try:
+        assert done.returncode == 0, done.stderr
+        (place.dir / "keys" / "data.keys").unlink()
+        for command in (["setup", "--no-demo"], ["serve", "--port", str(free_port())]):
+            refused = place.onething(*command, timeout=120)
+            assert refused.returncode == 1, refused.stdout + refused.stderr
+            assert "onething.E100" in refused.stderr and "ONETHING_DATA_KEYS" in refused.stderr
+            assert "Traceback" not in refused.stderr and "internal error" not in refused.stderr
+    finally:
+        place.remove()
