@@ -17,15 +17,18 @@ from datetime import date, timedelta
 
 def touch_open(cases: int) -> None:
     """Changes as a working day brings them: an audit record on open cases (filed over the
-    last weeks), as their next steps would write."""
+    last weeks), as their next steps would write — at the end of each case's chain but
+    unsealed (what the roll-up reads is the same; the bench's database is not verified)."""
     from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute(
             """INSERT INTO cases_action (case_id, actor_role, action, from_state, to_state, note,
-                   data, at)
-               SELECT id, 'system', 'bench_touch', '', '', '', '{}', now()
-               FROM cases_case WHERE state = 'in_progress' ORDER BY random() LIMIT %s""",
+                   data, at, seq, mac)
+               SELECT c.id, 'system', 'bench_touch', '', '', '', '{}', now(),
+                   (SELECT coalesce(max(a.seq), 0) + 1 FROM cases_action a
+                    WHERE a.case_id = c.id), ''
+               FROM cases_case c WHERE c.state = 'in_progress' ORDER BY random() LIMIT %s""",
             [cases],
         )
 

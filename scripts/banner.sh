@@ -28,6 +28,9 @@ cat <<EOT
     r_mpa        reviewer, 吕梁市药品监督管理局             r_amr_lishi  reviewer, 离石区市场监督管理局
                  (r_<department> at 吕梁市 and r_<department>_lishi at 离石区 for every department)
     supervisor   supervisor, 吕梁市                         supervisor_lishi  supervisor, 离石区
-    editor       catalogue editor                          admin     administrator
+    editor       catalogue editor                          admin     system administrator
+    security_admin  security administrator                 audit_admin  audit administrator
+  Staff then give a 6-digit code: add the secret ONET HING DEMO SECR ETFO RSTA FFON LY22
+  to an authenticator app (TOTP), or run  .venv/bin/onething manage demo_code
 
 EOT

@@ -10,6 +10,34 @@ from tests import catalogs
 from tests.factories import decided_pharmacy, hand_over
 
 
+@pytest.fixture(autouse=True)
+def force_login_gives_both_factors(monkeypatch):
+    """Django's test client's force_login stands for a whole log-in: for an account that
+    needs a second factor (staff), its session is verified as after the code, with the
+    account's authenticator (one is bound when it has none). The log-in pages themselves
+    are tested through the pages, code and all (tests/e2e/test_accounts_*.py)."""
+    from django.test import Client
+
+    force_login = Client.force_login
+
+    def logged_in_with_code(client, user, backend=None):
+        force_login(client, user, backend)
+        from django_otp import DEVICE_ID_SESSION_KEY
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from onething.accounts import twofactor
+
+        if twofactor.required_for(user):
+            device = twofactor.confirmed_device(user) or TOTPDevice.objects.create(
+                user=user, name="test", confirmed=True
+            )
+            session = client.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", logged_in_with_code)
+
+
 @pytest.fixture(scope="session")
 def demo_catalog() -> Catalog:
     return catalogs.demo_catalog()
@@ -50,3 +78,14 @@ def drug(issued):
     from onething.licences.models import Licence
 
     return Licence.objects.get(case=issued, type_name="药品经营许可证")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A test's teardown may empty the database (live_server, transaction=True): SQLite's
+    triggers that keep the audit tables append-only let it through meanwhile
+    (privacy/audit.py; PostgreSQL empties tables with TRUNCATE, which they leave alone)."""
+    from onething.privacy.audit import opened
+
+    with opened():
+        return (yield)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import time
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
@@ -33,9 +34,31 @@ def user(username: str) -> User:
 
 
 def as_user(client, username: str):
-    """Django's test client, logged in as this demo account."""
+    """Django's test client, logged in as this demo account (both factors: see
+    tests/conftest.py, force_login)."""
     client.force_login(user(username))
     return client
+
+
+def second_factor_code(username: str) -> str:
+    """The 6-digit code the account's authenticator app shows now, as a person reads it
+    (django_otp.oath.totp on the device's secret), or "" for an account with none. Each
+    code is accepted once: when this one was, the next step's (within the device's
+    tolerance), waiting for the clock when even that one was."""
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user__username=username, confirmed=True).first()
+    if device is None:
+        return ""
+    while True:
+        now = (int(time.time()) - device.t0) // device.step + device.drift
+        ahead = max(0, device.last_t + 1 - now)
+        if ahead <= device.tolerance:
+            break
+        time.sleep(1)
+    code = totp(device.bin_key, device.step, device.t0, device.digits, device.drift + ahead)
+    return f"{code:0{device.digits}d}"
 
 
 # --------------------------------------------------------------------------- 我要开药店

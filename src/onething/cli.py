@@ -15,6 +15,7 @@ from typing import Annotated
 import typer
 
 from onething import paths
+from onething.audit_cli import app as audit_app
 from onething.backup_cli import app as backup_app
 from onething.calendar.cli import app as calendar_app
 from onething.catalog import DEMO_CATALOG
@@ -39,6 +40,7 @@ app.add_typer(catalog_app, name="catalog")
 app.add_typer(calendar_app, name="calendar", help="工作日: working days, holidays and 调休.")
 app.add_typer(licence_app, name="licence", help="电子证照: verify offline, signing keys.")
 app.add_typer(backup_app)  # onething backup FILE, onething restore FILE
+app.add_typer(audit_app, name="audit", help="审计: verify the audit trail's chains.")
 
 FILE_HELP = "A catalogue file (YAML or JSON); 'demo' is the shipped demo catalogue."
 
@@ -196,12 +198,20 @@ def setup_command(
     setup_django()
     from django.core.management import call_command
 
-    from onething.web.setup import DEMO_PASSWORD, ensure_demo_accounts, ensure_demo_catalog
+    from onething.web.setup import (
+        DEMO_PASSWORD,
+        demo_second_factor_note,
+        ensure_demo_accounts,
+        ensure_demo_catalog,
+    )
 
     call_command("migrate", interactive=False, verbosity=0)
     _refuse_unreadable_data()  # before any key is made: keys that cannot read the data
-    call_command("createcachetable", verbosity=0)  # the shared cache (throttles)
+    call_command("createcachetable", verbosity=0)  # the shared caches (throttles, documents)
     typer.echo(f"database ready: {_database_label()}")
+    from onething.privacy.crypto import ensure_keys
+
+    typer.echo(f"keys: {', '.join(ensure_keys())} ({paths.keys_dir()})")  # paths.KEY_FILES
     if demo:
         typer.echo(ensure_demo_catalog())
     from onething.catalog.services import current_catalog
@@ -220,6 +230,7 @@ def setup_command(
             place = account.jurisdiction and f" {account.jurisdiction}"
             typer.echo(f"  {account.username:<18} {account.role:<10}{place}  {account.full_name}")
         typer.echo("  r_<department>[_lishi] reviewer of every department at 吕梁市 / 离石区")
+        typer.echo(demo_second_factor_note())
 
 
 @app.command("serve")

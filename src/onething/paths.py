@@ -57,3 +57,21 @@ def private_dir(path: Path) -> Path:
     if status.st_mode & 0o077 and status.st_uid == os.getuid():
         path.chmod(0o700)
     return path
+
+
+# Keys kept outside the database, in keys_dir(): each file is created 0600 by
+# `onething setup` (or on first use), or its value is given in the environment instead.
+# Back them up with the database: without them stored data cannot be read, nor the audit
+# trail checked. file name → (environment variable, what it is)
+KEY_FILES = {
+    "data.keys": ("ONETHING_DATA_KEYS", "Fernet keys of personal data (the first encrypts)"),
+    "sm4.keys": ("ONETHING_SM4_KEYS", "SM4 keys of personal data, gm profile (first encrypts)"),
+    "lookup.key": ("ONETHING_LOOKUP_KEY", "HMAC key of the look-up digests"),
+    "audit.key": ("ONETHING_AUDIT_KEY", "HMAC key of the audit chain (onething audit verify)"),
+}
+
+
+def keys_dir() -> Path:
+    """Where the keys of KEY_FILES live (privacy/crypto.py reads and creates them); the
+    licence signing keys have their own folder, `licence_keys_dir`."""
+    return data_dir() / "keys"

@@ -11,6 +11,7 @@ from onething.catalog.services import import_catalog
 from onething.web.setup import DEMO_PASSWORD
 from tests.catalogs import FIXTURES
 from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, DESKTOP, log_in
+from tests.factories import second_factor_code
 
 
 @pytest.fixture
@@ -32,7 +33,11 @@ class Api:
         if username not in self.tokens:
             response = Client().post(
                 "/api/v1/auth/token",
-                {"username": username, "password": DEMO_PASSWORD},
+                {
+                    "username": username,
+                    "password": DEMO_PASSWORD,
+                    "otp": second_factor_code(username),  # staff: the second factor
+                },
                 content_type="application/json",
             )
             assert response.status_code == 201, response.content

@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from onething.web.setup import DEMO_PASSWORD
+from tests.e2e.browser import log_in
 from tests.factories import ALL_ITEMS, decide_all, hand_over, pharmacy_filing, user
 
 pytestmark = pytest.mark.browser
@@ -35,8 +35,18 @@ ROLES = [
     "supervisor_lishi",
     "editor",
     "admin",
+    "security_admin",
+    "audit_admin",
 ]
-STAFF = ["clerk_lishi", "r_amr_lishi", "supervisor_lishi", "editor", "admin"]
+STAFF = [
+    "clerk_lishi",
+    "r_amr_lishi",
+    "supervisor_lishi",
+    "editor",
+    "admin",
+    "security_admin",
+    "audit_admin",
+]
 ALL_ANSWERS = urlencode(ALL_ITEMS)
 USCC = "91141102MA0K5R2C1K"  # 吕梁康民大药房有限公司's
 
@@ -143,6 +153,7 @@ def pages(site):
     staff_cases = [v for k, v in states.items() if k != "draft"]
     licence_page = Visit("证照详情", f"/licences/{number}")
     privacy = [Visit("个人信息查看记录", reverse("privacy:views"))]
+    account = [Visit("账号安全", "/accounts/security"), Visit("修改密码", "/accounts/password")]
     everyone = [
         Visit("首页", "/"),
         Visit("搜索", "/?" + urlencode({"q": "想开个药店"})),
@@ -171,6 +182,7 @@ def pages(site):
             licence_page,
             Visit("免提交的指南", "/guides/utility_connection?needs_water=true"),
             Visit("窗口评价", "/rate/window/141102"),
+            *account,
             *everyone[:4],
         ],
         "daiban": [
@@ -187,6 +199,7 @@ def pages(site):
             licence_page,
             Visit("差评整改", "/rectifications/"),
             Visit("诉求办理", "/complaints/"),
+            *account,
             Visit("首页", "/"),
         ],
         "r_amr_lishi": [
@@ -223,8 +236,13 @@ def pages(site):
             Visit("效能监督", "/supervision/"),
             Visit("数据看板", "/dashboard/"),
             states["finished"],
-            *privacy,
         ],
+        "security_admin": [
+            Visit("用户列表", "/admin/accounts/user/"),
+            Visit("用户（管理）", f"/admin/accounts/user/{yaofang.pk}/change/"),
+            *account,
+        ],
+        "audit_admin": [*privacy, Visit("办理记录", "/admin/cases/action/"), *account],
     }
     return pages
 
@@ -234,11 +252,7 @@ def open_as(browser, base: str, role: str, device: dict):
     context = browser.new_context(**device)
     page = context.new_page()
     if role != "anonymous":
-        page.goto(base + "/accounts/login")
-        page.get_by_label("用户名").fill(role)
-        page.get_by_label("密码").fill(DEMO_PASSWORD)
-        page.get_by_role("button", name="登录").click()
-        page.wait_for_url(lambda url: "/accounts/login" not in url)
+        log_in(page, base, role)  # the password, and staff's code
     page.goto(base + "/")
     return context, page
 

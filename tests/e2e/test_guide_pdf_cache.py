@@ -1,6 +1,6 @@
 """The guide PDF points at the configured public address, never at the Host a request
 names, and is rendered once per guide — the same answers in any order, from any host —
-into the cache every instance shares (caches["default"])."""
+into the cache every instance shares (caches["documents"], bounded)."""
 
 import io
 
@@ -53,7 +53,7 @@ def test_one_render_for_the_same_answers_from_any_host_in_any_order(client, smal
         assert "evil.example" not in text and "other.example" not in text
     answers = {"sells_food": True, "size": "大型"}
     key = views.pdf_cache_key(current_catalog().digest, "open_shop", answers, "answers")
-    assert caches["default"].get(key) == first.content  # shared by every instance
+    assert caches["documents"].get(key) == first.content  # shared by every instance
 
 
 def test_other_answers_and_the_hall_sign_are_rendered_apart(client, small_in_db, renders):

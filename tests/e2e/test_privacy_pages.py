@@ -6,6 +6,7 @@ import csv
 import io
 import re
 from datetime import datetime
+from unittest import mock
 
 import pytest
 from django.db import connection
@@ -14,6 +15,7 @@ from django.utils import timezone
 
 from onething.accounts.models import User
 from onething.privacy.models import PersonalDataView
+from onething.privacy.services import record_view
 from onething.web.setup import ensure_demo_accounts
 from tests.factories import user
 
@@ -27,14 +29,10 @@ def at(text: str) -> datetime:
 
 
 def record(viewer: str, subject: str, purpose: str, when: str) -> PersonalDataView:
-    view = PersonalDataView.objects.create(
-        viewer=user(viewer),
-        subject=user(subject),
-        fields="姓名、身份证号码、手机号码",
-        purpose=purpose,
-    )
-    PersonalDataView.objects.filter(pk=view.pk).update(at=at(when))  # auto_now_add otherwise
-    return view
+    """A view recorded at `when` (the record is append-only: the clock is set instead)."""
+    with mock.patch("django.utils.timezone.now", return_value=at(when)):
+        record_view(user(viewer), user(subject), "姓名、身份证号码、手机号码", purpose)
+    return PersonalDataView.objects.get(purpose=purpose)
 
 
 @pytest.fixture
@@ -72,7 +70,7 @@ def purposes(response) -> set[str]:
     [
         ("supervisor_lishi", {"事由甲", "事由丁", "事由戊"}),  # viewer or subject in 离石区
         ("supervisor", {"事由甲", "事由乙", "事由丁", "事由戊"}),  # 吕梁市 and its counties
-        ("admin", {"事由甲", "事由乙", "事由丙", "事由丁", "事由戊"}),
+        ("audit_admin", {"事由甲", "事由乙", "事由丙", "事由丁", "事由戊"}),
         ("supervisor_nowhere", set()),
     ],
 )
@@ -84,11 +82,14 @@ def test_who_sees_which_records(client, views, username, seen):
         assert "没有设定辖区" in response.content.decode()
 
 
-@pytest.mark.parametrize("username", ["clerk_lishi", "r_amr", "editor", "zhangsan", "daiban"])
+@pytest.mark.parametrize(
+    "username",
+    ["clerk_lishi", "r_amr", "editor", "zhangsan", "daiban", "admin", "security_admin"],
+)
 def test_other_roles_are_refused(client, views, username):
-    client.force_login(user(username))
+    client.force_login(user(username))  # the system and security administrators too (三权分立)
     response = client.get(URL)
-    assert response.status_code == 403 and "供监督员和系统管理员查阅" in response.content.decode()
+    assert response.status_code == 403 and "供监督员和审计管理员查阅" in response.content.decode()
     assert "事由" not in response.content.decode()
 
 
@@ -109,7 +110,7 @@ def test_the_subject_is_masked_and_newest_comes_first(client, views):
 
 
 def test_filter_by_viewer_and_by_dates(client, views):
-    client.force_login(user("admin"))
+    client.force_login(user("audit_admin"))
     assert purposes(client.get(URL, {"viewer": "clerk"})) == {"事由乙", "事由戊"}
     # From the first second of the start day to the last second of the end day, local time.
     dates = {"start": "2026-11-15", "end": "2026-11-30"}
@@ -120,7 +121,7 @@ def test_filter_by_viewer_and_by_dates(client, views):
 
 
 def test_a_bad_date_is_said_in_chinese(client, views):
-    client.force_login(user("admin"))
+    client.force_login(user("audit_admin"))
     response = client.get(URL, {"start": "2026-13-01"})
     assert response.status_code == 400
     assert "起始日期“2026-13-01”不是日期" in response.content.decode()
@@ -154,7 +155,7 @@ def test_csv_of_the_selection(client, views):
 
 
 def test_the_admin_list_is_there_and_read_only(client, views):
-    client.force_login(user("admin"))
+    client.force_login(user("audit_admin"))
     listing = client.get("/admin/privacy/personaldataview/")
     page = listing.content.decode()
     assert listing.status_code == 200 and "李*" in page and "李四" not in page

@@ -28,11 +28,9 @@ pytestmark = pytest.mark.django_db
 EXAMPLES = 20
 CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
 # Found by this test outside the API's own modules and reported (issue 14); left out of
-# its verdict until fixed, and held by a strict xfail test below that flips when it is.
-REPORTED = {
-    ("POST /api/v1/auth/token", 429): "django-axes answers a locked-out client with its HTML "
-    "page (AXES_LOCKOUT_TEMPLATE), not the API's JSON",
-}
+# its verdict until fixed, and held by a strict xfail test that flips when it is. None now
+# (django-axes' lock-out answers the API in JSON: accounts/auth.locked_out).
+REPORTED: dict[tuple[str, int], str] = {}
 
 
 def known_ids(case) -> dict[str, str]:
@@ -97,7 +95,6 @@ def test_every_operation_answers_as_its_schema_says(issued):
     assert not failures, "\n".join(sorted(set(failures)))
 
 
-@pytest.mark.xfail(strict=True, reason=REPORTED[("POST /api/v1/auth/token", 429)])
 def test_a_locked_out_api_client_is_told_in_json(client, demo):
     for _attempt in range(6):  # django-axes locks a user name after 5 failures
         answer = client.post(

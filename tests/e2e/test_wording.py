@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from onething.accounts.models import User
 from onething.guides.presentation import Saving
 from onething.licences.models import Licence
 from tests.factories import english_words, page_text, user
@@ -94,7 +95,8 @@ ADMIN_PAGES = [
 
 def test_the_admin_speaks_chinese(client, issued):
     licence = Licence.objects.first()
-    client.force_login(user("admin"))
+    # The set-up superuser sees every admin page (each role its own: test_accounts_duties).
+    client.force_login(User.objects.create_superuser("root", password="set-up-only-2026"))
     pages = [*ADMIN_PAGES, f"/admin/licences/licence/{licence.pk}/change/"]
     for address in pages:
         page = page_text(client.get(address))

@@ -90,8 +90,16 @@ def test_an_account_of_a_staff_role_without_a_jurisdiction_sees_nothing(world):
         assert all(not found for found in seen(username).values()), username
 
 
-def test_the_administrator_sees_everything(world):
-    assert seen("admin") == everything()
+def test_the_administrator_sees_everything_but_the_record_of_personal_data_views(world):
+    everything_else = {**everything(), "data views": set()}
+    assert seen("admin") == everything_else  # 三权分立: that record is the auditor's
+
+
+def test_the_audit_administrator_reads_every_personal_data_view_and_nothing_else(world):
+    found = seen("audit_admin")
+    assert found["data views"] == everything()["data views"] != set()
+    assert all(not ids for name, ids in found.items() if name != "data views")
+    assert all(not ids for ids in seen("security_admin").values())
 
 
 def test_applicants_and_agents_see_their_own(world):

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models import F
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
-from onething.core.roles import ROLE_LABELS, ApplicantKind, Role
+from onething.core.roles import ADMINISTRATORS, ROLE_LABELS, ApplicantKind, Role
 from onething.privacy.crypto import lookup_digest
 from onething.privacy.fields import EncryptedTextField
 from onething.privacy.masking import mask_id_number
@@ -37,6 +41,9 @@ class User(AbstractUser):
     phone = EncryptedTextField("手机号码", blank=True, default="")
     # Enterprises: the unified social credit code is public information.
     uscc = models.CharField("统一社会信用代码", max_length=18, blank=True, db_index=True)
+    # Raised to end every session of the account at once (a second factor reset); a new
+    # password ends them too, as Django's session hash follows the password.
+    session_generation = models.PositiveIntegerField("会话代次", default=0, editable=False)
 
     class Meta:
         verbose_name = "用户"
@@ -44,7 +51,31 @@ class User(AbstractUser):
 
     def save(self, *args, **kwargs):
         self.id_number_digest = lookup_digest(self.id_number) if self.id_number else ""
+        # The admin site is for the catalogue editor and the three administrators (and the
+        # set-up superuser): the role decides, never a flag set by hand.
+        self.is_staff = self.is_superuser or self.role in ADMIN_SITE_ROLES
         super().save(*args, **kwargs)
+        if getattr(self, "_password_changed", False):
+            self._password_changed = False
+            ApiToken.revoke_all_of(self)  # a new password: every token of the old one ends
+
+    def set_password(self, raw_password) -> None:
+        super().set_password(raw_password)
+        self._password_changed = True
+
+    def get_session_auth_hash(self) -> str:
+        """Django's (it follows the password), and the session generation once raised."""
+        django_hash = super().get_session_auth_hash()
+        if not self.session_generation:
+            return django_hash
+        salt = "onething.accounts.User.get_session_auth_hash"
+        value = f"{django_hash}:{self.session_generation}"
+        return salted_hmac(salt, value, algorithm="sha256").hexdigest()
+
+    def end_sessions(self) -> None:
+        """End every session of this account (each one's hash no longer matches)."""
+        User.objects.filter(pk=self.pk).update(session_generation=F("session_generation") + 1)
+        self.refresh_from_db(fields=["session_generation"])
 
     @property
     def masked_id_number(self) -> str:
@@ -86,8 +117,12 @@ class Authorisation(models.Model):
         )
 
 
+ADMIN_SITE_ROLES = frozenset({Role.EDITOR}) | ADMINISTRATORS
+
+
 class ApiToken(models.Model):
-    """A bearer token for the API; only its SHA-256 digest is stored."""
+    """A bearer token for the API; only its SHA-256 digest is stored. It lasts
+    API_TOKEN_DAYS (ONETHING_API_TOKEN_DAYS) and its owner may revoke it."""
 
     user = models.ForeignKey(
         User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name="用户"
@@ -98,6 +133,7 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
     expires_at = models.DateTimeField("过期时间", null=True, blank=True)
+    revoked_at = models.DateTimeField("撤销时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "API 令牌"
@@ -110,9 +146,32 @@ class ApiToken(models.Model):
     def digest_of(token: str) -> str:
         return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
+    def refusal(self, now=None) -> str:
+        """Why the token no longer opens the API ("" while it does), in Chinese."""
+        if self.revoked_at is not None:
+            return "API 令牌已撤销，请重新申请（POST /api/v1/auth/token）"
+        if self.expires_at is not None and self.expires_at <= (now or timezone.now()):
+            return "API 令牌已过期，请重新申请（POST /api/v1/auth/token）"
+        return ""
+
+    def revoke(self) -> None:
+        if self.revoked_at is None:
+            self.revoked_at = timezone.now()
+            self.save(update_fields=["revoked_at"])
+
+    @classmethod
+    def revoke_all_of(cls, user: User) -> int:
+        """Revoke every token of the user (a new password, a second factor reset)."""
+        return cls.objects.filter(user=user, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+
     @classmethod
     def issue(cls, user: User, name: str, expires_at=None) -> tuple[ApiToken, str]:
-        """A new token; the plain token is returned once and never stored."""
+        """A new token, lasting API_TOKEN_DAYS unless told; the plain token is returned
+        once and never stored."""
+        if expires_at is None:
+            expires_at = timezone.now() + timedelta(days=settings.API_TOKEN_DAYS)
         token = "ot_" + secrets.token_urlsafe(32)
         record = cls.objects.create(
             user=user,

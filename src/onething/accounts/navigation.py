@@ -14,6 +14,8 @@ _START = {
     Role.SUPERVISOR: "cases:supervision",
     Role.EDITOR: "admin:index",
     Role.ADMIN: "admin:index",
+    Role.SECURITY_ADMIN: "admin:accounts_user_changelist",
+    Role.AUDIT_ADMIN: "privacy:views",
 }
 
 

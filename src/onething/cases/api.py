@@ -16,11 +16,10 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
-from ninja.decorators import decorate_view
 from ninja.errors import HttpError
 
 from onething.accounts.auth import api_user
-from onething.accounts.models import ApiToken, User
+from onething.accounts.models import User
 from onething.calendar.loaded import current_calendar
 from onething.cases import services
 from onething.cases.api_schemas import (
@@ -37,8 +36,6 @@ from onething.cases.api_schemas import (
     ReasonIn,
     SpecialIn,
     TaskOut,
-    TokenIn,
-    TokenOut,
     VersionIn,
 )
 from onething.cases.deadlines import DEADLINE_STATE_LABELS, deadline_state
@@ -62,10 +59,8 @@ from onething.core.access import (
     tasks_visible_to,
 )
 from onething.core.roles import ROLE_LABELS
-from onething.core.throttle import API_TOKEN, THROTTLED_RESPONSES, throttle
-from onething.privacy.masking import mask_id_number, mask_phone
-from onething.privacy.models import PersonalDataView
-from onething.privacy.services import display_name
+from onething.privacy.masking import mask_form_value
+from onething.privacy.services import display_name, record_view
 
 router = Router(tags=["cases"])
 
@@ -87,15 +82,10 @@ def page_offset() -> Any:
 
 def _masked_form(case: Case) -> dict[str, Any]:
     types = _field_types(case)
-    masked = {}
-    for key, value in case.form.items():
-        kind = types.get(key)
-        if kind == "id_card":
-            value = mask_id_number(value)
-        elif kind == "phone":
-            value = mask_phone(value)
-        masked[key] = value
-    return masked
+    return {
+        key: mask_form_value(key, types.get(key, ""), value) if isinstance(value, str) else value
+        for key, value in case.form.items()
+    }
 
 
 def _field_types(case: Case) -> dict[str, str]:
@@ -224,24 +214,6 @@ def _principal(username: str | None) -> User | None:
 
 
 @router.post(
-    "/auth/token",
-    auth=None,
-    response={201: TokenOut},
-    summary="Log in for a token",
-    openapi_extra={"responses": THROTTLED_RESPONSES},
-)
-@decorate_view(throttle(POST=API_TOKEN))
-def issue_token(request: HttpRequest, body: TokenIn):
-    from django.contrib.auth import authenticate
-
-    user = authenticate(request, username=body.username, password=body.password)
-    if user is None:
-        raise HttpError(401, "用户名或密码不正确（连续输错 5 次将锁定 15 分钟）")
-    _issued, token = ApiToken.issue(user, body.name[:100] or "api")
-    return Status(201, {"token": token, "user": user.username, "role": user.role})
-
-
-@router.post(
     "/cases",
     response={200: CaseOut, 201: CaseOut},
     summary="File a case (submitted at once unless submit is false)",
@@ -320,11 +292,11 @@ def get_full_form(request: HttpRequest, case_id: UUID, purpose: str = "审核办
         return case.form
     if not may_see_in_full(user):
         raise HttpError(403, "无权查看完整申报信息")
-    PersonalDataView.objects.create(
-        viewer=user,
-        subject=case.applicant,
-        fields="申报信息（含身份证号码、电话）",
-        purpose=f"{purpose[:150]} 办件 {case.number}",
+    record_view(
+        user,
+        case.applicant,
+        "申报信息（含身份证号码、电话、银行账号）",
+        f"{purpose[:150]} 办件 {case.number}",
     )
     return case.form
 

@@ -70,18 +70,6 @@ class EndSpecialIn(Schema):
     outcome: str = ""
 
 
-class TokenIn(Schema):
-    username: str
-    password: str
-    name: str = "api"
-
-
-class TokenOut(Schema):
-    token: str
-    user: str
-    role: str
-
-
 class TaskOut(Schema):
     id: int
     case: UUID

@@ -13,6 +13,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from onething.cases.deadlines import Pause
 from onething.cases.lifecycle import (
@@ -228,13 +229,19 @@ ACTION_LABELS = {
 
 
 class Action(models.Model):
-    """One entry of a case's action log (audit trail): who did what, when, from and to."""
+    """One entry of a case's action log (audit trail): who did what, when, from and to.
 
-    # Every transition appends a row, so the table keeps one index only: (case, at), what
-    # the timeline reads. Rows are never looked up by task or actor.
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="actions", db_index=False)
+    Append-only and chained (privacy/audit.py, core/audit_chain.py): each case's actions
+    form one chain, ``seq`` 1, 2, 3 … and each sealed (``mac``) over its content and the
+    seal before it, written only by `store.insert_actions`. A database trigger refuses
+    UPDATE and DELETE, and a case or task with actions cannot be deleted (PROTECT)."""
+
+    # Every transition appends a row, so the table keeps one index only: (case, seq), the
+    # chain's order, which also serves the timeline. Rows are never looked up by task or
+    # actor.
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="actions", db_index=False)
     task = models.ForeignKey(
-        Task, on_delete=models.CASCADE, null=True, blank=True, related_name="+", db_index=False
+        Task, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
     )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -250,13 +257,17 @@ class Action(models.Model):
     to_state = models.CharField(max_length=24, blank=True)
     note = models.TextField(blank=True)
     data = models.JSONField(default=dict, blank=True)
-    at = models.DateTimeField(auto_now_add=True)
+    at = models.DateTimeField(default=timezone.now, editable=False)
+    seq = models.PositiveIntegerField("链内序号", editable=False)
+    mac = models.CharField("链式校验值", max_length=80, editable=False)
 
     class Meta:
         ordering = ["at", "id"]
         verbose_name = "办理记录"
         verbose_name_plural = "办理记录"
-        indexes = [models.Index(fields=["case", "at"], name="action_case_time")]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "seq"], name="action_chain_seq"),
+        ]
 
     def __str__(self) -> str:
         return ACTION_LABELS.get(self.action, self.action)

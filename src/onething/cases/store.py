@@ -26,10 +26,10 @@ from datetime import date
 from functools import lru_cache
 from typing import NamedTuple
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Model, QuerySet, Subquery
-from django.utils import timezone
 
+from onething.cases import audit
 from onething.cases.deadlines import next_deadline
 from onething.cases.lifecycle import CaseState
 from onething.cases.models import Action, Case, Task
@@ -199,8 +199,9 @@ class ActionRow(NamedTuple):
     data: dict
 
 
-# The columns written, in ActionRow's order, and the time.
-ACTION_FIELDS = (*(name.removesuffix("_id") for name in ActionRow._fields), "at")
+# The columns written, in ActionRow's order, the time, and the record's place and seal in
+# its case's audit chain (cases/audit.py).
+ACTION_FIELDS = (*(name.removesuffix("_id") for name in ActionRow._fields), "at", "seq", "mac")
 
 
 @lru_cache(maxsize=8)
@@ -212,18 +213,23 @@ def _insert_actions_sql(vendor: str) -> str:
 
 
 def insert_actions(actions: Sequence[ActionRow]) -> None:
-    """Append audit records, all stamped with the same time: one fixed statement, run for
-    each record."""
+    """Append audit records, all stamped with the same time and sealed into their case's
+    chain (cases/audit.py: the case row locked, the chain's last seal read, in this
+    transaction): one fixed statement, run for each record."""
     if not actions:
         return
-    at = timezone.now()
     fields = _fields(Action, ACTION_FIELDS)
-    rows = [
-        [f.get_db_prep_save(v, connection) for f, v in zip(fields, (*action, at), strict=True)]
-        for action in actions
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(_insert_actions_sql(connection.vendor), rows)
+    with transaction.atomic(savepoint=False):
+        at, links = audit.link_actions([action._asdict() for action in actions])
+        rows = [
+            [
+                f.get_db_prep_save(v, connection)
+                for f, v in zip(fields, (*action, at, *link), strict=True)
+            ]
+            for action, link in zip(actions, links, strict=True)
+        ]
+        with connection.cursor() as cursor:
+            cursor.executemany(_insert_actions_sql(connection.vendor), rows)
 
 
 def keep_deadline(case: Case, tasks: Sequence[Task] | None = None) -> None:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from onething.core.roles import Role
+from onething.core.roles import ACCOUNT_FIELDS, ADMIN_PERMISSIONS, Role
 
 APPLICANT_SIDE = frozenset({Role.APPLICANT, Role.AGENT})
 # Staff who handle cases and may be shown a person's data in full (recorded each time).
@@ -315,10 +315,68 @@ def may_supervise(user, code: str | None) -> bool:
 # --------------------------------------------------------------------------- personal data
 
 
+def may_read_data_views(user) -> bool:
+    """The record of personal-data views (/privacy/views/): supervisors (their
+    jurisdiction's) and the audit administrator (all); never the system or the security
+    administrator (三权分立)."""
+    return getattr(user, "role", None) in (Role.SUPERVISOR, Role.AUDIT_ADMIN)
+
+
 def data_views_visible_to(user) -> QuerySet:
     """个人信息查看记录: a supervisor's jurisdiction's (the viewer's or the person's);
-    the administrator's all; nobody else's."""
+    the audit administrator's all; nobody else's."""
     views = _model("privacy.PersonalDataView").objects.all()
-    if not supervises(user):
+    role = getattr(user, "role", None)
+    if role == Role.AUDIT_ADMIN:
+        return views
+    if role != Role.SUPERVISOR:
         return views.none()
     return views.filter(reach_of(user).q("viewer__jurisdiction", "subject__jurisdiction"))
+
+
+# --------------------------------------------------------------------------- 三权分立
+# The system, security and audit administrators are three roles, and none may do
+# another's work: in the app's pages (the checks below) and in the admin (the
+# permissions each role has there, `admin_permissions`; the superuser flag is for
+# setting up only).
+
+
+def administers_system(user) -> bool:
+    """系统管理员: creates accounts and keeps their details, imports the catalogue,
+    configures the platform; never roles, credentials or the audit records."""
+    return getattr(user, "role", None) == Role.ADMIN
+
+
+def administers_security(user) -> bool:
+    """安全管理员: roles and jurisdictions of accounts, second-factor resets, lock-outs and
+    password resets; never the catalogue, cases or the audit records."""
+    return getattr(user, "role", None) == Role.SECURITY_ADMIN
+
+
+def audits(user) -> bool:
+    """审计管理员: reads the audit records and the record of personal-data views, and
+    nothing else."""
+    return getattr(user, "role", None) == Role.AUDIT_ADMIN
+
+
+def may_reset_credentials(user, account) -> bool:
+    """Reset a password or a second factor, lift a lock-out: the security administrator,
+    for anyone but themselves."""
+    return administers_security(user) and getattr(account, "pk", None) != user.pk
+
+
+def account_fields_for(user, account) -> frozenset[str]:
+    """The fields of `account` that `user` may change; what someone may do is never
+    changed by themselves (their own role, jurisdiction, whether they are active)."""
+    fields = ACCOUNT_FIELDS.get(getattr(user, "role", None), frozenset())
+    if administers_security(user) and getattr(account, "pk", None) == user.pk:
+        return frozenset()
+    return fields
+
+
+def admin_permissions(user) -> frozenset[str]:
+    """The admin's permissions ("app_label.codename") of the user's role: the role alone
+    decides, so no group or per-user permission can undo the separation of duties."""
+    if not getattr(user, "is_active", False):
+        return frozenset()
+    return ADMIN_PERMISSIONS.get(getattr(user, "role", None), frozenset())

@@ -7,7 +7,8 @@ that is rolled back) to learn what a real case of it looks like: its routed task
 departments, levels, dependencies and promised days. Then N cases are cloned from those
 templates onto a year of filing days with realistic outcomes — most finished (about one
 in eight late), some refused, the recent ones still in progress or waiting at the window
-— each with its tasks, its audit trail and, for about half the finished ones, a rating.
+— each with its tasks, its audit trail (each case's chain sealed before it is written, so
+that `onething audit verify` holds) and, for about half the finished ones, a rating.
 Rows go in with COPY on PostgreSQL and in batches on SQLite, then the dashboard's roll-up
 is rebuilt.
 """
@@ -30,6 +31,7 @@ from django.utils import timezone
 from onething.accounts.models import User
 from onething.calendar.loaded import current_calendar
 from onething.cases import services
+from onething.cases.audit import seal_new_chains
 from onething.cases.deadlines import next_deadline
 from onething.cases.lifecycle import CaseAction, CaseState, TaskAction, TaskState
 from onething.cases.models import Action, Case, Task
@@ -94,6 +96,7 @@ def generate_history(
             _clone(batch, template, applicant, next_case, first_task, filed, today, rng)
             next_case += 1
         next_task += len(batch.tasks)
+        seal_new_chains(batch.actions)  # each new case's audit chain (cases/audit.py)
         with transaction.atomic():
             _write(Case, batch.cases, raw=frozenset({"form_text"}))
             _write(Task, batch.tasks)

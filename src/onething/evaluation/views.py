@@ -30,7 +30,7 @@ from onething.core.errors import CaseError
 from onething.core.qr import qr_svg
 from onething.core.roles import Role
 from onething.core.throttle import COMPLAINT_FILING, COMPLAINT_LOOKUP, throttle
-from onething.evaluation import complaint_services as complaints, services
+from onething.evaluation import complaint_services as complaints, contacts, services
 from onething.evaluation.complaints import CATEGORIES, KINDS, SUBJECTS, tracking_groups
 from onething.evaluation.dashboard import Filters, figures
 from onething.evaluation.models import Rating, Rectification
@@ -265,8 +265,13 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
         staff = User.objects.filter(
             reach_of(user).q("jurisdiction"), role__in=[Role.CLERK, Role.REVIEWER]
         ).order_by("jurisdiction", "username")
+    revealed = contacts.reveal(user, items, request.GET.get("contact"))  # recorded
     rows = [
-        {"complaint": c, "state_label": complaints.state_label(c)}
+        {
+            "complaint": c,
+            "state_label": complaints.state_label(c),
+            "contact": contacts.contact(c, revealed),
+        }
         for c in items.select_related("assignee").order_by("state", "-created_at")[:200]
     ]
     return render(

@@ -226,8 +226,8 @@ def pdf_cache_key(digest: str, package_id: str, answers: dict[str, Answer], scop
 
 def cached_pdf(key: str, render: Callable[[], bytes]) -> bytes:
     """Rendering takes about a second: the same guide (a hall's QR code) is rendered once,
-    in the cache every instance shares (caches["default"], a database table)."""
-    cache = caches["default"]
+    in the cache every instance shares (caches["documents"], a bounded database table)."""
+    cache = caches["documents"]
     pdf = cache.get(key)
     if pdf is None:
         pdf = render()

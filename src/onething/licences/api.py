@@ -35,7 +35,7 @@ from onething.accounts.auth import api_user
 from onething.accounts.models import User
 from onething.core.access import handles_cases, may_see_licence
 from onething.core.throttle import LICENCE_LOOKUP, LICENCE_UPLOAD, THROTTLED_RESPONSES, throttle
-from onething.licences import services, upload
+from onething.licences import events, services, upload
 from onething.licences.certificate import LicenceStatus
 from onething.licences.models import Licence, LicenceEvent
 from onething.licences.query import visible_licence
@@ -257,7 +257,7 @@ def list_licences(
     )
     shown = [licence for licence in found if may_see_licence(user, licence)][start:end]
     # The holder's code is not written into the record: the licence already names them.
-    LicenceEvent.objects.bulk_create(
+    events.record_all(
         [
             LicenceEvent(licence=licence, kind="lookup", actor=user, note="证照查询（API）")
             for licence in shown
@@ -277,9 +277,7 @@ def get_licence(request: HttpRequest, number: str):
     user = api_user(request)
     licence = _visible(user, number)
     if licence.holder_id != user.pk:
-        LicenceEvent.objects.create(
-            licence=licence, kind="lookup", actor=user, note="查看证照详情（API）"
-        )
+        events.record(licence, "lookup", user, "查看证照详情（API）")
     document = licence.document
     return {
         **_licence_out(licence, timezone.localdate()),

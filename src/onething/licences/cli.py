@@ -134,9 +134,10 @@ app.add_typer(keys_app, name="keys")
 
 def _keyring():
     from onething import paths
+    from onething.core import crypto_profile
     from onething.licences.signing import KeyRing
 
-    return KeyRing(paths.licence_keys_dir())
+    return KeyRing(paths.licence_keys_dir(), crypto_profile.current().signature)
 
 
 @keys_app.command("list")
@@ -156,12 +157,13 @@ def keys_list() -> None:
 def keys_rotate(
     authority: Annotated[str, typer.Argument(help="The authority's unified social credit code.")],
 ) -> None:
-    """Give an authority a new signing key; certificates signed before still verify."""
+    """Give an authority a new signing key of the crypto profile's scheme (Ed25519, or SM2
+    under ONETHING_CRYPTO_PROFILE=gm); certificates signed before still verify."""
     ring = _keyring()
     if authority not in ring.authorities():
         _fail(f"no keys for authority {authority}; see `onething licence keys list`")
     key = ring.rotate(authority)
-    typer.echo(f"{authority}: new current key {key.key_id}")
+    typer.echo(f"{authority}: new current key {key.key_id} ({key.scheme})")
 
 
 @keys_app.command("export")

@@ -115,7 +115,11 @@ class LicenceEvent(models.Model):
         verbose_name="操作人",
     )
     note = models.TextField("说明", blank=True)
-    at = models.DateTimeField("时间", auto_now_add=True)
+    at = models.DateTimeField("时间", default=timezone.now, editable=False)
+    # Append-only and chained (privacy/audit.py): one chain for the table, written only by
+    # licences/events.py.
+    seq = models.PositiveIntegerField("链内序号", editable=False)
+    mac = models.CharField("链式校验值", max_length=80, editable=False)
 
     class Meta:
         ordering = ["at", "id"]
@@ -124,7 +128,8 @@ class LicenceEvent(models.Model):
         constraints = [  # an expiry is recorded once, whichever instance's sweep sees it
             models.UniqueConstraint(
                 fields=["licence"], condition=models.Q(kind="expired"), name="licence_expires_once"
-            )
+            ),
+            models.UniqueConstraint(fields=["seq"], name="licence_event_chain_seq"),
         ]
 
     def __str__(self) -> str:

@@ -21,10 +21,11 @@ from onething import paths
 from onething.accounts.models import User
 from onething.catalog.entities import Catalog, LicenceType
 from onething.catalog.services import catalog_by_version_id
+from onething.core import crypto_profile
 from onething.core.access import may_revoke_licence, may_revoke_licences
 from onething.core.events import LicenceIssued, TaskApproved, publish
 from onething.core.roles import ApplicantKind
-from onething.licences import upload
+from onething.licences import events, upload
 from onething.licences.certificate import (
     Holder,
     Issuer,
@@ -55,13 +56,15 @@ class LicenceError(Exception):
 
 
 @lru_cache(maxsize=4)
-def _keyring(root: Path) -> KeyRing:
-    return KeyRing(root)
+def _keyring(root: Path, scheme: str) -> KeyRing:
+    return KeyRing(root, scheme)
 
 
 def keyring() -> KeyRing:
-    """The issuing authorities' keys, in the data directory (outside the database)."""
-    return _keyring(paths.licence_keys_dir())
+    """The issuing authorities' keys, in the data directory (outside the database),
+    signing with the crypto profile's scheme (Ed25519, or SM2 under gm); every key of
+    either scheme verifies."""
+    return _keyring(paths.licence_keys_dir(), crypto_profile.current().signature)
 
 
 def valid_until(issued_on: date, years: int | None) -> date | None:
@@ -306,7 +309,7 @@ def revoke(actor: User, number: str, reason: str) -> Licence:
         licence.revoked_at = timezone.now()
         licence.revoked_reason = reason
         licence.save(update_fields=["state", "revoked_at", "revoked_reason"])
-        LicenceEvent.objects.create(licence=licence, kind="revoked", actor=actor, note=reason)
+        events.record(licence, "revoked", actor, reason)
     return licence
 
 
@@ -361,9 +364,9 @@ def record_expiries(today: date | None = None) -> int:
     today = today or timezone.localdate()
     expired = Licence.objects.filter(valid_until__lt=today).exclude(events__kind="expired")
     with transaction.atomic():  # rows another sweep holds are its to record
-        events = [
+        expired_now = [
             LicenceEvent(licence=licence, kind="expired", note=f"有效期至 {licence.valid_until}")
             for licence in expired.select_for_update(skip_locked=True).only("pk", "valid_until")
         ]
-        LicenceEvent.objects.bulk_create(events)
-    return len(events)
+        events.record_all(expired_now)
+    return len(expired_now)

@@ -1,15 +1,21 @@
 """Signatures for electronic licences: pluggable schemes and a key ring on disk.
 
-``SCHEMES`` maps a scheme name to its implementation (Ed25519 now; SM2 can be added
-with ``register_scheme``). ``KeyRing`` keeps one directory per issuing authority, named
-by its unified social credit code::
+``SCHEMES`` maps a scheme name to its implementation: ``ed25519`` (the intl crypto
+profile) and ``sm2`` (the gm profile, licences/sm2.py); ``register_scheme`` adds others.
+``KeyRing`` keeps one directory per issuing authority, named by its unified social credit
+code::
 
     <root>/<USCC>/keys.json    {"current": id, "keys": {id: {"scheme", "created", "retired"}}}
     <root>/<USCC>/<id>.key     private key, raw bytes in base64, mode 0600
     <root>/<USCC>/<id>.pub     public key, raw bytes in base64
 
-Rotation keeps the old keys (marked retired) so the licences they signed still verify.
-``PublicKeys`` is the exported public half, for offline verification.
+An authority may hold keys of several schemes: a ring signs with the newest unretired key
+of its own scheme (``KeyRing(root, scheme)``, the crypto profile's), creating one if there
+is none, and ``"current"`` names the newest key of all. Rotation retires the keys of the
+same scheme and keeps them, so the licences they signed still verify. A signature names
+its scheme and key; verification dispatches on the scheme the key was made for, so
+certificates signed under either profile verify everywhere. ``PublicKeys`` is the
+exported public half (every key, with its scheme), for offline verification.
 """
 
 from __future__ import annotations
@@ -39,6 +45,8 @@ from cryptography.hazmat.primitives.serialization import (
     PublicFormat,
 )
 from stdnum.cn import uscc
+
+from onething.licences.sm2 import SM2
 
 _KEY_ID = re.compile(r"[0-9A-Za-z_-]{1,64}")
 
@@ -102,6 +110,16 @@ def register_scheme(scheme: Scheme) -> None:
 
 
 register_scheme(ED25519)
+register_scheme(SM2)
+
+
+def _signing_key(index: Mapping[str, Any], scheme: str) -> str | None:
+    """The newest unretired key of `scheme` in an authority's index (keys oldest first)."""
+    found = None
+    for key_id, meta in index["keys"].items():
+        if meta["scheme"] == scheme and meta["retired"] is None:
+            found = key_id
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,11 +194,14 @@ def _known_authority(authority: object) -> bool:
 class KeyRing:
     """Signing keys of every issuing authority, kept under ``root``."""
 
-    def __init__(self, root: str | os.PathLike[str]) -> None:
+    def __init__(self, root: str | os.PathLike[str], scheme: str = "ed25519") -> None:
+        if scheme not in SCHEMES:
+            raise ValueError(f"unknown signature scheme {scheme!r}")
         self.root = Path(root)
-        # authority -> (keys.json's mtime and size, index, private key of the current key):
-        # signing reads the files again only when keys.json changed (a rotation).
-        self._loaded: dict[str, tuple[tuple[int, int], dict[str, Any], bytes | None]] = {}
+        self.scheme = scheme  # what this ring signs with and makes new keys for
+        # authority -> (keys.json's mtime and size, index, the signing key's id and private
+        # key): signing reads the files again only when keys.json changed (a rotation).
+        self._loaded: dict[str, tuple[tuple[int, int], dict[str, Any], str | None, bytes]] = {}
         self._publics: dict[str, tuple[tuple[int, int], dict[str, tuple[str, bytes]]]] = {}
 
     # -- reading ---------------------------------------------------------------
@@ -220,11 +241,12 @@ class KeyRing:
         index = self._index(self._directory(authority))
         return [self._info(authority, index, key_id) for key_id in index["keys"]]
 
-    def current(self, authority: str) -> KeyInfo | None:
+    def current(self, authority: str, scheme: str | None = None) -> KeyInfo | None:
+        """The key the authority signs with under `scheme` (the ring's): its newest
+        unretired key of that scheme; None if it has none."""
         index = self._index(self._directory(authority))
-        if index["current"] is None:
-            return None
-        return self._info(authority, index, index["current"])
+        key_id = _signing_key(index, scheme or self.scheme)
+        return None if key_id is None else self._info(authority, index, key_id)
 
     def public_keys(self, authority: str) -> dict[str, tuple[str, bytes]]:
         """key id → (scheme, raw public key) of every key the authority ever had (from
@@ -268,7 +290,7 @@ class KeyRing:
         _write_atomic(directory / f"{key_id}.key", base64.b64encode(private), mode=0o600)
         _write_atomic(directory / f"{key_id}.pub", base64.b64encode(public))
         for meta in index["keys"].values():
-            if meta["retired"] is None:
+            if meta["retired"] is None and meta["scheme"] == scheme.name:
                 meta["retired"] = now
         index["keys"][key_id] = {"scheme": scheme.name, "created": now, "retired": None}
         index["current"] = key_id
@@ -276,24 +298,28 @@ class KeyRing:
         _write_atomic(directory / "keys.json", text.encode())
         return self._info(authority, index, key_id)
 
-    def ensure(self, authority: str, scheme: str = "ed25519") -> KeyInfo:
-        """The authority's current key, created first if it has none."""
+    def ensure(self, authority: str, scheme: str | None = None) -> KeyInfo:
+        """The authority's signing key of `scheme` (the ring's), created first if it has
+        none."""
+        scheme = scheme or self.scheme
         with self._locked(authority) as directory:
             index = self._index(directory)
-            if index["current"] is not None:
-                return self._info(authority, index, index["current"])
+            key_id = _signing_key(index, scheme)
+            if key_id is not None:
+                return self._info(authority, index, key_id)
             return self._add_key(authority, directory, SCHEMES[scheme])
 
-    def rotate(self, authority: str, scheme: str = "ed25519") -> KeyInfo:
-        """A new current key; the previous ones are marked retired and still verify."""
+    def rotate(self, authority: str, scheme: str | None = None) -> KeyInfo:
+        """A new signing key of `scheme` (the ring's); the previous ones of that scheme are
+        marked retired and still verify."""
         with self._locked(authority) as directory:
-            return self._add_key(authority, directory, SCHEMES[scheme])
+            return self._add_key(authority, directory, SCHEMES[scheme or self.scheme])
 
     # -- signing and verifying ---------------------------------------------------
 
-    def _current_private(self, authority: str) -> tuple[str, str, bytes] | None:
-        """(key id, scheme, private key) of the current key, from memory while keys.json
-        is unchanged; None if the authority has no key yet."""
+    def _current_private(self, authority: str) -> tuple[str, bytes] | None:
+        """(key id, private key) of the ring's signing key, from memory while keys.json
+        is unchanged; None if the authority has no key of the ring's scheme yet."""
         directory = self._directory(authority)
         try:
             stat = (directory / "keys.json").stat()
@@ -303,26 +329,23 @@ class KeyRing:
         loaded = self._loaded.get(authority)
         if loaded is None or loaded[0] != stamp:
             index = self._index(directory)
-            current = index["current"]
-            private = _b64decode((directory / f"{current}.key").read_text()) if current else None
-            loaded = (stamp, index, private)
+            key_id = _signing_key(index, self.scheme)
+            private = _b64decode((directory / f"{key_id}.key").read_text()) if key_id else b""
+            loaded = (stamp, index, key_id, private)
             self._loaded[authority] = loaded
-        _stamp, index, private = loaded
-        if private is None:
-            return None
-        key_id = index["current"]
-        return key_id, index["keys"][key_id]["scheme"], private
+        _stamp, _index, key_id, private = loaded
+        return None if key_id is None else (key_id, private)
 
     def sign(self, authority: str, message: bytes) -> Signature:
-        """Sign with the authority's current key (created if it has none)."""
+        """Sign with the authority's key of the ring's scheme (created if it has none)."""
         current = self._current_private(authority)
         if current is None:
             self.ensure(authority)
             current = self._current_private(authority)
             assert current is not None
-        key_id, scheme, private = current
-        value = SCHEMES[scheme].sign(private, message)
-        return Signature(scheme, key_id, base64.b64encode(value).decode("ascii"))
+        key_id, private = current
+        value = SCHEMES[self.scheme].sign(private, message)
+        return Signature(self.scheme, key_id, base64.b64encode(value).decode("ascii"))
 
     def verify(self, authority: str, message: bytes, signature: Signature) -> bool:
         """True for a good signature by any of the authority's keys, current or retired."""

@@ -22,9 +22,9 @@ from onething.core.access import (
 )
 from onething.core.error_pages import forbidden
 from onething.core.throttle import LICENCE_LOOKUP, LICENCE_UPLOAD, throttle
-from onething.licences import services, upload
+from onething.licences import events, services, upload
 from onething.licences.certificate import LicenceStatus
-from onething.licences.models import Licence, LicenceEvent
+from onething.licences.models import Licence
 from onething.licences.query import visible_licence
 from onething.licences.rendering import render_certificate_pdf, verify_url
 from onething.privacy.crypto import lookup_digest
@@ -59,9 +59,7 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
     today = timezone.localdate()
     own = licence.holder_id == request.user.pk
     if not own:
-        LicenceEvent.objects.create(
-            licence=licence, kind="lookup", actor=request.user, note="查看证照详情"
-        )
+        events.record(licence, "lookup", request.user, "查看证照详情")
     document = licence.document
     can_revoke = may_revoke_licence(request.user, licence)
     return render(
@@ -146,9 +144,7 @@ def search(request: HttpRequest) -> HttpResponse:
         for licence in licences.select_related("holder")[:50]:
             if not may_see_licence(request.user, licence):
                 continue
-            LicenceEvent.objects.create(
-                licence=licence, kind="lookup", actor=request.user, note="证照查询"
-            )
+            events.record(licence, "lookup", request.user, "证照查询")
             rows.append(_row(licence, today))
     return render(
         request,

@@ -91,7 +91,7 @@ class PersonalDataViewAdmin(ReadOnlyAdmin):
     @admin.display(description="信息主体")
     def masked_subject(self, record: PersonalDataView) -> str:
         """A person masked (张*); an enterprise or staff in office by name."""
-        return masked_person(record.subject)
+        return masked_person(record.subject) if record.subject_id else record.subject_label
 
     @admin.display(description="事由")
     def masked_purpose(self, record: PersonalDataView) -> str:

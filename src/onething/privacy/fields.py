@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.db import models
 
-from onething.privacy.crypto import PREFIX, decrypt, encrypt
+from onething.privacy.crypto import decrypt, encrypt, is_encrypted
 
 
 class EncryptedTextField(models.TextField):
-    """Stored as ``enc1:<Fernet token>``; never queried by value (use a digest field)."""
+    """Stored as ``enc1:<Fernet token>`` or ``sm4gcm1:…``, as the crypto profile says
+    (privacy/crypto.py); never queried by value (use a digest field)."""
 
     description = "Encrypted text"
 
@@ -18,7 +19,7 @@ class EncryptedTextField(models.TextField):
         return decrypt(value)
 
     def to_python(self, value):
-        if isinstance(value, str) and value.startswith(PREFIX):
+        if is_encrypted(value):
             return decrypt(value)
         return value
 

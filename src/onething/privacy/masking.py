@@ -55,3 +55,31 @@ def mask_text(text: str) -> str:
     screens: 142331********1231, 142331*****1231 (15 digits), 139****2345."""
     text = _ID_CARD.sub(lambda m: mask_id_number(m.group(0)), text)
     return _MOBILE.sub(lambda m: (m.group(1) or "") + mask_phone(m.group(2)), text)
+
+
+def mask_bank_account(value: str | None) -> str:
+    """**** **** **** 1234: a bank account or card number, the last four kept."""
+    if not value:
+        return ""
+    digits = "".join(value.split())
+    if len(digits) <= 4:
+        return "*" * len(digits)
+    return "**** " * ((len(digits) - 4 + 3) // 4) + digits[-4:]
+
+
+def is_bank_account(field_id: str, label: str = "") -> bool:
+    """A form field holding a bank account or card number (the data dictionary has no
+    type for it: 银行账号, by its id or its label)."""
+    return "bank_account" in field_id or "bank_card" in field_id or "银行账号" in label
+
+
+def mask_form_value(field_id: str, field_type: str, value: str, label: str = "") -> str:
+    """A one-form value as a page shows it to someone who may not see it in full: ID
+    numbers, phone numbers and bank accounts masked, anything else as it is."""
+    if field_type == "id_card":
+        return mask_id_number(value)
+    if field_type == "phone":
+        return mask_phone(value)
+    if is_bank_account(field_id, label):
+        return mask_bank_account(value)
+    return value

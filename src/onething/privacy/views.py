@@ -1,8 +1,8 @@
 """个人信息查看记录: every time someone was shown a person's full ID card or phone number
-— who, when, what and why — for supervisors (their jurisdiction) and administrators
-(all). Newest first, filtered by the viewer's user name and by dates, paged by the last
-record shown (no count of the table; a page stays put while new records arrive); the
-subject is masked, never shown in full; CSV of the whole selection."""
+— who, when, what and why — for supervisors (their jurisdiction) and the audit
+administrator (all). Newest first, filtered by the viewer's user name and by dates, paged
+by the last record shown (no count of the table; a page stays put while new records
+arrive); the subject is masked, never shown in full; CSV of the whole selection."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from onething.core.access import data_views_visible_to, reach_of, supervises
+from onething.core.access import data_views_visible_to, may_read_data_views, reach_of, supervises
 from onething.core.error_pages import forbidden
 from onething.core.roles import ROLE_LABELS
 from onething.privacy.masking import mask_text
@@ -74,9 +74,12 @@ def selected(user, filters: Filters):
 def row_of(viewer, record: PersonalDataView) -> dict:
     """A record as the page and the CSV show it: the subject masked, never in full."""
     subject = record.subject
-    shown = display_name(viewer, subject)
-    if subject.id_number:
-        shown += f"（{subject.masked_id_number}）"
+    if subject is None:  # someone without an account (a complainant), named masked
+        shown = record.subject_label
+    else:
+        shown = display_name(viewer, subject)
+        if subject.id_number:
+            shown += f"（{subject.masked_id_number}）"
     return {
         "at": timezone.localtime(record.at),
         "viewer": display_name(viewer, record.viewer),
@@ -100,8 +103,8 @@ def _before(query: QueryDict) -> int | None:
 @require_GET
 def personal_data_views(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not supervises(user):
-        return forbidden(request, "个人信息查看记录供监督员和系统管理员查阅。")
+    if not may_read_data_views(user):
+        return forbidden(request, "个人信息查看记录供监督员和审计管理员查阅。")
     filters, problems = filters_from(request.GET)
     if request.GET.get("format") == "csv" and not problems:
         return _csv(user, selected(user, filters))
@@ -120,7 +123,7 @@ def personal_data_views(request: HttpRequest) -> HttpResponse:
         "older": page[PAGE_SIZE - 1].pk if len(page) > PAGE_SIZE else None,
         "paged": before is not None,
         "query": query.urlencode(),
-        "no_jurisdiction": reach_of(user).nowhere,
+        "no_jurisdiction": supervises(user) and reach_of(user).nowhere,
     }
     return render(request, "privacy/views.html", context, status=400 if problems else 200)
 

@@ -54,6 +54,7 @@ api = OnethingAPI(
     docs_url=None,  # the interactive docs load scripts from a CDN; the schema is enough
 )
 api.add_router("/", guides_router)
+api.add_router("/", "onething.accounts.api.router")  # /auth/token, /auth/tokens
 api.add_router("/", cases_router, auth=API_AUTH)
 api.add_router("/", materials_router, auth=API_AUTH)
 api.add_router("/", licences_router, auth=API_AUTH)

@@ -8,11 +8,12 @@ transition makes that costs more than the database takes to answer. Measured on 
 2-core VM (SQLite, median per call, 2026-12-04): a case by public id with its applicant,
 agent and catalogue version 0.16 ms here against 1.18 ms through the ORM; its tasks with
 their assignees 0.13 against 0.67; its timeline 0.14 against 0.63; its materials 0.37
-against 1.10; an account 0.06 against 0.34 (0.12 with `Model.objects.raw`). Through the
-ORM the case page's p50 went from 23.7 to 32.9 ms (`bench.scale_bench`, 50,000 cases, run
-back to back), and a transition's locked reads of the case and its tasks cost 1.07 ms
-(ORM) or 0.34 ms (`raw`) against 0.19 ms here, 20-30 % of the service layer's
-lifecycles/s (`bench.cases_bench`): beyond the 15 % the public APIs were allowed to cost.
+against 1.10; an account 0.06 against 0.34 (0.12 with `Model.objects.raw`). With these
+reads through the ORM the case page's p50 went from 23.7 to 32.9 ms (`bench.scale_bench`,
+50,000 cases, one pair of runs back to back); a transition's locked reads of the case and
+its tasks cost 1.07 ms (ORM) or 0.34 ms (`raw`) against 0.19 ms here, and with them the
+service layer made 20-35 % fewer lifecycles/s (`bench.cases_bench`, SQLite): beyond the
+15 % the public APIs were allowed to cost (bench/README.md, "Public Django only").
 
 How. A `PreparedQuery` compiles its queryset on first use, notes where the values it was
 given sit among the statement's parameters, and later binds new values there, runs the

@@ -13,6 +13,11 @@
 - ONETHING_HSTS_SECONDS, ONETHING_HSTS_INCLUDE_SUBDOMAINS, ONETHING_HSTS_PRELOAD  with an
                         https public URL: Strict-Transport-Security (one year, with
                         subdomains, not preloaded unless asked)
+- ONETHING_STAFF_IDLE_MINUTES   a staff session ends after this long unused (default 30)
+- ONETHING_APPLICANT_IDLE_DAYS  an applicant's or agent's session, likewise (default 14)
+- ONETHING_API_TOKEN_DAYS       how long an API token lasts (default 30)
+- ONETHING_CRYPTO_PROFILE       intl (default) or gm (国密: SM2, HMAC-SM3, SM4): what new
+                        signatures, audit seals and ciphertexts use (core/crypto_profile.py)
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from pathlib import Path
 
 from csp.constants import NONCE, NONE, SELF
 
+from onething.core.crypto_profile import profile_named
 from onething.core.database import database_from_env
 from onething.core.storage import upload_storage_settings
 from onething.paths import data_dir
@@ -66,6 +72,8 @@ DEADLINE_WARNING_DAYS = int(os.environ.get("ONETHING_WARNING_DAYS", "2"))
 # 差评整改: working days to verify and answer, and to rectify.
 RECTIFY_VERIFY_DAYS = int(os.environ.get("ONETHING_RECTIFY_VERIFY_DAYS", "3"))
 RECTIFY_DAYS = int(os.environ.get("ONETHING_RECTIFY_DAYS", "15"))
+# intl or gm; an unknown name stops the start-up here (core/crypto_profile.py)
+CRYPTO_PROFILE = profile_named(os.environ.get("ONETHING_CRYPTO_PROFILE")).name
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -78,6 +86,8 @@ INSTALLED_APPS = [
     "axes",
     "django_ratelimit",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",  # staff's second factor (accounts/twofactor.py)
     "onething.web",
     "onething.privacy",
     "onething.accounts",
@@ -104,6 +114,7 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "onething.accounts.auth.locked_out"  # JSON under /api/
 AXES_VERBOSE = False
 # Behind deploy/nginx.conf: the client's address and scheme come from the proxy's headers,
 # believed only when ONETHING_TRUSTED_PROXIES says how many proxies stand in front.
@@ -124,6 +135,8 @@ MIDDLEWARE = [
     "onething.web.headers.PrivateCache",  # no-store on answers with personal data
     "django.contrib.messages.middleware.MessageMiddleware",
     "onething.web.limits.BodyLimits",  # 413 / 400 before anything reads the body
+    "onething.accounts.middleware.IdleSessionMiddleware",  # idle sessions end
+    "onething.accounts.middleware.SecondFactorMiddleware",  # staff: the code before anything
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -154,10 +167,18 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# Django's validators, each with its message in Chinese (accounts/passwords.py).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "onething.accounts.passwords.MinimumLength", "OPTIONS": {"min_length": 12}},
+    {"NAME": "onething.accounts.passwords.NotLikeTheAccount"},
+    {"NAME": "onething.accounts.passwords.NotCommon"},
+    {"NAME": "onething.accounts.passwords.NotOnlyDigits"},
 ]
+# Sessions slide: each use extends them (accounts/middleware.py).
+STAFF_IDLE_MINUTES = int(os.environ.get("ONETHING_STAFF_IDLE_MINUTES", "30"))
+APPLICANT_IDLE_DAYS = int(os.environ.get("ONETHING_APPLICANT_IDLE_DAYS", "14"))
+API_TOKEN_DAYS = int(os.environ.get("ONETHING_API_TOKEN_DAYS", "30"))
+OTP_TOTP_ISSUER = "一件事一次办"  # the name an authenticator app shows
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
@@ -181,6 +202,7 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_FAILURE_VIEW = "onething.web.views.csrf_failure"
 SESSION_COOKIE_SAMESITE = "Lax"
+SILENCED_SYSTEM_CHECKS: list[str] = []  # each with its reason where it is added
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 if PUBLIC_URL.startswith("https://"):
@@ -193,7 +215,7 @@ if PUBLIC_URL.startswith("https://"):
     SECURE_HSTS_INCLUDE_SUBDOMAINS = _flag("ONETHING_HSTS_INCLUDE_SUBDOMAINS", "1")
     SECURE_HSTS_PRELOAD = _flag("ONETHING_HSTS_PRELOAD")
     if not SECURE_HSTS_PRELOAD:
-        SILENCED_SYSTEM_CHECKS = ["security.W021"]  # not preloading is a choice, said above
+        SILENCED_SYSTEM_CHECKS += ["security.W021"]  # not preloading is a choice, said above
     # http → https, only where the scheme can be told: behind trusted proxies it comes
     # from X-Forwarded-Proto; otherwise every request would look like http and redirect
     # for ever, and the proxy in front must redirect http itself. Health checks may use
@@ -222,15 +244,30 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # One cache every instance shares (the database: SQLite for one host, PostgreSQL for
 # several), for what must hold across processes — the throttles of public look-ups
 # (django-ratelimit). `onething setup` creates its table (createcachetable).
+CACHE_URL = os.environ.get("ONETHING_CACHE_URL", "").strip()  # redis://… for several hosts
 CACHES = {
-    "default": {
+    # The throttles' counters. Redis (ONETHING_CACHE_URL) counts atomically across hosts;
+    # the database table is shared too but its increments may let a racing request or two
+    # through, which a throttle can afford (hence the silenced django-ratelimit check below
+    # when no Redis is configured).
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    if CACHE_URL
+    else {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "onething_cache",
         # Past MAX_ENTRIES Django culls a third of the rows, counters included: room
-        # enough that the throttles' counts (and the guide PDFs kept here) are not culled.
+        # enough that the throttles' counts are not culled.
         "OPTIONS": {"MAX_ENTRIES": 50_000},
-    }
+    },
+    # Rendered documents (guide PDFs, ~0.5 MB each), in a table of their own, bounded.
+    "documents": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "onething_documents",
+        "OPTIONS": {"MAX_ENTRIES": 400},
+    },
 }
+if not CACHE_URL:
+    SILENCED_SYSTEM_CHECKS += ["django_ratelimit.E003", "django_ratelimit.W001"]
 RATELIMIT_IP_META_KEY = "onething.web.proxy.client_address"  # behind a trusted proxy too
 # Open311: the keys that may look up several requests at once (comma-separated).
 OPEN311_API_KEYS = [

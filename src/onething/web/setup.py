@@ -1,4 +1,10 @@
-"""Preparing a fresh installation: the demo catalogue and the demo log-ins."""
+"""Preparing a fresh installation: the demo catalogue and the demo log-ins.
+
+Every demo account has the password DEMO_PASSWORD; every demo member of staff also has
+an authenticator bound with the demo's shared secret (accounts.twofactor.DEMO_SECRET),
+which `onething setup` prints, so that a person can add it to an authenticator app (or
+read the current code with `onething manage demo_code`). No demo account is a superuser:
+`onething manage createsuperuser` makes one for setting up, when one is needed."""
 
 from __future__ import annotations
 
@@ -8,13 +14,16 @@ from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
+from django.db.models import Exists, OuterRef
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from onething.accounts import twofactor
 from onething.accounts.models import Authorisation
 from onething.catalog import DEMO_CATALOG
 from onething.catalog.loading import read_catalog_file, require_catalog
 from onething.catalog.models import CatalogVersion
 from onething.catalog.services import import_catalog
-from onething.core.roles import Role
+from onething.core.roles import STAFF_ROLES, Role
 
 DEMO_IMPORTER = "demo"
 
@@ -61,6 +70,8 @@ def demo_accounts() -> list[DemoAccount]:
     """Every role in 吕梁市 and in 离石区, and a reviewer for every department at both."""
     accounts = [
         DemoAccount("admin", Role.ADMIN, "系统管理员"),
+        DemoAccount("security_admin", Role.SECURITY_ADMIN, "安全管理员"),
+        DemoAccount("audit_admin", Role.AUDIT_ADMIN, "审计管理员"),
         DemoAccount("editor", Role.EDITOR, "吕梁市事项编制员", CITY),
         DemoAccount(
             "zhangsan",
@@ -112,7 +123,8 @@ def demo_accounts() -> list[DemoAccount]:
 
 def ensure_demo_accounts() -> list[DemoAccount]:
     """Create the demo log-ins that are missing (one password for all: a local demo only),
-    and authorise the agent to act for the pharmacy company."""
+    bind the demo authenticator to the staff's, and authorise the agent to act for the
+    pharmacy company."""
     users = get_user_model()
     hashed = make_password(DEMO_PASSWORD)  # hash once: argon2 is slow on purpose
     accounts = demo_accounts()
@@ -129,11 +141,15 @@ def ensure_demo_accounts() -> list[DemoAccount]:
             id_number=account.id_number,
             phone=account.phone,
             uscc=account.uscc,
-            is_staff=account.role in (Role.ADMIN, Role.EDITOR),
-            is_superuser=account.role == Role.ADMIN,
         )
         user.password = hashed
         user.save()
+    names = [account.username for account in accounts]
+    # An older demo made `admin` a superuser: the role decides now (三权分立).
+    for user in users.objects.filter(username__in=names, is_superuser=True).exclude(role=""):
+        user.is_superuser = False
+        user.save(update_fields=["is_superuser", "is_staff"])
+    ensure_demo_authenticators(users.objects.filter(username__in=names, role__in=STAFF_ROLES))
     principal = users.objects.get(username="yaofang")
     agent = users.objects.get(username="daiban")
     if not Authorisation.objects.filter(principal=principal, agent=agent).exists():
@@ -144,3 +160,23 @@ def ensure_demo_accounts() -> list[DemoAccount]:
             document="离石代办〔2026〕001号",
         )
     return accounts
+
+
+def ensure_demo_authenticators(staff) -> None:
+    """Bind the demo's shared secret to each demo member of staff who has no
+    authenticator (again at the next set-up after a reset)."""
+    key = twofactor.key_of(twofactor.DEMO_SECRET)
+    bound = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+    TOTPDevice.objects.bulk_create(
+        TOTPDevice(user=user, name=twofactor.DEVICE_NAME, key=key, confirmed=True)
+        for user in staff.exclude(Exists(bound))
+    )
+
+
+def demo_second_factor_note() -> str:
+    """What `onething setup` prints for the demo staff's second factor."""
+    secret = twofactor.grouped(twofactor.DEMO_SECRET)
+    return (
+        f"second factor of every demo staff account: authenticator secret {secret} "
+        "(TOTP, 6 digits, 30 s; the current code: onething manage demo_code)"
+    )

@@ -163,8 +163,10 @@ def test_a_registered_scheme_signs_and_verifies(
     monkeypatch.setattr("onething.licences.signing.SCHEMES", dict(SCHEMES))
     register_scheme(KeyedHash())
     ring.ensure(AUTHORITY)
-    info = ring.rotate(AUTHORITY, scheme="toy-hmac")
-    signature = ring.sign(AUTHORITY, MESSAGE)
+    toy = KeyRing(ring.root, "toy-hmac")  # a ring signs with its own scheme's key
+    info = toy.rotate(AUTHORITY)
+    signature = toy.sign(AUTHORITY, MESSAGE)
     assert (signature.scheme, signature.key_id) == ("toy-hmac", info.key_id)
-    assert ring.verify(AUTHORITY, MESSAGE, signature)
+    assert ring.verify(AUTHORITY, MESSAGE, signature)  # any ring verifies every scheme
     assert not ring.verify(AUTHORITY, MESSAGE + b"?", signature)
+    assert ring.sign(AUTHORITY, MESSAGE).scheme == "ed25519"  # its key was not retired

@@ -61,9 +61,8 @@ from onething.core.access import (
     own_case,
 )
 from onething.core.roles import ROLE_LABELS
-from onething.privacy.masking import mask_id_number, mask_phone
-from onething.privacy.models import PersonalDataView
-from onething.privacy.services import display_name, show_person
+from onething.privacy.masking import mask_form_value
+from onething.privacy.services import display_name, record_view, show_person
 
 # --------------------------------------------------------------------------- the case page
 
@@ -90,11 +89,9 @@ def _form_values(case: Case, guide, catalog: Catalog, full: bool) -> list[tuple[
     rows = []
     for form_field in guide.fields:
         value = str(form.get(form_field.id, ""))
-        if not full and form_field.type == "id_card":
-            value = mask_id_number(value)
-        elif not full and form_field.type == "phone":
-            value = mask_phone(value)
-        elif form_field.type == "boolean":
+        if not full:  # ID and phone numbers, bank accounts
+            value = mask_form_value(form_field.id, form_field.type, value, form_field.label)
+        if form_field.type == "boolean":
             value = {"true": "是", "false": "否"}.get(value, value)
         rows.append((form_field.label, value))
     return rows
@@ -173,12 +170,18 @@ def _task_rows(user: User, case: Case, tasks: list[Task], catalog, today) -> lis
     return rows
 
 
+# What a staff member's full view of a case shows (recorded before it is shown).
+FULL_VIEW_FIELDS = "姓名、身份证号码、手机号码，申报信息（含银行账号）"
+
+
 def _identity_context(user: User, case: Case, own: bool, full: bool) -> dict[str, Any]:
     """The applicant's identity as the viewer may see it (a full view is recorded)."""
     identity = None
     if may_see_in_full(user) or own:
         purpose = f"办件审查 {case.number or case.public_id}"
-        identity = show_person(user, case.applicant, purpose=purpose, full=full and not own)
+        identity = show_person(
+            user, case.applicant, purpose, full and not own, fields=FULL_VIEW_FIELDS
+        )
     return {
         "identity": identity,
         "can_see_identity": may_see_in_full(user) and not own,
@@ -266,11 +269,11 @@ def evidence_file(request: HttpRequest, case_id, evidence_id: int) -> HttpRespon
     if request.user.pk not in (case.applicant_id, case.agent_id):  # staff: recorded
         if not may_see_in_full(request.user):
             raise Http404("没有这份上传的材料")
-        PersonalDataView.objects.create(
-            viewer=request.user,
-            subject=case.applicant,
-            fields=f"申请材料：{evidence.material_name}",
-            purpose=f"审查办件 {case.number}",
+        record_view(
+            request.user,
+            case.applicant,
+            f"申请材料：{evidence.material_name}",
+            f"审查办件 {case.number}",
         )
     content_type = evidence.content_type or "application/octet-stream"
     response = HttpResponse(materials.evidence_file(evidence), content_type=content_type)
@@ -310,12 +313,7 @@ def _case_document(request: HttpRequest, case_id, what: str) -> Case:
     if request.user.pk not in (case.applicant_id, case.agent_id):
         if not may_see_in_full(request.user):
             raise Http404("没有该文书")
-        PersonalDataView.objects.create(
-            viewer=request.user,
-            subject=case.applicant,
-            fields=what,
-            purpose=f"审查办件 {case.number}",
-        )
+        record_view(request.user, case.applicant, what, f"审查办件 {case.number}")
     return case
 
 

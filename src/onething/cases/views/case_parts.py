@@ -19,7 +19,7 @@ from onething.cases.query import evidence_of
 from onething.core.access import handles_cases, may_act_on_case, works_at_window
 from onething.core.roles import Role
 from onething.licences.models import Licence
-from onething.privacy.services import display_name
+from onething.privacy.services import display_name, record_view
 
 OPEN_FOR_MATERIALS = (
     CaseState.DRAFT,
@@ -34,6 +34,7 @@ CHECKABLE = (
     CaseState.READY,
 )
 PRECHECK_STATES = (CaseState.DRAFT, CaseState.SUBMITTED, CaseState.AWAITING_COMPLETION)
+POSTAL_FIELDS = "邮寄收件人姓名、电话、地址"
 
 
 def results_context(case: Case, tasks: list[Task]) -> list[dict[str, Any]]:
@@ -56,9 +57,13 @@ def results_context(case: Case, tasks: list[Task]) -> list[dict[str, Any]]:
 
 
 def delivery_context(user: User, case: Case, own: bool) -> dict[str, Any]:
-    """How the results reach the applicant: their choice, and what each side may do."""
+    """How the results reach the applicant: their choice, and what each side may do. The
+    window that posts the results is shown the recipient in full: the view is recorded."""
     delivery = Delivery.objects.filter(case=case).first()
     clerk = user.role == Role.CLERK and may_act_on_case(user, case)
+    posting = delivery is not None and delivery.method == "post"
+    if clerk and not own and posting and case.state == CaseState.READY:  # the form shows it
+        record_view(user, case.applicant, POSTAL_FIELDS, f"邮寄送达 办件 {case.number}")
     return {
         "delivery": delivery,
         "delivery_methods": DELIVERY_METHODS,
