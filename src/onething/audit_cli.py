@@ -23,6 +23,7 @@ from typing import Annotated, Any
 import typer
 
 from onething import paths
+from onething.bootstrap import setup_django
 
 EXIT_BROKEN = 1
 
@@ -149,8 +150,6 @@ def verify(
 ) -> None:
     """Check every audit chain: 'ok: N records in M chains' (exit 0), or the first broken
     record — table, id and what differs (exit 1)."""
-    from onething.cli import setup_django
-
     setup_django()
     path = (checkpoint_file or default_checkpoint()) if use_checkpoint else None
     problem, records, chains = verify_all(path)

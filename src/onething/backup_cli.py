@@ -4,7 +4,6 @@ program), with a one-line `error:` on stderr."""
 
 from __future__ import annotations
 
-import os
 import tempfile
 from pathlib import Path
 from typing import Annotated
@@ -13,15 +12,9 @@ import typer
 
 from onething import paths
 from onething.backup import BackupError
+from onething.bootstrap import setup_django
 
 app = typer.Typer(pretty_exceptions_enable=False, add_completion=False)
-
-
-def _django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onething.web.settings")
-    import django
-
-    django.setup()
 
 
 def _refuse(problem: BackupError) -> typer.Exit:
@@ -37,7 +30,7 @@ def backup_command(
     (sizes, SHA-256). Safe while the site serves."""
     from onething.backup import create_backup
 
-    _django()
+    setup_django()
     try:
         manifest = create_backup(file, typer.echo)
     except BackupError as problem:
@@ -69,7 +62,7 @@ def restore_command(
             manifest = restore.unpack(file, Path(staging))
             restore.describe(manifest, typer.echo)
             placed = restore.place_files(Path(staging), data_dir)
-            _django()
+            setup_django()
             where = restore.restore_database(Path(staging), manifest, force)
             uploaded = restore.restore_uploads(Path(staging))
     except BackupError as problem:

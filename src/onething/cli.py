@@ -17,6 +17,7 @@ import typer
 from onething import paths
 from onething.audit_cli import app as audit_app
 from onething.backup_cli import app as backup_app
+from onething.bootstrap import setup_django
 from onething.calendar.cli import app as calendar_app
 from onething.catalog import DEMO_CATALOG
 from onething.catalog.entities import Catalog
@@ -374,13 +375,6 @@ def _refuse_unreadable_data() -> None:
     if errors:
         typer.echo("error: 拒绝启动：现有密钥无法读取已存储的数据", err=True)
         raise typer.Exit(1)
-
-
-def setup_django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onething.web.settings")
-    import django
-
-    django.setup()
 
 
 def _database_label() -> str:

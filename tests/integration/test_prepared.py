@@ -1,4 +1,4 @@
-"""web/prepared.py: a queryset compiled once gives what the ORM gives, for every value."""
+"""core/prepared.py: a queryset compiled once gives what the ORM gives, for every value."""
 
 import logging
 
@@ -8,7 +8,7 @@ from onething.accounts.models import User
 from onething.cases import services
 from onething.cases.models import Case, Task
 from onething.cases.query import case_by_public_id, with_parties
-from onething.web.prepared import PreparedQuery
+from onething.core.prepared import PreparedQuery
 from tests.factories import decide_all, hand_over, pharmacy_filing, user
 
 pytestmark = pytest.mark.django_db
@@ -66,7 +66,7 @@ def test_a_query_whose_shape_changes_with_its_values_runs_through_the_orm(demo, 
             else User.objects.filter(username=name, is_active=True)
         )
     )
-    with caplog.at_level(logging.WARNING, logger="onething.web.prepared"):
+    with caplog.at_level(logging.WARNING, logger="onething.core.prepared"):
         names = ["yaofang", "r_mpa", "zhangsan", "r_mpa", "clerk_lishi"]
         assert [by_name.first(name).username for name in names] == names
     assert "changed with its values" in caplog.text
@@ -177,10 +177,10 @@ def test_the_django_internals_prepared_py_relies_on_are_still_there(demo):
     from django.db import DEFAULT_DB_ALIAS
     from django.db.models.query import ModelIterable, get_related_populators
 
-    from onething.web import prepared
+    from onething.core import prepared
 
     assert django.VERSION[:2] == prepared.CHECKED_WITH, (
-        f"Django {django.get_version()}: check web/prepared.py's internals against it"
+        f"Django {django.get_version()}: check core/prepared.py's internals against it"
     )
     queryset = with_parties(Case.objects).filter(number="x").prefetch_related("tasks")
     assert queryset._iterable_class is ModelIterable

@@ -23,8 +23,6 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[2]
 SRC = ROOT / "src"
 PACKAGE = SRC / "onething"
@@ -344,10 +342,6 @@ def f(a, b, items):
     assert complexity(function) == 13
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="issue 13: the apps still import each other in cycles (the test prints them)",
-)
 def test_no_import_cycle_between_apps():
     cycles = app_cycles()
     assert not cycles, cycle_report(cycles)

@@ -1,7 +1,7 @@
 """Public Django APIs only (ARCHITECTURE.md: a private ORM attribute or a model built with
 __new__ breaks on the next Django release): src/ builds no instance with __new__, opens
 no sqlite3 cursor of its own and touches none of the ORM's internals — except in the one
-documented module, web/prepared.py (querysets compiled once)."""
+documented module, core/prepared.py (querysets compiled once)."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ FORBIDDEN = {
 }
 # The one module allowed these shortcuts: it says why and what it relies on, and
 # tests/integration/test_prepared.py fails when a Django release changes that.
-DOCUMENTED_EXCEPTION = "src/onething/web/prepared.py"
+DOCUMENTED_EXCEPTION = "src/onething/core/prepared.py"
 
 
 def offences(root: Path = SRC) -> list[str]:

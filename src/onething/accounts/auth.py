@@ -15,7 +15,7 @@ from ninja.security import HttpBearer, django_auth
 
 from onething.accounts.models import ApiToken, User
 from onething.core.access import admin_permissions
-from onething.web.prepared import PreparedQuery
+from onething.core.prepared import PreparedQuery
 
 _account = PreparedQuery(lambda pk: User.objects.filter(pk=pk))
 _token = PreparedQuery(lambda digest: ApiToken.objects.select_related("user").filter(digest=digest))

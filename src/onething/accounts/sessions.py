@@ -7,7 +7,7 @@ from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionS
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
-from onething.web.prepared import PreparedQuery
+from onething.core.prepared import PreparedQuery
 
 _session = PreparedQuery(lambda key: Session.objects.filter(session_key=key))
 

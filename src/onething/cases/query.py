@@ -8,7 +8,7 @@ import uuid
 from django.db.models import F, Q, QuerySet
 
 from onething.cases.models import Action, Case, Evidence, Notice, Task
-from onething.web.prepared import PreparedQuery
+from onething.core.prepared import PreparedQuery
 
 # Cases decided by their promised date (承诺时限) or after it: the lists and the figures.
 FINISHED = Q(ready_at__isnull=False)
@@ -39,7 +39,7 @@ def case_by_public_id(public_id: uuid.UUID | str) -> Case | None:
     return _case_by_public_id.first(public_id)
 
 
-# A case's parts as its page and the API read them, compiled once (web/prepared.py).
+# A case's parts as its page and the API read them, compiled once (core/prepared.py).
 _tasks = PreparedQuery(
     lambda case_id: Task.objects.filter(case_id=case_id).select_related("assignee")
 )

@@ -5,7 +5,7 @@ transaction already holds the only lock there is), changes some task rows and ap
 action rows. Building those few statements through the query compiler at every step
 costs more than running them:
 - the reads (the case and its tasks, locked) are querysets compiled once per process
-  (`web/prepared.py`, the one module allowed the ORM's internals: it says why, and its
+  (`core/prepared.py`, the one module allowed the ORM's internals: it says why, and its
   test fails when a Django release changes what it relies on); they name only the
   columns a transition needs, so the encrypted form stays in the database;
 - the writes (changed rows, audit records) are fixed statements written once per process
@@ -33,7 +33,7 @@ from onething.cases import audit
 from onething.cases.deadlines import next_deadline
 from onething.cases.lifecycle import CaseState
 from onething.cases.models import Action, Case, Task
-from onething.web.prepared import PreparedQuery
+from onething.core.prepared import PreparedQuery
 
 # Case columns a transition needs (the encrypted form stays in the database).
 CASE_FIELDS = (
@@ -81,7 +81,7 @@ def _locked(rows: QuerySet, *of: str) -> QuerySet:
     return rows.select_for_update(of=of)
 
 
-# The reads of every transition, compiled once (web/prepared.py says why and how).
+# The reads of every transition, compiled once (core/prepared.py says why and how).
 # PostgreSQL locks the case row first, then its tasks; on SQLite, whose write transaction
 # already holds the only lock there is, one statement reads the tasks with their case.
 _case_of_task = PreparedQuery(

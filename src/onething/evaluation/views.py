@@ -27,6 +27,7 @@ from onething.core.access import (
 )
 from onething.core.error_pages import error_page, forbidden
 from onething.core.errors import CaseError
+from onething.core.prepared import PreparedQuery
 from onething.core.qr import qr_svg
 from onething.core.roles import Role
 from onething.core.throttle import COMPLAINT_FILING, COMPLAINT_LOOKUP, throttle
@@ -43,7 +44,6 @@ from onething.evaluation.ratings import (
     open_stages,
 )
 from onething.evaluation.rollup import refresh, refreshed_at
-from onething.web.prepared import PreparedQuery
 
 _case_ratings = PreparedQuery(lambda case_id: Rating.objects.filter(case_id=case_id))
 
