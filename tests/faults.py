@@ -75,6 +75,21 @@ def create_database(base_url: str) -> str:
     return _admin_url(base_url, name)
 
 
+_DATABASES: dict[str, str] = {}
+
+
+def database_for(data_dir) -> dict[str, str]:
+    """On PostgreSQL, {"ONETHING_DATABASE_URL": a database of this data directory's own}
+    (made at first use): its stored data is encrypted with its own keys, which the
+    start-up checks of another data directory would rightly refuse. {} on SQLite."""
+    base = os.environ.get("ONETHING_DATABASE_URL") if POSTGRES else None
+    if not base:
+        return {}
+    if str(data_dir) not in _DATABASES:
+        _DATABASES[str(data_dir)] = create_database(base)
+    return {"ONETHING_DATABASE_URL": _DATABASES[str(data_dir)]}
+
+
 class Site:
     """A data directory (short path: Unix sockets live in it) and its database."""
 

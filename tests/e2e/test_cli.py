@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.catalogs import FIXTURES
+from tests.faults import database_for
 
 SMALL = str(FIXTURES / "small.yaml")
 PHARMACY = [
@@ -26,6 +27,7 @@ PHARMACY = [
 
 def onething(*args, data_dir=None):
     env = {**os.environ, "ONETHING_DATA_DIR": str(data_dir or "/nonexistent-onething")}
+    env.update(database_for(data_dir) if data_dir else {})
     env.pop("DJANGO_SETTINGS_MODULE", None)
     return subprocess.run(
         [sys.executable, "-m", "onething", *args],

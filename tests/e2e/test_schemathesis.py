@@ -11,7 +11,9 @@ only their 404. Every failure is collected and printed together, one line each."
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.checks import (
     content_type_conformance,
@@ -80,7 +82,18 @@ def run_operation(operation, headers: dict, known: dict, failures: list[str]) ->
     return sent
 
 
-def test_every_operation_answers_as_its_schema_says(issued):
+@pytest.fixture
+def kept_connection():
+    """Requests sent straight to WSGIHandler would close the test's connection (and its
+    transaction) at each request's start and end: keep it, as Django's test client does."""
+    for signal in (signals.request_started, signals.request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (signals.request_started, signals.request_finished):
+        signal.connect(close_old_connections)
+
+
+def test_every_operation_answers_as_its_schema_says(issued, kept_connection):
     _record, token = ApiToken.issue(user("yaofang"), "schemathesis")
     known = known_ids(issued)
     schema = schemathesis.openapi.from_wsgi("/openapi.json", WSGIHandler())

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.faults import database_for
+
 ID_NUMBER = "142331196207082041"
 PHONE = "13800138000"
 
@@ -49,6 +51,7 @@ class Server:
         self.port = port
         self.output = data_dir / f"serve-{port}.log"
         env = {**os.environ, "ONETHING_DATA_DIR": str(data_dir), "HOME": str(data_dir)}
+        env.update(database_for(data_dir))
         env.pop("DJANGO_SETTINGS_MODULE", None)
         env.pop("XDG_RUNTIME_DIR", None)  # gunicorn's default socket would go there
         command = [sys.executable, "-m", "onething", "serve", "--port", str(port)]

@@ -58,7 +58,7 @@ class NewPasswordForm(PasswordChangeForm):
         super().__init__(user, *args, **kwargs)
         self.fields["old_password"].label = "当前密码"
         self.fields["new_password1"].label = "新密码"
-        self.fields["new_password1"].help_text = "；".join(
+        self.fields["new_password1"].help_text = "".join(
             password_validation.password_validators_help_texts()
         )
         self.fields["new_password2"].label = "再次输入新密码"

@@ -45,7 +45,7 @@ def second_factor(request: HttpRequest) -> HttpResponse:
         if not problem:
             return HttpResponseRedirect(_next(request))
         form.add_error("code", problem)
-    context = {"form": form, "next": _next(request)}
+    context = {"form": form, "next": _next(request), "owing_code": True}
     return render(request, "accounts/second_factor.html", context, status=_status(form))
 
 
@@ -69,6 +69,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
         "qr": qr_data_uri(twofactor.setup_uri(device)),
         "secret": twofactor.grouped(secret),
         "required": twofactor.required_for(user),
+        "owing_code": twofactor.needed(request),  # the header's work links wait for it
     }
     return render(request, "accounts/enrol.html", context, status=_status(form))
 

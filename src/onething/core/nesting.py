@@ -32,3 +32,14 @@ def json_depth(data: bytes) -> int:
 
 def too_deep(data: bytes) -> bool:
     return json_depth(data) > MAX_JSON_DEPTH
+
+
+# A NUL character (U+0000) in a JSON string: PostgreSQL's text cannot hold one, so it is
+# refused up front with a message rather than failing when stored. An escaped backslash
+# before "u0000" is text, not a NUL.
+NUL_IN_JSON = "请求内容含有空字符（\\u0000），无法保存：请删去后再提交"
+_NUL = re.compile(rb"\x00|(?<!\\)(?:\\\\)*\\u0000")
+
+
+def has_nul(data: bytes) -> bool:
+    return _NUL.search(data) is not None

@@ -7,7 +7,8 @@ parser reads them):
   (up to DRAIN_AT_MOST, never parsed or stored) so that a browser shows the answer
   rather than a broken connection.
 - 400 when a JSON body nests arrays and objects beyond core/nesting.MAX_JSON_DEPTH:
-  Python's parser would end in RecursionError (a 500).
+  Python's parser would end in RecursionError (a 500); and when the query string or a
+  JSON body holds a NUL character, which PostgreSQL cannot store.
 
 Either answer is in Chinese, shaped as its client reads it (core/refusals.py). Django's
 DATA_UPLOAD_MAX_MEMORY_SIZE (settings, 10 MB) stays the ceiling of a body read whole
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 
 from django.http import HttpRequest, HttpResponse
 
-from onething.core.nesting import TOO_DEEP, too_deep
+from onething.core.nesting import NUL_IN_JSON, TOO_DEEP, has_nul, too_deep
 from onething.core.refusals import refusal
 from onething.intake.files import MAX_BYTES as MATERIAL_BYTES
 from onething.licences.upload import MAX_FILE_BYTES as LICENCE_BYTES, TOO_LARGE
@@ -66,6 +67,9 @@ DEFAULT_LIMIT = BodyLimit(
 )
 
 
+NUL_IN_QUERY = "地址中含有空字符（%00），请删去后再试"
+
+
 def limit_for(path: str) -> BodyLimit:
     return next((limit for limit in BODY_LIMITS if limit.path.match(path)), DEFAULT_LIMIT)
 
@@ -93,7 +97,8 @@ def _is_json(request: HttpRequest) -> bool:
 
 class BodyLimits:
     """413 for a body declared larger than its endpoint takes; 400 for JSON nested too
-    deeply. Everything else goes on untouched."""
+    deeply, and for a NUL character in the query string or a JSON body (PostgreSQL's text
+    cannot hold one). Everything else goes on untouched."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
@@ -106,6 +111,11 @@ class BodyLimits:
                 _drain(request, length)
             return refusal(request, 413, "文件太大", limit.message)
         # A JSON body of an upload endpoint may be larger: its view checks what it reads.
-        if length and length <= MOST_BY_DEFAULT and _is_json(request) and too_deep(request.body):
-            return refusal(request, 400, "请求有误", TOO_DEEP)
+        if "%00" in request.META.get("QUERY_STRING", ""):
+            return refusal(request, 400, "请求有误", NUL_IN_QUERY)
+        if length and length <= MOST_BY_DEFAULT and _is_json(request):
+            if too_deep(request.body):
+                return refusal(request, 400, "请求有误", TOO_DEEP)
+            if has_nul(request.body):
+                return refusal(request, 400, "请求有误", NUL_IN_JSON)
         return self.get_response(request)
