@@ -62,7 +62,9 @@ def test_the_pharmacy_journey_on_a_phone(browser, site, people, tmp_path):
     ):
         row = material(applicant, material_id)
         row.locator("input[type=file]").set_input_files(a_scan(tmp_path, name, material_id))
-        expect(material(applicant, material_id)).to_contain_text(f"已上传：{name}")
+        # An upload is checked (type by content, pages, blank pages) and encrypted before
+        # the list comes back: more than a click's time on a busy machine.
+        expect(material(applicant, material_id)).to_contain_text(f"已上传：{name}", timeout=15_000)
     fits(applicant)
     applicant.get_by_role("button", name="提交申请").click()
     expect(applicant.locator("#case-state")).to_have_text("已提交")
