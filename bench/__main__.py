@@ -31,6 +31,8 @@ def main() -> None:
     print()
     subprocess.run([sys.executable, "-m", "bench.intake_bench"], check=True)
     print()
+    subprocess.run([sys.executable, "-m", "bench.projects_bench"], check=True)
+    print()
     subprocess.run([sys.executable, "-m", "bench.licences_bench"], check=True)
     print()
     databases = ["sqlite"] + (["postgres"] if postgres_reachable() else [])
