@@ -90,6 +90,25 @@ def database_for(data_dir) -> dict[str, str]:
     return {"ONETHING_DATABASE_URL": _DATABASES[str(data_dir)]}
 
 
+def onething_cli(*args: str, data_dir=None, sqlite: bool = False, timeout: float = 300):
+    """`python -m onething ARGS` as an operator runs it, its output captured: with its own
+    data directory (and, on PostgreSQL, that directory's own database; `sqlite` keeps it on
+    SQLite whatever the tests run on)."""
+    env = {**os.environ, "ONETHING_DATA_DIR": str(data_dir or "/nonexistent-onething")}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    if sqlite:
+        env.pop("ONETHING_DATABASE_URL", None)
+    elif data_dir:
+        env.update(database_for(data_dir))
+    return subprocess.run(
+        [sys.executable, "-m", "onething", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=timeout,
+    )
+
+
 class Site:
     """A data directory (short path: Unix sockets live in it) and its database."""
 

@@ -2,26 +2,14 @@
 authenticator secret and the three administrators, `onething manage demo_code` the code
 an authenticator app shows for it now."""
 
-import os
 import re
-import subprocess
-import sys
 
 from django_otp.oath import totp
 
 from onething.accounts import twofactor
+from tests.faults import onething_cli
 
-
-def onething(*args, data_dir):
-    env = {**os.environ, "ONETHING_DATA_DIR": str(data_dir)}
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    return subprocess.run(
-        [sys.executable, "-m", "onething", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-    )
+onething = onething_cli
 
 
 def test_setup_prints_the_demo_secret_and_demo_code_its_current_code(tmp_path):

@@ -2,25 +2,16 @@
 month, "ok: N records in M chains"; after someone edits the SQLite file behind the app's
 back, the broken record named and exit 1."""
 
-import os
 import sqlite3
-import subprocess
-import sys
 
 import pytest
 
+from tests.faults import onething_cli
+
 
 def onething(*args, data_dir):
-    env = {**os.environ, "ONETHING_DATA_DIR": str(data_dir)}
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    env.pop("ONETHING_DATABASE_URL", None)
-    return subprocess.run(
-        [sys.executable, "-m", "onething", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-    )
+    """On SQLite whatever the tests run on: the test edits the database file."""
+    return onething_cli(*args, data_dir=data_dir, sqlite=True)
 
 
 def test_verify_says_ok_then_names_what_was_changed_behind_its_back(tmp_path):

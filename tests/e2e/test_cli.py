@@ -1,16 +1,13 @@
 """The `onething` command line as a user runs it: output, stderr and exit codes."""
 
 import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.catalogs import FIXTURES
-from tests.faults import database_for
+from tests.faults import onething_cli
 
 SMALL = str(FIXTURES / "small.yaml")
 PHARMACY = [
@@ -25,17 +22,7 @@ PHARMACY = [
 ]
 
 
-def onething(*args, data_dir=None):
-    env = {**os.environ, "ONETHING_DATA_DIR": str(data_dir or "/nonexistent-onething")}
-    env.update(database_for(data_dir) if data_dir else {})
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    return subprocess.run(
-        [sys.executable, "-m", "onething", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
+onething = onething_cli
 
 
 def test_check_says_ok_with_counts():
