@@ -149,6 +149,13 @@ KEYS = [
     "evidence",
     "online",
     "basis",
+    "expert_reviews",
+    "expert_review",
+    "days",
+    "fee_base",
+    "fee_per_project",
+    "project_type",
+    "bundle",
 ]
 
 

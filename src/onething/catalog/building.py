@@ -13,6 +13,7 @@ from onething.catalog.entities import (
     Catalog,
     Condition,
     Department,
+    ExpertReview,
     Field,
     Item,
     ItemMaterial,
@@ -26,6 +27,7 @@ from onething.catalog.entities import (
 )
 from onething.catalog.schema import (
     CatalogDocument,
+    ExpertReviewEntry,
     FieldEntry,
     ItemEntry,
     LicenceTypeEntry,
@@ -60,6 +62,7 @@ def build_catalog(document: CatalogDocument, orders: Mapping[str, tuple[int, ...
         items={i.id: _item(i) for i in document.items},
         packages={p.id: _package(p, orders[p.id]) for p in document.packages},
         licence_types={t.id: _licence_type(t) for t in document.licence_types},
+        expert_reviews={r.id: _expert_review(r) for r in document.expert_reviews},
     )
 
 
@@ -110,6 +113,7 @@ def _item(entry: ItemEntry) -> Item:
             for m in entry.materials
         ),
         description=entry.description,
+        expert_review=entry.expert_review,
     )
 
 
@@ -136,6 +140,8 @@ def _package(entry: PackageEntry, order: tuple[int, ...]) -> Package:
         questions=tuple(_question(q) for q in entry.questions),
         description=entry.description,
         dependency_order=order,
+        project_type=entry.project_type,
+        bundle=entry.bundle,
     )
 
 
@@ -147,4 +153,17 @@ def _licence_type(entry: LicenceTypeEntry) -> LicenceType:
         holder=entry.holder,
         valid_years=entry.valid_years,
         fields=entry.fields,
+    )
+
+
+def _expert_review(entry: ExpertReviewEntry) -> ExpertReview:
+    return ExpertReview(
+        id=entry.id,
+        name=entry.name,
+        department=entry.department,
+        days=entry.days,
+        fee_base=entry.fee_base,
+        fee_per_project=entry.fee_per_project,
+        basis=entry.basis,
+        description=entry.description,
     )

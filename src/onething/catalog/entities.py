@@ -117,6 +117,7 @@ class Item:
     fields: tuple[str, ...] = ()
     materials: tuple[ItemMaterial, ...] = ()
     description: str | None = None
+    expert_review: str | None = None  # the expert review (专家评审) its decision waits on
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +160,8 @@ class Package:
     # The package items in an order where every item follows its predecessors;
     # computed by the loader once the graph is known to be acyclic.
     dependency_order: tuple[int, ...] = ()
+    project_type: str | None = None  # the kind of investment project it serves (grid_rebuild …)
+    bundle: bool = False  # several projects of that type may be filed as one (打包办)
 
     def question(self, question_id: str) -> Question | None:
         for question in self.questions:
@@ -185,6 +188,27 @@ class LicenceType:
 
 
 @dataclass(frozen=True, slots=True)
+class ExpertReview:
+    """专家评审: a special procedure (特别程序) that the decision of each item naming it waits
+    on. Its working days are not counted in the items' time limits (《行政许可法》第四十五条);
+    its fee is a base for each review plus a part for each project reviewed in it, so one
+    review of several projects (打包办) costs less than one review each."""
+
+    id: str
+    name: str
+    department: str  # who organises it
+    days: int  # working days one review takes
+    fee_base: float = 0  # yuan, each review
+    fee_per_project: float = 0  # yuan, each project reviewed in it
+    basis: tuple[str, ...] = ()
+    description: str | None = None
+
+    def fee(self, projects: int = 1) -> float:
+        """The fee of one review of `projects` projects."""
+        return self.fee_base + self.fee_per_project * projects
+
+
+@dataclass(frozen=True, slots=True)
 class Catalog:
     """A validated catalogue. Mappings keep the file's order."""
 
@@ -196,6 +220,11 @@ class Catalog:
     items: Mapping[str, Item]
     packages: Mapping[str, Package]
     licence_types: Mapping[str, LicenceType] = field(default_factory=dict)
+    expert_reviews: Mapping[str, ExpertReview] = field(default_factory=dict)
+
+    def expert_review_of(self, item: Item) -> ExpertReview | None:
+        """The expert review an item's decision waits on, None if none."""
+        return None if item.expert_review is None else self.expert_reviews[item.expert_review]
 
     def licence_type_of(self, item: Item) -> LicenceType | None:
         """The certificate an item issues, None if it issues none. A type the catalogue

@@ -1,7 +1,8 @@
 """Rules within one entry that the schema cannot say, and unknown keys.
 
 A promise item needs its time limits, promised_days may not exceed legal_days and
-an instant item promises none; a choice field or question needs its choices; an
+an instant item promises none nor waits on an expert review; a bundle package (打包办)
+names its project type; a choice field or question needs its choices; an
 id, a choice, a material, a question or an item is listed once. Unknown keys and
 values that are ignored (choices of a boolean question, `min` of a text field)
 are warnings.
@@ -112,6 +113,11 @@ def _check_item(item: ItemEntry, path: str, found: Findings) -> None:
             f"{promised} is above legal_days {legal}: "
             "the promised time limit may not exceed the legal one",
         )
+    if instant and item.expert_review is not None:
+        found.problem(
+            f"{path}.expert_review",
+            "an instant item (即办件) is done on the spot: it cannot wait on an expert review",
+        )
     _listed_once(item.levels, f"{path}.levels", found)
     _listed_once(item.fields, f"{path}.fields", found)
     asked = item.asked_materials()
@@ -138,6 +144,12 @@ def _check_package(package: PackageEntry, path: str, found: Findings) -> None:
                 f"{path}.questions[{index}].id",
                 f"duplicate id '{question.id}' (first at questions[{first_question[question.id]}])",
             )
+    if package.bundle and package.project_type is None and not package.is_set("project_type"):
+        found.problem(
+            f"{path}.bundle",
+            "a bundle (打包办) files several projects of one type: "
+            "the package needs its project_type",
+        )
     if package.is_set("items") and package.items is not None and len(package.items) == 0:
         found.warning(f"{path}.items", "the package has no items")
     first_item = {entry.item: index for index, entry in package.members()}

@@ -1,10 +1,10 @@
 """Checks across entries, which no schema of one entry can say.
 
 Duplicate ids in a top-level list; references to unknown departments, materials,
-fields, items, questions and parent jurisdictions; GB/T 2260 codes that do not fit
-their level or lie outside their parent; `after` naming an item outside the package;
-conditions (`when`) naming unknown questions or impossible answers; and dependency
-cycles (spec §3).
+fields, items, questions, expert reviews and parent jurisdictions; GB/T 2260 codes
+that do not fit their level or lie outside their parent; `after` naming an item outside
+the package; conditions (`when`) naming unknown questions or impossible answers; and
+dependency cycles (spec §3).
 
 Only the first entry of each id takes part (a later one is reported as a duplicate);
 entries may be salvaged ones (see `schema`), whose wrong values are None.
@@ -38,6 +38,7 @@ def check_references(
     _check_items(registries, found)
     for licence_type, path in registries["licence_types"].values():
         _check_known(licence_type.fields, f"{path}.fields", registries["fields"], "field", found)
+    _check_expert_reviews(registries, found)
     return _check_packages(registries, found)
 
 
@@ -114,6 +115,19 @@ def _check_items(registries: dict[str, Registry], found: Findings) -> None:
                     f"unknown material '{material.material}'",
                 )
         _check_known(item.fields, f"{path}.fields", registries["fields"], "field", found)
+        review = item.expert_review
+        if review is not None and review not in registries["expert_reviews"]:
+            found.problem(f"{path}.expert_review", f"unknown expert review '{review}'")
+
+
+def _check_expert_reviews(registries: dict[str, Registry], found: Findings) -> None:
+    """An expert review names a known department; one that no item waits on is a warning."""
+    awaited = {item.expert_review for item, _ in registries["items"].values()}
+    for review_id, (review, path) in registries["expert_reviews"].items():
+        if review.department is not None and review.department not in registries["departments"]:
+            found.problem(f"{path}.department", f"unknown department '{review.department}'")
+        if review_id not in awaited:
+            found.warning(path, "no item waits on this expert review")
 
 
 def _check_packages(registries: dict[str, Registry], found: Findings) -> dict[str, tuple[int, ...]]:

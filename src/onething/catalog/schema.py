@@ -1,9 +1,10 @@
 """The catalogue document's shape (spec §1), declared once: one model per kind of entry.
 
 Types, defaults, required keys and the optional extension keys (README, "Optional
-keys") are all here; the leaf types are in `values`. What a schema cannot say is
-checked by hand: rules across the keys of one entry in `entry_checks`; references
-between entries, duplicate ids and dependency cycles in `references`.
+keys"; the projects' keys in docs/catalog-format.md §6) are all here; the leaf types
+are in `values`. What a schema cannot say is checked by hand: rules across the keys
+of one entry in `entry_checks`; references between entries, duplicate ids and
+dependency cycles in `references`.
 
 Every entry is read alike (`Entry._read`): a key whose value is null is as if it
 were absent; keys are text (a YAML number key is read as its text); where the
@@ -212,6 +213,7 @@ class ItemEntry(Entry):
     fields: IdList = ()
     materials: Entries[ItemMaterialEntry] = ()
     description: Text | None = None
+    expert_review: Identifier | None = None  # the expert review its decision waits on
 
     def asked_materials(self) -> list[tuple[int, ItemMaterialEntry]]:
         """The materials asked for, with their positions (a material asked again is not)."""
@@ -242,6 +244,8 @@ class PackageEntry(Entry):
     questions: Entries[QuestionEntry] = ()
     items: Entries[PackageItemEntry] = Field(description="the items of the package")
     description: Text | None = None
+    project_type: Identifier | None = None  # the kind of investment project it serves
+    bundle: Boolean = False  # several projects of its type may be filed as one (打包办)
 
     def members(self) -> list[tuple[int, PackageItemEntry]]:
         """The package's items with their positions (an item listed again is not)."""
@@ -261,6 +265,19 @@ class LicenceTypeEntry(Entry):
     fields: IdList = ()
 
 
+class ExpertReviewEntry(Entry):
+    """专家评审: a special procedure (特别程序) that items' decisions wait on."""
+
+    id: Identifier
+    name: Text
+    department: Identifier  # who organises it
+    days: PositiveCount = Field(description="the working days one review takes")
+    fee_base: Amount = 0  # yuan, each review
+    fee_per_project: Amount = 0  # yuan, each project reviewed in it
+    basis: TextList = ()
+    description: Text | None = None
+
+
 class CatalogDocument(Entry):
     version: Version = Field(description="the format version, 1")
     jurisdictions: Entries[JurisdictionEntry] = ()
@@ -270,6 +287,7 @@ class CatalogDocument(Entry):
     items: Entries[ItemEntry] = ()
     packages: Entries[PackageEntry] = ()
     licence_types: Entries[LicenceTypeEntry] = ()
+    expert_reviews: Entries[ExpertReviewEntry] = ()
 
     def entries(self, section: str) -> Iterator[tuple[int, Any]]:
         """The entries of a top-level list with their positions (wrong ones left out)."""
@@ -287,6 +305,7 @@ SECTIONS: dict[str, str] = {
     "items": "id",
     "packages": "id",
     "licence_types": "id",
+    "expert_reviews": "id",
 }
 
 

@@ -84,3 +84,38 @@ def test_every_package_has_a_guide_for_every_case_and_for_no_answers(demo_catalo
 def test_items_carry_their_legal_basis(demo_catalog):
     without_basis = [item.id for item in demo_catalog.items.values() if not item.basis]
     assert without_basis == []
+
+
+PROJECT_PACKAGES = {  # package -> (project_type, bundle, the expert reviews its items wait on)
+    "grid_rebuild": ("grid_rebuild", True, {"grid_expert_review"}),
+    "charging_station": ("charging_station", False, {"charging_station_expert_review"}),
+    "road_project": ("road", False, {"road_expert_review"}),
+}
+
+
+def test_investment_projects_at_yangquan_suburb(demo_catalog):
+    """Issue 15: grid rebuilding (打包办), a charging station and a road project, each with an
+    expert review of its own whose days and fees the catalogue gives."""
+    for package_id, (project_type, bundle, reviews) in PROJECT_PACKAGES.items():
+        package = demo_catalog.packages[package_id]
+        assert (package.project_type, package.bundle, package.audience) == (
+            project_type,
+            bundle,
+            "enterprise",
+        )
+        guide = build_guide(demo_catalog, package, {}, every_case=True)
+        items = [gi.item for gi in guide.items]
+        # 阳泉市郊区 (a county) or 阳泉市 handles every item
+        assert all({"county", "city"} & set(item.levels) for item in items), package_id
+        waited_on = {demo_catalog.expert_review_of(item) for item in items} - {None}
+        assert {review.id for review in waited_on} == reviews
+        assert all(review.days > 0 and review.basis for review in waited_on)
+    others = set(demo_catalog.packages) - set(PROJECT_PACKAGES)
+    assert all(demo_catalog.packages[p].project_type is None for p in others)
+
+
+def test_one_review_of_a_grid_bundle_of_five_costs_over_40_percent_less(demo_catalog):
+    review = demo_catalog.expert_reviews["grid_expert_review"]
+    separately, bundled = 5 * review.fee(1), review.fee(5)
+    assert (separately, bundled) == (110000, 62000)
+    assert 1 - bundled / separately > 0.40

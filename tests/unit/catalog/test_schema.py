@@ -10,6 +10,7 @@ from onething.catalog.loading import validate_document
 from onething.catalog.schema import (
     CatalogDocument,
     DepartmentEntry,
+    ExpertReviewEntry,
     FieldEntry,
     ItemEntry,
     ItemMaterialEntry,
@@ -43,6 +44,7 @@ def test_each_entry_kind_knows_the_contract_keys_and_the_extensions():
             QuestionEntry,
             PackageItemEntry,
             LicenceTypeEntry,
+            ExpertReviewEntry,
         )
     } == {
         "JurisdictionEntry": {"code", "name", "level", "parent"},
@@ -54,9 +56,13 @@ def test_each_entry_kind_knows_the_contract_keys_and_the_extensions():
         "QuestionEntry": {"id", "text", "type", "choices", "help"},
         "PackageItemEntry": {"item", "after", "when"},
         "LicenceTypeEntry": {"id", "name", "code", "holder", "valid_years", "fields"},
+        "ExpertReviewEntry": {"id", "name", "department", "days", "fee_base"}
+        | {"fee_per_project", "basis", "description"},
     }
     assert set(ItemEntry.model_fields) >= {"code", "fee", "basis", "online", "description"}
+    assert "expert_review" in ItemEntry.model_fields
     assert set(PackageEntry.model_fields) >= {"audience", "keywords", "trips", "description"}
+    assert set(PackageEntry.model_fields) >= {"project_type", "bundle"}
     assert set(CatalogDocument.model_fields) == {
         "version",
         "jurisdictions",
@@ -66,6 +72,7 @@ def test_each_entry_kind_knows_the_contract_keys_and_the_extensions():
         "items",
         "packages",
         "licence_types",
+        "expert_reviews",
     }
 
 
