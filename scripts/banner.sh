@@ -30,6 +30,8 @@ cat <<EOT
     supervisor   supervisor, 吕梁市                         supervisor_lishi  supervisor, 离石区
     editor       catalogue editor                          admin     system administrator
     security_admin  security administrator                 audit_admin  audit administrator
+    gridco       applicant, a power company at 阳泉市郊区: grid projects filed as one (/projects/)
+    clerk_jiaoqu window clerk, 阳泉市郊区                   r_<department>_jiaoqu  reviewers there
   Staff then give a 6-digit code: add the secret ONET HING DEMO SECR ETFO RSTA FFON LY22
   to an authenticator app (TOTP), or run  .venv/bin/onething manage demo_code
 

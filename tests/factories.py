@@ -19,6 +19,7 @@ from onething.cases.services import Filing
 from onething.catalog.guide import build_guide, resolve_answers
 from onething.catalog.services import current_catalog
 from onething.intake.samples import sample_form
+from onething.projects.services import BundleFiling, ProjectRow
 
 # 我要开药店 with every item applying: the seeds' 7 items, 21 materials, 15 days.
 ALL_ITEMS = {
@@ -96,6 +97,51 @@ def pharmacy_filing_post(key="key-1", intent="submit", **changes) -> dict[str, s
         "idempotency_key": key,
         **changes,
     }
+
+
+# --------------------------------------------------------------------------- 打包办
+
+# 电网改造项目 with new land: 用地预审与选址 → 电网工程核准 (waits on the expert review) →
+# 规划许可, for each project.
+GRID_ANSWERS = {
+    "voltage_level": "10千伏及以下",
+    "needs_new_land": "true",
+    "occupies_road": "false",
+    "affects_trees": "false",
+}
+
+
+def grid_rows(count: int = 5) -> list[ProjectRow]:
+    """The rows of a bundle of `count` grid projects at 阳泉市郊区."""
+    return [
+        ProjectRow(
+            name=f"郊区 10 千伏配电网改造工程（{number}号）",
+            code=f"2026-140311-44-03-{number:06d}",
+            address=f"阳泉市郊区荫营镇第 {number} 供电台区",
+            investment=f"{300 + 25 * number}",
+        )
+        for number in range(1, count + 1)
+    ]
+
+
+def grid_bundle_filing(count: int = 5, rows: list[ProjectRow] | None = None) -> BundleFiling:
+    """电网改造项目 filed by the power company as one bundle (the services)."""
+    catalog = current_catalog().catalog
+    package = catalog.packages["grid_rebuild"]
+    fields = build_guide(catalog, package, resolve_answers(package, GRID_ANSWERS)).fields
+    return BundleFiling(
+        "grid_rebuild", GRID_ANSWERS, "140311", sample_form(fields), rows or grid_rows(count)
+    )
+
+
+def work_items(case: Case, item_ids: set[str]) -> None:
+    """The departments approve these items of the case once they are workable."""
+    for task in case.tasks.filter(item_id__in=item_ids, state=TaskState.WORKABLE):
+        reviewer = User.objects.get(
+            role="reviewer", department=task.department, jurisdiction=task.jurisdiction
+        )
+        services.claim(reviewer, task.pk)
+        services.approve(reviewer, task.pk, note="符合条件，准予许可")
 
 
 def accepted_pharmacy(filing: Filing | None = None) -> Case:

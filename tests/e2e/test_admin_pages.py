@@ -9,7 +9,7 @@ from django.contrib import admin
 from onething.accounts.models import User
 from onething.cases.models import Action, Case, OutboxMessage, Task
 from onething.demo.simulation import simulate_month
-from onething.evaluation import complaint_services
+from onething.evaluation import complaint_services, services as evaluation
 from onething.evaluation.models import (
     Complaint,
     DailyFigures,
@@ -18,7 +18,7 @@ from onething.evaluation.models import (
     Rectification,
 )
 from onething.licences.models import Licence, LicenceSerial
-from tests.factories import english_words, page_text
+from tests.factories import decided_pharmacy, english_words, hand_over, page_text, user
 
 pytestmark = pytest.mark.django_db
 
@@ -47,6 +47,9 @@ def test_every_model_has_its_admin():
 @pytest.fixture
 def records(demo):
     simulate_month(days=5, per_day=3, seed=3)
+    # A bad rating whatever the simulated month held: its rectification is a record too.
+    case = hand_over(decided_pharmacy())
+    evaluation.rate(user("yaofang"), case.public_id, "overall", 1, ["态度不好"], "等了很久")
     complaint_services.file_complaint(
         complaint_services.ComplaintFiling(
             kind="complaint",

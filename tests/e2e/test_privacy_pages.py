@@ -37,12 +37,12 @@ def record(viewer: str, subject: str, purpose: str, when: str) -> PersonalDataVi
 
 @pytest.fixture
 def views(db):
-    """Views in 离石区, elsewhere in 吕梁市 (临县) and in 阳泉市郊区, each with its purpose."""
+    """Views in 离石区, elsewhere in 吕梁市 (临县) and in 阳泉市郊区, each with its purpose (the
+    demo's clerk_jiaoqu records the last)."""
     ensure_demo_accounts()
     for username, role, name, place, id_number in (
         ("li_linxian", "applicant", "李四", "141124", "141124199001011234"),
         ("wang_jiaoqu", "applicant", "王五", "140311", "140311198807071112"),
-        ("clerk_jiaoqu", "clerk", "郊区政务服务中心综合窗口", "140311", ""),
         ("supervisor_nowhere", "supervisor", "未设辖区的监督员", "", ""),
     ):
         User.objects.create_user(

@@ -15,7 +15,9 @@ from onething.evaluation.models import Complaint, Rating, Rectification
 from onething.licences.models import Licence
 from onething.privacy.models import PersonalDataView
 from onething.privacy.services import show_person
-from tests.factories import decide_all, hand_over, pharmacy_filing, user
+from onething.projects import services as bundles
+from onething.projects.models import Bundle
+from tests.factories import decide_all, grid_bundle_filing, hand_over, pharmacy_filing, user
 
 pytestmark = pytest.mark.django_db
 LISHI, XIAOYI = "141102", "141181"  # two counties of 吕梁市 (141100)
@@ -29,6 +31,7 @@ VISIBLE = {
     "rectifications": access.rectifications_visible_to,
     "complaints": access.complaints_visible_to,
     "data views": access.data_views_visible_to,
+    "bundles": access.bundles_visible_to,
 }
 
 
@@ -55,6 +58,7 @@ def world(demo):
     complaint = Complaint.objects.get(jurisdiction=LISHI)
     complaint_services.dispatch(user("supervisor_lishi"), complaint.pk, user("clerk_lishi"))
     show_person(user("clerk_lishi"), user("yaofang"), "核对身份", full=True)
+    bundles.file_bundle(user("gridco"), grid_bundle_filing(2))  # 阳泉市郊区
     for role in (Role.CLERK, Role.REVIEWER, Role.SUPERVISOR):
         User.objects.create(username=f"blank_{role}", role=role, jurisdiction="", department="amr")
     return {"lishi": lishi, "xiaoyi": xiaoyi}
@@ -77,6 +81,7 @@ def everything() -> dict[str, set]:
         "rectifications": Rectification,
         "complaints": Complaint,
         "data views": PersonalDataView,
+        "bundles": Bundle,
     }
     return {name: set(model.objects.values_list("pk", flat=True)) for name, model in models.items()}
 
@@ -114,6 +119,16 @@ def test_applicants_and_agents_see_their_own(world):
     assert not other["cases"] and not other["licences"] and not other["ratings"]
     agent = seen("daiban")  # authorised by yaofang, filed nothing
     assert not agent["cases"] and agent["licences"] == own["licences"]
+
+
+def test_a_bundle_is_seen_by_its_company_and_the_staff_of_its_place_only(world):
+    bundle = set(Bundle.objects.values_list("pk", flat=True))
+    assert not seen("r_approval_jiaoqu")["bundles"]  # nothing routed to the department yet
+    bundles.accept_bundle(user("clerk_jiaoqu"), Bundle.objects.get().public_id)
+    for username in ("gridco", "clerk_jiaoqu", "r_approval_jiaoqu", "admin"):
+        assert seen(username)["bundles"] == bundle, username
+    for username in ("yaofang", "clerk_lishi", "clerk", "r_approval_lishi", "supervisor"):
+        assert not seen(username)["bundles"], username
 
 
 def test_county_staff_see_their_county_and_city_staff_their_counties(world):

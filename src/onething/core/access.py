@@ -218,6 +218,14 @@ def own_case(user, case) -> bool:
 # --------------------------------------------------------------------------- licences
 
 
+def bundles_visible_to(user) -> QuerySet:
+    """打包办: the bundles one of whose projects' cases the user may open."""
+    projects = _model("projects.Project").objects.filter(
+        bundle=OuterRef("pk"), case__in=cases_visible_to(user)
+    )
+    return _model("projects.Bundle").objects.filter(Exists(projects))
+
+
 def licences_visible_to(user) -> QuerySet:
     """The holder's own; an agent's principals'; staff: issued within their jurisdiction or
     held by someone who lives or is registered there (the county window checks a

@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "onething.cases",
     "onething.licences",
     "onething.evaluation",
+    "onething.projects",
 ]
 
 AUTH_USER_MODEL = "accounts.User"

@@ -49,7 +49,8 @@ def ensure_demo_catalog() -> str:
 
 DEMO_PASSWORD = "onething-demo"
 CITY, COUNTY = "141100", "141102"  # 吕梁市, 离石区
-PLACE_NAMES = {CITY: "吕梁市", COUNTY: "离石区"}
+JIAOQU = "140311"  # 阳泉市郊区: investment projects (七办)
+PLACE_NAMES = {CITY: "吕梁市", COUNTY: "离石区", JIAOQU: "郊区"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,10 +105,21 @@ def demo_accounts() -> list[DemoAccount]:
         DemoAccount("clerk_lishi", Role.CLERK, "离石区政务服务中心综合窗口", COUNTY),
         DemoAccount("supervisor", Role.SUPERVISOR, "吕梁市政务服务监督员", CITY),
         DemoAccount("supervisor_lishi", Role.SUPERVISOR, "离石区政务服务监督员", COUNTY),
+        DemoAccount(
+            "gridco",
+            Role.APPLICANT,
+            "国网山西省电力公司阳泉市郊区供电分公司",
+            JIAOQU,
+            applicant_kind="enterprise",
+            id_number="140311197805162014",
+            phone="13703531234",
+            uscc="91140311MA0GRD5E25",
+        ),
+        DemoAccount("clerk_jiaoqu", Role.CLERK, "郊区政务服务中心综合窗口", JIAOQU),
     ]
     catalog = require_catalog(read_catalog_file(DEMO_CATALOG))
     for department in catalog.departments.values():
-        for code, suffix in ((CITY, ""), (COUNTY, "_lishi")):
+        for code, suffix in ((CITY, ""), (COUNTY, "_lishi"), (JIAOQU, "_jiaoqu")):
             accounts.append(
                 DemoAccount(
                     f"r_{department.id}{suffix}",
@@ -115,7 +127,7 @@ def demo_accounts() -> list[DemoAccount]:
                     f"{PLACE_NAMES[code]}{department.name}审批员",
                     code,
                     department=department.id,
-                    shown=department.id in ("amr", "mpa", "urban", "psb"),
+                    shown=code != JIAOQU and department.id in ("amr", "mpa", "urban", "psb"),
                 )
             )
     return accounts

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("onething.licences.urls")),
     path("", include("onething.privacy.urls")),
     path("", include("onething.evaluation.urls")),
+    path("", include("onething.projects.urls")),
     path("", include("onething.guides.urls")),
 ]
 

@@ -1,0 +1,61 @@
+"""打包办 through the REST API: file five grid projects as one (the same Idempotency-Key
+files one bundle), read it back with its figures, the window accepts it at once; a bundle
+mixing project types, one project alone and another company's bundle are refused."""
+
+import uuid
+
+import pytest
+
+from onething.cases.models import Case
+from tests.factories import grid_bundle_filing
+
+pytestmark = pytest.mark.django_db
+
+
+def body(count: int = 5) -> dict:
+    filing = grid_bundle_filing(count)
+    return {
+        "package_id": filing.package_id,
+        "place": filing.place,
+        "answers": dict(filing.answers),
+        "form": dict(filing.shared_form),
+        "projects": [
+            {"name": r.name, "code": r.code, "address": r.address, "investment": r.investment}
+            for r in filing.projects
+        ],
+    }
+
+
+def test_file_read_and_accept_a_bundle(api):
+    status, filed = api.call("gridco", "post", "/bundles", body(), **{"Idempotency-Key": "b-1"})
+    assert status == 201 and len(filed["projects"]) == 5
+    assert {p["case_state"] for p in filed["projects"]} == {"submitted"}
+    again_status, again = api.call(
+        "gridco", "post", "/bundles", body(), **{"Idempotency-Key": "b-1"}
+    )
+    assert again_status == 200 and again["id"] == filed["id"] and Case.objects.count() == 5
+    figures = filed["figures"]
+    assert figures["fees_separate"] == 110_000 and figures["fees_bundle"] == 62_000
+    assert round(figures["cycle_saved_share"], 2) == 0.8
+
+    assert api.call("gridco", "post", f"/bundles/{filed['id']}/accept")[0] == 403
+    status, accepted = api.call("clerk_jiaoqu", "post", f"/bundles/{filed['id']}/accept")
+    assert status == 200 and {p["case_state"] for p in accepted["projects"]} == {"in_progress"}
+    status, listed = api.call("clerk_jiaoqu", "get", "/bundles")
+    assert status == 200 and [b["id"] for b in listed] == [filed["id"]]
+    assert api.call("yaofang", "get", f"/bundles/{filed['id']}")[0] == 404
+    assert api.call("clerk_lishi", "post", f"/bundles/{filed['id']}/accept")[0] == 404
+    assert api.call("gridco", "get", f"/bundles/{uuid.uuid4()}")[0] == 404
+
+
+def test_bad_bundles_are_400_naming_the_project(api):
+    mixed = body(2)
+    mixed["projects"][1]["project_type"] = "road"
+    status, refused = api.call("gridco", "post", "/bundles", mixed)
+    assert status == 400 and "同一类型" in refused["fields"]["projects[1].project_type"]
+    status, refused = api.call("gridco", "post", "/bundles", body(1))
+    assert status == 400 and "2 至 50" in refused["detail"]
+    pharmacy = {**body(2), "package_id": "open_pharmacy"}
+    status, refused = api.call("yaofang", "post", "/bundles", pharmacy)
+    assert status == 400 and "不能打包办理" in refused["detail"]
+    assert not Case.objects.exists()
