@@ -50,3 +50,21 @@ def open_history(cases: int, fresh: bool = False) -> str:
     else:
         print(f"reusing {loaded:,} cases loaded before (--fresh reloads)")
     return f"PostgreSQL {url.rsplit('@', 1)[-1]}"
+
+
+def log_in(client, user) -> None:
+    """force_login, and for staff the second factor given too (issue 14), as
+    tests/conftest.py does: the session verified with the account's authenticator."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from onething.accounts import twofactor
+
+    client.force_login(user)
+    if twofactor.required_for(user):
+        device = twofactor.confirmed_device(user) or TOTPDevice.objects.create(
+            user=user, name=twofactor.DEVICE_NAME, confirmed=True
+        )
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()

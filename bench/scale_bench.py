@@ -45,11 +45,12 @@ def measure(samples: int) -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    from bench.history import log_in
     from onething.accounts.models import User
 
     for kind, (username, addresses) in pages().items():
         client = Client(HTTP_HOST="localhost")  # an allowed host (no "testserver")
-        client.force_login(User.objects.get(username=username))
+        log_in(client, User.objects.get(username=username))
         for address in addresses:  # warm: the catalogue parsed, plans cached
             assert client.get(address).status_code == 200, (kind, address)
         timings = []

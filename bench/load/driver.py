@@ -4,7 +4,8 @@
 names the address, the accounts with their tokens, the guide, search and filing requests
 and the mix. Each client thread loops without pause: it picks a step by weight and sends
 its requests on its own keep-alive connection (http.client). Imports no Django, so that
-the driver costs what an HTTP client costs.
+the driver costs what an HTTP client costs (but django-otp's TOTP, for the code staff give
+at log-in, before the clock starts).
 
 What it records: per request type the latencies (after the warm-up) and every unexpected
 answer, and the work the server confirmed — cases filed (with their Idempotency-Key),
@@ -288,10 +289,52 @@ def log_in(plan: dict, username: str) -> str:
     response = connection.getresponse()
     response.read()
     cookies.update(_cookies(response))
-    connection.close()
     if response.status != 302 or "sessionid" not in cookies:
         raise RuntimeError(f"log-in of {username}: {response.status}")
+    where = response.getheader("Location", "")
+    if where.startswith("/accounts/two-factor"):
+        _second_factor(connection, where, cookies, plan["second_factor"][username], origin)
+    connection.close()
     return "; ".join(f"{k}={v}" for k, v in cookies.items())
+
+
+def _second_factor(
+    connection: http.client.HTTPConnection,
+    page: str,
+    cookies: dict[str, str],
+    device: dict,
+    origin: str,
+) -> None:
+    """Staff's second step (issue 14): the current code of their authenticator on the page
+    the log-in led to, as a person types it; the session's cookie is new after it."""
+    from django_otp.oath import totp  # the log-ins come before the clock starts
+
+    def cookie() -> str:
+        return "; ".join(f"{k}={v}" for k, v in cookies.items())
+
+    connection.request("GET", page, headers={"Cookie": cookie()})
+    response = connection.getresponse()
+    text = response.read().decode()
+    cookies.update(_cookies(response))
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', text)
+    if response.status != 200 or token is None:
+        raise RuntimeError(f"second-factor page: {response.status}")
+    code = totp(
+        bytes.fromhex(device["key"]), step=device["step"], t0=device["t0"], digits=device["digits"]
+    )
+    form = urlencode({"code": f"{code:0{device['digits']}d}", "csrfmiddlewaretoken": token[1]})
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Cookie": cookie(),
+        "Origin": origin,
+        "Referer": origin + page,
+    }
+    connection.request("POST", page, form, headers)
+    response = connection.getresponse()
+    response.read()
+    cookies.update(_cookies(response))
+    if response.status != 302:
+        raise RuntimeError(f"second factor: {response.status}")
 
 
 def _cookies(response: http.client.HTTPResponse) -> dict[str, str]:

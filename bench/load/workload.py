@@ -100,6 +100,7 @@ def make_plan(seed: int) -> dict:
             "reviewers": [{"username": u.username, "token": token(u)} for u in reviewers.values()],
         }
     plan["page_reviewers"] = rng.sample([r["username"] for r in plan["reviewers"]], 8)
+    plan["second_factor"] = _authenticators(plan["page_reviewers"])
     answer_sets = {
         p.id: [_answers(p, rng) for _ in range(ANSWER_SETS)] for p in catalog.packages.values()
     }
@@ -124,6 +125,26 @@ def make_plan(seed: int) -> dict:
         catalog, answer_sets, {u.applicant_kind: u for u in applicants}, set(reviewers)
     )
     return plan
+
+
+def _authenticators(usernames: list[str]) -> dict[str, dict]:
+    """The authenticator of each account that logs in through the pages and has one (staff
+    must, issue 14: the demo's have the shared demo secret): its key and TOTP settings, for
+    the driver to give the current code on /accounts/two-factor after the password."""
+    from onething.accounts import twofactor
+    from onething.accounts.models import User
+
+    found = {}
+    for user in User.objects.filter(username__in=usernames):
+        device = twofactor.confirmed_device(user)
+        if device is not None:
+            found[user.username] = {
+                "key": device.key,
+                "step": device.step,
+                "t0": device.t0,
+                "digits": device.digits,
+            }
+    return found
 
 
 def _applicants(password: str) -> list:
