@@ -7,7 +7,7 @@ import uuid
 import pytest
 
 from onething.cases.models import Case
-from tests.factories import grid_bundle_filing
+from tests.factories import grid_bundle_filing, text_of, user
 
 pytestmark = pytest.mark.django_db
 
@@ -59,3 +59,14 @@ def test_bad_bundles_are_400_naming_the_project(api):
     status, refused = api.call("yaofang", "post", "/bundles", pharmacy)
     assert status == 400 and "不能打包办理" in refused["detail"]
     assert not Case.objects.exists()
+
+
+def test_the_dashboard_shows_what_bundles_saved(api, client):
+    api.call("gridco", "post", "/bundles", body())
+    client.force_login(user("admin"))
+    page = client.get("/dashboard/")
+    section = text_of(page)
+    assert page.status_code == 200 and "打包办：一包受理、一次评审" in section
+    assert "110000→62000" in section and "节省专家评审费 48000 元" in section
+    client.force_login(user("supervisor"))  # 吕梁市: the bundle is at 阳泉市郊区
+    assert "打包办：一包受理" not in text_of(client.get("/dashboard/"))
