@@ -2,12 +2,13 @@
 files one bundle), read it back with its figures, the window accepts it at once; a bundle
 mixing project types, one project alone and another company's bundle are refused."""
 
+import io
 import uuid
 
 import pytest
 
-from onething.cases.models import Case
-from tests.factories import grid_bundle_filing, text_of, user
+from onething.cases.models import Case, Evidence
+from tests.factories import elements, grid_bundle_filing, text_of, user
 
 pytestmark = pytest.mark.django_db
 
@@ -70,3 +71,29 @@ def test_the_dashboard_shows_what_bundles_saved(api, client):
     assert "110000→62000" in section and "节省专家评审费 48000 元" in section
     client.force_login(user("supervisor"))  # 吕梁市: the bundle is at 阳泉市郊区
     assert "打包办：一包受理" not in text_of(client.get("/dashboard/"))
+
+
+def test_a_shared_material_is_uploaded_once_for_every_project(api, client):
+    _status, filed = api.call("gridco", "post", "/bundles", body(3))
+    bundle = f"/projects/bundles/{filed['id']}"
+    client.force_login(user("gridco"))
+    page = client.get(bundle)
+    shared = elements(page, "li", id=True)
+    material_id = next(
+        li.attrs["id"].removeprefix("shared-")
+        for li in shared
+        if li.attrs["id"].startswith("shared-")
+    )
+    scan = io.BytesIO(b"%PDF-1.4 the company's licence to build")
+    scan.name = "营业执照.pdf"
+    answer = client.post(f"{bundle}/materials/{material_id}", {"file": scan}, follow=True)
+    assert "3 个项目共用这份材料" in text_of(answer) and "已上传 3/3" in text_of(answer)
+    uploaded = Evidence.objects.filter(material_id=material_id, trust="C")
+    assert uploaded.count() == 3 and len({e.sha256 for e in uploaded}) == 1
+    exe = io.BytesIO(b"MZ\x90\x00 a program")
+    exe.name = "x.pdf"
+    refused = client.post(f"{bundle}/materials/{material_id}", {"file": exe}, follow=True)
+    assert "文件内容与格式不符" in text_of(refused)
+    assert Evidence.objects.filter(material_id=material_id, trust="C").count() == 3
+    client.force_login(user("yaofang"))  # not hers
+    assert client.post(f"{bundle}/materials/{material_id}", {"file": scan}).status_code == 404

@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import IntegrityError, transaction
 
 from onething.accounts.models import User
-from onething.cases import services as case_services, window
+from onething.cases import materials, services as case_services, window
 from onething.cases.deadlines import WINDOW_DAYS
 from onething.cases.filing import Filing, file_case
 from onething.cases.lifecycle import TaskState
@@ -310,3 +310,55 @@ def savings_of_bundles(user, most: int = 50) -> dict:
         "days_saved": sum(f.cycle_separate_days - f.cycle_bundle_days for _b, f in rows),
         "fees_saved": sum(f.fees_separate - f.fees_bundle for _b, f in rows),
     }
+
+
+# --------------------------------------------------------------------------- materials
+
+
+@dataclass(frozen=True, slots=True)
+class SharedMaterial:
+    """A material every project of the bundle asks the company for: uploaded once."""
+
+    material_id: str
+    name: str
+    uploaded: int  # how many of the projects have it
+    projects: int
+
+
+def shared_materials(projects: Sequence[Project]) -> list[SharedMaterial]:
+    """The materials the company provides that every project's case asks for, in the
+    order of the first project's list."""
+    per_case = [
+        {e.material_id: e for e in p.case.evidence.filter(origin="applicant").order_by("pk")}
+        for p in projects
+        if p.case is not None
+    ]
+    if not per_case:
+        return []
+    common = [m for m in per_case[0] if all(m in each for each in per_case[1:])]
+    return [
+        SharedMaterial(
+            material_id=m,
+            name=per_case[0][m].material_name,
+            uploaded=sum(1 for each in per_case if each[m].trust),
+            projects=len(per_case),
+        )
+        for m in common
+    ]
+
+
+def upload_shared(actor: User, bundle_id, material_id: str, name: str, data: bytes) -> int:
+    """共用材料: one upload stands for every project's case (all, or none when one of
+    them refuses it); how many cases it was attached to."""
+    bundle = bundle_by_public_id(bundle_id)
+    projects = projects_of(bundle)
+    if material_id not in {m.material_id for m in shared_materials(projects)}:
+        raise NotFound("这不是本次打包各项目共用的材料")
+    with transaction.atomic():
+        for project in projects:
+            evidence = project.case.evidence.get(material_id=material_id, origin="applicant")
+            try:
+                materials.upload_evidence(actor, project.case.public_id, evidence.pk, name, data)
+            except CaseError as exc:
+                raise type(exc)(f"{project.name}：{exc.message}", exc.details) from None
+    return len(projects)

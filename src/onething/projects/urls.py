@@ -10,4 +10,9 @@ urlpatterns = [
     path("projects/bundles/<uuid:public_id>", views.bundle, name="bundle"),
     path("projects/bundles/<uuid:public_id>/accept", views.accept, name="accept"),
     path("projects/bundles/<uuid:public_id>/review", views.review, name="review"),
+    path(
+        "projects/bundles/<uuid:public_id>/materials/<str:material_id>",
+        views.shared_upload,
+        name="shared_upload",
+    ),
 ]

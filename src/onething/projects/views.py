@@ -11,9 +11,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from onething.cases.materials import MAX_UPLOAD_BYTES
 from onething.cases.views.common import role_required
 from onething.core.access import bundles_visible_to, reviews, works_at_window
-from onething.core.errors import CaseError
+from onething.core.errors import CaseError, InvalidInput
 from onething.core.roles import Role
 from onething.projects import bundle_form, services
 from onething.projects.models import Bundle
@@ -71,6 +72,8 @@ def bundle(request: HttpRequest, public_id) -> HttpResponse:
         "may_accept": works_at_window(request.user)
         and any(p.case.state == "submitted" for p in projects),
         "may_review": reviews(request.user) and found.review_id is None,
+        "shared": services.shared_materials(projects),
+        "may_upload": request.user.pk == found.owner_id,
         "nav": "projects",
     }
     return render(request, "projects/bundle.html", context)
@@ -98,3 +101,23 @@ def review(request: HttpRequest, public_id) -> HttpResponse:
     except CaseError as exc:
         messages.error(request, exc.message)
     return redirect(reverse("projects:bundle", args=[found.public_id]))
+
+
+@role_required(Role.APPLICANT)
+@require_POST
+def shared_upload(request: HttpRequest, public_id, material_id: str) -> HttpResponse:
+    """共用材料: one file for every project of the bundle."""
+    found = _visible_bundle(request, public_id)
+    upload = request.FILES.get("file")
+    try:
+        if upload is None:
+            raise InvalidInput("请先选择要上传的文件")
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise InvalidInput("文件太大：每份材料不超过 10 MB")
+        count = services.upload_shared(
+            request.user, found.public_id, material_id, upload.name, upload.read()
+        )
+        messages.success(request, f"已上传，{count} 个项目共用这份材料。")
+    except CaseError as exc:
+        messages.error(request, exc.message)
+    return redirect(reverse("projects:bundle", args=[found.public_id]) + "#shared-materials")

@@ -52,6 +52,11 @@ BODY_LIMITS = (
         MATERIAL_TOO_LARGE,
     ),
     BodyLimit(
+        re.compile(r"^/projects/bundles/[^/]+/materials/[^/]+$"),  # 打包办: one for all
+        MATERIAL_BYTES + FORM_SLACK,
+        MATERIAL_TOO_LARGE,
+    ),
+    BodyLimit(
         re.compile(r"^/api/v1/cases/[^/]+/materials/\d+/file$"),
         MATERIAL_BYTES + FORM_SLACK,
         MATERIAL_TOO_LARGE,
