@@ -321,3 +321,79 @@ def elements(page, tag: str | None = None, **attrs: str | bool) -> list[Element]
 def element(page, tag: str | None = None, **attrs: str | bool) -> Element:
     """The page's first element with this tag and these attributes."""
     return parse_html(page).element(tag, **attrs)
+
+
+# --------------------------------------------------------------------------- 定制办
+
+# A charging station beside a road being rebuilt at 阳泉市郊区: the station's power
+# connection and the road's feasibility study go through one joint expert review, and the
+# station's road occupation waits on the road's planning permit (across projects).
+STATION_ANSWERS = {
+    "needs_new_land": "false",
+    "station_buildings": "不新建（仅安装充电设备）",
+    "energy_threshold": "false",
+    "occupies_road": "true",
+}
+ROAD_ANSWERS = {
+    "road_work": "改建",
+    "road_grade": "次干路",
+    "occupies_road": "false",
+    "affects_trees": "false",
+    "near_power_lines": "false",
+}
+
+
+def plan_form(package_id: str, answers: dict) -> dict[str, str]:
+    catalog = current_catalog().catalog
+    package = catalog.packages[package_id]
+    return sample_form(build_guide(catalog, package, resolve_answers(package, answers)).fields)
+
+
+def two_project_plan(steps=None, start=None):
+    """定制办 for gridco's charging station and road at 郊区, with one joint review."""
+    import datetime
+
+    from onething.projects.plan_services import PlanInput, ProjectInput, ReviewInput, StepInput
+
+    projects = [
+        ProjectInput(
+            "station",
+            "郊区荫营充电站",
+            "2026-140311-44-09-000001",
+            "阳泉市郊区荫营镇公交停车场",
+            "800",
+            "charging_station",
+            STATION_ANSWERS,
+            plan_form("charging_station", STATION_ANSWERS),
+        ),
+        ProjectInput(
+            "road",
+            "郊区荫营路改建",
+            "2026-140311-48-01-000002",
+            "阳泉市郊区荫营镇荫营路全线",
+            "5000",
+            "road_project",
+            ROAD_ANSWERS,
+            plan_form("road_project", ROAD_ANSWERS),
+        ),
+    ]
+    default_steps = [
+        StepInput("s_filing", "station", "project_filing", lead="r_approval_jiaoqu"),
+        StepInput("s_power", "station", "charging_power_connection", ["s_filing"], "", "joint"),
+        StepInput("s_occupy", "station", "road_occupation_permit", ["s_power", "r_planning"]),
+        StepInput("r_feasibility", "road", "gov_feasibility_approval", review="joint"),
+        StepInput("r_planning", "road", "planning_permit_municipal", ["r_feasibility"]),
+        StepInput("r_build", "road", "construction_permit", ["r_planning"], "王工"),
+    ]
+    reviews = [
+        ReviewInput("joint", "充电站与道路联合专家评审", 7, ["station", "road"], ["s_filing"])
+    ]
+    return PlanInput(
+        "荫营充电站与道路一事一策",
+        "gridco",
+        "140311",
+        start or datetime.date(2026, 3, 2),
+        projects,
+        default_steps if steps is None else steps,
+        reviews,
+    )

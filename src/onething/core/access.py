@@ -226,6 +226,21 @@ def bundles_visible_to(user) -> QuerySet:
     return _model("projects.Bundle").objects.filter(Exists(projects))
 
 
+def plans_visible_to(user) -> QuerySet:
+    """定制办: the coordinator who composed it, the owner enterprise, and staff in office
+    whose jurisdiction holds the plan's place."""
+    plans = _model("projects.CustomPlan").objects.all()
+    if getattr(user, "pk", None) is None:
+        return plans.none()
+    mine = Q(coordinator=user) | Q(owner=user)
+    if getattr(user, "role", None) in IN_OFFICE:
+        reach = reach_of(user)
+        if reach.everywhere:
+            return plans
+        mine |= reach.q("place")
+    return plans.filter(mine)
+
+
 def licences_visible_to(user) -> QuerySet:
     """The holder's own; an agent's principals'; staff: issued within their jurisdiction or
     held by someone who lives or is registered there (the county window checks a
