@@ -85,7 +85,8 @@ def test_start_files_a_case_per_project_then_planned_against_actual(demo):
     assert rows["s_filing"].state == "已完成" and rows["s_filing"].actual_finish is not None
     assert rows["s_power"].actual_start is not None and rows["s_power"].actual_finish is None
     assert rows["r_feasibility"].state in ("进行中", "未开始")
-    assert rows["joint"].actual_start is None and rows["joint"].on_critical_path
+    assert rows["joint"].actual_start is not None and rows["joint"].actual_finish is None
+    assert rows["joint"].on_critical_path
 
 
 def test_save_as_template_copies_steps_without_cases(demo):

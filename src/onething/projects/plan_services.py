@@ -34,10 +34,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import IntegrityError, transaction
 
 from onething.accounts.models import User
-from onething.calendar.loaded import current_calendar
-from onething.cases.base import local_today
 from onething.cases.filing import Filing, file_case, prepare_filing, submission_problems
-from onething.cases.lifecycle import TaskState
 from onething.catalog.entities import Catalog
 from onething.catalog.services import current_catalog
 from onething.core.access import plans_visible_to, reviews, supervises
@@ -45,6 +42,13 @@ from onething.core.errors import CaseError, Conflict, Forbidden, InvalidInput, N
 from onething.core.roles import Role
 from onething.projects import planning
 from onething.projects.models import CustomPlan, PlanProject, PlanReview, PlanStep, Project
+from onething.projects.plan_progress import (  # noqa: F401 (the services' names)
+    actual_dates,
+    plan_figures,
+    planned_against_actual,
+    pure_plan_of,
+    schedule_of,
+)
 
 COORDINATING_DEPARTMENT = "approval"
 MOST_STEPS = 200
@@ -297,7 +301,7 @@ def _save_steps(plan: CustomPlan, pure: planning.Plan, links, item_ids) -> None:
         )
 
 
-# --------------------------------------------------------------------------- reading
+# --------------------------------------------------------------------------- running
 
 
 def plan_by_public_id(user, public_id) -> CustomPlan:
@@ -305,58 +309,6 @@ def plan_by_public_id(user, public_id) -> CustomPlan:
         return plans_visible_to(user).get(public_id=public_id)
     except (CustomPlan.DoesNotExist, ValueError, TypeError):
         raise NotFound("没有找到这个定制办方案") from None
-
-
-def pure_plan_of(plan: CustomPlan) -> planning.Plan:
-    steps = plan.steps.select_related("plan_project").order_by("position")
-    items = tuple(
-        planning.PlannedItem(
-            id=s.key,
-            name=s.item_name,
-            project=s.plan_project.key,
-            department=s.department,
-            days=s.days,
-            after=tuple(s.after),
-            lead=s.lead_name,
-            review=s.review_key,
-        )
-        for s in steps
-    )
-    joint = tuple(
-        planning.JointReview(r.key, r.name, r.days, tuple(r.projects), tuple(r.after))
-        for r in plan.reviews.order_by("position")
-    )
-    return planning.Plan(items, joint, plan.start)
-
-
-def schedule_of(plan: CustomPlan) -> planning.Schedule:
-    return planning.schedule(pure_plan_of(plan), current_calendar())
-
-
-def actual_dates(plan: CustomPlan) -> dict[str, tuple[date | None, date | None]]:
-    """Each step's (actual start, finish) from its project's case: workable, approved."""
-    actual: dict[str, tuple[date | None, date | None]] = {}
-    for step in plan.steps.select_related("plan_project__project__case"):
-        project = step.plan_project.project
-        case = project.case if project else None
-        task = case.tasks.filter(item_id=step.item_id).first() if case else None
-        if task is None:
-            continue
-        finish = task.finished_on if task.state == TaskState.APPROVED else None
-        begin = task.workable_on
-        if begin is not None and finish is not None and finish < begin:
-            begin = finish
-        actual[step.key] = (begin, finish)
-    return actual
-
-
-def planned_against_actual(plan: CustomPlan, today: date | None = None) -> list[planning.Row]:
-    return planning.compare(
-        schedule_of(plan), actual_dates(plan), today or local_today(), current_calendar()
-    )
-
-
-# --------------------------------------------------------------------------- running
 
 
 def start_plan(actor: User, public_id) -> CustomPlan:
