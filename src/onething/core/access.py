@@ -226,6 +226,27 @@ def bundles_visible_to(user) -> QuerySet:
     return _model("projects.Bundle").objects.filter(Exists(projects))
 
 
+def meetings_visible_to(user) -> QuerySet:
+    """联合审批: meetings one organised or with an item of a case one may open; a
+    reviewer also those their department is invited to within their jurisdiction."""
+    meetings = _model("linked.JointMeeting").objects.all()
+    role = getattr(user, "role", None)
+    if role == Role.ADMIN:
+        return meetings
+    items = _model("cases.Task").objects.filter(
+        joint_meetings=OuterRef("pk"), case__in=cases_visible_to(user)
+    )
+    visible = Q(Exists(items))
+    if role in CASE_STAFF:
+        visible |= Q(organiser=user)
+    if role == Role.REVIEWER and user.department:
+        seats = _model("linked.MeetingSeat").objects.filter(
+            meeting=OuterRef("pk"), department=user.department
+        )
+        visible |= Q(Exists(seats)) & reach_of(user).q("jurisdiction")
+    return meetings.filter(visible)
+
+
 def plans_visible_to(user) -> QuerySet:
     """定制办: the coordinator who composed it, the owner enterprise, and staff in office
     whose jurisdiction holds the plan's place."""

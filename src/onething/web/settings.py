@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "onething.licences",
     "onething.evaluation",
     "onething.projects",
+    "onething.linked",
 ]
 
 AUTH_USER_MODEL = "accounts.User"

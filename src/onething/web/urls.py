@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("onething.privacy.urls")),
     path("", include("onething.evaluation.urls")),
     path("", include("onething.projects.urls")),
+    path("", include("onething.linked.urls")),
     path("", include("onething.guides.urls")),
 ]
 

@@ -1,0 +1,72 @@
+"""联动办 in Debian's Chromium, on phones: the 郊区 window schedules a joint meeting
+(联合审批) on two grid projects' 用地预审 items, each invited department's reviewer records
+its decision on the meeting page (one in 大字版), and the items are approved together."""
+
+import os
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from onething.cases.lifecycle import TaskState
+from onething.cases.models import Task
+from onething.linked.models import JointMeeting
+from onething.projects import services as bundles
+from tests.e2e.browser import PHONE, fits
+from tests.factories import grid_bundle_filing, user
+
+pytestmark = pytest.mark.browser
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop shares the thread
+
+
+def accepted_grid_projects() -> list[Task]:
+    bundle, _ = bundles.file_bundle(user("gridco"), grid_bundle_filing(2))
+    bundles.accept_bundle(user("clerk_jiaoqu"), bundle.public_id)
+    return [
+        p.case.tasks.get(item_id="land_preapproval_site_selection")
+        for p in bundles.projects_of(bundle)
+    ]
+
+
+def test_a_joint_meeting_decides_two_projects_items_together(people, site):
+    tasks = accepted_grid_projects()
+    clerk = people("clerk_jiaoqu", PHONE)
+    clerk.goto(f"{site}/linked/meetings")
+    clerk.get_by_label("会议议题").fill("郊区配电网改造项目用地联合审批")
+    clerk.get_by_label("会议时间").fill("2026-12-10T09:30")
+    clerk.get_by_label("会议地点").fill("郊区政务服务中心三楼会议室")
+    clerk.get_by_label("住房和城乡建设局").check()
+    for task in tasks:
+        clerk.locator(f"input[name=tasks][value='{task.pk}']").check()
+    clerk.get_by_role("button", name="安排会议").click()
+    expect(clerk.locator("#meeting-errors")).to_contain_text("未受邀参会")  # 自然资源局
+    assert not JointMeeting.objects.exists()
+    clerk.get_by_label("自然资源局").check()
+    clerk.get_by_label("住房和城乡建设局").check()
+    for task in tasks:
+        clerk.locator(f"input[name=tasks][value='{task.pk}']").check()
+    clerk.get_by_role("button", name="安排会议").click()
+    expect(clerk.get_by_role("heading", name="郊区配电网改造项目用地联合审批")).to_be_visible()
+    expect(clerk.locator("#meeting-items tbody tr")).to_have_count(2)
+    fits(clerk)
+    address = clerk.url
+
+    housing = people("r_housing_jiaoqu", PHONE)
+    housing.goto(address)
+    housing.get_by_role("button", name="大字版").click()
+    housing.get_by_role("button", name="记录决定").click()
+    expect(housing.locator("#meeting-seats")).to_contain_text("同意")
+    fits(housing)
+
+    land = people("r_natural_resources_jiaoqu", PHONE)
+    land.goto(address)
+    land.get_by_role("radio", name="不同意").check()
+    land.get_by_role("button", name="记录决定").click()
+    expect(land.get_by_role("alert").or_(land.locator(".flash-error"))).to_contain_text("理由")
+    land.get_by_role("textbox", name=re.compile("意见")).fill("符合国土空间规划")
+    land.get_by_role("button", name="记录决定").click()
+    expect(land.locator("#meeting-state")).to_contain_text("已决定")
+    expect(land.locator("#meeting-items")).not_to_contain_text("可办理")
+    for task in tasks:
+        task.refresh_from_db()
+        assert task.state == TaskState.APPROVED
