@@ -135,6 +135,7 @@ def app_queries(case, task, token_digest, session_key):
         store._siblings_with_case: ((task.pk,), ("case",)),
         store._task_with_case: ((task.pk,), ("case",)),
         store._case_by_public_id: ((case.public_id,), ("catalog_version",)),
+        services._holder_and_form: ((case.pk,), ("applicant",)),
     }
 
 

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
 
 from onething.cases.models import Action
@@ -62,8 +62,9 @@ _HEAD = {
 
 def _head(case_id: int) -> tuple[int, str]:
     """(seq, seal) of the case's last action, (0, "") for none; the case row locked."""
-    with connection.cursor() as cursor:
-        cursor.execute(_HEAD[connection.vendor], [case_id])
+    database = connections[DEFAULT_DB_ALIAS]  # the connection itself, not the proxy
+    with database.cursor() as cursor:
+        cursor.execute(_HEAD[database.vendor], [case_id])
         row = cursor.fetchone()
     return (row[0], row[1]) if row and row[0] is not None else (0, GENESIS)
 

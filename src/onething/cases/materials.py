@@ -261,8 +261,11 @@ def check_all(actor: User, case_id, paper_received: bool = False) -> list[Eviden
             evidence.trust = TrustLevel.B.value
             evidence.checked_by, evidence.checked_at, evidence.check_note = actor, now, ""
             evidence.paper_received = evidence.paper_received or paper_received
-        Evidence.objects.bulk_update(
-            waiting, ["trust", "checked_by", "checked_at", "check_note", "paper_received"]
+        # Every row takes the same values: one plain UPDATE (bulk_update's CASE per row
+        # and column cost ≈ 10 ms a case to build); paper_received only when it is set.
+        checked = {"trust": TrustLevel.B.value, "checked_by": actor, "checked_at": now}
+        Evidence.objects.filter(pk__in=[e.pk for e in waiting]).update(
+            **checked, check_note="", **({"paper_received": True} if paper_received else {})
         )
         record(
             case,

@@ -134,16 +134,32 @@ def guide_of(digest: str, package_id: str, answers: Mapping[str, Answer]) -> Gui
     return _guide(digest, package_id, tuple(sorted(answers.items())))
 
 
+@lru_cache(maxsize=1)
+def _digest_sql() -> str:
+    table = connection.ops.quote_name(CatalogVersion._meta.db_table)
+    return f"SELECT digest FROM {table} WHERE id = %s"
+
+
+def _digest_of(version_id: int) -> str:
+    """A version's digest by its id. Asked several times by every transition that
+    reads the catalogue (a certificate, the materials): one fixed statement, not the
+    query compiler (≈ 0.3 ms a time); CatalogVersion.DoesNotExist as `get` raises it."""
+    with connection.cursor() as cursor:
+        cursor.execute(_digest_sql(), [version_id])
+        found = cursor.fetchone()
+    if found is None:
+        raise CatalogVersion.DoesNotExist(f"catalogue version {version_id}")
+    return found[0]
+
+
 def catalog_by_version_id(version_id: int) -> Catalog:
     """The catalogue of a version by its id (one small query for the digest)."""
-    digest = CatalogVersion.objects.values_list("digest", flat=True).get(pk=version_id)
-    return _parsed(digest)
+    return _parsed(_digest_of(version_id))
 
 
 def guide_for_version_id(version_id: int, package_id: str, answers: Mapping[str, Answer]) -> Guide:
     """The guide of a case's package under the version it was filed with."""
-    digest = CatalogVersion.objects.values_list("digest", flat=True).get(pk=version_id)
-    return guide_of(digest, package_id, answers)
+    return guide_of(_digest_of(version_id), package_id, answers)
 
 
 def catalog_of(version: CatalogVersion) -> Catalog:
