@@ -27,7 +27,13 @@ def test_two_projects_one_joint_review_critical_path_and_totals(demo):
     assert plan.steps.get(key="r_build").lead_name == "王工"
 
     schedule = plans.schedule_of(plan)
-    assert schedule.critical_path == ("s_filing", "joint", "r_feasibility", "r_planning", "s_occupy")
+    assert schedule.critical_path == (
+        "s_filing",
+        "joint",
+        "r_feasibility",
+        "r_planning",
+        "s_occupy",
+    )
     assert schedule.total_days == 27 and schedule.standard_days == 27
     assert schedule.standard_by_project == {"station": 27, "road": 25}
     assert schedule.nodes["s_power"].slack == 5 and schedule.nodes["r_build"].slack == 2

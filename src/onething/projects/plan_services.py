@@ -13,7 +13,8 @@ checked by ``planning.check`` — a dependency cycle is refused with its message
 (``依赖关系成环：a → b → a``) — and nothing is saved on a refusal.
 
 **Running** (``start_plan``): each project's case is filed for the owner with its package
-and submitted; the window accepts it as any case (一窗受理), and its tasks are the case
+and answers — submitted when its form is complete, the window accepting it as any case
+(一窗受理), else a draft the owner completes and submits — and its tasks are the case
 engine's. A step's actual start is its task becoming workable (``workable_on``) and its
 finish the day it was approved (``finished_on``); ``planned_against_actual`` sets them
 against the schedule (``planning.compare``). The case engine orders a case's own items by
@@ -158,15 +159,22 @@ def _case_filing(row: ProjectInput, place: str) -> Filing:
     return Filing(row.package_id, row.answers, place, form)  # type: ignore[arg-type]
 
 
+def _refusal(row: ProjectInput, place: str) -> InvalidInput | None:
+    prepared = prepare_filing(_case_filing(row, place))
+    package = prepared.catalog.packages[row.package_id]
+    return submission_problems(package, prepared.answers, prepared.errors)
+
+
 def _filing_problems(index: int, row: ProjectInput, data: PlanInput) -> dict[str, str]:
-    """What the project's case would be refused for when the plan starts: said now."""
-    prepared = prepare_filing(_case_filing(row, data.place))
-    refusal = submission_problems(
-        prepared.catalog.packages[row.package_id], prepared.answers, prepared.errors
-    )
+    """What the project's case would be refused for when the plan starts, said now: its
+    package's questions (they decide its items); with a form given, the form too — a
+    project composed without one is filed as a draft that the owner completes."""
+    refusal = _refusal(row, data.place)
     if refusal is None:
         return {}
-    found = {**refusal.details.get("questions", {}), **refusal.details.get("fields", {})}
+    found = {**refusal.details.get("questions", {})}
+    if row.form:
+        found.update(refusal.details.get("fields", {}))
     return {f"projects[{index}].{key}": message for key, message in found.items()}
 
 
@@ -312,7 +320,8 @@ def plan_by_public_id(user, public_id) -> CustomPlan:
 
 
 def start_plan(actor: User, public_id) -> CustomPlan:
-    """File and submit one case per project for the owner; the window accepts them."""
+    """File one case per project for the owner: submitted when its filing is complete
+    (the window accepts it as any case), else a draft the owner completes and submits."""
     if not coordinates(actor):
         raise Forbidden("只有编制方案的部门可以启动定制办")
     plan = plan_by_public_id(actor, public_id)
@@ -343,8 +352,9 @@ def _file(plan: CustomPlan, link: PlanProject) -> None:
         link.form,
     )
     filing = _case_filing(row, plan.place)
+    complete = _refusal(row, plan.place) is None
     try:
-        case, _created = file_case(plan.owner, filing, submit=True)
+        case, _created = file_case(plan.owner, filing, submit=complete)
     except CaseError as exc:
         raise type(exc)(f"{project.name}：{exc.message}", exc.details) from None
     project.case = case
