@@ -397,3 +397,31 @@ def two_project_plan(steps=None, start=None):
         default_steps if steps is None else steps,
         reviews,
     )
+
+
+# --------------------------------------------------------------------------- 联动办
+
+CHARGING_ANSWERS = {
+    "needs_new_land": "false",
+    "station_buildings": "新建，投资30万元以上且面积300平方米以上",
+    "energy_threshold": "false",
+    "occupies_road": "false",
+}
+
+
+def charging_station_at_acceptance() -> Case:
+    """电动汽车充电站建设 filed by gridco at 阳泉市郊区 and accepted, every item approved
+    but the last: 竣工联合验收 (completion_joint_acceptance) workable."""
+    catalog = current_catalog().catalog
+    package = catalog.packages["charging_station"]
+    answers = resolve_answers(package, CHARGING_ANSWERS)
+    form = sample_form(build_guide(catalog, package, answers).fields)
+    case, _ = services.file_case(
+        user("gridco"), Filing("charging_station", CHARGING_ANSWERS, "140311", form)
+    )
+    services.accept(user("clerk_jiaoqu"), case.public_id)
+    last = case.tasks.get(item_id="completion_joint_acceptance")
+    while last.state != TaskState.WORKABLE:
+        work_items(case, {t.item_id for t in case.tasks.exclude(pk=last.pk)})
+        last.refresh_from_db()
+    return case

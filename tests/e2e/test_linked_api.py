@@ -70,3 +70,38 @@ def test_bad_meetings_are_refused(api):
     assert api.call("gridco", "post", "/meetings", body(ids))[0] == 403
     assert api.call("clerk_lishi", "post", "/meetings", body(ids))[0] == 404
     assert not JointMeeting.objects.exists()
+
+
+def test_a_joint_inspection_through_the_api(api):
+    import base64
+
+    from onething.linked.models import InspectionPhoto
+    from tests.factories import charging_station_at_acceptance
+
+    case = charging_station_at_acceptance()
+    task = case.tasks.get(item_id="completion_joint_acceptance")
+    plan = {
+        "site": "阳泉市郊区荫营镇充电站",
+        "day": "2026-12-10",
+        "departments": ["housing", "power_supply"],
+        "task_ids": [task.pk],
+    }
+    assert api.call("gridco", "post", "/inspections", plan)[0] == 403
+    status, found = api.call("clerk_jiaoqu", "post", "/inspections", plan)
+    assert status == 201 and found["state"] == "scheduled"
+    path = f"/inspections/{found['id']}/findings"
+    photo = base64.b64encode(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64).decode()
+    bad = base64.b64encode(b"MZ\x90\x00").decode()
+    refused = {"passed": True, "photos": [photo, bad]}
+    status, body = api.call("r_housing_jiaoqu", "post", path, refused)
+    assert status == 400 and "第 2 张照片" in body["detail"]
+    assert not InspectionPhoto.objects.exists()
+    assert api.call("r_approval_jiaoqu", "post", path, {"passed": True})[0] == 403
+    failing = {"passed": False, "findings": "接地电阻超标", "rectify_days": 5}
+    assert api.call("r_power_supply_jiaoqu", "post", path, failing)[0] == 200
+    status, done = api.call("r_housing_jiaoqu", "post", path, {"passed": True, "photos": [photo]})
+    assert status == 200 and done["state"] == "concluded"
+    assert done["items"][0]["outcome"] == "rectify" and done["items"][0]["rectify_by"]
+    assert done["items"][0]["state"] == "supplement"
+    assert api.call("gridco", "get", f"/inspections/{found['id']}")[0] == 200
+    assert api.call("yaofang", "get", f"/inspections/{found['id']}")[0] == 404

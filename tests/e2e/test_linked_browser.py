@@ -1,6 +1,8 @@
 """联动办 in Debian's Chromium, on phones: the 郊区 window schedules a joint meeting
 (联合审批) on two grid projects' 用地预审 items, each invited department's reviewer records
-its decision on the meeting page (one in 大字版), and the items are approved together."""
+its decision on the meeting page (one in 大字版), and the items are approved together; then
+a joint inspection (联合验收) of a charging station, findings and photos uploaded from a
+phone, the item sent to rectification and one joint report PDF."""
 
 import os
 import re
@@ -13,7 +15,7 @@ from onething.cases.models import Task
 from onething.linked.models import JointMeeting
 from onething.projects import services as bundles
 from tests.e2e.browser import PHONE, fits
-from tests.factories import grid_bundle_filing, user
+from tests.factories import charging_station_at_acceptance, grid_bundle_filing, user
 
 pytestmark = pytest.mark.browser
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop shares the thread
@@ -70,3 +72,53 @@ def test_a_joint_meeting_decides_two_projects_items_together(people, site):
     for task in tasks:
         task.refresh_from_db()
         assert task.state == TaskState.APPROVED
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+
+
+def test_a_joint_inspection_on_phones_with_photos_and_one_report(people, site):
+    case = charging_station_at_acceptance()
+    task = case.tasks.get(item_id="completion_joint_acceptance")
+    clerk = people("clerk_jiaoqu", PHONE)
+    clerk.goto(f"{site}/linked/inspections")
+    clerk.get_by_label("验收地点").fill("阳泉市郊区荫营镇充电站")
+    clerk.get_by_label("验收日期").fill("2026-12-10")
+    clerk.get_by_label("住房和城乡建设局").check()
+    clerk.get_by_label("供电公司").check()
+    clerk.locator(f"input[name=tasks][value='{task.pk}']").check()
+    clerk.get_by_role("button", name="安排验收").click()
+    expect(clerk.get_by_role("heading", name="联合验收：阳泉市郊区荫营镇充电站")).to_be_visible()
+    fits(clerk)
+    address = clerk.url
+
+    housing = people("r_housing_jiaoqu", PHONE)
+    housing.goto(address)
+    housing.get_by_role("button", name="大字版").click()
+    housing.get_by_role("radio", name="不合格，限期整改").check()
+    housing.get_by_label(re.compile("整改期限")).fill("5")
+    housing.get_by_role("button", name="提交查验意见").click()
+    expect(housing.locator(".flash-error")).to_contain_text("须写明问题")
+    housing.get_by_role("textbox", name=re.compile("查验意见")).fill("消防通道宽度不足")
+    housing.get_by_role("radio", name="不合格，限期整改").check()
+    housing.get_by_label(re.compile("整改期限")).fill("5")
+    housing.get_by_label(re.compile("现场照片")).set_input_files(
+        [
+            {"name": "1.png", "mimeType": "image/png", "buffer": PNG},
+            {"name": "2.jpg", "mimeType": "image/jpeg", "buffer": JPEG},
+        ]
+    )
+    housing.get_by_role("button", name="提交查验意见").click()
+    expect(housing.locator("#inspection-seats")).to_contain_text("现场照片 2 张")
+    fits(housing)
+
+    power = people("r_power_supply_jiaoqu", PHONE)
+    power.goto(address)
+    power.get_by_role("button", name="提交查验意见").click()
+    expect(power.locator("#inspection-state")).to_contain_text("已出具验收意见")
+    expect(power.locator("#inspection-items")).to_contain_text("限期整改")
+    report = power.request.get(f"{address}/report.pdf")
+    assert report.ok and report.body().startswith(b"%PDF-")
+    task.refresh_from_db()
+    assert task.state == TaskState.SUPPLEMENT

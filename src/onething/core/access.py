@@ -218,6 +218,13 @@ def own_case(user, case) -> bool:
 # --------------------------------------------------------------------------- licences
 
 
+def projects_visible_to(user) -> QuerySet:
+    """项目: those of the user's own enterprise, and those whose case the user may open."""
+    projects = _model("projects.Project").objects.all()
+    mine = Q(owner=user) if getattr(user, "role", None) == Role.APPLICANT else Q(pk__in=[])
+    return projects.filter(mine | Q(case__in=cases_visible_to(user)))
+
+
 def bundles_visible_to(user) -> QuerySet:
     """打包办: the bundles one of whose projects' cases the user may open."""
     projects = _model("projects.Project").objects.filter(
@@ -229,22 +236,32 @@ def bundles_visible_to(user) -> QuerySet:
 def meetings_visible_to(user) -> QuerySet:
     """联合审批: meetings one organised or with an item of a case one may open; a
     reviewer also those their department is invited to within their jurisdiction."""
-    meetings = _model("linked.JointMeeting").objects.all()
+    return _joint_visible_to(user, "JointMeeting", "joint_meetings", "meeting")
+
+
+def inspections_visible_to(user) -> QuerySet:
+    """联合验收: as meetings (`meetings_visible_to`), for joint inspections."""
+    return _joint_visible_to(user, "JointInspection", "joint_inspections", "inspection")
+
+
+def _joint_visible_to(user, model: str, tasks_name: str, seat_field: str) -> QuerySet:
+    rows = _model(f"linked.{model}").objects.all()
     role = getattr(user, "role", None)
     if role == Role.ADMIN:
-        return meetings
+        return rows
     items = _model("cases.Task").objects.filter(
-        joint_meetings=OuterRef("pk"), case__in=cases_visible_to(user)
+        **{tasks_name: OuterRef("pk")}, case__in=cases_visible_to(user)
     )
     visible = Q(Exists(items))
     if role in CASE_STAFF:
         visible |= Q(organiser=user)
     if role == Role.REVIEWER and user.department:
-        seats = _model("linked.MeetingSeat").objects.filter(
-            meeting=OuterRef("pk"), department=user.department
+        seat = "MeetingSeat" if model == "JointMeeting" else "InspectionSeat"
+        seats = _model(f"linked.{seat}").objects.filter(
+            **{seat_field: OuterRef("pk")}, department=user.department
         )
         visible |= Q(Exists(seats)) & reach_of(user).q("jurisdiction")
-    return meetings.filter(visible)
+    return rows.filter(visible)
 
 
 def plans_visible_to(user) -> QuerySet:

@@ -6,7 +6,14 @@ from __future__ import annotations
 from django.contrib import admin
 
 from onething.accounts.admin import place_name
-from onething.linked.models import JointMeeting, MeetingSeat
+from onething.linked.models import (
+    InspectedItem,
+    InspectionPhoto,
+    InspectionSeat,
+    JointInspection,
+    JointMeeting,
+    MeetingSeat,
+)
 from onething.privacy.admin import ReadOnlyAdmin, ReadOnlyInline
 
 
@@ -33,3 +40,38 @@ class JointMeetingAdmin(ReadOnlyAdmin):
     @admin.display(description="组织单位")
     def place_shown(self, meeting: JointMeeting) -> str:
         return place_name(meeting.jurisdiction)
+
+
+class InspectedItemInline(ReadOnlyInline):
+    model = InspectedItem
+    fields = readonly_fields = ("task", "outcome", "rectify_by")
+
+
+class InspectionSeatInline(ReadOnlyInline):
+    model = InspectionSeat
+    fields = readonly_fields = (
+        "department_name",
+        "passed",
+        "findings",
+        "rectify_days",
+        "inspected_by",
+        "inspected_at",
+    )
+
+
+@admin.register(JointInspection)
+class JointInspectionAdmin(ReadOnlyAdmin):
+    list_display = ("site", "day", "place_shown", "state")
+    list_filter = ("state",)
+    fields = readonly_fields = ("site", "day", "organiser", "place_shown", "state", "concluded_at")
+    inlines = [InspectedItemInline, InspectionSeatInline]
+
+    @admin.display(description="组织单位")
+    def place_shown(self, inspection: JointInspection) -> str:
+        return place_name(inspection.jurisdiction)
+
+
+@admin.register(InspectionPhoto)
+class InspectionPhotoAdmin(ReadOnlyAdmin):
+    list_display = ("seat", "kind", "size", "uploaded_at")
+    fields = readonly_fields = ("seat", "kind", "size", "sha256", "uploaded_at")

@@ -4,24 +4,29 @@
   departments invited (every item's department among them) and the items (task ids);
 - ``GET /meetings/{id}``: the meeting, its items and each department's decision;
 - ``POST /meetings/{id}/decisions``: the caller's department's decision (its reviewer):
-  ``{"approve": true|false, "reason": "…"}``; the last one advances every item.
+  ``{"approve": true|false, "reason": "…"}``; the last one advances every item;
+- ``POST /inspections`` (联合验收: site, day, departments, task_ids), ``GET
+  /inspections/{id}``, ``POST /inspections/{id}/findings`` (the caller's department:
+  ``passed``, ``findings``, ``rectify_days``, ``photos`` as base64 JPEG or PNG).
 
 Refusals are ``{"detail": "…", "fields": {…}}`` with 400, 403, 404 or 409, as elsewhere.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+import base64
+import binascii
+from datetime import date, datetime
 from uuid import UUID
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from onething.accounts.auth import api_user
-from onething.core.access import meetings_visible_to
-from onething.core.errors import NotFound
-from onething.linked import meetings as services
-from onething.linked.models import JointMeeting
+from onething.core.access import inspections_visible_to, meetings_visible_to
+from onething.core.errors import InvalidInput, NotFound
+from onething.linked import inspections, meetings as services
+from onething.linked.models import JointInspection, JointMeeting
 
 router = Router(tags=["linked"])
 
@@ -141,3 +146,121 @@ def record_decision(request: HttpRequest, meeting_id: UUID, body: DecisionIn):
     )
     decided.refresh_from_db()
     return meeting_out(decided)
+
+
+# --------------------------------------------------------------------------- 联合验收
+
+
+class InspectionIn(Schema):
+    site: str
+    day: date
+    departments: list[str]
+    task_ids: list[int]
+
+
+class FindingsIn(Schema):
+    passed: bool
+    findings: str = ""
+    rectify_days: int | None = None
+    photos: list[str] = []  # base64 JPEG or PNG
+
+
+class InspectedOut(Schema):
+    task_id: int
+    case_number: str | None
+    item_id: str
+    item_name: str
+    state: str
+    outcome: str
+    rectify_by: date | None
+
+
+class InspectionSeatOut(Schema):
+    department: str
+    department_name: str
+    passed: bool | None
+    findings: str
+    rectify_days: int | None
+    photos: int
+
+
+class InspectionOut(Schema):
+    id: UUID
+    site: str
+    day: date
+    state: str
+    items: list[InspectedOut]
+    departments: list[InspectionSeatOut]
+
+
+def inspection_out(found: JointInspection) -> dict:
+    return {
+        "id": found.public_id,
+        "site": found.site,
+        "day": found.day,
+        "state": found.state,
+        "items": [
+            {
+                "task_id": i.task.pk,
+                "case_number": i.task.case.number,
+                "item_id": i.task.item_id,
+                "item_name": i.task.item_name,
+                "state": i.task.state,
+                "outcome": i.outcome,
+                "rectify_by": i.rectify_by,
+            }
+            for i in inspections.inspected_items(found)
+        ],
+        "departments": [
+            {
+                "department": s.department,
+                "department_name": s.department_name,
+                "passed": s.passed,
+                "findings": s.findings,
+                "rectify_days": s.rectify_days,
+                "photos": s.photos.count(),
+            }
+            for s in found.seats.all()
+        ],
+    }
+
+
+def _visible_inspection(request: HttpRequest, inspection_id: UUID) -> JointInspection:
+    found = inspections_visible_to(api_user(request)).filter(public_id=inspection_id).first()
+    if found is None:
+        raise NotFound("没有找到这个联合验收")
+    return found
+
+
+def _photo(text: str) -> bytes:
+    try:
+        return base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        message = "现场照片应为 base64 编码的 JPG 或 PNG"
+        raise InvalidInput(message, {"fields": {"photos": message}}) from None
+
+
+@router.post("/inspections", response={201: InspectionOut}, summary="Schedule a joint inspection")
+def schedule_inspection(request: HttpRequest, body: InspectionIn):
+    plan = inspections.InspectionPlan(body.site, body.day, body.departments, body.task_ids)
+    return Status(201, inspection_out(inspections.schedule_inspection(api_user(request), plan)))
+
+
+@router.get("/inspections/{inspection_id}", response=InspectionOut, summary="One joint inspection")
+def get_inspection(request: HttpRequest, inspection_id: UUID):
+    return inspection_out(_visible_inspection(request, inspection_id))
+
+
+@router.post(
+    "/inspections/{inspection_id}/findings",
+    response=InspectionOut,
+    summary="The caller's department's findings and photos",
+)
+def record_findings(request: HttpRequest, inspection_id: UUID, body: FindingsIn):
+    found = _visible_inspection(request, inspection_id)
+    findings = inspections.Findings(
+        body.passed, body.findings, body.rectify_days, [_photo(p) for p in body.photos]
+    )
+    inspections.record_findings(api_user(request), found.public_id, findings)
+    found.refresh_from_db()
+    return inspection_out(found)

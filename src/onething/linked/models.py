@@ -81,3 +81,98 @@ class MeetingSeat(models.Model):
     @property
     def decided(self) -> bool:
         return self.approve is not None
+
+
+class JointInspection(models.Model):
+    """联合验收: the departments that must inspect a site together, and its items."""
+
+    SCHEDULED, CONCLUDED = "scheduled", "concluded"
+    STATES = [(SCHEDULED, "待验收"), (CONCLUDED, "已出具验收意见")]
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    site = models.CharField("验收地点", max_length=300)
+    day = models.DateField("验收日期")
+    organiser = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="组织人"
+    )
+    jurisdiction = models.CharField("组织单位（行政区划）", max_length=12, db_index=True)
+    tasks = models.ManyToManyField(
+        "cases.Task", through="InspectedItem", related_name="joint_inspections"
+    )
+    state = models.CharField("状态", max_length=10, choices=STATES, default=SCHEDULED)
+    concluded_at = models.DateTimeField("出具时间", null=True, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "联合验收"
+        verbose_name_plural = "联合验收"
+        ordering = ["-day", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.site}（{self.day}）"
+
+
+class InspectedItem(models.Model):
+    """One item inspected: passed, or a rectification (整改) due on a working day."""
+
+    PASSED, RECTIFY = "passed", "rectify"
+    OUTCOMES = [(PASSED, "验收通过"), (RECTIFY, "限期整改")]
+
+    inspection = models.ForeignKey(JointInspection, on_delete=models.CASCADE, related_name="items")
+    task = models.ForeignKey("cases.Task", on_delete=models.PROTECT, related_name="+")
+    outcome = models.CharField("结论", max_length=10, choices=OUTCOMES, blank=True)
+    rectify_by = models.DateField("整改期限", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "验收事项"
+        verbose_name_plural = "验收事项"
+        ordering = ["inspection", "pk"]
+
+
+class InspectionSeat(models.Model):
+    """One department that must inspect, and its findings once recorded."""
+
+    inspection = models.ForeignKey(JointInspection, on_delete=models.CASCADE, related_name="seats")
+    department = models.CharField("部门", max_length=50)
+    department_name = models.CharField("部门名称", max_length=100)
+    passed = models.BooleanField("合格", null=True, blank=True)
+    findings = models.TextField("查验意见", blank=True)
+    rectify_days = models.PositiveSmallIntegerField("整改期限（工作日）", null=True, blank=True)
+    inspected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="查验人",
+    )
+    inspected_at = models.DateTimeField("查验时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "验收部门"
+        verbose_name_plural = "验收部门"
+        ordering = ["inspection", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["inspection", "department"], name="inspection_seat_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.department_name
+
+
+class InspectionPhoto(models.Model):
+    """A photo taken on site: stored by content, encrypted, in the uploads store."""
+
+    seat = models.ForeignKey(InspectionSeat, on_delete=models.CASCADE, related_name="photos")
+    sha256 = models.CharField(max_length=64)
+    stored_name = models.CharField(max_length=200)
+    kind = models.CharField("格式", max_length=4)
+    size = models.PositiveIntegerField("大小（字节）")
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "现场照片"
+        verbose_name_plural = "现场照片"
+        ordering = ["seat", "pk"]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from onething.linked import views
+from onething.linked import inspection_views, views
 
 app_name = "linked"
 
@@ -8,4 +8,16 @@ urlpatterns = [
     path("linked/meetings", views.meetings, name="meetings"),
     path("linked/meetings/<uuid:public_id>", views.meeting, name="meeting"),
     path("linked/meetings/<uuid:public_id>/decide", views.decide, name="decide"),
+    path("linked/inspections", inspection_views.inspections, name="inspections"),
+    path("linked/inspections/<uuid:public_id>", inspection_views.inspection, name="inspection"),
+    path(
+        "linked/inspections/<uuid:public_id>/findings",
+        inspection_views.findings,
+        name="findings",
+    ),
+    path(
+        "linked/inspections/<uuid:public_id>/report.pdf",
+        inspection_views.report,
+        name="report",
+    ),
 ]

@@ -25,7 +25,7 @@ SEE = (Role.APPLICANT, Role.CLERK, Role.REVIEWER, Role.SUPERVISOR, Role.ADMIN)
 ORGANISE = (Role.CLERK, Role.REVIEWER)
 
 
-def _open_tasks(user):
+def open_tasks(user):
     return (
         Task.objects.filter(case__in=cases_visible_to(user), state__in=services.OPEN)
         .select_related("case")
@@ -69,7 +69,7 @@ def meetings(request: HttpRequest) -> HttpResponse:
         "rows": meetings_visible_to(request.user).order_by("-starts_at")[:100],
         "organises": organises,
         "departments": services.department_names().items() if organises else [],
-        "tasks": _open_tasks(request.user) if organises else [],
+        "tasks": open_tasks(request.user) if organises else [],
         "posted": request.POST,
         "message": message,
         "nav": "linked",
