@@ -97,3 +97,13 @@ def test_a_shared_material_is_uploaded_once_for_every_project(api, client):
     assert Evidence.objects.filter(material_id=material_id, trust="C").count() == 3
     client.force_login(user("yaofang"))  # not hers
     assert client.post(f"{bundle}/materials/{material_id}", {"file": scan}).status_code == 404
+
+
+def test_projects_are_listed_to_their_company_and_the_staff_of_their_cases(api):
+    _status, filed = api.call("gridco", "post", "/bundles", body(2))
+    status, mine = api.call("gridco", "get", "/projects")
+    assert status == 200 and {p["code"] for p in mine} == {r["code"] for r in body(2)["projects"]}
+    assert {p["bundle_id"] for p in mine} == {filed["id"]}
+    assert len(api.call("clerk_jiaoqu", "get", "/projects")[1]) == 2
+    assert api.call("yaofang", "get", "/projects")[1] == []
+    assert api.call("clerk_lishi", "get", "/projects")[1] == []

@@ -25,7 +25,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from onething.accounts.auth import api_user
-from onething.core.access import bundles_visible_to
+from onething.core.access import bundles_visible_to, projects_visible_to
 from onething.core.errors import NotFound
 from onething.projects import plan_services as plans, services
 from onething.projects.models import Bundle, CustomPlan
@@ -58,6 +58,13 @@ class ProjectOut(Schema):
     case_id: UUID | None
     case_number: str | None
     case_state: str | None
+
+
+class ProjectListOut(ProjectOut):
+    id: UUID
+    project_type: str
+    place: str
+    bundle_id: UUID | None
 
 
 class ReviewOut(Schema):
@@ -172,6 +179,31 @@ def file_bundle(request: HttpRequest, body: BundleIn):
         api_user(request), filing, idempotency_key=request.headers.get("Idempotency-Key")
     )
     return Status(201 if created else 200, bundle_out(bundle))
+
+
+@router.get("/projects", response=list[ProjectListOut], summary="The projects the caller may see")
+def list_projects(request: HttpRequest):
+    found = (
+        projects_visible_to(api_user(request))
+        .select_related("case", "bundle")
+        .order_by("-created_at")[:200]
+    )
+    return [
+        {
+            "id": p.public_id,
+            "name": p.name,
+            "code": p.code,
+            "project_type": p.project_type,
+            "place": p.place,
+            "address": p.address,
+            "investment": p.investment,
+            "bundle_id": p.bundle.public_id if p.bundle else None,
+            "case_id": p.case.public_id if p.case else None,
+            "case_number": p.case.number if p.case else None,
+            "case_state": p.case.state if p.case else None,
+        }
+        for p in found
+    ]
 
 
 @router.get("/bundles", response=list[BundleOut], summary="The bundles the caller may see")
