@@ -7,7 +7,14 @@ from django.contrib import admin
 
 from onething.accounts.admin import place_name
 from onething.privacy.admin import ReadOnlyAdmin, ReadOnlyInline, labelled, masked_person
-from onething.projects.models import Bundle, Project
+from onething.projects.models import (
+    Bundle,
+    CustomPlan,
+    PlanProject,
+    PlanReview,
+    PlanStep,
+    Project,
+)
 
 
 class ProjectInline(ReadOnlyInline):
@@ -60,3 +67,32 @@ class ProjectAdmin(ReadOnlyAdmin):
     @admin.display(description="建设单位")
     def owner_shown(self, project: Project) -> str:
         return masked_person(project.owner)
+
+
+class PlanProjectInline(ReadOnlyInline):
+    model = PlanProject
+    fields = readonly_fields = ("key", "name", "package_id", "project")
+
+
+class PlanStepInline(ReadOnlyInline):
+    model = PlanStep
+    fields = readonly_fields = ("key", "item_name", "department", "days", "after", "lead_name")
+
+
+class PlanReviewInline(ReadOnlyInline):
+    model = PlanReview
+    fields = readonly_fields = ("key", "name", "days", "projects", "after")
+
+
+@admin.register(CustomPlan)
+class CustomPlanAdmin(ReadOnlyAdmin):
+    """定制办: composed and started through projects/plan_services.py."""
+
+    list_display = ("title", "owner_shown", "state", "is_template", "start")
+    list_select_related = ("owner",)
+    fields = readonly_fields = ("title", "owner_shown", "place", "start", "state", "is_template")
+    inlines = [PlanProjectInline, PlanStepInline, PlanReviewInline]
+
+    @admin.display(description="建设单位")
+    def owner_shown(self, plan: CustomPlan) -> str:
+        return masked_person(plan.owner)
