@@ -182,6 +182,8 @@ def may_view_case(user, case) -> bool:
     role = getattr(user, "role", None)
     if role == Role.REVIEWER:
         return tasks_visible_to(user).filter(case_id=case.pk).exists()
+    if role == Role.AGENT:  # what one filed stays in view after the authorisation ends
+        return case.agent_id == user.pk
     if role == Role.SUPERVISOR:
         reach = reach_of(user)
         return reach.covers(case.window) or reach.covers(case.place)
@@ -193,11 +195,22 @@ def may_act_on_case(user, case) -> bool:
     role = getattr(user, "role", None)
     if role == Role.APPLICANT:
         return case.applicant_id == user.pk
-    if role == Role.AGENT:
-        return case.agent_id == user.pk
+    if role == Role.AGENT:  # 全代办: only while the authorisation covers it
+        return case.agent_id == user.pk and agent_may_act_for(
+            user, case.applicant_id, case.package_id
+        )
     if role == Role.CLERK:
         return reach_of(user).covers(case.window)
     return role == Role.ADMIN
+
+
+def agent_may_act_for(user, principal_id, package_id: str) -> bool:
+    """An agent acts for a principal only under a written authorisation (代办授权) that is
+    in force today, not revoked, and covers the package."""
+    given = _model("accounts.Authorisation").objects.filter(
+        agent_id=user.pk, principal_id=principal_id, revoked_at__isnull=True
+    )
+    return any(authorisation.covers(package_id) for authorisation in given)
 
 
 def may_work_task(user, task) -> bool:

@@ -44,6 +44,13 @@ def department_names() -> dict[str, str]:
     return {d.id: d.name for d in current.catalog.departments.values()}
 
 
+def package_names() -> dict[str, str]:
+    current = current_catalog()
+    if current is None:
+        return {}
+    return {p.id: p.name for p in current.catalog.packages.values()}
+
+
 def _plan_problems(plan: MeetingPlan, names: dict[str, str]) -> dict[str, str]:
     problems = {}
     if not plan.subject.strip() or len(plan.subject.strip()) > 200:

@@ -8,6 +8,8 @@ urlpatterns = [
     path("linked/meetings", views.meetings, name="meetings"),
     path("linked/meetings/<uuid:public_id>", views.meeting, name="meeting"),
     path("linked/meetings/<uuid:public_id>/decide", views.decide, name="decide"),
+    path("linked/authorisations", views.authorisations, name="authorisations"),
+    path("linked/authorisations/<int:pk>/revoke", views.revoke, name="revoke"),
     path("linked/inspections", inspection_views.inspections, name="inspections"),
     path("linked/inspections/<uuid:public_id>", inspection_views.inspection, name="inspection"),
     path(

@@ -18,7 +18,7 @@ from onething.cases.views.common import role_required
 from onething.core.access import cases_visible_to, meetings_visible_to, reviews
 from onething.core.errors import CaseError
 from onething.core.roles import Role
-from onething.linked import meetings as services
+from onething.linked import authorisations as agents, meetings as services
 from onething.linked.models import JointMeeting
 
 SEE = (Role.APPLICANT, Role.CLERK, Role.REVIEWER, Role.SUPERVISOR, Role.ADMIN)
@@ -117,3 +117,29 @@ def decide(request: HttpRequest, public_id) -> HttpResponse:
     except CaseError as exc:
         messages.error(request, exc.message)
     return redirect("linked:meeting", found.public_id)
+
+
+# --------------------------------------------------------------------------- 全代办
+
+
+@role_required(Role.APPLICANT, Role.AGENT)
+def authorisations(request: HttpRequest) -> HttpResponse:
+    """代办授权: those a company gave (to revoke) or an agent holds."""
+    names = services.package_names()
+    today = timezone.localdate()
+    rows = list(agents.authorisations_of(request.user))
+    for row in rows:
+        row.package_names = [names.get(p, p) for p in row.packages]
+        row.in_force = row.valid_from <= today <= row.valid_until
+    return render(request, "linked/authorisations.html", {"rows": rows, "nav": "linked"})
+
+
+@role_required(Role.APPLICANT)
+@require_POST
+def revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        agents.revoke(request.user, pk)
+        messages.success(request, "代办授权已撤销，代办员不能再为您办理。")
+    except CaseError as exc:
+        messages.error(request, exc.message)
+    return redirect("linked:authorisations")
