@@ -122,3 +122,26 @@ def test_a_joint_inspection_on_phones_with_photos_and_one_report(people, site):
     assert report.ok and report.body().startswith(b"%PDF-")
     task.refresh_from_db()
     assert task.state == TaskState.SUPPLEMENT
+
+
+def test_the_company_authorises_and_revokes_on_a_phone(people, site):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from onething.accounts.models import Authorisation
+
+    until = timezone.localdate() + timedelta(days=90)
+    company = people("gridco", PHONE)
+    company.goto(f"{site}/linked/authorisations")
+    company.get_by_role("button", name="大字版").click()
+    company.get_by_label("帮办代办人员账号").fill("daiban")
+    company.get_by_label("授权委托书编号").fill("郊区代办〔2026〕010号")
+    company.get_by_label("截止日期").fill(until.isoformat())
+    company.get_by_label("电动汽车充电站建设").check()
+    company.get_by_role("button", name="给出授权").click()
+    expect(company.locator(".authorisation-state")).to_contain_text("有效")
+    fits(company)
+    company.get_by_role("button", name="撤销授权").click()
+    expect(company.locator(".authorisation-state")).to_contain_text("撤销")
+    assert Authorisation.objects.get(document="郊区代办〔2026〕010号").revoked_at is not None

@@ -15,7 +15,7 @@ from onething.cases.models import Action, Case
 from onething.catalog.guide import build_guide, resolve_answers
 from onething.catalog.services import current_catalog
 from onething.core.access import may_act_on_case, may_view_case
-from onething.core.errors import Conflict, Forbidden, NotFound
+from onething.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from onething.intake.samples import sample_form
 from onething.linked import authorisations
 from tests.factories import CHARGING_ANSWERS, GRID_ANSWERS, as_user, text_of, user
@@ -93,3 +93,31 @@ def test_the_company_revokes_from_its_page(demo, client):
     assert other.status_code == 302  # refused with a message: not theirs
     held = as_user(client, "daiban").get("/linked/authorisations")
     assert "郊区代办〔2026〕007号" in text_of(held) and "撤销授权" not in text_of(held)
+
+
+def test_the_company_gives_an_authorisation_in_writing(demo, client):
+    known = {"charging_station", "grid_rebuild"}
+    until = timezone.localdate() + timedelta(days=90)
+    good = authorisations.Grant("daiban", "郊区代办〔2026〕008号", until, ["charging_station"])
+    for bad, message in [
+        (authorisations.Grant("yaofang", "编号", until), "帮办代办人员"),
+        (authorisations.Grant("daiban", " ", until), "授权委托书编号"),
+        (authorisations.Grant("daiban", "编号", until + timedelta(days=400)), "截止日期"),
+        (authorisations.Grant("daiban", "编号", until, ["nowhere"]), "没有这些一件事"),
+    ]:
+        with pytest.raises(InvalidInput, match=message):
+            authorisations.grant(user("gridco"), bad, known)
+    with pytest.raises(Forbidden):
+        authorisations.grant(user("daiban"), good, known)
+    assert not Authorisation.objects.filter(principal=user("gridco")).exists()
+    given = authorisations.grant(user("gridco"), good, known)
+    assert given.covers("charging_station") and not given.covers("grid_rebuild")
+
+    page = as_user(client, "gridco").post(
+        "/linked/authorisations",
+        {"agent": "daiban", "document": "郊区代办〔2026〕009号", "valid_until": str(until)},
+    )
+    assert page.status_code == 302
+    assert Authorisation.objects.get(document="郊区代办〔2026〕009号").packages == []
+    refused = client.post("/linked/authorisations", {"agent": "nobody", "document": "x"})
+    assert refused.status_code == 400 and "代办授权有误" in text_of(refused)

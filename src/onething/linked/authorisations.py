@@ -8,13 +8,19 @@ the applicant.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from onething.accounts.models import Authorisation, User
-from onething.core.errors import Conflict, Forbidden, NotFound
+from onething.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from onething.core.roles import Role
+
+MOST_DAYS = 366  # a written authorisation lasts a year at most, then is renewed
 
 
 def authorisations_of(user: User) -> QuerySet:
@@ -45,3 +51,47 @@ def revoke(actor: User, authorisation_id: int) -> Authorisation:
         found.revoked_at = timezone.now()
         found.save(update_fields=["revoked_at"])
         return found
+
+
+@dataclass(frozen=True, slots=True)
+class Grant:
+    """A written authorisation as the company gives it."""
+
+    agent: str  # the agent's account name
+    document: str  # 授权委托书编号
+    valid_until: date
+    packages: Sequence[str] = ()  # empty: every one-thing
+    valid_from: date | None = None
+
+
+def _grant_problems(grant: Grant, known: set[str]) -> dict[str, str]:
+    problems = {}
+    if not grant.document.strip() or len(grant.document.strip()) > 100:
+        problems["document"] = "请填写授权委托书编号（不超过 100 字）"
+    start = grant.valid_from or timezone.localdate()
+    if not start <= grant.valid_until <= start + timedelta(days=MOST_DAYS):
+        problems["valid_until"] = f"截止日期应在生效日期之后，{MOST_DAYS} 天以内"
+    unknown = [p for p in grant.packages if p not in known]
+    if unknown:
+        problems["packages"] = f"没有这些一件事：{'、'.join(unknown)}"
+    return problems
+
+
+def grant(actor: User, given: Grant, known_packages: set[str]) -> Authorisation:
+    """The company authorises a 帮办代办 agent in writing: the packages, the period."""
+    if actor.role != Role.APPLICANT:
+        raise Forbidden("只有申请人（企业）可以给出代办授权")
+    problems = _grant_problems(given, known_packages)
+    agent = User.objects.filter(username=given.agent.strip(), role=Role.AGENT).first()
+    if agent is None:
+        problems["agent"] = "没有这个帮办代办人员的账号"
+    if problems:
+        raise InvalidInput("代办授权有误：" + "；".join(problems.values()), {"fields": problems})
+    return Authorisation.objects.create(
+        principal=actor,
+        agent=agent,
+        packages=list(dict.fromkeys(given.packages)),
+        valid_from=given.valid_from or timezone.localdate(),
+        valid_until=given.valid_until,
+        document=given.document.strip(),
+    )

@@ -5,7 +5,7 @@ renders."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -122,16 +122,46 @@ def decide(request: HttpRequest, public_id) -> HttpResponse:
 # --------------------------------------------------------------------------- 全代办
 
 
+def _grant_from(request: HttpRequest) -> agents.Grant:
+    try:
+        until = date.fromisoformat(request.POST.get("valid_until", "").strip())
+    except ValueError:
+        until = date.min
+    return agents.Grant(
+        agent=request.POST.get("agent", ""),
+        document=request.POST.get("document", ""),
+        valid_until=until,
+        packages=request.POST.getlist("packages"),
+    )
+
+
 @role_required(Role.APPLICANT, Role.AGENT)
+@require_http_methods(["GET", "POST"])
 def authorisations(request: HttpRequest) -> HttpResponse:
-    """代办授权: those a company gave (to revoke) or an agent holds."""
+    """代办授权: those a company gave (to give one, to revoke) or an agent holds."""
     names = services.package_names()
+    message, status = "", 200
+    if request.method == "POST" and request.user.role == Role.APPLICANT:
+        try:
+            agents.grant(request.user, _grant_from(request), set(names))
+        except CaseError as exc:
+            message, status = exc.message, 400
+        else:
+            messages.success(request, "代办授权已生效。")
+            return redirect("linked:authorisations")
     today = timezone.localdate()
     rows = list(agents.authorisations_of(request.user))
     for row in rows:
         row.package_names = [names.get(p, p) for p in row.packages]
         row.in_force = row.valid_from <= today <= row.valid_until
-    return render(request, "linked/authorisations.html", {"rows": rows, "nav": "linked"})
+    context = {
+        "rows": rows,
+        "packages": names.items(),
+        "message": message,
+        "posted": request.POST,
+        "nav": "linked",
+    }
+    return render(request, "linked/authorisations.html", context, status=status)
 
 
 @role_required(Role.APPLICANT)
