@@ -81,6 +81,10 @@ def test_compose_a_plan_on_the_page(client, demo):
     assert plan.state == CustomPlan.RUNNING
     cases = [link.project.case for link in plan.plan_projects.all()]
     assert {case.state for case in cases} == {"draft"}  # the owner completes the forms
+    owner_page = as_user(client, "gridco").get(f"/projects/plans/{plan.public_id}")
+    link = elements(owner_page, "a", href=f"/cases/{cases[0].public_id}")
+    assert link and client.get(f"/cases/{cases[0].public_id}").status_code == 200
+    as_user(client, "r_approval_jiaoqu")
     client.post(f"/projects/plans/{plan.public_id}/template")
     assert CustomPlan.objects.filter(is_template=True, template_of=plan).count() == 1
 
