@@ -93,6 +93,10 @@ def test_start_files_a_case_per_project_then_planned_against_actual(demo):
     assert rows["r_feasibility"].state in ("进行中", "未开始")
     assert rows["joint"].actual_start is not None and rows["joint"].actual_finish is None
     assert rows["joint"].on_critical_path
+    figures = {row.key: row for row in plans.plan_figures(plan).rows}
+    assert figures["s_power"].after == ["s_filing", "joint"]
+    assert figures["s_power"].held_by == ["joint"]  # begun before the joint review is done
+    assert figures["s_filing"].held_by == [] and figures["s_occupy"].held_by == []
 
 
 def test_save_as_template_copies_steps_without_cases(demo):

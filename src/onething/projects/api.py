@@ -286,6 +286,7 @@ class PlanRowOut(Schema):
     days_late: int
     slack: int
     on_critical_path: bool
+    held_by: list[str]
 
 
 class PlanProjectOut(Schema):

@@ -6,7 +6,7 @@ all approved — the review is behind them by then; see ``actual_dates``)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from onething.calendar.loaded import current_calendar
@@ -40,6 +40,7 @@ class PlanRow:
     finish_day: int
     actual_start_day: int | None
     actual_finish_day: int | None
+    held_by: list[str]  # begun while these predecessors of other projects are unfinished
 
     def as_dict(self) -> dict:
         return {name: getattr(self, name) for name in self.__slots__}  # type: ignore[attr-defined]
@@ -130,6 +131,7 @@ def plan_figures(plan: CustomPlan, today: date | None = None) -> PlanFigures:
     ]
     links = plan.plan_projects.select_related("project__case").order_by("position")
     projects = [(link, link.project.case if link.project else None) for link in links]
+    rows = _held(rows)
     ends = [r.actual_finish_day or r.actual_start_day or 0 for r in rows]
     return PlanFigures(schedule, rows, projects, max([schedule.total_days, *ends, 1]))
 
@@ -150,7 +152,7 @@ def _row(node: planning.ScheduledNode, row: planning.Row, source, plan, calendar
         kind=node.kind,
         projects=list(node.projects),
         days=node.days,
-        after=list(source.after),
+        after=[*source.after, *filter(None, [getattr(source, "review_key", "")])],
         lead=getattr(source, "lead_name", ""),
         planned_start=node.start_date,
         planned_due=node.due_date,
@@ -164,4 +166,24 @@ def _row(node: planning.ScheduledNode, row: planning.Row, source, plan, calendar
         finish_day=node.finish_day,
         actual_start_day=_day(plan, row.actual_start, calendar),
         actual_finish_day=_day(plan, row.actual_finish, calendar),
+        held_by=[],
     )
+
+
+def _held(rows: list[PlanRow]) -> list[PlanRow]:
+    """Mark each begun step whose predecessors of another project (or joint reviews) are
+    not finished: the case engine orders a case's own items only, so the plan's page
+    tells the step's lead to hold it until they are."""
+    by_key = {row.key: row for row in rows}
+    marked = []
+    for row in rows:
+        held = [
+            key
+            for key in row.after
+            if key in by_key
+            and by_key[key].projects != row.projects
+            and by_key[key].actual_finish is None
+        ]
+        unfinished = row.actual_start is not None and row.actual_finish is None
+        marked.append(replace(row, held_by=held if unfinished else []))
+    return marked

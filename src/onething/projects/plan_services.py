@@ -19,7 +19,9 @@ engine's. A step's actual start is its task becoming workable (``workable_on``) 
 finish the day it was approved (``finished_on``); ``planned_against_actual`` sets them
 against the schedule (``planning.compare``). The case engine orders a case's own items by
 the package; a dependency across projects is the plan's schedule and each step's lead's
-to keep — the engine does not hold a task back for another case's task.
+to keep — the engine does not hold a task back for another case's task; the plan's
+page and API mark a begun step whose predecessors of another project, or joint review,
+are unfinished (``held_by``), for its lead to hold it.
 
 **Templates** (``save_as_template``): the plan's projects, steps and reviews copied,
 without projects' records or cases, for the next plan of its kind.

@@ -36,6 +36,7 @@ def row(key: str, days: int, start: int, begun: int | None, done: int | None) ->
         finish_day=start + days,
         actual_start_day=begun,
         actual_finish_day=done,
+        held_by=[],
     )
 
 
