@@ -20,9 +20,10 @@ from onething.projects import bundle_form, services
 from onething.projects.models import Bundle
 
 
-@role_required(Role.APPLICANT, Role.CLERK, Role.REVIEWER, Role.SUPERVISOR, Role.ADMIN)
+@role_required(Role.APPLICANT, Role.AGENT, Role.CLERK, Role.REVIEWER, Role.SUPERVISOR, Role.ADMIN)
 def bundles(request: HttpRequest) -> HttpResponse:
-    """打包办: the bundles of one's own (an applicant) or of one's jurisdiction (staff)."""
+    """项目审批: the project modes, and the bundles (打包办) of one's own (an applicant) or
+    of one's jurisdiction (staff)."""
     rows = bundles_visible_to(request.user).order_by("-created_at")[:100]
     context = {
         "rows": [(bundle, services.projects_of(bundle)) for bundle in rows],
