@@ -60,6 +60,9 @@ def test_the_pharmacy_journey_on_a_phone(browser, site, people, tmp_path):
         ("premises_proof", "租赁合同.pdf"),
         ("premises_layout", "平面图.pdf"),
     ):
+        # As a person would: the list the last upload brought back is in place (htmx has
+        # bound its inputs) and no autosave is on its way before the next file is chosen.
+        applicant.wait_for_load_state("networkidle")
         row = material(applicant, material_id)
         row.locator("input[type=file]").set_input_files(a_scan(tmp_path, name, material_id))
         # An upload is checked (type by content, pages, blank pages) and encrypted before
