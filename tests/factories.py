@@ -119,6 +119,7 @@ def grid_rows(count: int = 5) -> list[ProjectRow]:
             code=f"2026-140311-44-03-{number:06d}",
             address=f"阳泉市郊区荫营镇第 {number} 供电台区",
             investment=f"{300 + 25 * number}",
+            form={"route_length": f"{number}.5"},  # the package's per-project field
         )
         for number in range(1, count + 1)
     ]

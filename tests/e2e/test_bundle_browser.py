@@ -25,7 +25,6 @@ def fill_the_bundle(page, site: str) -> None:
     page.get_by_role("link", name="多个项目打包申报").click()
     expect(page.get_by_role("heading", name=re.compile("多个项目打包申报"))).to_be_visible()
     field(page, "法定代表人（负责人）姓名").fill("王电力")
-    field(page, "线路（道路）长度（千米）").fill("12.5")
     for _ in range(2):  # three rows to start with, five projects
         page.get_by_role("button", name="增加一个项目").click()
     for index, row in enumerate(grid_rows(5)):
@@ -34,6 +33,7 @@ def fill_the_bundle(page, site: str) -> None:
         project.get_by_label("项目代码").fill(row.code)
         project.get_by_label("建设地点").fill(row.address)
         project.get_by_label("总投资（万元）").fill(row.investment)
+        project.get_by_label(re.compile("线路（道路）长度")).fill(row.form["route_length"])
     fits(page)
 
 

@@ -23,6 +23,7 @@ def test_five_projects_one_acceptance_one_review_five_sets_of_certificates(demo)
     cases = [project.case for project in bundles.projects_of(bundle)]
     assert all(case.state == CaseState.SUBMITTED for case in cases)
     assert {case.form["project_name"] for case in cases} == {row.name for row in grid_rows(5)}
+    assert [case.form["route_length"] for case in cases] == ["1.5", "2.5", "3.5", "4.5", "5.5"]
 
     bundles.accept_bundle(user("clerk_jiaoqu"), bundle.public_id)
     for case in cases:
@@ -99,7 +100,7 @@ def test_a_package_that_is_not_bundled_and_a_bad_field_of_one_project(demo):
     bad = [grid_rows(2)[0], ProjectRow("二号", "2026-2", "郊区", "100", form={"uscc": "123"})]
     with pytest.raises(InvalidInput, match="第 2 个项目") as refused:
         bundles.file_bundle(user("gridco"), grid_bundle_filing(rows=bad))
-    assert "form.uscc" in refused.value.details["fields"]
+    assert "projects[1].form.uscc" in refused.value.details["fields"]  # its own value
     assert not Case.objects.exists() and not Bundle.objects.exists()
 
 

@@ -142,6 +142,7 @@ def _package(entry: PackageEntry, order: tuple[int, ...]) -> Package:
         dependency_order=order,
         project_type=entry.project_type,
         bundle=entry.bundle,
+        per_project_fields=tuple(entry.per_project_fields),
     )
 
 

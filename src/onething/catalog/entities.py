@@ -162,6 +162,8 @@ class Package:
     dependency_order: tuple[int, ...] = ()
     project_type: str | None = None  # the kind of investment project it serves (grid_rebuild …)
     bundle: bool = False  # several projects of that type may be filed as one (打包办)
+    # 打包办: the form's fields each project fills in for itself (the rest are shared)
+    per_project_fields: tuple[str, ...] = ()
 
     def question(self, question_id: str) -> Question | None:
         for question in self.questions:

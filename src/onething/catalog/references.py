@@ -159,6 +159,7 @@ def _check_packages(registries: dict[str, Registry], found: Findings) -> dict[st
                     found.problem(where, f"unknown question '{question_id}'")
                 else:
                     _check_answers(questions[question_id], values, where, None, found)
+        _check_per_project_fields(package, path, items, member_ids, found)
         graph = [(entry.item, [a for _, a in first_of_each(entry.after)]) for _, entry in members]
         order, cycles = dependency_order(graph)
         for cycle in cycles:
@@ -166,6 +167,17 @@ def _check_packages(registries: dict[str, Registry], found: Findings) -> dict[st
         orders[package_id] = order
     _check_material_conditions(registries, including, found)
     return orders
+
+
+def _check_per_project_fields(package, path: str, items, member_ids, found: Findings) -> None:
+    """打包办: a field each project fills in itself is one the package's items ask for."""
+    asked = {f for i in member_ids if i in items for f in (items[i][0].fields or ())}
+    for index, field_id in first_of_each(package.per_project_fields):
+        if field_id not in asked:
+            found.problem(
+                f"{path}.per_project_fields[{index}]",
+                f"field '{field_id}' is not asked by any item of this package",
+            )
 
 
 def _check_material_conditions(

@@ -246,6 +246,7 @@ class PackageEntry(Entry):
     description: Text | None = None
     project_type: Identifier | None = None  # the kind of investment project it serves
     bundle: Boolean = False  # several projects of its type may be filed as one (打包办)
+    per_project_fields: IdList = ()  # 打包办: fields each project of a bundle fills in itself
 
     def members(self) -> list[tuple[int, PackageItemEntry]]:
         """The package's items with their positions (an item listed again is not)."""

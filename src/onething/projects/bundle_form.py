@@ -37,11 +37,17 @@ def bundle_packages() -> list[Package]:
     return [p for p in current.catalog.packages.values() if p.bundle and p.project_type]
 
 
-def _rows_posted(data, count: int) -> list[dict[str, str]]:
-    return [
-        {column: str(data.get(f"p{index}-{column}", "")).strip() for column in ROW_COLUMNS}
-        for index in range(count)
-    ]
+def _rows_posted(data, count: int, own_fields: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Each project's row: its columns, and its own values of the package's per-project
+    fields (`form`)."""
+    rows: list[dict[str, Any]] = []
+    for index in range(count):
+        row: dict[str, Any] = {
+            column: str(data.get(f"p{index}-{column}", "")).strip() for column in ROW_COLUMNS
+        }
+        row["form"] = {f: str(data.get(f"p{index}-{f}", "")).strip() for f in own_fields}
+        rows.append(row)
+    return rows
 
 
 @dataclass
@@ -54,9 +60,10 @@ class BundlePage:
     unanswered: list[str]
     place: str
     values: dict[str, str]
-    rows: list[dict[str, str]]
+    rows: list[dict[str, Any]]
     message: str = ""
     errors: dict[str, str] = field(default_factory=dict)
+    _own_rows: list[dict[str, Any]] = field(default_factory=list)  # the per-project fields
 
     @classmethod
     def read(cls, request: HttpRequest, package_id: str) -> BundlePage:
@@ -79,7 +86,7 @@ class BundlePage:
             [q.text for q in package.questions if q.id not in answers],
             str(data.get("place") or request.user.jurisdiction or ""),
             {k: str(v).strip() for k, v in data.items() if k not in ("csrfmiddlewaretoken",)},
-            _rows_posted(data, count),
+            _rows_posted(data, count, package.per_project_fields),
         )
         page.message = "；".join(problems)
         return page
@@ -89,7 +96,8 @@ class BundlePage:
 
     def filing(self) -> BundleFiling:
         guide = self.guide()
-        shared = {f.id: self.values.get(f.id, "") for f in guide.fields if f.id not in ROW_FIELDS}
+        own = set(ROW_FIELDS) | set(self.package.per_project_fields)
+        shared = {f.id: self.values.get(f.id, "") for f in guide.fields if f.id not in own}
         return BundleFiling(
             package_id=self.package.id,
             answers=self.answers,
@@ -111,9 +119,11 @@ class BundlePage:
             values = {f.id: self.values.get(f.id, "") for f in guide.fields}
         shared_errors = {k.removeprefix("form."): v for k, v in self.errors.items()}
         rows = field_rows(guide, self.catalog, values, prefilled, shared_errors)
+        own = set(ROW_FIELDS) | set(self.package.per_project_fields)
+        self._own_rows = [row for row in rows if row["id"] in self.package.per_project_fields]
         sections = []
         for section in form_sections(guide, self.catalog, rows):
-            kept = [row for row in section["rows"] if row["id"] not in ROW_FIELDS]
+            kept = [row for row in section["rows"] if row["id"] not in own]
             if kept:
                 sections.append({**section, "rows": kept})
         return {
@@ -132,15 +142,29 @@ class BundlePage:
             "nav": "projects",
         }
 
-    def _row_view(self, index: int, row: dict[str, str]) -> dict[str, Any]:
+    def _row_view(self, index: int, row: dict[str, Any]) -> dict[str, Any]:
         errors = {c: self.errors.get(f"projects[{index}].{c}", "") for c in ROW_COLUMNS}
-        return {"index": index, "number": index + 1, **row, "errors": errors}
+        own = [
+            {
+                **field,
+                "id": f"p{index}-{field['id']}",
+                "value": row["form"].get(field["id"], ""),
+                "error": self.errors.get(f"projects[{index}].form.{field['id']}", ""),
+                "prefilled": False,
+            }
+            for field in self._own_rows
+        ]
+        return {"index": index, "number": index + 1, **row, "errors": errors, "own": own}
 
 
-def _without_empty_tail(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+def _without_empty_tail(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The rows up to the last one typed in (an empty row between is still a project's,
     refused as such, so that its errors keep their place)."""
-    typed = [i for i, row in enumerate(rows) if any(row.values())]
+    typed = [
+        i
+        for i, row in enumerate(rows)
+        if any(row[c] for c in ROW_COLUMNS) or any(row["form"].values())
+    ]
     return rows[: typed[-1] + 1] if typed else []
 
 

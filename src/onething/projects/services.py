@@ -153,7 +153,7 @@ def _create_bundle(actor, filing: BundleFiling, package: Package, applicant, key
         try:
             case, _created = file_case(actor, one, applicant=applicant, submit=True)
         except CaseError as exc:
-            raise _for_row(exc, index) from None
+            raise _for_row(exc, index, row) from None
         if bundle is None:
             bundle = Bundle.objects.create(
                 package_id=package.id,
@@ -181,15 +181,18 @@ def _create_bundle(actor, filing: BundleFiling, package: Package, applicant, key
     return bundle
 
 
-def _for_row(exc: CaseError, index: int) -> CaseError:
-    """A case's refusal, said of the project whose row it came from."""
+def _for_row(exc: CaseError, index: int, row: ProjectRow) -> CaseError:
+    """A case's refusal, said of the project whose row it came from: its columns, its own
+    fields (`projects[i].form.x`), or the shared form (`form.x`)."""
     fields = exc.details.get("fields") or {}
-    mine = {field: message for field, message in fields.items() if field in ROW_FIELDS}
-    shared = {field: message for field, message in fields.items() if field not in mine}
-    named = {
-        **{f"projects[{index}].{ROW_FIELDS[f]}": message for f, message in mine.items()},
-        **{f"form.{f}": message for f, message in shared.items()},
-    }
+    named = {}
+    for field_id, message in fields.items():
+        if field_id in ROW_FIELDS:
+            named[f"projects[{index}].{ROW_FIELDS[field_id]}"] = message
+        elif field_id in row.form:
+            named[f"projects[{index}].form.{field_id}"] = message
+        else:
+            named[f"form.{field_id}"] = message
     details = {**exc.details, "fields": named} if fields else exc.details
     return type(exc)(f"第 {index + 1} 个项目：{exc.message}", details)
 

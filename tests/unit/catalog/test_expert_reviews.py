@@ -159,3 +159,19 @@ def test_an_unknown_key_of_a_review_is_a_warning():
     assert [str(w) for w in result.warnings] == [
         "expert_reviews[grid_expert_review].colour: unknown key (ignored)"
     ]
+
+
+def test_the_fields_each_project_of_a_bundle_fills_in_itself():
+    document = with_reviews(
+        REVIEW, project_type="grid_rebuild", bundle=True, per_project_fields=["company_name"]
+    )
+    result = validate_document(document)
+    assert result.ok, result.problems
+    assert result.catalog.packages["open_pharmacy"].per_project_fields == ("company_name",)
+    document["packages"][0]["per_project_fields"] = ["company_name", "legal_rep_name", "nope"]
+    problems = [str(p) for p in validate_document(document).problems]
+    assert any(
+        "packages[open_pharmacy].per_project_fields[1]: field 'legal_rep_name' is not asked" in p
+        for p in problems
+    ), problems
+    assert any("per_project_fields[2]" in p for p in problems), problems
