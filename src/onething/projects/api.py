@@ -17,6 +17,7 @@ Refusals are ``{"detail": "…", "fields": {…}}`` with 400, 403, 404 or 409, a
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date
 from decimal import Decimal
 from uuid import UUID
@@ -28,7 +29,7 @@ from onething.accounts.auth import api_user
 from onething.core.access import bundles_visible_to, projects_visible_to
 from onething.core.errors import NotFound
 from onething.projects import plan_services as plans, services
-from onething.projects.models import Bundle, CustomPlan
+from onething.projects.models import Bundle, CustomPlan, Project
 
 router = Router(tags=["projects"])
 
@@ -97,6 +98,23 @@ class BundleOut(Schema):
     figures: FiguresOut | None
 
 
+def project_out(p: Project) -> dict:
+    """A project as the API shows it, with its bundle and its case."""
+    return {
+        "id": p.public_id,
+        "name": p.name,
+        "code": p.code,
+        "project_type": p.project_type,
+        "place": p.place,
+        "address": p.address,
+        "investment": p.investment,
+        "bundle_id": p.bundle.public_id if p.bundle else None,
+        "case_id": p.case.public_id if p.case else None,
+        "case_number": p.case.number if p.case else None,
+        "case_state": p.case.state if p.case else None,
+    }
+
+
 def bundle_out(bundle: Bundle) -> dict:
     projects = services.projects_of(bundle)
     figures = services.bundle_figures_of(bundle, projects)
@@ -108,18 +126,7 @@ def bundle_out(bundle: Bundle) -> dict:
         "project_type": bundle.project_type,
         "place": bundle.place,
         "created_at": bundle.created_at.isoformat(),
-        "projects": [
-            {
-                "name": p.name,
-                "code": p.code,
-                "address": p.address,
-                "investment": p.investment,
-                "case_id": p.case.public_id if p.case else None,
-                "case_number": p.case.number if p.case else None,
-                "case_state": p.case.state if p.case else None,
-            }
-            for p in projects
-        ],
+        "projects": [project_out(p) for p in projects],
         "review": None
         if review is None
         else {
@@ -129,17 +136,7 @@ def bundle_out(bundle: Bundle) -> dict:
             "ended_on": review.ended_on,
             "fee": bundle.review_fee,
         },
-        "figures": None
-        if figures is None
-        else {
-            "projects": figures.projects,
-            "cycle_separate_days": figures.cycle_separate_days,
-            "cycle_bundle_days": figures.cycle_bundle_days,
-            "cycle_saved_share": figures.cycle_saved_share,
-            "fees_separate": figures.fees_separate,
-            "fees_bundle": figures.fees_bundle,
-            "fees_saved_share": figures.fees_saved_share,
-        },
+        "figures": None if figures is None else asdict(figures),
     }
 
 
@@ -188,22 +185,7 @@ def list_projects(request: HttpRequest):
         .select_related("case", "bundle")
         .order_by("-created_at")[:200]
     )
-    return [
-        {
-            "id": p.public_id,
-            "name": p.name,
-            "code": p.code,
-            "project_type": p.project_type,
-            "place": p.place,
-            "address": p.address,
-            "investment": p.investment,
-            "bundle_id": p.bundle.public_id if p.bundle else None,
-            "case_id": p.case.public_id if p.case else None,
-            "case_number": p.case.number if p.case else None,
-            "case_state": p.case.state if p.case else None,
-        }
-        for p in found
-    ]
+    return [project_out(p) for p in found]
 
 
 @router.get("/bundles", response=list[BundleOut], summary="The bundles the caller may see")

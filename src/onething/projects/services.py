@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
+from django.db.models import Prefetch, QuerySet
 
 from onething.accounts.models import User
 from onething.cases import materials, services as case_services, window
@@ -211,6 +212,14 @@ def projects_of(bundle: Bundle) -> list[Project]:
     return list(bundle.projects.select_related("case").order_by("position"))
 
 
+def with_projects(bundles: QuerySet) -> QuerySet:
+    """Bundles with their projects and cases read in one go (lists: no query per row);
+    `bundle.projects.all()` then gives them in order (Project's Meta ordering)."""
+    return bundles.prefetch_related(
+        Prefetch("projects", queryset=Project.objects.select_related("case"))
+    )
+
+
 def accept_bundle(actor: User, bundle_id) -> Bundle:
     """一包受理: the window accepts every project's case at once, or none of them."""
     if not works_at_window(actor):
@@ -250,12 +259,13 @@ def start_joint_review(actor: User, bundle_id) -> Bundle:
 
 
 def _review_tasks(actor: User, bundle: Bundle):
-    current = current_catalog()
-    assert current is not None
-    catalog = current.catalog
+    """The items of the bundle's projects that wait on an expert review, in the actor's
+    department and jurisdiction, read against the catalogue version the cases were filed
+    under (as their figures are)."""
     tasks = []
     review = None
     for project in projects_of(bundle):
+        catalog = catalog_by_version_id(project.case.catalog_version_id)
         for task in project.case.tasks.all():
             item = catalog.items.get(task.item_id)
             expert = catalog.expert_review_of(item) if item else None
@@ -302,9 +312,8 @@ def savings_of_bundles(user, most: int = 50) -> dict:
     days of approval cycle and yuan of expert-review fees against the same projects
     handled one by one (the dashboard's 打包办 section)."""
     rows = []
-    for bundle in bundles_visible_to(user).order_by("-created_at")[:most]:
-        projects = projects_of(bundle)
-        figures = bundle_figures_of(bundle, projects)
+    for bundle in with_projects(bundles_visible_to(user).order_by("-created_at")[:most]):
+        figures = bundle_figures_of(bundle, list(bundle.projects.all()))
         if figures is not None:
             rows.append((bundle, figures))
     return {

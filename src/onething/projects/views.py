@@ -24,9 +24,9 @@ from onething.projects.models import Bundle
 def bundles(request: HttpRequest) -> HttpResponse:
     """项目审批: the project modes, and the bundles (打包办) of one's own (an applicant) or
     of one's jurisdiction (staff)."""
-    rows = bundles_visible_to(request.user).order_by("-created_at")[:100]
+    rows = services.with_projects(bundles_visible_to(request.user).order_by("-created_at")[:100])
     context = {
-        "rows": [(bundle, services.projects_of(bundle)) for bundle in rows],
+        "rows": [(bundle, list(bundle.projects.all())) for bundle in rows],
         "packages": bundle_form.bundle_packages() if request.user.role == Role.APPLICANT else [],
         "nav": "projects",
     }
