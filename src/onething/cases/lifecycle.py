@@ -121,6 +121,8 @@ class TaskAction(StrEnum):
     START_SPECIAL = "start_special"  # expert review, on-site inspection, testing, hearing
     END_SPECIAL = "end_special"
     CANCEL = "cancel"
+    HOLD = "hold"  # held for a predecessor outside the case (定制办: another project's item)
+    LIFT_HOLD = "lift_hold"
 
 
 # The items whose clock runs: their own due dates count towards the case's next deadline.
@@ -181,6 +183,8 @@ TASK_ACTION_LABELS: dict[TaskAction, str] = {
     TaskAction.START_SPECIAL: "启动特殊环节",
     TaskAction.END_SPECIAL: "结束特殊环节",
     TaskAction.CANCEL: "取消",
+    TaskAction.HOLD: "等候外部前置",
+    TaskAction.LIFT_HOLD: "外部前置已办结",
 }
 
 
@@ -236,6 +240,9 @@ TASK_TRANSITIONS: tuple[Transition[TaskState, TaskAction], ...] = (
     Transition(TaskAction.END_SPECIAL, (_T.SPECIAL,), _T.IN_REVIEW, (REVIEWER, SYSTEM)),
     # because a predecessor was rejected, or the case was withdrawn
     Transition(TaskAction.CANCEL, _TASK_OPEN, _T.CANCELLED, (SYSTEM,)),
+    # a plan holds an item for another case's item (定制办), before anyone claims it
+    Transition(TaskAction.HOLD, (_T.WORKABLE, _T.WAITING), _T.WAITING, (SYSTEM,)),
+    Transition(TaskAction.LIFT_HOLD, (_T.WAITING,), _T.WAITING, (SYSTEM,)),
 )
 
 
@@ -417,6 +424,8 @@ _TASKS: _Machine[TaskState, TaskAction] = _Machine(
         TaskAction.START_SPECIAL: "start a special procedure on",
         TaskAction.END_SPECIAL: "end a special procedure on",
         TaskAction.CANCEL: "cancel",
+        TaskAction.HOLD: "hold",
+        TaskAction.LIFT_HOLD: "lift the hold on",
     },
     descriptions={
         TaskState.WAITING: "waiting",

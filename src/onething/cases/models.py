@@ -183,6 +183,9 @@ class Task(models.Model):
     finished_on = models.DateField(null=True, blank=True)
     pauses = models.JSONField("暂停计时", default=list)  # [[start, end or null], …]
     decision_note = models.TextField("办理意见", blank=True)
+    # 等候外部前置: what outside the case it waits for (定制办: another project's item, a
+    # joint review); released once that is done and its own predecessors are approved.
+    held_for = models.CharField("等候", max_length=300, blank=True)
 
     class Meta:
         ordering = ["case_id", "position"]

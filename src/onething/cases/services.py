@@ -78,7 +78,7 @@ from onething.core.errors import (  # the refusals, also by this module's name
     InvalidInput as InvalidInput,
     NotFound as NotFound,
 )
-from onething.core.events import Holder, TaskApproved, publish
+from onething.core.events import Holder, TaskApproved, TaskDecided, publish
 from onething.core.prepared import PreparedQuery
 
 log = logging.getLogger(__name__)
@@ -177,6 +177,7 @@ def approve(actor: User, task_id: int, note: str = "", version: int | None = Non
         _release_ready(work)
         work.flush()
         _issue_certificate(work.case, task)
+        publish(TaskDecided(work.case.pk, task.pk, task.item_id, task.state))
         finish_if_done(work.case, work.tasks)
         store.keep_deadline(work.case, work.tasks)
         return task
@@ -244,6 +245,7 @@ def reject(actor: User, task_id: int, reason: str, version: int | None = None) -
         work.step(task, TaskAction.REJECT, actor, note=reason)
         cancelled = _cancel_dependants(work, task)
         work.flush()
+        publish(TaskDecided(case.pk, task.pk, task.item_id, task.state))
         Notice.objects.create(
             case=case, task=task, kind="rejection", lines=[reason], issued_by=actor
         )
@@ -434,7 +436,10 @@ def _close_pause(task: Task) -> None:
 def _release_ready(work: _TaskWork) -> None:
     """Tasks whose predecessors are all approved become workable; their clocks start today."""
     by_item = {t.item_id: t for t in work.tasks}
-    nodes = [TaskNode(t.item_id, tuple(t.after), TaskState(t.state)) for t in work.tasks]
+    nodes = [
+        TaskNode(t.item_id, tuple(t.after), TaskState(t.state), bool(t.held_for))
+        for t in work.tasks
+    ]
     today = local_today()
     calendar = current_calendar()
     for item_id in ready_to_release(nodes):

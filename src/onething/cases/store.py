@@ -68,6 +68,7 @@ TASK_CHANGES = (
     "finished_on",
     "pauses",
     "decision_note",
+    "held_for",
 )
 
 

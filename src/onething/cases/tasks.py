@@ -24,6 +24,7 @@ class TaskNode:
     item: str
     after: tuple[str, ...]
     state: TaskState
+    held: bool = False  # held for a predecessor outside the case (see cases/holds.py)
 
 
 def _by_item(nodes: Sequence[TaskNode]) -> dict[str, TaskNode]:
@@ -40,12 +41,13 @@ def _by_item(nodes: Sequence[TaskNode]) -> dict[str, TaskNode]:
 
 
 def ready_to_release(nodes: Sequence[TaskNode]) -> list[str]:
-    """The waiting tasks whose predecessors are all approved (at once for none)."""
+    """The waiting tasks, not held, whose predecessors are all approved (at once for none)."""
     index = _by_item(nodes)
     return [
         node.item
         for node in nodes
         if node.state == TaskState.WAITING
+        and not node.held
         and all(index[p].state == TaskState.APPROVED for p in node.after)
     ]
 

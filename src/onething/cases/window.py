@@ -36,6 +36,7 @@ from onething.cases.tasks import initial_states
 from onething.catalog.entities import Catalog
 from onething.core.access import may_act_on_case
 from onething.core.errors import Conflict, InvalidInput
+from onething.core.events import CaseAccepted, publish
 from onething.core.roles import Role
 
 
@@ -91,6 +92,11 @@ def accept_locked(case: Case, actor: User | None, action: CaseAction) -> None:
     if not tasks:
         finish_if_done(case, [])
     store.keep_deadline(case, tasks)
+    publish(
+        CaseAccepted(
+            case.pk, case.window, case.channel, case.accepted_at, actor.pk if actor else None
+        )
+    )
 
 
 def _tasks_for(case: Case, catalog: Catalog, start) -> list[Task]:

@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 SUBSCRIBERS: dict[type, list[Callable[[Any], None]]] = defaultdict(list)
@@ -71,3 +72,26 @@ class LicenceIssued:
     task_id: int
     licence_id: int
     type_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class CaseAccepted:
+    """The window accepted a case (or the law deemed it accepted): its tasks exist now.
+    The hall marks services outside regular hours; a plan holds the items that wait on
+    another project's item (cases/holds.py)."""
+
+    case_id: int
+    window: str  # the accepting window's jurisdiction code
+    channel: str
+    accepted_at: datetime
+    actor_id: int | None  # the clerk; None when deemed accepted
+
+
+@dataclass(frozen=True, slots=True)
+class TaskDecided:
+    """A department approved or rejected an item of a case (every item, certificate or not)."""
+
+    case_id: int
+    task_id: int
+    item_id: str
+    state: str  # approved | rejected

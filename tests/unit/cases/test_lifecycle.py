@@ -66,6 +66,9 @@ TASK_TABLE = [
     (T.IN_REVIEW, TA.START_SPECIAL, "reviewer", T.SPECIAL),
     (T.SPECIAL, TA.END_SPECIAL, "reviewer", T.IN_REVIEW),
     (T.SPECIAL, TA.END_SPECIAL, "system", T.IN_REVIEW),
+    (T.WORKABLE, TA.HOLD, "system", T.WAITING),
+    (T.WAITING, TA.HOLD, "system", T.WAITING),
+    (T.WAITING, TA.LIFT_HOLD, "system", T.WAITING),
 ] + [(state, TA.CANCEL, "system", T.CANCELLED) for state in _OPEN_TASK_STATES]
 
 
@@ -352,7 +355,12 @@ def test_allowed_case_actions() -> None:
 
 def test_allowed_task_actions() -> None:
     assert allowed_task_actions(T.WAITING, "reviewer") == []
-    assert allowed_task_actions(T.WAITING, "system") == [TA.RELEASE_READY, TA.CANCEL]
+    assert allowed_task_actions(T.WAITING, "system") == [
+        TA.RELEASE_READY,
+        TA.CANCEL,
+        TA.HOLD,
+        TA.LIFT_HOLD,
+    ]
     assert allowed_task_actions(T.WORKABLE, "reviewer") == [TA.CLAIM]
     assert allowed_task_actions(T.IN_REVIEW, "reviewer") == [
         TA.RELEASE,
