@@ -61,6 +61,9 @@ api.add_router("/", licences_router, auth=API_AUTH)
 api.add_router("/", verify_router)
 api.add_router("/", "onething.projects.api.router", auth=API_AUTH)
 api.add_router("/", "onething.linked.api.router", auth=API_AUTH)
+api.add_router("/", "onething.hall.api.router", auth=API_AUTH)
+api.add_router("/", "onething.tickets.api.router", auth=API_AUTH)
+api.add_router("/", "onething.outreach.api.router", auth=API_AUTH)
 
 
 @api.exception_handler(CaseError)

@@ -98,6 +98,9 @@ INSTALLED_APPS = [
     "onething.evaluation",
     "onething.projects",
     "onething.linked",
+    "onething.hall",
+    "onething.tickets",
+    "onething.outreach",
 ]
 
 AUTH_USER_MODEL = "accounts.User"

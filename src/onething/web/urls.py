@@ -22,6 +22,9 @@ urlpatterns = [
     path("", include("onething.evaluation.urls")),
     path("", include("onething.projects.urls")),
     path("", include("onething.linked.urls")),
+    path("", include("onething.hall.urls")),
+    path("", include("onething.tickets.urls")),
+    path("", include("onething.outreach.urls")),
     path("", include("onething.guides.urls")),
 ]
 
