@@ -386,6 +386,35 @@ def may_supervise(user, code: str | None) -> bool:
     return supervises(user) and reach_of(user).covers(code)
 
 
+# --------------------------------------------------------------------------- hall (预约办、延时办)
+HALL_STAFF = frozenset({Role.CLERK, Role.SUPERVISOR, Role.ADMIN})
+
+
+def halls_run_by(user) -> QuerySet:
+    """The halls whose staff pages a person opens: a clerk's or supervisor's within
+    their jurisdiction, every hall for the administrator, none for anyone else."""
+    halls = _model("hall.Hall").objects.all()
+    if getattr(user, "role", None) not in HALL_STAFF:
+        return halls.none()
+    return halls.filter(reach_of(user).q("jurisdiction"))
+
+
+def may_run_hall(user, hall) -> bool:
+    """Staff of the hall's jurisdiction (clerk, supervisor) or the administrator."""
+    return getattr(user, "role", None) in HALL_STAFF and reach_of(user).covers(hall.jurisdiction)
+
+
+def appointments_visible_to(user) -> QuerySet:
+    """预约: an applicant's own (booked by them or for them); the hall staff's, of the
+    halls they run; nothing for anyone else."""
+    items = _model("hall.Appointment").objects.all()
+    if getattr(user, "role", None) == Role.APPLICANT:
+        return items.filter(applicant=user)
+    if getattr(user, "role", None) not in HALL_STAFF:
+        return items.none()
+    return items.filter(reach_of(user).q("slot__hall__jurisdiction"))
+
+
 # --------------------------------------------------------------------------- personal data
 
 
