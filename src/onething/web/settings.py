@@ -7,6 +7,9 @@
 - ONETHING_ALLOWED_HOSTS comma-separated host names
 - ONETHING_PUBLIC_URL    the address people reach the site at (QR codes, links in PDFs)
 - ONETHING_WARNING_DAYS  working days left at which a deadline shows as 临近 (default 2)
+- ONETHING_NO_SHOW_LIMIT, ONETHING_NO_SHOW_WINDOW_DAYS, ONETHING_NO_SHOW_BLOCK_DAYS  预约办:
+                        no-shows within so many days that block online booking for so
+                        many days (default 3, 30, 30)
 - ONETHING_TRUSTED_PROXIES  how many reverse proxies stand in front (deploy/nginx.conf: 1);
                         then X-Forwarded-For gives the client's address, X-Forwarded-Proto
                         the scheme
@@ -72,6 +75,10 @@ DEADLINE_WARNING_DAYS = int(os.environ.get("ONETHING_WARNING_DAYS", "2"))
 # 差评整改: working days to verify and answer, and to rectify.
 RECTIFY_VERIFY_DAYS = int(os.environ.get("ONETHING_RECTIFY_VERIFY_DAYS", "3"))
 RECTIFY_DAYS = int(os.environ.get("ONETHING_RECTIFY_DAYS", "15"))
+# 预约办: this many no-shows (爽约) within so many days block online booking for so many days.
+NO_SHOW_LIMIT = int(os.environ.get("ONETHING_NO_SHOW_LIMIT", "3"))
+NO_SHOW_WINDOW_DAYS = int(os.environ.get("ONETHING_NO_SHOW_WINDOW_DAYS", "30"))
+NO_SHOW_BLOCK_DAYS = int(os.environ.get("ONETHING_NO_SHOW_BLOCK_DAYS", "30"))
 # intl or gm; an unknown name stops the start-up here (core/crypto_profile.py)
 CRYPTO_PROFILE = profile_named(os.environ.get("ONETHING_CRYPTO_PROFILE")).name
 
