@@ -426,3 +426,28 @@ def charging_station_at_acceptance() -> Case:
         work_items(case, {t.item_id for t in case.tasks.exclude(pk=last.pk)})
         last.refresh_from_db()
     return case
+
+
+# --------------------------------------------------------------------------- 预约办 (hall)
+
+
+def next_free_slot(hall: str = "lishi", kind: str = "general", skip: int = 0):
+    """The (skip+1)-th slot ahead of a demo hall's window type with a free place."""
+    from datetime import datetime
+
+    from onething.hall.hours import local_now
+    from onething.hall.models import Slot
+
+    now = local_now()
+    slots = Slot.objects.filter(
+        hall__code=hall, window_type__code=kind, date__gte=now.date()
+    ).order_by("date", "starts")
+    ahead = [s for s in slots if s.free and datetime.combine(s.date, s.starts) > now]
+    return ahead[skip]
+
+
+def booking_of(slot, package_id: str = "open_restaurant", phone: str = ""):
+    """A Booking of that slot at its hall (hall.booking.Booking)."""
+    from onething.hall.booking import Booking
+
+    return Booking(slot.hall.code, package_id, slot.date, slot.starts, phone)
