@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -25,7 +26,6 @@ from onething.cases.base import (
     local_today,
     locked_case,
     record,
-    require,
     save_case,
 )
 from onething.cases.deadlines import window_deadline
@@ -35,7 +35,7 @@ from onething.cases.routing import route_item
 from onething.catalog.entities import Answer, Catalog, Package
 from onething.catalog.guide import AnswerError, resolve_answers
 from onething.catalog.services import current_catalog, guide_of
-from onething.core.access import may_act_on_case, may_view_case
+from onething.core.access import may_view_case, require_may_act
 from onething.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from onething.core.roles import Role
 from onething.intake.validation import validate_form
@@ -51,6 +51,15 @@ class Filing:
     form: dict[str, str]
     channel: str = "web"
     window: str | None = None  # defaults to the place's window
+
+
+@dataclass(frozen=True, slots=True)
+class OnBehalf:
+    """帮办代办 / 上门办: staff filled in the form for the applicant, who consented
+    (`consent`: "code" or "signature"; "" at a home visit, in person) at `consented_at`."""
+
+    consent: str = ""
+    consented_at: datetime | None = None
 
 
 def submission_problems(package: Package, answers, form_errors: dict[str, str]):
@@ -77,16 +86,9 @@ def _applicant_for(actor: User, applicant: User | None, package_id: str):
     if actor.role == Role.AGENT:
         if applicant is None:
             raise InvalidInput("代办时请指明委托人")
-        authorisation = next(
-            (
-                a
-                for a in Authorisation.objects.filter(agent=actor, principal=applicant)
-                if a.covers(package_id)
-            ),
-            None,
-        )
-        if authorisation is None:
-            raise Forbidden("没有该委托人对此事项的有效代办授权")
+        reason = Authorisation.filing_refusal(actor.pk, applicant.pk, package_id)
+        if reason is not None:
+            raise Forbidden(f"没有该委托人对此事项的有效代办授权：{reason}")
         return applicant, actor
     if actor.role == Role.CLERK:
         if applicant is None or applicant.role != Role.APPLICANT:
@@ -170,10 +172,12 @@ def file_case(
     applicant: User | None = None,
     submit: bool = True,
     idempotency_key: str | None = None,
+    on_behalf: OnBehalf | None = None,
 ) -> tuple[Case, bool]:
     """Create a case (a draft, or submitted at once). With an idempotency key, the same
     caller filing twice gets the first case back: (case, created); a key someone else
-    filed with is refused (409)."""
+    filed with is refused (409). `on_behalf`: the actor filled it in for the applicant
+    (帮办代办, 上门办): the case keeps who (`filed_by`) and how the applicant consented."""
     if idempotency_key is not None:
         idempotency_key = idempotency_key.strip()[:100] or None
     owner, agent = _applicant_for(actor, applicant, filing.package_id)
@@ -183,7 +187,9 @@ def file_case(
     package = prepared.catalog.packages[filing.package_id]
     if submit and (refusal := submission_problems(package, prepared.answers, prepared.errors)):
         raise refusal
-    channel = "agent" if agent else ("window" if actor.role == Role.CLERK else filing.channel)
+    channel = _channel_of(actor, agent, filing.channel)
+    if on_behalf is not None and owner.pk == actor.pk:
+        raise InvalidInput("代为填报须为他人申报")
     try:
         with transaction.atomic():
             case = Case(
@@ -198,9 +204,14 @@ def file_case(
                 place=filing.place,
                 idempotency_key=idempotency_key,
             )
+            created = {"channel": channel}
+            if on_behalf is not None:
+                case.filed_by, case.consent = actor, on_behalf.consent
+                case.consent_at = on_behalf.consented_at
+                created.update(filed_for=owner.pk, consent=on_behalf.consent)
             case.form = prepared.clean if submit else prepared.typed
             case.save()
-            record(case, "create", actor, "", CaseState.DRAFT.value, data={"channel": channel})
+            record(case, "create", actor, "", CaseState.DRAFT.value, data=created)
             if submit:
                 _submit(case, actor)
             else:
@@ -212,6 +223,15 @@ def file_case(
             raise
         return first, False
     return case, True
+
+
+def _channel_of(actor: User, agent: User | None, asked: str) -> str:
+    """An agent's filing is 代办; a clerk's is at the window unless on a home visit."""
+    if agent is not None:
+        return "agent"
+    if actor.role == Role.CLERK:
+        return "visit" if asked == "visit" else "window"
+    return asked
 
 
 def _submit(case: Case, actor: User) -> None:
@@ -230,7 +250,7 @@ def _submit(case: Case, actor: User) -> None:
 def update_draft(actor: User, case_id, version: int | None, filing: Filing) -> Case:
     with transaction.atomic():
         case = locked_case(case_id)
-        require(may_act_on_case(actor, case), "无权修改此办件")
+        require_may_act(actor, case, "无权修改此办件")
         check_version(case.version, version, "办件")
         if case.state != CaseState.DRAFT:
             raise Conflict("只有草稿可以修改")
@@ -253,7 +273,7 @@ def submit(actor: User, case_id, version: int | None = None) -> Case:
     """Submit a draft as it is stored, after the same checks as filing at once."""
     with transaction.atomic():
         case = locked_case(case_id)
-        require(may_act_on_case(actor, case), "无权提交此办件")
+        require_may_act(actor, case, "无权提交此办件")
         check_version(case.version, version, "办件")
         if case.state != CaseState.DRAFT:
             raise Conflict("该申请已经提交，不能再次提交")
@@ -272,7 +292,7 @@ def submit(actor: User, case_id, version: int | None = None) -> Case:
 def withdraw(actor: User, case_id, version: int | None = None) -> Case:
     with transaction.atomic():
         case = locked_case(case_id)
-        require(may_act_on_case(actor, case), "无权撤回此办件")
+        require_may_act(actor, case, "无权撤回此办件")
         check_version(case.version, version, "办件")
         before, after = case_step(case, CaseAction.WITHDRAW, actor)
         save_case(case)

@@ -34,8 +34,16 @@ CHANNELS = [
     ("kiosk", "自助终端"),
     ("window", "窗口"),
     ("agent", "代办"),
+    ("visit", "上门办"),
 ]
 CHANNEL_LABELS = dict(CHANNELS)
+
+# 帮办代办: how the applicant consented to a case staff filled in for them.
+CONSENTS = [
+    ("code", "经本人短信验证码确认"),
+    ("signature", "经本人当面签名确认"),
+]
+CONSENT_LABELS = dict(CONSENTS)
 
 
 OPEN_CASE_STATES = [
@@ -73,6 +81,18 @@ class Case(models.Model):
         verbose_name="代办员",
     )
     channel = models.CharField("渠道", max_length=10, choices=CHANNELS)
+    # 帮办代办 / 上门办: the member of staff who filled in the form for the applicant, and
+    # how the applicant consented (blank: not assisted, or in person at a home visit).
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="代为填报人",
+    )
+    consent = models.CharField("本人确认方式", max_length=10, choices=CONSENTS, blank=True)
+    consent_at = models.DateTimeField("本人确认时间", null=True, blank=True)
     window = models.CharField("受理窗口（行政区划）", max_length=12, db_index=True)
     place = models.CharField("属地（县级）", max_length=12, db_index=True)
     state = models.CharField(
@@ -145,6 +165,17 @@ class Case(models.Model):
     @property
     def channel_label(self) -> str:
         return CHANNEL_LABELS.get(self.channel, self.channel)
+
+    @property
+    def filed_by_note(self) -> str:
+        """"由 <staff> 代为填报（经本人短信验证码确认）" for an assisted case, else ""."""
+        if self.filed_by_id is None:
+            return ""
+        how = CONSENT_LABELS.get(self.consent) or (
+            "上门核验本人身份后受理" if self.channel == "visit" else "本人在场"
+        )
+        name = self.filed_by.full_name or self.filed_by.username
+        return f"由 {name} 代为填报（{how}）"
 
 
 OPEN_TASK_STATES = [state.value for state in TaskState if state not in TASK_TERMINAL]
