@@ -171,6 +171,9 @@ def ensure_demo_accounts() -> list[DemoAccount]:
             valid_until=date.today() + timedelta(days=365),
             document="离石代办〔2026〕001号",
         )
+    from onething.hall.demo import ensure_demo_halls
+
+    ensure_demo_halls()  # 延伸办: the demo halls, their windows, hours and slots
     return accounts
 
 
