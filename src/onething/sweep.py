@@ -24,6 +24,7 @@ from onething.cases.services import deem_overdue_acceptances, deliver_outbox
 from onething.core.database import exclusive
 from onething.evaluation.rollup import refresh
 from onething.evaluation.services import escalate_overdue
+from onething.hall.jobs import hall_round
 from onething.licences.services import record_expiries
 
 
@@ -34,6 +35,8 @@ class SweepReport:
     licences_expired: int = 0
     rectifications_escalated: int = 0
     dashboard_days: int = 0  # filing days the dashboard's roll-up recomputed
+    appointments_reminded: int = 0  # 预约办: reminders queued the day before
+    no_shows: int = 0  # appointments whose slot ended without arrival
 
     def line(self) -> str:
         return (
@@ -41,8 +44,14 @@ class SweepReport:
             f"{self.delivered} notifications delivered, "
             f"{self.licences_expired} licences expired, "
             f"{self.rectifications_escalated} rectifications escalated, "
-            f"{self.dashboard_days} dashboard days recomputed"
+            f"{self.dashboard_days} dashboard days recomputed" + self._hall_part()
         )
+
+    def _hall_part(self) -> str:
+        """预约办's figures, named when there are any (the line is unchanged otherwise)."""
+        if not (self.appointments_reminded or self.no_shows):
+            return ""
+        return f", {self.appointments_reminded} appointment reminders, {self.no_shows} no-shows"
 
 
 class StopRequest:
@@ -77,6 +86,8 @@ def sweep(today: date | None = None, stop: Callable[[], bool] | None = None) -> 
             licences_expired=record_expiries(today),
             rectifications_escalated=escalate_overdue(today),
         )
+        reminded, no_shows = hall_round()
+        report = dataclasses.replace(report, appointments_reminded=reminded, no_shows=no_shows)
         refreshed = None if stopping() else refresh()  # None: a dashboard is refreshing it
         return dataclasses.replace(report, dashboard_days=refreshed.days if refreshed else 0)
 
