@@ -121,3 +121,118 @@ def test_the_company_gives_an_authorisation_in_writing(demo, client):
     assert Authorisation.objects.get(document="郊区代办〔2026〕009号").packages == []
     refused = client.post("/linked/authorisations", {"agent": "nobody", "document": "x"})
     assert refused.status_code == 400 and "代办授权有误" in text_of(refused)
+
+
+# --------------------------------------------------------------------------- by project
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def agents_bundle(count: int = 2):
+    """The agent files a grid bundle for gridco under an authorisation for every project."""
+    from onething.projects import services as bundles
+    from tests.factories import grid_bundle_filing
+
+    given = authorised(packages=["grid_rebuild"])
+    bundle, _ = bundles.file_bundle(
+        user("daiban"), grid_bundle_filing(count), applicant=user("gridco")
+    )
+    return given, bundles.projects_of(bundle)
+
+
+def test_an_authorisation_naming_projects_covers_those_only(demo):
+    from onething.cases import materials
+
+    first_given, (first, second) = agents_bundle()
+    agent, company = user("daiban"), user("gridco")
+    authorisations.revoke(company, first_given.pk)
+    known = {"grid_rebuild", "charging_station"}
+    until = timezone.localdate() + timedelta(days=60)
+    with pytest.raises(InvalidInput, match="不是本单位的项目"):
+        authorisations.grant(
+            company, authorisations.Grant("daiban", "x", until, projects=["no"]), set()
+        )
+    named = authorisations.Grant(
+        "daiban", "郊区代办〔2026〕011号", until, projects=[str(first.public_id)]
+    )
+    authorisations.grant(company, named, known)
+
+    first_case, second_case = first.case, second.case
+    assert may_act_on_case(agent, first_case) and not may_act_on_case(agent, second_case)
+    with pytest.raises(Forbidden, match=f"超出授权范围：项目“{second.name}”不在授权书中"):
+        services.withdraw(agent, second_case.public_id)
+    evidence = second_case.evidence.filter(origin="applicant").first()
+    with pytest.raises(Forbidden, match="不在授权书中"):
+        materials.upload_evidence(agent, second_case.public_id, evidence.pk, "a.pdf", PDF)
+    with pytest.raises(Forbidden, match="不属于其中任何项目"):  # a new filing: no project yet
+        services.file_case(agent, filing("grid_rebuild", GRID_ANSWERS), applicant=company)
+    services.withdraw(agent, first_case.public_id)
+    done = Action.objects.filter(case=first_case, action="withdraw").get()
+    assert done.actor == agent and done.actor_role == "agent"
+    first_case.refresh_from_db()
+    assert first_case.applicant == company
+
+
+def test_the_agent_carries_a_project_the_company_filed(demo):
+    """A project of the company's own filing, named in the authorisation: the agent sees
+    its case and acts on it for the company; after the period, refused with the reason."""
+    from onething.cases.models import OutboxMessage
+    from onething.core.access import cases_visible_to
+    from onething.projects import services as bundles
+    from tests.factories import grid_bundle_filing
+
+    company, agent = user("gridco"), user("daiban")
+    bundle, _ = bundles.file_bundle(company, grid_bundle_filing(2))
+    first, second = bundles.projects_of(bundle)
+    given = authorised(packages=[], projects=[str(first.public_id)])
+    assert set(cases_visible_to(agent)) == {first.case}
+    assert may_view_case(agent, first.case) and not may_view_case(agent, second.case)
+    before = OutboxMessage.objects.filter(recipient=company).count()
+    services.withdraw(agent, first.case.public_id)
+    assert OutboxMessage.objects.filter(recipient=company).count() >= before
+    assert Action.objects.get(case=first.case, action="withdraw").actor == agent
+
+    given.valid_from = timezone.localdate() - timedelta(days=30)
+    given.valid_until = timezone.localdate() - timedelta(days=1)
+    given.save()
+    assert not cases_visible_to(agent).exists()
+    with pytest.raises(Forbidden):
+        services.withdraw(agent, second.case.public_id)
+
+
+def test_the_reason_is_said_after_revocation_and_after_the_period(demo):
+    given = authorised()
+    agent, company = user("daiban"), user("gridco")
+    case, _ = services.file_case(
+        agent, filing("charging_station", CHARGING_ANSWERS), submit=False, applicant=company
+    )
+    authorisations.revoke(company, given.pk)
+    with pytest.raises(Forbidden, match=r"无权提交此办件：授权已于 .* 撤销"):
+        services.submit(agent, case.public_id)
+    Authorisation.objects.filter(pk=given.pk).update(
+        revoked_at=None,
+        valid_from=timezone.localdate() - timedelta(days=30),
+        valid_until=timezone.localdate() - timedelta(days=1),
+    )
+    with pytest.raises(Forbidden, match="授权已过期"):
+        services.submit(agent, case.public_id)
+    with pytest.raises(Forbidden, match="授权已过期"):
+        services.file_case(agent, filing("charging_station", CHARGING_ANSWERS), applicant=company)
+    assert may_view_case(agent, case)  # what one filed stays in view
+
+
+def test_the_company_gets_every_notice_of_the_agents_case(demo, client):
+    from onething.cases.models import OutboxMessage
+
+    authorised()
+    agent, company = user("daiban"), user("gridco")
+    case, _ = services.file_case(
+        agent, filing("charging_station", CHARGING_ANSWERS), applicant=company
+    )
+    services.accept(user("clerk_jiaoqu"), case.public_id)
+    sent = OutboxMessage.objects.filter(case=case)
+    assert sent.exists()
+    for kind in {m.kind for m in sent}:
+        assert sent.filter(kind=kind, recipient=company).exists(), kind
+    page = as_user(client, "gridco").get(f"/cases/{case.public_id}")
+    assert page.status_code == 200 and "代办人" in text_of(page)

@@ -13,6 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from onething.accounts.authority import Subject, Written, refusal
 from onething.core.roles import ADMINISTRATORS, ROLE_LABELS, ApplicantKind, Role
 from onething.privacy.crypto import lookup_digest
 from onething.privacy.fields import EncryptedTextField
@@ -95,6 +96,9 @@ class Authorisation(models.Model):
         User, on_delete=models.PROTECT, related_name="authorisations_held", verbose_name="代办员"
     )
     packages = models.JSONField("授权的一件事", default=list, blank=True)  # empty: all
+    # The principal's projects (projects.Project public ids) it covers; empty: every case
+    # within the packages. See accounts/authority.py for the rules.
+    projects = models.JSONField("授权的项目", default=list, blank=True)
     valid_from = models.DateField("生效日期", default=timezone.localdate)
     valid_until = models.DateField("截止日期")
     document = models.CharField("授权委托书编号", max_length=100)
@@ -108,12 +112,32 @@ class Authorisation(models.Model):
     def __str__(self) -> str:
         return f"{self.principal.full_name} 授权 {self.agent.full_name}（{self.document}）"
 
-    def covers(self, package_id: str, on=None) -> bool:
+    def covers(self, package_id: str, on=None, project_id: str | None = None) -> bool:
+        """In force on the day (today) for the one-thing, and for the project when the
+        authorisation names projects (a filing not yet of a project is then outside)."""
         day = on or timezone.localdate()
         return (
             self.revoked_at is None
             and self.valid_from <= day <= self.valid_until
             and (not self.packages or package_id in self.packages)
+            and (not self.projects or project_id in self.projects)
+        )
+
+    @classmethod
+    def filing_refusal(cls, agent_id: int, principal_id: int, package_id: str) -> str | None:
+        """Why the agent may not file this one-thing for the principal today (None: may)."""
+        given = [
+            a.written() for a in cls.objects.filter(agent_id=agent_id, principal_id=principal_id)
+        ]
+        return refusal(given, Subject(package_id), timezone.localdate())
+
+    def written(self) -> Written:
+        return Written(
+            valid_from=self.valid_from,
+            valid_until=self.valid_until,
+            revoked_at=timezone.localtime(self.revoked_at) if self.revoked_at else None,
+            packages=tuple(self.packages or ()),
+            projects=tuple(self.projects or ()),
         )
 
 

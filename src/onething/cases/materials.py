@@ -27,7 +27,7 @@ from onething.cases.models import Case, Evidence
 from onething.cases.query import evidence_of
 from onething.catalog.guide import Guide
 from onething.catalog.services import catalog_of, guide_for_version_id
-from onething.core.access import may_act_on_case
+from onething.core.access import may_act_on_case, require_may_act
 from onething.core.errors import Conflict, InvalidInput, NotFound
 from onething.core.events import LicenceIssued
 from onething.core.roles import Role
@@ -118,7 +118,7 @@ def _trust(evidence: Evidence) -> TrustLevel | None:
 
 def _applicants_material(actor: User, case_id, evidence_id: int, what: str):
     case = locked_case(case_id)
-    require(may_act_on_case(actor, case), f"只有申请人或其代办人可以{what}")
+    require_may_act(actor, case, f"只有申请人或其代办人可以{what}")
     if case.state not in OPEN_FOR_MATERIALS:
         raise Conflict("办件已办结或终止，不能再提交材料")
     evidence = _evidence_of(case, evidence_id)

@@ -67,8 +67,8 @@ from onething.catalog.services import (
 )
 from onething.core.access import (
     acts_for_applicant,
-    may_act_on_case,
     may_work_task,
+    require_may_act,
     works_at_window,
 )
 from onething.core.errors import (  # the refusals, also by this module's name
@@ -296,10 +296,8 @@ def provide_supplement(actor: User, task_id: int, answer: str, version: int | No
     with transaction.atomic():
         work = _TaskWork(task_id, version)
         task, case = work.task, work.case
-        require(
-            may_act_on_case(actor, case) and (acts_for_applicant(actor) or works_at_window(actor)),
-            "无权为此办件补正",
-        )
+        require(acts_for_applicant(actor) or works_at_window(actor), "无权为此办件补正")
+        require_may_act(actor, case, "无权为此办件补正")
         before = work.step(task, TaskAction.PROVIDE_SUPPLEMENT, actor, note=answer)
         if TaskState(before) in TASK_PAUSED:
             _close_pause(task)

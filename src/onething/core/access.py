@@ -17,7 +17,9 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
+from onething.core.errors import Forbidden
 from onething.core.roles import ACCOUNT_FIELDS, ADMIN_PERMISSIONS, Role
 
 APPLICANT_SIDE = frozenset({Role.APPLICANT, Role.AGENT})
@@ -144,8 +146,8 @@ def cases_visible_to(user) -> QuerySet:
         return cases
     if role == Role.APPLICANT:
         return cases.filter(applicant=user)
-    if role == Role.AGENT:
-        return cases.filter(agent=user)
+    if role == Role.AGENT:  # what one filed, and the cases of the projects one carries
+        return cases.filter(Q(agent=user) | Q(pk__in=_carried_cases(user)))
     if reach.nowhere:
         return cases.none()
     if role == Role.CLERK:
@@ -183,7 +185,7 @@ def may_view_case(user, case) -> bool:
     if role == Role.REVIEWER:
         return tasks_visible_to(user).filter(case_id=case.pk).exists()
     if role == Role.AGENT:  # what one filed stays in view after the authorisation ends
-        return case.agent_id == user.pk
+        return case.agent_id == user.pk or agent_refusal(user, case) is None
     if role == Role.SUPERVISOR:
         reach = reach_of(user)
         return reach.covers(case.window) or reach.covers(case.place)
@@ -196,9 +198,7 @@ def may_act_on_case(user, case) -> bool:
     if role == Role.APPLICANT:
         return case.applicant_id == user.pk
     if role == Role.AGENT:  # 全代办: only while the authorisation covers it
-        return case.agent_id == user.pk and agent_may_act_for(
-            user, case.applicant_id, case.package_id
-        )
+        return agent_refusal(user, case) is None
     if role == Role.CLERK:
         return reach_of(user).covers(case.window)
     return role == Role.ADMIN
@@ -211,6 +211,53 @@ def agent_may_act_for(user, principal_id, package_id: str) -> bool:
         agent_id=user.pk, principal_id=principal_id, revoked_at__isnull=True
     )
     return any(authorisation.covers(package_id) for authorisation in given)
+
+
+def agent_refusal(user, case) -> str | None:
+    """Why the agent may not act on the case for its applicant now (None: they may) — the
+    rules of accounts/authority.py over the authorisations the applicant gave them: scope
+    (packages, projects), period, revocation."""
+    from onething.accounts.authority import Subject, refusal
+
+    if getattr(user, "role", None) != Role.AGENT:
+        return "只有帮办代办人员凭代办授权代为办理"
+    given = _model("accounts.Authorisation").objects.filter(
+        agent_id=user.pk, principal_id=case.applicant_id
+    )
+    project = (
+        _model("projects.Project").objects.filter(case_id=case.pk).values("public_id", "name")
+    ).first()
+    subject = Subject(
+        package_id=case.package_id,
+        package_name=case.package_name,
+        project_id=str(project["public_id"]) if project else None,
+        project_name=project["name"] if project else "",
+        filed_by_agent=case.agent_id == user.pk,
+    )
+    return refusal([a.written() for a in given], subject, timezone.localdate())
+
+
+def require_may_act(user, case, message: str) -> None:
+    """Refuse (Forbidden) unless the user may act on the case: an agent is told why their
+    authorisation does not cover it, anyone else `message`."""
+    if may_act_on_case(user, case):
+        return
+    reason = agent_refusal(user, case) if getattr(user, "role", None) == Role.AGENT else None
+    raise Forbidden(f"{message}：{reason}" if reason else message)
+
+
+def _carried_cases(user) -> list[int]:
+    """The cases of the projects named in authorisations the agent holds, in force today."""
+    today = timezone.localdate()
+    held = _model("accounts.Authorisation").objects.filter(
+        agent_id=user.pk, revoked_at__isnull=True, valid_from__lte=today, valid_until__gte=today
+    )
+    named = Q(pk__in=[])
+    for authorisation in held.only("principal_id", "projects"):
+        if authorisation.projects:
+            named |= Q(owner_id=authorisation.principal_id, public_id__in=authorisation.projects)
+    projects = _model("projects.Project").objects.filter(named, case__isnull=False)
+    return list(projects.values_list("case_id", flat=True))
 
 
 def may_work_task(user, task) -> bool:

@@ -1,9 +1,10 @@
 """全代办: a 帮办代办 agent acts for a company under its written authorisation (代办授权,
-accounts.Authorisation: the packages it covers, its period, revocable). The company sees
-the authorisations it gave and revokes one here; from then on the agent's filings and
-actions for it are refused (core/access.agent_may_act_for), while what the agent already
-did stays on the cases' records, each action with the agent as actor and the company as
-the applicant.
+accounts.Authorisation: the packages it covers and, when it names them, the company's
+projects; its period; revocable). The company gives and revokes one here; from then on
+the agent's filings and actions for it are refused with the reason (core/access.
+agent_refusal, the rules in accounts/authority.py: 超出授权范围, 已撤销, 已过期), while
+what the agent already did stays on the cases' records, each action with the agent as
+actor and the company as the applicant, who gets every notice.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from onething.accounts.models import Authorisation, User
+from onething.core.access import projects_visible_to
 from onething.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from onething.core.roles import Role
 
@@ -62,9 +64,28 @@ class Grant:
     valid_until: date
     packages: Sequence[str] = ()  # empty: every one-thing
     valid_from: date | None = None
+    projects: Sequence[str] = ()  # the company's projects by public id; empty: every one
 
 
-def _grant_problems(grant: Grant, known: set[str]) -> dict[str, str]:
+def projects_of(company: User) -> dict[str, str]:
+    """The company's own projects (项目) it may name: public id → name (code)."""
+    own = projects_visible_to(company).filter(owner=company).order_by("name", "pk")
+    return {
+        str(p.public_id): f"{p.name}（{p.code}）" for p in own.only("public_id", "name", "code")
+    }
+
+
+def project_names(authorisation: Authorisation) -> list[str]:
+    """The projects an authorisation names, as the principal calls them."""
+    if not authorisation.projects:
+        return []
+    named = projects_visible_to(authorisation.principal).filter(
+        owner=authorisation.principal, public_id__in=authorisation.projects
+    )
+    return [f"{p.name}（{p.code}）" for p in named.order_by("name", "pk")]
+
+
+def _grant_problems(grant: Grant, known: set[str], own: dict[str, str]) -> dict[str, str]:
     problems = {}
     if not grant.document.strip() or len(grant.document.strip()) > 100:
         problems["document"] = "请填写授权委托书编号（不超过 100 字）"
@@ -74,14 +95,18 @@ def _grant_problems(grant: Grant, known: set[str]) -> dict[str, str]:
     unknown = [p for p in grant.packages if p not in known]
     if unknown:
         problems["packages"] = f"没有这些一件事：{'、'.join(unknown)}"
+    strangers = [p for p in grant.projects if p not in own]
+    if strangers:
+        problems["projects"] = f"这些不是本单位的项目：{'、'.join(strangers)}"
     return problems
 
 
 def grant(actor: User, given: Grant, known_packages: set[str]) -> Authorisation:
-    """The company authorises a 帮办代办 agent in writing: the packages, the period."""
+    """The company authorises a 帮办代办 agent in writing: the packages and projects it
+    covers, the period. Nothing is written on a refusal."""
     if actor.role != Role.APPLICANT:
         raise Forbidden("只有申请人（企业）可以给出代办授权")
-    problems = _grant_problems(given, known_packages)
+    problems = _grant_problems(given, known_packages, projects_of(actor))
     agent = User.objects.filter(username=given.agent.strip(), role=Role.AGENT).first()
     if agent is None:
         problems["agent"] = "没有这个帮办代办人员的账号"
@@ -91,6 +116,7 @@ def grant(actor: User, given: Grant, known_packages: set[str]) -> Authorisation:
         principal=actor,
         agent=agent,
         packages=list(dict.fromkeys(given.packages)),
+        projects=list(dict.fromkeys(given.projects)),
         valid_from=given.valid_from or timezone.localdate(),
         valid_until=given.valid_until,
         document=given.document.strip(),

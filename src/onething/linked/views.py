@@ -132,6 +132,7 @@ def _grant_from(request: HttpRequest) -> agents.Grant:
         document=request.POST.get("document", ""),
         valid_until=until,
         packages=request.POST.getlist("packages"),
+        projects=request.POST.getlist("projects"),
     )
 
 
@@ -140,6 +141,7 @@ def _grant_from(request: HttpRequest) -> agents.Grant:
 def authorisations(request: HttpRequest) -> HttpResponse:
     """代办授权: those a company gave (to give one, to revoke) or an agent holds."""
     names = services.package_names()
+    own = agents.projects_of(request.user) if request.user.role == Role.APPLICANT else {}
     message, status = "", 200
     if request.method == "POST" and request.user.role == Role.APPLICANT:
         try:
@@ -153,10 +155,12 @@ def authorisations(request: HttpRequest) -> HttpResponse:
     rows = list(agents.authorisations_of(request.user))
     for row in rows:
         row.package_names = [names.get(p, p) for p in row.packages]
+        row.project_names = agents.project_names(row)
         row.in_force = row.valid_from <= today <= row.valid_until
     context = {
         "rows": rows,
         "packages": names.items(),
+        "projects": own.items(),
         "message": message,
         "posted": request.POST,
         "nav": "linked",
