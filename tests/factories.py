@@ -451,3 +451,56 @@ def booking_of(slot, package_id: str = "open_restaurant", phone: str = ""):
     from onething.hall.booking import Booking
 
     return Booking(slot.hall.code, package_id, slot.date, slot.starts, phone)
+
+
+# --------------------------------------------------------------------------- 取号叫号 (tickets)
+
+
+def appointment_today(
+    hall: str = "lishi", kind: str = "general", person: str = "zhangsan", starts=None, day=None
+):
+    """A booked appointment in a slot of a demo hall today (or `day`), starting at `starts`
+    (default: an hour ago, so its slot has begun), made through the hall's models: the
+    hall's booking service refuses slots already begun or outside its hours."""
+    from datetime import datetime, time, timedelta
+
+    from django.utils import timezone
+
+    from onething.hall.models import Appointment, Hall, Slot
+    from onething.hall.rules import new_code
+
+    hall_row = Hall.objects.get(code=hall)
+    now = timezone.localtime()
+    an_hour_ago = (now - timedelta(hours=1)).time().replace(second=0, microsecond=0)
+    begins = starts or (time(0, 0) if now.hour == 0 else an_hour_ago)
+    ends = (datetime.combine(now.date(), begins) + timedelta(minutes=30)).time()
+    slot, _ = Slot.objects.get_or_create(
+        window_type=hall_row.window_types.get(code=kind),
+        date=day or now.date(),
+        starts=begins,
+        defaults={"hall": hall_row, "ends": ends, "capacity": 10},
+    )
+    slot.booked += 1
+    slot.save(update_fields=["booked"])
+    return Appointment.objects.create(
+        slot=slot,
+        package_id="open_restaurant",
+        package_name="我要开餐馆",
+        applicant=User.objects.get(username=person),
+        code=new_code(),
+    )
+
+
+def walk_in(hall: str = "lishi", kind: str = "general"):
+    """A walk-in ticket taken at the kiosk (tickets.services)."""
+    from onething.tickets.services import TicketRequest, take_ticket
+
+    return take_ticket(None, hall, TicketRequest("walk_in", window_type=kind))
+
+
+def window_of(hall: str = "lishi", number: str = "1号窗口"):
+    from onething.hall.models import ServiceWindow
+
+    return ServiceWindow.objects.select_related("hall", "window_type").get(
+        hall__code=hall, number=number
+    )

@@ -275,6 +275,25 @@ def own_case(user, case) -> bool:
     return user.pk in (case.applicant_id, case.agent_id)
 
 
+# --------------------------------------------------------------------------- tickets (取号叫号)
+
+
+def tickets_visible_to(user) -> QuerySet:
+    """排队号: staff in office see their jurisdiction's halls' tickets; a person their own."""
+    tickets = _model("tickets.Ticket").objects.all()
+    if getattr(user, "pk", None) is None:
+        return tickets.none()
+    if getattr(user, "role", None) in IN_OFFICE:
+        return tickets.filter(reach_of(user).q("hall__jurisdiction"))
+    return tickets.filter(person=user)
+
+
+def may_call_at_hall(user, hall) -> bool:
+    """A window clerk of the hall's jurisdiction takes tickets at its front desk and calls
+    them to its windows."""
+    return works_at_window(user) and reach_of(user).covers(hall.jurisdiction)
+
+
 # --------------------------------------------------------------------------- licences
 
 

@@ -107,6 +107,8 @@ class Ticket(models.Model):
     )
     called_at = models.DateTimeField("叫号时间", null=True, blank=True)
     calls = models.PositiveSmallIntegerField("呼叫次数", default=0)
+    # The latest call or recall (重呼): the display shows and reads aloud calls by it.
+    announced_at = models.DateTimeField("最近呼叫时间", null=True, blank=True)
     served_at = models.DateTimeField("开始办理时间", null=True, blank=True)
     finished_at = models.DateTimeField("结束时间", null=True, blank=True)
     case = models.PositiveBigIntegerField("受理的办件", null=True, blank=True)

@@ -32,6 +32,7 @@ class Migration(migrations.Migration):
                 ('taken_at', models.DateTimeField(verbose_name='取号时间')),
                 ('called_at', models.DateTimeField(blank=True, null=True, verbose_name='叫号时间')),
                 ('calls', models.PositiveSmallIntegerField(default=0, verbose_name='呼叫次数')),
+                ('announced_at', models.DateTimeField(blank=True, null=True, verbose_name='最近呼叫时间')),
                 ('served_at', models.DateTimeField(blank=True, null=True, verbose_name='开始办理时间')),
                 ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='结束时间')),
                 ('case', models.PositiveBigIntegerField(blank=True, null=True, verbose_name='受理的办件')),
