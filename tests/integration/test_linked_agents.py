@@ -109,7 +109,7 @@ def test_the_company_gives_an_authorisation_in_writing(demo, client):
             authorisations.grant(user("gridco"), bad, known)
     with pytest.raises(Forbidden):
         authorisations.grant(user("daiban"), good, known)
-    assert not Authorisation.objects.filter(principal=user("gridco")).exists()
+    assert not Authorisation.objects.filter(principal=user("gridco"), agent=user("daiban")).exists()
     given = authorisations.grant(user("gridco"), good, known)
     assert given.covers("charging_station") and not given.covers("grid_rebuild")
 
@@ -236,3 +236,12 @@ def test_the_company_gets_every_notice_of_the_agents_case(demo, client):
         assert sent.filter(kind=kind, recipient=company).exists(), kind
     page = as_user(client, "gridco").get(f"/cases/{case.public_id}")
     assert page.status_code == 200 and "代办人" in text_of(page)
+
+
+def test_the_demo_agent_of_jiaoqu_holds_gridcos_authorisation(demo):
+    given = Authorisation.objects.get(agent=user("daiban_jiaoqu"))
+    assert given.principal == user("gridco") and given.projects == []
+    assert set(given.packages) == {"grid_rebuild", "charging_station", "road_project"}
+    assert given.covers("road_project") and not given.covers("open_pharmacy")
+    assert authorisations.ensure_demo_authorisation() == given  # once
+    assert user("daiban_jiaoqu").jurisdiction == "140311"

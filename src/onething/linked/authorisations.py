@@ -121,3 +121,28 @@ def grant(actor: User, given: Grant, known_packages: set[str]) -> Authorisation:
         valid_until=given.valid_until,
         document=given.document.strip(),
     )
+
+
+DEMO_AGENT, DEMO_PRINCIPAL = "daiban_jiaoqu", "gridco"
+DEMO_DOCUMENT = "郊区代办〔2026〕001号"
+DEMO_PACKAGES = ("grid_rebuild", "charging_station", "road_project")
+
+
+def ensure_demo_authorisation() -> Authorisation | None:
+    """The demo's 全代办: gridco's written authorisation to 郊区帮办代办中心 for its projects'
+    one-things (电网改造, 充电站, 道路), a year long; made once (again after a revocation
+    only by a reset)."""
+    principal = User.objects.filter(username=DEMO_PRINCIPAL, role=Role.APPLICANT).first()
+    agent = User.objects.filter(username=DEMO_AGENT, role=Role.AGENT).first()
+    if principal is None or agent is None:
+        return None
+    found = Authorisation.objects.filter(principal=principal, agent=agent).first()
+    if found is not None:
+        return found
+    return Authorisation.objects.create(
+        principal=principal,
+        agent=agent,
+        packages=list(DEMO_PACKAGES),
+        valid_until=timezone.localdate() + timedelta(days=365),
+        document=DEMO_DOCUMENT,
+    )

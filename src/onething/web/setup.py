@@ -116,6 +116,14 @@ def demo_accounts() -> list[DemoAccount]:
             uscc="91140311MA0GRD5E25",
         ),
         DemoAccount("clerk_jiaoqu", Role.CLERK, "郊区政务服务中心综合窗口", JIAOQU),
+        DemoAccount(  # 全代办: gridco's written authorisation (linked/authorisations.py)
+            "daiban_jiaoqu",
+            Role.AGENT,
+            "郊区帮办代办中心 赵代办",
+            JIAOQU,
+            id_number="140311199203154411",
+            phone="13593512345",
+        ),
     ]
     catalog = require_catalog(read_catalog_file(DEMO_CATALOG))
     for department in catalog.departments.values():
@@ -171,6 +179,9 @@ def ensure_demo_accounts() -> list[DemoAccount]:
             valid_until=date.today() + timedelta(days=365),
             document="离石代办〔2026〕001号",
         )
+    from onething.linked.authorisations import ensure_demo_authorisation
+
+    ensure_demo_authorisation()  # 全代办: gridco authorises daiban_jiaoqu for its projects
     from onething.hall.demo import ensure_demo_halls
 
     ensure_demo_halls()  # 延伸办: the demo halls, their windows, hours and slots
