@@ -22,6 +22,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from onething.accounts.models import User
+from onething.cases.base import notify_users
 from onething.catalog.services import current_catalog
 from onething.core.access import appointments_visible_to, may_run_hall
 from onething.core.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -30,6 +31,8 @@ from onething.hall import rules
 from onething.hall.hours import local_now
 from onething.hall.models import Appointment, BookingBlock, Hall, Slot, WindowType
 from onething.privacy.crypto import lookup_digest
+
+BOOKED_KIND = "appointment_booked"
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,7 +168,18 @@ def book_by_phone(clerk: User, id_number: str, booking: Booking) -> Appointment:
     hall = hall_named(booking.hall)
     if not may_run_hall(clerk, hall):
         raise Forbidden(f"只有{hall.name}的工作人员可以代为电话预约")
-    return _book(caller_by_id_number(id_number), booking, Appointment.PHONE, clerk)
+    with transaction.atomic():
+        made = _book(caller_by_id_number(id_number), booking, Appointment.PHONE, clerk)
+        slot = made.slot
+        notify_users(
+            [made.applicant_id],
+            BOOKED_KIND,
+            f"电话预约成功：{slot.date:%m月%d日} {slot.starts:%H:%M} {hall.name}",
+            f"已为您预约 {slot.date:%Y年%m月%d日} {slot.starts:%H:%M}–{slot.ends:%H:%M} 在"
+            f"{hall.name}{slot.window_type.name}办理“{made.package_name}”，预约码 {made.code}。"
+            "可在“我的预约”查看二维码、改约或取消。",
+        )
+        return made
 
 
 def appointment_for(actor: User, public_id) -> Appointment:

@@ -68,7 +68,7 @@ def _saturday_session(hall: Hall) -> None:
         date=saturday,
         starts=time(9, 0),
         ends=time(12, 0),
-        note="周六上午延时服务（演示）",
+        note="周六上午延时服务",
     )
 
 

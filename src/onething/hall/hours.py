@@ -155,3 +155,17 @@ def describe_hours(intervals: list[rules.Interval]) -> str:
     if not intervals:
         return "不办公"
     return "、".join(f"{a:%H:%M}–{b:%H:%M}" for a, b in intervals)
+
+
+def calendar_ahead(
+    hall: Hall, days: int = DAYS_AHEAD
+) -> list[tuple[date, str, list[ExtraSession]]]:
+    """Each day ahead: its regular hours in words (holidays closed, 调休 open) and its
+    extra sessions."""
+    weekly = weekly_hours(hall)
+    today = timezone.localdate()
+    span = [today + timedelta(days=n) for n in range(days)]
+    sessions: dict[date, list[ExtraSession]] = defaultdict(list)
+    for session in ExtraSession.objects.filter(hall=hall, date__in=span).order_by("starts"):
+        sessions[session.date].append(session)
+    return [(d, describe_hours(regular_hours_on(hall, d, weekly)), sessions[d]) for d in span]
