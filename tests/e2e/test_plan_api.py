@@ -92,3 +92,62 @@ def test_a_cycle_is_400_with_its_message_and_an_applicant_403(api):
     assert status == 400 and "依赖关系成环：a → b → a" in refused["detail"]
     assert "依赖关系成环" in refused["fields"]["plan"]
     assert api.call("gridco", "post", "/plans", body())[0] == 403
+
+
+def test_joint_review_recorded_and_a_plan_from_a_template(api):
+    from onething.cases import window
+    from tests.factories import user, work_items
+
+    _, plan = api.call("r_approval_jiaoqu", "post", "/plans", body())
+    api.call("r_approval_jiaoqu", "post", f"/plans/{plan['id']}/start")
+    cases = list(Case.objects.order_by("pk"))
+    for case in cases:
+        window.accept(user("clerk_jiaoqu"), case.public_id)
+    _, seen = api.call("gridco", "get", f"/plans/{plan['id']}")
+    rows = {row["key"]: row for row in seen["rows"]}
+    assert "联合专家评审" in rows["r_feasibility"]["waiting_for"]
+
+    outcome = {"outcome": "专家组同意"}
+    review = f"/plans/{plan['id']}/reviews/joint"
+    status, refused = api.call("r_approval_jiaoqu", "post", review, outcome)
+    assert status == 409 and "尚未办结" in refused["detail"]  # it examines the filing
+    work_items(cases[0], {"project_filing"})
+    assert api.call("gridco", "post", review, outcome)[0] == 403
+    assert api.call("r_approval_jiaoqu", "post", review, {"outcome": " "})[0] == 400
+    assert (
+        api.call("r_approval_jiaoqu", "post", f"/plans/{plan['id']}/reviews/x", outcome)[0] == 404
+    )
+    status, recorded = api.call("r_approval_jiaoqu", "post", review, outcome)
+    rows = {row["key"]: row for row in recorded["rows"]}
+    assert status == 200 and rows["joint"]["outcome"] == "专家组同意"
+    assert rows["r_feasibility"]["waiting_for"] == ""
+    assert api.call("r_approval_jiaoqu", "post", review, outcome)[0] == 409
+
+    _, template = api.call("r_approval_jiaoqu", "post", f"/plans/{plan['id']}/template")
+    new = {
+        "title": "平坦充电站与道路",
+        "owner": "gridco",
+        "start": "2026-04-01",
+        "projects": [
+            {
+                "key": "station",
+                "name": "郊区平坦充电站",
+                "code": "2026-140311-44-09-000019",
+                "address": "阳泉市郊区平坦镇公交首末站",
+                "investment": "600",
+            },
+            {
+                "key": "road",
+                "name": "郊区平坦路改建",
+                "code": "2026-140311-48-01-000020",
+                "address": "阳泉市郊区平坦镇平坦路全线",
+                "investment": "3000",
+            },
+        ],
+    }
+    status, copy = api.call("r_approval_jiaoqu", "post", f"/plans/{template['id']}/compose", new)
+    assert status == 201 and copy["state"] == "draft" and copy["total_days"] == 27
+    assert api.call("r_approval_jiaoqu", "post", f"/plans/{plan['id']}/compose", new)[0] == 409
+    status, listed = api.call("r_approval_jiaoqu", "get", "/plans")
+    assert status == 200 and {p["id"] for p in listed} >= {plan["id"], template["id"], copy["id"]}
+    assert api.call("yaofang", "get", "/plans")[1] == []

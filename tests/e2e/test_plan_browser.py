@@ -55,6 +55,19 @@ STEPS = [  # project, item, after, review
 ]
 
 
+def accept_completed(case) -> None:
+    """The company completes its draft's one form and submits it; the window accepts it."""
+    from onething.cases import filing, window
+    from tests.factories import plan_form, user
+
+    form = {**plan_form(case.package_id, case.answers), **case.form}
+    owner = user("gridco")
+    changed = filing.Filing(case.package_id, case.answers, case.place, form)
+    filing.update_draft(owner, case.public_id, None, changed)
+    filing.submit(owner, case.public_id)
+    window.accept(user("clerk_jiaoqu"), case.public_id)
+
+
 def choose(block, question: str, answer: str) -> None:
     group = block.get_by_role("group", name=re.compile(question))
     group.get_by_label(answer, exact=False).first.check()
@@ -114,3 +127,32 @@ def test_compose_a_two_project_plan_on_a_phone_in_large_text(people, site):
     page.get_by_role("button", name="启动方案").click()
     expect(page.locator("#main, main").first).to_contain_text("实施中")
     assert CustomPlan.objects.get().state == CustomPlan.RUNNING
+
+    # the window accepts both cases: the road's feasibility is held for the joint review,
+    # the station's road occupation for the road's feasibility (another project's item)
+    plan = CustomPlan.objects.get()
+    for link in plan.plan_projects.select_related("project__case"):
+        accept_completed(link.project.case)
+    page.reload()
+    table = page.locator("#plan-table")
+    expect(table).to_contain_text("等待定制办方案中的前置事项办结：充电站与道路联合专家评审")
+    page.get_by_label("专家评审结论").fill("专家组同意两项目同步推进")
+    page.get_by_role("button", name="登记评审结论").click()
+    expect(page.get_by_role("status").or_(page.locator(".messages"))).to_contain_text("已登记")
+    expect(table).to_contain_text("专家结论：专家组同意两项目同步推进")
+    expect(table).not_to_contain_text("前置事项办结：充电站与道路联合专家评审")
+    feasibility = plan.plan_projects.get(key="p2").project.case.tasks.get(
+        item_id="gov_feasibility_approval"
+    )
+    assert feasibility.state == "workable" and feasibility.held_for == ""
+    fits(page)
+
+    # saved as a template, it starts the next plan of its kind on the compose page
+    page.get_by_role("button", name="另存为模板").click()
+    page.get_by_role("link", name="以此模板新建方案").click()
+    expect(page.get_by_label("方案名称")).to_have_value("荫营充电站与道路一事一策")
+    expect(page.locator("#step-3").get_by_label("等待完成（编号，逗号分隔）")).to_have_value(
+        "s1、s2"
+    )
+    expect(page.locator("#project-p2").get_by_label("一件事")).to_have_value("road_project")
+    expect(page.locator("#project-p1").get_by_label("项目名称")).to_have_value("")

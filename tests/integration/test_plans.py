@@ -7,9 +7,9 @@ import datetime
 
 import pytest
 
-from onething.cases.lifecycle import CaseState
+from onething.cases.lifecycle import CaseState, TaskState
 from onething.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from onething.projects import plan_services as plans
+from onething.projects import plan_holds, plan_services as plans, plan_templates
 from onething.projects.models import CustomPlan, PlanStep, Project
 from onething.projects.plan_services import StepInput
 from tests.factories import two_project_plan, user, work_items
@@ -86,23 +86,62 @@ def test_start_files_a_case_per_project_then_planned_against_actual(demo):
 
     for case in cases:
         window.accept(user("clerk_jiaoqu"), case.public_id)
+    station, road = ({t.item_id: t for t in c.tasks.all()} for c in cases)
+    # held from acceptance: the road's feasibility waits for the joint review, the
+    # station's road occupation for the road's planning permit (another project's item)
+    assert road["gov_feasibility_approval"].state == TaskState.WAITING
+    assert "充电站与道路联合专家评审" in road["gov_feasibility_approval"].held_for
+    assert "建设工程规划许可" in station["road_occupation_permit"].held_for
+    assert road["gov_feasibility_approval"].due_date is None
+    with pytest.raises(Conflict, match="尚未办结"):  # the review examines the filing first
+        plan_holds.finish_review(coordinator, plan.public_id, "joint", "同意")
+
     work_items(cases[0], {"project_filing"})
     rows = {row.id: row for row in plans.planned_against_actual(plan)}
     assert rows["s_filing"].state == "已完成" and rows["s_filing"].actual_finish is not None
-    assert rows["s_power"].actual_start is not None and rows["s_power"].actual_finish is None
-    assert rows["r_feasibility"].state in ("进行中", "未开始")
+    assert rows["s_power"].actual_start is None  # held for the joint review
     assert rows["joint"].actual_start is not None and rows["joint"].actual_finish is None
     assert rows["joint"].on_critical_path
-    figures = {row.key: row for row in plans.plan_figures(plan).rows}
-    assert figures["s_power"].after == ["s_filing", "joint"]
-    assert figures["s_power"].held_by == ["joint"]  # begun before the joint review is done
-    assert figures["s_filing"].held_by == [] and figures["s_occupy"].held_by == []
+
+    plan_holds.finish_review(coordinator, plan.public_id, "joint", "专家组同意两项目方案")
+    with pytest.raises(Conflict, match="已经登记"):
+        plan_holds.finish_review(coordinator, plan.public_id, "joint", "again")
+    feasibility = cases[1].tasks.get(item_id="gov_feasibility_approval")
+    assert feasibility.state == TaskState.WORKABLE and feasibility.held_for == ""
+    assert feasibility.workable_on == datetime.date.today() and feasibility.due_date
+    assert cases[0].tasks.get(item_id="charging_power_connection").state == TaskState.WORKABLE
+    rows = {row.id: row for row in plans.planned_against_actual(plan)}
+    assert rows["joint"].state in ("已完成", "已延期") and rows["joint"].actual_finish
+
+    work_items(cases[1], {"gov_feasibility_approval"})
+    work_items(cases[1], {"planning_permit_municipal"})
+    occupation = cases[0].tasks.get(item_id="road_occupation_permit")
+    # the road's permit lifts the hold; the package's own order still waits for power
+    assert occupation.state == TaskState.WAITING and occupation.held_for == ""
+    work_items(cases[0], {"charging_power_connection"})
+    occupation.refresh_from_db()
+    assert occupation.state == TaskState.WORKABLE and occupation.held_for == ""
+    actions = cases[0].actions.filter(task=occupation).values_list("action", flat=True)
+    assert list(actions) == ["hold", "lift_hold", "release_ready"]
+
+
+def test_only_the_coordinator_records_a_joint_review(demo):
+    coordinator = user("r_approval_jiaoqu")
+    plan = plans.compose_plan(coordinator, two_project_plan(start=datetime.date.today()))
+    with pytest.raises(Conflict, match="启动后"):
+        plan_holds.finish_review(coordinator, plan.public_id, "joint", "同意")
+    with pytest.raises(Forbidden):
+        plan_holds.finish_review(user("gridco"), plan.public_id, "joint", "同意")
+    with pytest.raises(InvalidInput):
+        plan_holds.finish_review(coordinator, plan.public_id, "joint", "  ")
+    with pytest.raises(NotFound):
+        plan_holds.finish_review(coordinator, plan.public_id, "nope", "同意")
 
 
 def test_save_as_template_copies_steps_without_cases(demo):
     coordinator = user("r_approval_jiaoqu")
     plan = plans.compose_plan(coordinator, two_project_plan())
-    template = plans.save_as_template(coordinator, plan.public_id)
+    template = plan_templates.save_as_template(coordinator, plan.public_id)
     assert template.is_template and template.template_of == plan
     assert list(template.steps.values_list("key", flat=True)) == list(
         plan.steps.values_list("key", flat=True)
@@ -121,3 +160,57 @@ def test_who_sees_a_plan(demo):
     for who in ("yaofang", "clerk_lishi"):
         with pytest.raises(NotFound):
             plans.plan_by_public_id(user(who), plan.public_id)
+
+
+def test_a_new_plan_from_a_template_keeps_its_structure(demo):
+    coordinator = user("r_approval_jiaoqu")
+    plan = plans.compose_plan(coordinator, two_project_plan())
+    template = plan_templates.save_as_template(coordinator, plan.public_id)
+    new = [
+        plan_templates.NewProject(
+            "station",
+            "郊区平坦充电站",
+            "2026-140311-44-09-000009",
+            "阳泉市郊区平坦镇公交首末站",
+            "600",
+        ),
+        plan_templates.NewProject(
+            "road",
+            "郊区平坦路改建",
+            "2026-140311-48-01-000010",
+            "阳泉市郊区平坦镇平坦路全线",
+            "3000",
+        ),
+    ]
+    start = datetime.date(2026, 4, 1)
+    copy = plan_templates.compose_from_template(
+        coordinator, template.public_id, "平坦充电站与道路", "gridco", start, new
+    )
+    assert not copy.is_template and copy.state == CustomPlan.DRAFT
+    assert list(copy.steps.values_list("key", "after")) == list(
+        plan.steps.values_list("key", "after")
+    )
+    assert plans.schedule_of(copy).total_days == 27
+    assert {p.name for p in Project.objects.filter(plan_link__plan=copy)} == {
+        "郊区平坦充电站",
+        "郊区平坦路改建",
+    }
+    with pytest.raises(InvalidInput, match="必填"):  # a project's details missing
+        plan_templates.compose_from_template(
+            coordinator, template.public_id, "缺项目", "gridco", start, new[:1]
+        )
+    with pytest.raises(Conflict, match="只能以模板"):
+        plan_templates.compose_from_template(
+            coordinator, plan.public_id, "不是模板", "gridco", start, new
+        )
+    values = plan_templates.template_form_values(template)
+    assert values["s2-after"] == ["s2、s5"] and values["s3-review"] == ["j1"]  # 0-based fields
+    assert values["r0-projects"] == ["p1", "p2"]
+
+
+def test_a_step_outside_its_projects_case_is_refused(demo):
+    steps = [StepInput("a", "station", "construction_permit")]  # the road's, not the station's
+    with pytest.raises(InvalidInput) as refused:
+        plans.compose_plan(user("r_approval_jiaoqu"), two_project_plan(steps=steps))
+    assert "不在项目 station" in refused.value.details["fields"]["steps[0].item_id"]
+    assert not CustomPlan.objects.exists()

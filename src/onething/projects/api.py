@@ -6,11 +6,7 @@
   projects' cases, the joint expert review and the savings figures;
 - ``POST /bundles/{id}/accept``: the window accepts every project at once (一包受理);
 - ``POST /bundles/{id}/review``: the reviewer starts one expert review for them all;
-- ``POST /plans``: 定制办, a plan for one enterprise's projects (the 审批局's reviewers or
-  supervisors): its steps, dependencies (also across projects) and joint reviews;
-- ``GET /plans/{id}``: its steps and reviews, planned against actual, the critical path
-  and the totals against the standard route;
-- ``POST /plans/{id}/start``: one case per project filed; ``POST /plans/{id}/template``.
+- ``/plans…``: 定制办 (plan_api.py).
 
 Refusals are ``{"detail": "…", "fields": {…}}`` with 400, 403, 404 or 409, as elsewhere.
 """
@@ -28,8 +24,8 @@ from ninja import Router, Schema, Status
 from onething.accounts.auth import api_user
 from onething.core.access import bundles_visible_to, projects_visible_to
 from onething.core.errors import NotFound
-from onething.projects import plan_services as plans, services
-from onething.projects.models import Bundle, CustomPlan, Project
+from onething.projects import services
+from onething.projects.models import Bundle, Project
 
 router = Router(tags=["projects"])
 
@@ -214,156 +210,4 @@ def start_review(request: HttpRequest, bundle_id: UUID):
 # --------------------------------------------------------------------------- 定制办
 
 
-class PlanProjectIn(Schema):
-    key: str
-    name: str
-    code: str
-    address: str
-    investment: Decimal
-    package_id: str
-    answers: dict[str, str | bool] = {}
-    form: dict[str, str] = {}
-
-
-class PlanStepIn(Schema):
-    key: str
-    project: str
-    item_id: str
-    after: list[str] = []
-    lead: str = ""
-    review: str = ""
-
-
-class PlanReviewIn(Schema):
-    key: str
-    name: str
-    days: int
-    projects: list[str]
-    after: list[str] = []
-
-
-class PlanIn(Schema):
-    title: str
-    owner: str
-    place: str
-    start: date
-    projects: list[PlanProjectIn]
-    steps: list[PlanStepIn]
-    reviews: list[PlanReviewIn] = []
-
-
-class PlanRowOut(Schema):
-    key: str
-    name: str
-    kind: str
-    projects: list[str]
-    days: int
-    after: list[str]
-    lead: str
-    planned_start: date
-    planned_due: date
-    actual_start: date | None
-    actual_finish: date | None
-    state: str
-    days_late: int
-    slack: int
-    on_critical_path: bool
-    held_by: list[str]
-
-
-class PlanProjectOut(Schema):
-    key: str
-    name: str
-    package_id: str
-    case_id: UUID | None
-    case_number: str | None
-    case_state: str | None
-
-
-class PlanOut(Schema):
-    id: UUID
-    title: str
-    state: str
-    is_template: bool
-    owner: str
-    place: str
-    start: date
-    projects: list[PlanProjectOut]
-    rows: list[PlanRowOut]
-    critical_path: list[str]
-    total_days: int
-    end_date: date
-    standard_days: int
-    saved_days: int
-    saved_share: float
-
-
-def plan_out(plan: CustomPlan) -> dict:
-    figures = plans.plan_figures(plan)
-    schedule = figures.schedule
-    return {
-        "id": plan.public_id,
-        "title": plan.title,
-        "state": plan.state,
-        "is_template": plan.is_template,
-        "owner": plan.owner.username,
-        "place": plan.place,
-        "start": plan.start,
-        "projects": [
-            {
-                "key": link.key,
-                "name": link.name,
-                "package_id": link.package_id,
-                "case_id": case.public_id if case else None,
-                "case_number": case.number if case else None,
-                "case_state": case.state if case else None,
-            }
-            for link, case in figures.projects
-        ],
-        "rows": [row.as_dict() for row in figures.rows],
-        "critical_path": list(schedule.critical_path),
-        "total_days": schedule.total_days,
-        "end_date": schedule.end_date,
-        "standard_days": schedule.standard_days,
-        "saved_days": schedule.saved_days,
-        "saved_share": schedule.saved_share,
-    }
-
-
-@router.post("/plans", response={201: PlanOut}, summary="Compose a plan (定制办)")
-def compose_plan(request: HttpRequest, body: PlanIn):
-    data = plans.PlanInput(
-        title=body.title,
-        owner=body.owner,
-        place=body.place,
-        start=body.start,
-        projects=[
-            plans.ProjectInput(
-                p.key, p.name, p.code, p.address, str(p.investment), p.package_id, p.answers, p.form
-            )
-            for p in body.projects
-        ],
-        steps=[
-            plans.StepInput(s.key, s.project, s.item_id, s.after, s.lead, s.review)
-            for s in body.steps
-        ],
-        reviews=[
-            plans.ReviewInput(r.key, r.name, r.days, r.projects, r.after) for r in body.reviews
-        ],
-    )
-    return Status(201, plan_out(plans.compose_plan(api_user(request), data)))
-
-
-@router.get("/plans/{plan_id}", response=PlanOut, summary="One plan, planned against actual")
-def get_plan(request: HttpRequest, plan_id: UUID):
-    return plan_out(plans.plan_by_public_id(api_user(request), plan_id))
-
-
-@router.post("/plans/{plan_id}/start", response=PlanOut, summary="Start a plan: its cases")
-def start_plan(request: HttpRequest, plan_id: UUID):
-    return plan_out(plans.start_plan(api_user(request), plan_id))
-
-
-@router.post("/plans/{plan_id}/template", response={201: PlanOut}, summary="Save as template")
-def save_template(request: HttpRequest, plan_id: UUID):
-    return Status(201, plan_out(plans.save_as_template(api_user(request), plan_id)))
+router.add_router("", "onething.projects.plan_api.router")  # 定制办

@@ -222,6 +222,17 @@ class PlanReview(models.Model):
     projects = models.JSONField("项目", default=list)  # plan-project keys
     after = models.JSONField("前置", default=list)
     position = models.PositiveSmallIntegerField(default=1)
+    # The coordinator records the review held: the day and the experts' conclusion.
+    finished_on = models.DateField("评审完成日期", null=True, blank=True)
+    outcome = models.TextField("专家评审结论", blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="登记人",
+    )
 
     class Meta:
         ordering = ["plan_id", "position"]

@@ -62,10 +62,11 @@ class PlanPage:
     errors: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def read(cls, request: HttpRequest) -> PlanPage:
+    def read(cls, request: HttpRequest, prefilled=None) -> PlanPage:
+        """The form as posted (or as in the query; ``prefilled`` from a template)."""
         current = current_catalog()
         assert current is not None
-        data = request.POST if request.method == "POST" else request.GET
+        data = request.POST if request.method == "POST" else (prefilled or request.GET)
         values = {
             "title": str(data.get("title", "")).strip(),
             "owner": str(data.get("owner", "")).strip(),

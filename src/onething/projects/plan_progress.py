@@ -1,8 +1,8 @@
 """定制办 in progress: a saved plan as the pure core sees it, its schedule on the working-day
 calendar, and each step and review planned against actual — a step's actual start is its
-task becoming workable, its finish the day it was approved (a joint review has no task of
-its own: it is counted begun when every step it holds has begun, and done when they are
-all approved — the review is behind them by then; see ``actual_dates``)."""
+task becoming workable, its finish the day it was approved; a joint review is begun when
+what it examines is done and finished on the day the coordinator records its conclusion
+(see ``actual_dates``; plan_holds.py holds the steps that wait on it until then)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from datetime import date
 from onething.calendar.loaded import current_calendar
 from onething.cases.base import local_today
 from onething.cases.lifecycle import TaskState
-from onething.cases.models import Case
+from onething.cases.models import Case, Task
 from onething.projects import planning
 from onething.projects.models import CustomPlan, PlanProject
 
@@ -41,6 +41,8 @@ class PlanRow:
     actual_start_day: int | None
     actual_finish_day: int | None
     held_by: list[str]  # begun while these predecessors of other projects are unfinished
+    waiting_for: str  # what outside its case the step's item is held for (plan_holds.py)
+    outcome: str  # a joint review's conclusion, once recorded
 
     def as_dict(self) -> dict:
         return {name: getattr(self, name) for name in self.__slots__}  # type: ignore[attr-defined]
@@ -82,11 +84,10 @@ def schedule_of(plan: CustomPlan) -> planning.Schedule:
 
 def actual_dates(plan: CustomPlan) -> dict[str, tuple[date | None, date | None]]:
     """Each step's (actual start, finish) from its project's case: workable, approved;
-    each joint review's from the steps it holds."""
+    each joint review's from the day the coordinator recorded it held, begun when what it
+    examines was done (the plan's start when it examines nothing, once the plan runs)."""
     actual: dict[str, tuple[date | None, date | None]] = {}
-    held: dict[str, list[str]] = {}
     for step in plan.steps.select_related("plan_project__project__case"):
-        held.setdefault(step.review_key, []).append(step.key)
         project = step.plan_project.project
         case = project.case if project else None
         task = case.tasks.filter(item_id=step.item_id).first() if case else None
@@ -97,13 +98,14 @@ def actual_dates(plan: CustomPlan) -> dict[str, tuple[date | None, date | None]]
         if begin is not None and finish is not None and finish < begin:
             begin = finish
         actual[step.key] = (begin, finish)
+    running = plan.state != CustomPlan.DRAFT
     for review in plan.reviews.all():
-        mine = [actual.get(key, (None, None)) for key in held.get(review.key, [])]
-        begins, ends = [b for b, _ in mine], [f for _, f in mine]
-        if mine and None not in begins:
-            begun = max(b for b in begins if b is not None)
-            done = max(f for f in ends if f is not None) if None not in ends else None
-            actual[review.key] = (begun, done)
+        before = [actual.get(key, (None, None))[1] for key in review.after]
+        begun = max(before, default=plan.start if running else None) if None not in before else None
+        if review.finished_on is not None:
+            begun = min(begun or review.finished_on, review.finished_on)
+        if begun is not None or review.finished_on is not None:
+            actual[review.key] = (begun, review.finished_on)
     return actual
 
 
@@ -122,7 +124,7 @@ def plan_figures(plan: CustomPlan, today: date | None = None) -> PlanFigures:
         row.id: row
         for row in planning.compare(schedule, actual_dates(plan), today or local_today(), calendar)
     }
-    steps = {s.key: s for s in plan.steps.select_related("plan_project")}
+    steps = {s.key: s for s in plan.steps.select_related("plan_project__project")}
     reviews = {r.key: r for r in plan.reviews.all()}
 
     rows = [
@@ -131,7 +133,7 @@ def plan_figures(plan: CustomPlan, today: date | None = None) -> PlanFigures:
     ]
     links = plan.plan_projects.select_related("project__case").order_by("position")
     projects = [(link, link.project.case if link.project else None) for link in links]
-    rows = _held(rows)
+    rows = _held(rows, _waiting_for(plan, steps))
     ends = [r.actual_finish_day or r.actual_start_day or 0 for r in rows]
     return PlanFigures(schedule, rows, projects, max([schedule.total_days, *ends, 1]))
 
@@ -167,10 +169,24 @@ def _row(node: planning.ScheduledNode, row: planning.Row, source, plan, calendar
         actual_start_day=_day(plan, row.actual_start, calendar),
         actual_finish_day=_day(plan, row.actual_finish, calendar),
         held_by=[],
+        waiting_for="",
+        outcome=getattr(source, "outcome", ""),
     )
 
 
-def _held(rows: list[PlanRow]) -> list[PlanRow]:
+def _waiting_for(plan: CustomPlan, steps) -> dict[str, str]:
+    """Each held step's reason, read from its task (one query)."""
+    held = Task.objects.filter(case__project__plan_link__plan=plan).exclude(held_for="")
+    reasons = {(t.case_id, t.item_id): t.held_for for t in held.only("case", "item_id", "held_for")}
+    return {
+        step.key: reasons[(step.plan_project.project.case_id, step.item_id)]
+        for step in steps.values()
+        if step.plan_project.project
+        and (step.plan_project.project.case_id, step.item_id) in reasons
+    }
+
+
+def _held(rows: list[PlanRow], waiting: dict[str, str]) -> list[PlanRow]:
     """Mark each begun step whose predecessors of another project (or joint reviews) are
     not finished: the case engine orders a case's own items only, so the plan's page
     tells the step's lead to hold it until they are."""
@@ -185,5 +201,7 @@ def _held(rows: list[PlanRow]) -> list[PlanRow]:
             and by_key[key].actual_finish is None
         ]
         unfinished = row.actual_start is not None and row.actual_finish is None
-        marked.append(replace(row, held_by=held if unfinished else []))
+        marked.append(
+            replace(row, held_by=held if unfinished else [], waiting_for=waiting.get(row.key, ""))
+        )
     return marked

@@ -23,8 +23,8 @@ to keep — the engine does not hold a task back for another case's task; the pl
 page and API mark a begun step whose predecessors of another project, or joint review,
 are unfinished (``held_by``), for its lead to hold it.
 
-**Templates** (``save_as_template``): the plan's projects, steps and reviews copied,
-without projects' records or cases, for the next plan of its kind.
+**Templates** (plan_templates.py): a plan saved as a template, and a new plan composed
+from one.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ from django.db import IntegrityError, transaction
 from onething.accounts.models import User
 from onething.cases.filing import Filing, file_case, prepare_filing, submission_problems
 from onething.catalog.entities import Catalog
-from onething.catalog.services import current_catalog
+from onething.catalog.services import current_catalog, guide_for_version_id
 from onething.core.access import plans_visible_to, reviews, supervises
 from onething.core.errors import CaseError, Conflict, Forbidden, InvalidInput, NotFound
 from onething.core.roles import Role
@@ -167,6 +167,28 @@ def _refusal(row: ProjectInput, place: str) -> InvalidInput | None:
     return submission_problems(package, prepared.answers, prepared.errors)
 
 
+def _items_of_case(row: ProjectInput, place: str) -> set[str]:
+    """The items the project's case will hold: its one-thing's, for its answers."""
+    prepared = prepare_filing(_case_filing(row, place))
+    guide = guide_for_version_id(prepared.version_id, row.package_id, prepared.answers)
+    return {item.id for item in guide.items}
+
+
+def _outside_case(data: PlanInput) -> dict[str, str]:
+    """Each step's item must be one its project's case holds: the plan runs as the cases."""
+    rows = {row.key: row for row in data.projects}
+    held = {key: _items_of_case(row, data.place) for key, row in rows.items()}
+    catalog = _catalog()
+    return {
+        f"steps[{index}].item_id": (
+            f"“{catalog.items[step.item_id].name}”不在项目 {step.project} 所办的一件事"
+            "（按所答情形）中：请换一件事或修改情形"
+        )
+        for index, step in enumerate(data.steps)
+        if step.item_id not in held[step.project]
+    }
+
+
 def _filing_problems(index: int, row: ProjectInput, data: PlanInput) -> dict[str, str]:
     """What the project's case would be refused for when the plan starts, said now: its
     package's questions (they decide its items); with a form given, the form too — a
@@ -197,7 +219,7 @@ def _input_problems(data: PlanInput, catalog: Catalog) -> dict[str, str]:
         )
     for index, step in enumerate(data.steps):
         problems.update(_step_problems(index, step, catalog, keys))
-    return problems
+    return problems or _outside_case(data)
 
 
 def _pure_plan(data: PlanInput, catalog: Catalog) -> planning.Plan:
@@ -361,38 +383,3 @@ def _file(plan: CustomPlan, link: PlanProject) -> None:
         raise type(exc)(f"{project.name}：{exc.message}", exc.details) from None
     project.case = case
     project.save(update_fields=["case"])
-
-
-def save_as_template(actor: User, public_id) -> CustomPlan:
-    """A copy of the plan's projects, steps and reviews, without records or cases."""
-    if not coordinates(actor):
-        raise Forbidden("只有编制方案的部门可以保存模板")
-    plan = plan_by_public_id(actor, public_id)
-    with transaction.atomic():
-        copy = CustomPlan.objects.create(
-            title=f"{plan.title}（模板）",
-            coordinator=actor,
-            owner=plan.owner,
-            place=plan.place,
-            start=plan.start,
-            is_template=True,
-            template_of=plan,
-        )
-        links = {}
-        for link in plan.plan_projects.order_by("position"):
-            links[link.pk] = PlanProject.objects.create(
-                plan=copy,
-                key=link.key,
-                name=link.name,
-                package_id=link.package_id,
-                answers=link.answers,
-                form=link.form,
-                position=link.position,
-            )
-        for step in plan.steps.order_by("position"):
-            step.pk, step.plan, step.plan_project = None, copy, links[step.plan_project_id]
-            step.save()
-        for review in plan.reviews.order_by("position"):
-            review.pk, review.plan = None, copy
-            review.save()
-        return copy

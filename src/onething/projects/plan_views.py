@@ -7,7 +7,7 @@ one service, renders."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -15,7 +15,7 @@ from onething.cases.views.common import role_required
 from onething.core.access import plans_visible_to
 from onething.core.errors import CaseError, NotFound
 from onething.core.roles import Role
-from onething.projects import plan_services as plans
+from onething.projects import plan_holds, plan_services as plans, plan_templates
 from onething.projects.plan_form import PlanPage
 from onething.projects.timeline import timeline
 
@@ -38,7 +38,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 def new_plan(request: HttpRequest) -> HttpResponse:
     if not plans.coordinates(request.user):
         raise Http404("只有行政审批服务管理局的审批人员或监督人员可以编制定制办方案")
-    page = PlanPage.read(request)
+    page = PlanPage.read(request, _template_values(request))
     if request.method == "POST" and request.POST.get("intent") == "save":
         try:
             plan = plans.compose_plan(request.user, page.plan_input())
@@ -49,6 +49,21 @@ def new_plan(request: HttpRequest) -> HttpResponse:
             return redirect("projects:plan", plan.public_id)
     status = 400 if page.message else 200
     return render(request, "projects/new_plan.html", page.context(), status=status)
+
+
+def _template_values(request: HttpRequest) -> QueryDict | None:
+    """以模板新建: the compose form filled from the template named in the query."""
+    template_id = request.GET.get("template") if request.method == "GET" else None
+    if not template_id:
+        return None
+    try:
+        template = plans.plan_by_public_id(request.user, template_id)
+    except NotFound:
+        raise Http404("没有找到这个模板") from None
+    values = QueryDict(mutable=True)
+    for name, listed in plan_templates.template_form_values(template).items():
+        values.setlist(name, listed)
+    return values
 
 
 def _visible(request: HttpRequest, public_id):
@@ -92,9 +107,23 @@ def start(request: HttpRequest, public_id) -> HttpResponse:
 def save_template(request: HttpRequest, public_id) -> HttpResponse:
     found = _visible(request, public_id)
     try:
-        template = plans.save_as_template(request.user, found.public_id)
+        template = plan_templates.save_as_template(request.user, found.public_id)
     except CaseError as exc:
         messages.error(request, exc.message)
         return redirect("projects:plan", found.public_id)
     messages.success(request, "已另存为模板。")
     return redirect("projects:plan", template.public_id)
+
+
+@role_required(Role.REVIEWER, Role.SUPERVISOR)
+@require_POST
+def record_review(request: HttpRequest, public_id, review_key: str) -> HttpResponse:
+    found = _visible(request, public_id)
+    try:
+        review = plan_holds.finish_review(
+            request.user, found.public_id, review_key, request.POST.get("outcome", "")
+        )
+        messages.success(request, f"已登记“{review.name}”的结论，等待它的事项已开放办理。")
+    except CaseError as exc:
+        messages.error(request, exc.message)
+    return redirect("projects:plan", found.public_id)

@@ -13,6 +13,11 @@ urlpatterns = [
     path(
         "projects/plans/<uuid:public_id>/template", plan_views.save_template, name="plan_template"
     ),
+    path(
+        "projects/plans/<uuid:public_id>/reviews/<str:review_key>",
+        plan_views.record_review,
+        name="plan_review",
+    ),
     path("projects/bundles/new/<str:package_id>", views.new_bundle, name="new_bundle"),
     path("projects/bundles/<uuid:public_id>", views.bundle, name="bundle"),
     path("projects/bundles/<uuid:public_id>/accept", views.accept, name="accept"),
