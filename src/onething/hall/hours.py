@@ -16,7 +16,6 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from onething.calendar import CalendarError
 from onething.calendar.loaded import current_calendar
 from onething.hall import rules
 from onething.hall.models import ExtraSession, Hall, OpeningHours, Slot, WindowType
@@ -37,14 +36,7 @@ def weekly_hours(hall: Hall) -> dict[int, list[rules.Interval]]:
 
 
 def day_kind(day: date) -> rules.DayKind:
-    """What the working-day calendar says of a day (an ordinary week beyond its years)."""
-    calendar = current_calendar()
-    try:
-        working = calendar.is_working_day(day)
-        holiday = day in dict(calendar.holidays(day.year))
-    except CalendarError:
-        return rules.DayKind(working=day.weekday() < rules.SATURDAY, holiday=False)
-    return rules.DayKind(working=working, holiday=holiday)
+    return rules.kind_of(day, current_calendar())
 
 
 def regular_hours_on(hall: Hall, day: date, weekly=None) -> list[rules.Interval]:

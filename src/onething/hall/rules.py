@@ -15,6 +15,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from onething.calendar import CalendarError, WorkingCalendar
+
 Interval = tuple[time, time]
 MONDAY, SATURDAY = 0, 5
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud at the window
@@ -27,6 +29,17 @@ class DayKind:
 
     working: bool  # a working day (incl. a 调休 weekend)
     holiday: bool  # a day off beyond ordinary weekends (a public holiday)
+
+
+def kind_of(day: date, calendar: WorkingCalendar) -> DayKind:
+    """What the working-day calendar says of a day; beyond the years it knows, an
+    ordinary week (Monday to Friday working)."""
+    try:
+        working = calendar.is_working_day(day)
+        holiday = day in dict(calendar.holidays(day.year))
+    except CalendarError:
+        return DayKind(working=day.weekday() < SATURDAY, holiday=False)
+    return DayKind(working=working, holiday=holiday)
 
 
 def regular_hours_on(
@@ -142,8 +155,3 @@ def block_until(
 def new_code() -> str:
     """A short, unguessable appointment code (50 bits) for the QR and for reading aloud."""
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-
-
-def reminder_due(slot_day: date, today: date) -> bool:
-    """A reminder goes out the day before (or on the day, for a booking made late)."""
-    return today >= slot_day - timedelta(days=1) and today <= slot_day
