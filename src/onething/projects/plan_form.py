@@ -14,9 +14,11 @@ from datetime import date
 
 from django.http import HttpRequest
 
+from onething.accounts.models import User
 from onething.catalog.entities import Catalog, Package
 from onething.catalog.services import current_catalog
 from onething.core.errors import CaseError
+from onething.core.roles import Role
 from onething.guides.views import answers_from_query, question_forms
 from onething.projects.plan_services import PlanInput, ProjectInput, ReviewInput, StepInput
 
@@ -146,11 +148,20 @@ class PlanPage:
             row["prefix"] = f"p{index}-"
         return {
             "page": self,
+            "owners": enterprises_at(self.values["place"]),
             "packages": packages,
             "items": [self.catalog.items[i] for i in items if i in self.catalog.items],
             "project_keys": [row["key"] for row in self.projects],
             "nav": "plans",
         }
+
+
+def enterprises_at(place: str) -> list[tuple[str, str]]:
+    """The enterprise accounts of the plan's place, offered for its owner (建设单位)."""
+    rows = User.objects.filter(
+        role=Role.APPLICANT, applicant_kind="enterprise", jurisdiction__startswith=place[:6]
+    )
+    return list(rows.order_by("username").values_list("username", "full_name")[:200])
 
 
 def _answers(package: Package | None, data, index: int) -> dict:
