@@ -162,10 +162,41 @@ class InspectionSeat(models.Model):
         return self.department_name
 
 
+class Reinspection(models.Model):
+    """复验: a department that found faults inspects the rectification — passed, or still
+    failing with a new period in working days."""
+
+    seat = models.ForeignKey(InspectionSeat, on_delete=models.CASCADE, related_name="reinspections")
+    passed = models.BooleanField("复验合格")
+    findings = models.TextField("复验意见", blank=True)
+    rectify_days = models.PositiveSmallIntegerField("再次整改期限（工作日）", null=True, blank=True)
+    rectify_by = models.DateField("再次整改期限", null=True, blank=True)
+    inspected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="复验人"
+    )
+    inspected_at = models.DateTimeField("复验时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "复验"
+        verbose_name_plural = "复验"
+        ordering = ["seat", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.seat.department_name}复验（{'合格' if self.passed else '仍不合格'}）"
+
+
 class InspectionPhoto(models.Model):
     """A photo taken on site: stored by content, encrypted, in the uploads store."""
 
     seat = models.ForeignKey(InspectionSeat, on_delete=models.CASCADE, related_name="photos")
+    reinspection = models.ForeignKey(
+        Reinspection,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="photos",
+        verbose_name="复验",
+    )  # taken at a re-inspection; none: at the joint inspection
     sha256 = models.CharField(max_length=64)
     stored_name = models.CharField(max_length=200)
     kind = models.CharField("格式", max_length=4)

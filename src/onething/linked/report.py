@@ -33,7 +33,11 @@ def report_context(inspection: JointInspection) -> dict[str, Any]:
     current = current_catalog()
     place = current.catalog.place_name(inspection.jurisdiction) if current else ""
     items = inspected_items(inspection)
-    seats = list(inspection.seats.prefetch_related("photos").select_related("inspected_by"))
+    seats = list(
+        inspection.seats.prefetch_related("photos", "reinspections__inspected_by").select_related(
+            "inspected_by"
+        )
+    )
     return {
         "title": "联合验收意见书",
         "number": "、".join(i.task.case.number or "—" for i in items),

@@ -18,6 +18,16 @@ urlpatterns = [
         name="findings",
     ),
     path(
+        "linked/inspections/<uuid:public_id>/reinspection",
+        inspection_views.reinspect,
+        name="reinspect",
+    ),
+    path(
+        "linked/inspections/<uuid:public_id>/photos/<int:photo_id>",
+        inspection_views.photo,
+        name="photo",
+    ),
+    path(
         "linked/inspections/<uuid:public_id>/report.pdf",
         inspection_views.report,
         name="report",

@@ -21,7 +21,7 @@ from onething.core.roles import Role
 from onething.linked import authorisations as agents, meetings as services
 from onething.linked.models import JointMeeting
 
-SEE = (Role.APPLICANT, Role.CLERK, Role.REVIEWER, Role.SUPERVISOR, Role.ADMIN)
+SEE = (Role.APPLICANT, Role.AGENT, Role.CLERK, Role.REVIEWER, Role.SUPERVISOR, Role.ADMIN)
 ORGANISE = (Role.CLERK, Role.REVIEWER)
 
 
