@@ -504,3 +504,86 @@ def window_of(hall: str = "lishi", number: str = "1号窗口"):
     return ServiceWindow.objects.select_related("hall", "window_type").get(
         hall__code=hall, number=number
     )
+
+
+# --------------------------------------------------------------------------- 延伸办 (outreach)
+
+RETIREMENT = {"retirement_type": "正常退休", "has_hpf": "false"}  # 退休一件事, zhangsan's
+
+
+def retirement_form(answers=RETIREMENT) -> dict[str, str]:
+    """A valid sample of 退休一件事's one form."""
+    catalog = current_catalog().catalog
+    package = catalog.packages["retirement"]
+    return sample_form(build_guide(catalog, package, resolve_answers(package, answers)).fields)
+
+
+def assist_ready(clerk: str = "clerk_lishi", citizen: str = "zhangsan"):
+    """帮办代办: the clerk has filled in 退休一件事 for the citizen, waiting for consent."""
+    from onething.outreach import assisting
+
+    actor = user(clerk)
+    started = assisting.start_assist(actor, user(citizen), "retirement")
+    return assisting.save_assist_form(
+        actor, started.public_id, RETIREMENT, "141102", retirement_form()
+    )
+
+
+def consent_code_sent_to(username: str) -> str:
+    """The last consent code in the outbox for this person, as their phone shows it."""
+    from onething.cases.models import OutboxMessage
+
+    message = (
+        OutboxMessage.objects.filter(recipient__username=username, kind="consent_code")
+        .order_by("-id")
+        .first()
+    )
+    return re.search(r"验证码 (\d{6})", message.body).group(1)
+
+
+def visit_scheduled(citizen: str = "zhangsan", visitor: str = "clerk_lishi"):
+    """上门办: zhangsan asked for a visit for 退休一件事; supervisor_lishi scheduled it."""
+    from datetime import date, time, timedelta
+
+    from onething.outreach import visits
+
+    asked = visits.VisitRequest(
+        "retirement",
+        "141102",
+        "山西省吕梁市离石区滨河北中路 12 号 3 单元 502",
+        "elderly",
+        preferred_dates=(date.today() + timedelta(days=2),),
+    )
+    visit = visits.request_visit(user(citizen), asked)
+    return visits.schedule_visit(
+        user("supervisor_lishi"),
+        visit.public_id,
+        date.today() + timedelta(days=2),
+        time(9, 30),
+        user(visitor).pk,
+    )
+
+
+def tiny_jpeg() -> bytes:
+    """A small real JPEG (a photo of a material)."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 180, 160)).save(out, "JPEG")
+    return out.getvalue()
+
+
+def signature_png(ink: bool = True) -> bytes:
+    """A signature drawn on the tablet (transparent, with a stroke), or a blank pad."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    pad = Image.new("RGBA", (600, 200), (0, 0, 0, 0))
+    if ink:
+        ImageDraw.Draw(pad).line([(50, 150), (200, 40), (350, 160), (550, 60)], "black", 5)
+    out = io.BytesIO()
+    pad.save(out, "PNG")
+    return out.getvalue()

@@ -204,14 +204,15 @@ def file_case(
                 place=filing.place,
                 idempotency_key=idempotency_key,
             )
-            created = {"channel": channel}
+            created, note = {"channel": channel}, ""
             if on_behalf is not None:
                 case.filed_by, case.consent = actor, on_behalf.consent
                 case.consent_at = on_behalf.consented_at
                 created.update(filed_for=owner.pk, consent=on_behalf.consent)
+                note = case.filed_by_note  # 代为填报, and how the applicant consented
             case.form = prepared.clean if submit else prepared.typed
             case.save()
-            record(case, "create", actor, "", CaseState.DRAFT.value, data=created)
+            record(case, "create", actor, "", CaseState.DRAFT.value, note=note, data=created)
             if submit:
                 _submit(case, actor)
             else:

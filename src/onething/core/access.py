@@ -481,6 +481,39 @@ def appointments_visible_to(user) -> QuerySet:
     return items.filter(reach_of(user).q("slot__hall__jurisdiction"))
 
 
+# ---------------------------------------------------------------- outreach (上门办、帮办代办)
+
+
+def visits_visible_to(user) -> QuerySet:
+    """上门办: the applicant's own requests; staff who handle cases those of their
+    jurisdiction; the administrator all; nothing without a jurisdiction."""
+    visits = _model("outreach.HomeVisit").objects.all()
+    role, reach = getattr(user, "role", None), reach_of(user)
+    if role == Role.ADMIN:
+        return visits
+    if role == Role.APPLICANT:
+        return visits.filter(applicant=user)
+    if role in CASE_STAFF and not reach.nowhere:
+        return visits.filter(reach.q("jurisdiction"))
+    return visits.none()
+
+
+def assists_visible_to(user) -> QuerySet:
+    """帮办代办: the citizen's own; the agent who filled it in; staff who handle cases
+    those at windows of their jurisdiction; nothing without one."""
+    assists = _model("outreach.AssistedFiling").objects.all()
+    role, reach = getattr(user, "role", None), reach_of(user)
+    if role == Role.ADMIN:
+        return assists
+    if role == Role.APPLICANT:
+        return assists.filter(citizen=user)
+    if role == Role.AGENT:
+        return assists.filter(staff=user)
+    if role in CASE_STAFF and not reach.nowhere:
+        return assists.filter(reach.q("window"))
+    return assists.none()
+
+
 # --------------------------------------------------------------------------- personal data
 
 
