@@ -7,7 +7,11 @@
   ``{"approve": true|false, "reason": "…"}``; the last one advances every item;
 - ``POST /inspections`` (联合验收: site, day, departments, task_ids), ``GET
   /inspections/{id}``, ``POST /inspections/{id}/findings`` (the caller's department:
-  ``passed``, ``findings``, ``rectify_days``, ``photos`` as base64 JPEG or PNG).
+  ``passed``, ``findings``, ``rectify_days``, ``photos`` as base64 JPEG or PNG);
+- ``POST /inspections/{id}/reinspections``: 复验 after 整改, the same body as findings;
+- ``GET /inspections/{id}/photos`` (each department's photos) and
+  ``GET /inspections/{id}/photos/{photo_id}`` (the image, from the encrypted store);
+- 全代办's authorisations: linked/agency_api.py.
 
 Refusals are ``{"detail": "…", "fields": {…}}`` with 400, 403, 404 or 409, as elsewhere.
 """
@@ -19,16 +23,20 @@ import binascii
 from datetime import date, datetime
 from uuid import UUID
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
 
 from onething.accounts.auth import api_user
+from onething.cases import uploads
 from onething.core.access import inspections_visible_to, meetings_visible_to
 from onething.core.errors import InvalidInput, NotFound
-from onething.linked import inspections, meetings as services
-from onething.linked.models import JointInspection, JointMeeting
+from onething.linked import inspections, meetings as services, reinspections
+from onething.linked.agency_api import router as agency_router
+from onething.linked.models import InspectionPhoto, JointInspection, JointMeeting
+from onething.linked.report import MIME
 
 router = Router(tags=["linked"])
+router.add_router("", agency_router)
 
 
 class MeetingIn(Schema):
@@ -173,6 +181,14 @@ class InspectedOut(Schema):
     state: str
     outcome: str
     rectify_by: date | None
+    overdue_days: int = 0  # past its rectification deadline
+
+
+class ReinspectionOut(Schema):
+    passed: bool
+    findings: str
+    rectify_by: date | None
+    inspected_at: datetime
 
 
 class InspectionSeatOut(Schema):
@@ -182,6 +198,7 @@ class InspectionSeatOut(Schema):
     findings: str
     rectify_days: int | None
     photos: int
+    reinspections: list[ReinspectionOut]
 
 
 class InspectionOut(Schema):
@@ -194,6 +211,7 @@ class InspectionOut(Schema):
 
 
 def inspection_out(found: JointInspection) -> dict:
+    late = {r.item.pk: r.overdue_days for r in reinspections.rectifications(found)}
     return {
         "id": found.public_id,
         "site": found.site,
@@ -208,6 +226,7 @@ def inspection_out(found: JointInspection) -> dict:
                 "state": i.task.state,
                 "outcome": i.outcome,
                 "rectify_by": i.rectify_by,
+                "overdue_days": late.get(i.pk, 0),
             }
             for i in inspections.inspected_items(found)
         ],
@@ -219,8 +238,17 @@ def inspection_out(found: JointInspection) -> dict:
                 "findings": s.findings,
                 "rectify_days": s.rectify_days,
                 "photos": s.photos.count(),
+                "reinspections": [
+                    {
+                        "passed": r.passed,
+                        "findings": r.findings,
+                        "rectify_by": r.rectify_by,
+                        "inspected_at": r.inspected_at,
+                    }
+                    for r in s.reinspections.all()
+                ],
             }
-            for s in found.seats.all()
+            for s in found.seats.prefetch_related("reinspections")
         ],
     }
 
@@ -264,3 +292,76 @@ def record_findings(request: HttpRequest, inspection_id: UUID, body: FindingsIn)
     inspections.record_findings(api_user(request), found.public_id, findings)
     found.refresh_from_db()
     return inspection_out(found)
+
+
+@router.post(
+    "/inspections/{inspection_id}/reinspections",
+    response=InspectionOut,
+    summary="复验: the caller's department re-inspects a rectification",
+)
+def record_reinspection(request: HttpRequest, inspection_id: UUID, body: FindingsIn):
+    found = _visible_inspection(request, inspection_id)
+    findings = inspections.Findings(
+        body.passed, body.findings, body.rectify_days, [_photo(p) for p in body.photos]
+    )
+    reinspections.record_reinspection(api_user(request), found.public_id, findings)
+    found.refresh_from_db()
+    return inspection_out(found)
+
+
+class PhotoOut(Schema):
+    id: int
+    department: str
+    department_name: str
+    kind: str
+    size: int
+    at_reinspection: bool
+    uploaded_at: datetime
+    url: str  # the image itself, for the same caller
+
+
+@router.get(
+    "/inspections/{inspection_id}/photos",
+    response=list[PhotoOut],
+    summary="The photos each department took on site",
+)
+def list_photos(request: HttpRequest, inspection_id: UUID):
+    found = _visible_inspection(request, inspection_id)
+    taken = InspectionPhoto.objects.filter(seat__inspection=found).select_related("seat")
+    return [
+        {
+            "id": p.pk,
+            "department": p.seat.department,
+            "department_name": p.seat.department_name,
+            "kind": p.kind,
+            "size": p.size,
+            "at_reinspection": p.reinspection_id is not None,
+            "uploaded_at": p.uploaded_at,
+            "url": f"/api/v1/inspections/{found.public_id}/photos/{p.pk}",
+        }
+        for p in taken.order_by("seat_id", "pk")
+    ]
+
+
+@router.get(
+    "/inspections/{inspection_id}/photos/{photo_id}",
+    summary="One photo (image/jpeg or image/png), read from the encrypted store",
+    response={200: None},
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The photo",
+                "content": {"image/jpeg": {}, "image/png": {}},
+            }
+        }
+    },
+)
+def get_photo(request: HttpRequest, inspection_id: UUID, photo_id: int):
+    found = _visible_inspection(request, inspection_id)
+    taken = InspectionPhoto.objects.filter(pk=photo_id, seat__inspection=found).first()
+    if taken is None:
+        raise NotFound("没有这张现场照片")
+    response = HttpResponse(uploads.get(taken.stored_name), content_type=MIME[taken.kind])
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
