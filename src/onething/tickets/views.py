@@ -107,17 +107,20 @@ def _console(request: HttpRequest, hall: Hall, window_id: int, message="", statu
     except CaseError as exc:
         return forbidden(request, exc.message) if exc.status == 403 else _not_found(exc)
     current = calling.current_at(window)
-    cases = []
+    cases, accepted = [], None
     if current is not None and current.person_id:
         cases = cases_visible_to(request.user).filter(
             applicant_id=current.person_id, state=CaseState.SUBMITTED
         )[:10]
+    if current is not None and current.case:
+        accepted = cases_visible_to(request.user).filter(pk=current.case).first()
     waiting = calling.queue(window.window_type, timezone.localdate(), timezone.now())
     context = {
         "hall": hall,
         "window": window,
         "current": current,
         "cases": cases,
+        "accepted": accepted,
         "waiting": waiting.count(),
         "actions": _actions_for(current),
         "message": message,
