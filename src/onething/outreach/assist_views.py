@@ -22,7 +22,7 @@ from onething.outreach import assisting, consent
 from onething.outreach.form_part import form_context, posted_form
 from onething.outreach.models import ASSIST_WAYS
 from onething.privacy.masking import mask_id_number, mask_phone
-from onething.privacy.services import display_name
+from onething.privacy.services import display_name, record_view
 
 ASSISTING = (Role.CLERK, Role.AGENT)
 
@@ -95,6 +95,8 @@ def assist_page(request: HttpRequest, public_id) -> HttpResponse:
     except CaseError:
         raise Http404("没有找到这份帮办代办") from None
     error, errors = "", {}
+    if assist.state == "open":  # the one form shows the citizen's numbers in full
+        record_view(request.user, assist.citizen, "身份证号码、手机号码（一表）", "帮办代办")
     if request.method == "POST" and request.POST.get("intent") == "save":
         try:
             answers, place, values = posted_form(request, assist)

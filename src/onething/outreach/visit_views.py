@@ -20,7 +20,7 @@ from onething.core.errors import CaseError, InvalidInput
 from onething.core.roles import Role
 from onething.outreach import assisting, rules, visits
 from onething.outreach.form_part import form_context, posted_form
-from onething.privacy.masking import mask_id_number, mask_phone, mask_text
+from onething.privacy.masking import mask_id_number, mask_phone
 from onething.privacy.services import display_name, record_view
 
 SEE = (Role.APPLICANT, Role.CLERK, Role.SUPERVISOR, Role.ADMIN)
@@ -91,6 +91,11 @@ def visit_list(request: HttpRequest) -> HttpResponse:
     return render(request, "outreach/visits.html", context, status=400 if error else 200)
 
 
+def _masked_address(address: str) -> str:
+    """The area only (县、乡镇 enough to plan a visit); the rest for the visitor."""
+    return address[:9] + "****" if len(address) > 9 else "****"
+
+
 def _visible(request: HttpRequest, public_id):
     try:
         return visits.open_visit(request.user, public_id)
@@ -111,7 +116,7 @@ def visit_page(request: HttpRequest, public_id) -> HttpResponse:
         "visit": visit,
         "applicant_name": display_name(user, visit.applicant),
         "applicant_id": mask_id_number(visit.applicant.id_number),
-        "address": visit.address if (visiting or own) else mask_text(visit.address),
+        "address": visit.address if (visiting or own) else _masked_address(visit.address),
         "phone": visit.contact_phone if (visiting or own) else mask_phone(visit.contact_phone),
         "visiting": visiting,
         "schedules": may_supervise(user, visit.jurisdiction)
