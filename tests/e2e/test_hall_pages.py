@@ -127,3 +127,26 @@ def test_the_staff_page_opens_a_session_and_books_by_phone(client, demo):
     assert unknown.status_code == 404 and "身份证号码" in text_of(unknown)
     today = page_text(client.get("/hall/desk/lishi"))
     assert "142331198503151231" not in today
+
+
+def test_the_admin_pages_speak_chinese_and_mask_phones(client, demo):
+    from onething.accounts.models import User
+    from onething.hall import booking
+    from onething.hall.models import Hall
+    from tests.factories import booking_of, english_words
+
+    made = booking.book(user("zhangsan"), booking_of(next_free_slot(), phone="13900001111"))
+    client.force_login(User.objects.create_superuser("root", password="set-up-only-2026"))
+    hall = Hall.objects.get(code="lishi")
+    for address in [
+        "/admin/hall/hall/",
+        f"/admin/hall/hall/{hall.pk}/change/",
+        "/admin/hall/extrasession/",
+        "/admin/hall/appointment/",
+        f"/admin/hall/appointment/{made.pk}/change/",
+        "/admin/hall/bookingblock/add/",
+        "/admin/hall/afterhoursservice/",
+    ]:
+        page = page_text(client.get(address))
+        assert not english_words(page), (address, english_words(page))
+        assert "13900001111" not in page
