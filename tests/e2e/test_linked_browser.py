@@ -131,6 +131,8 @@ def test_the_company_authorises_and_revokes_on_a_phone(people, site):
 
     from onething.accounts.models import Authorisation
 
+    bundle, _ = bundles.file_bundle(user("gridco"), grid_bundle_filing(2))
+    first = bundles.projects_of(bundle)[0]
     until = timezone.localdate() + timedelta(days=90)
     company = people("gridco", PHONE)
     company.goto(f"{site}/linked/authorisations")
@@ -138,10 +140,68 @@ def test_the_company_authorises_and_revokes_on_a_phone(people, site):
     company.get_by_label("帮办代办人员账号").fill("daiban")
     company.get_by_label("授权委托书编号").fill("郊区代办〔2026〕010号")
     company.get_by_label("截止日期").fill(until.isoformat())
-    company.get_by_label("电动汽车充电站建设").check()
+    company.get_by_label("电网改造项目").check()
+    company.get_by_label(first.name).check()
     company.get_by_role("button", name="给出授权").click()
-    expect(company.locator(".authorisation-state")).to_contain_text("有效")
+    given = company.locator("section", has_text="郊区代办〔2026〕010号")
+    expect(given.locator(".authorisation-state")).to_contain_text("有效")
+    expect(given.locator(".authorisation-projects")).to_contain_text(first.name)
     fits(company)
-    company.get_by_role("button", name="撤销授权").click()
-    expect(company.locator(".authorisation-state")).to_contain_text("撤销")
-    assert Authorisation.objects.get(document="郊区代办〔2026〕010号").revoked_at is not None
+    given.get_by_role("button", name="撤销授权").click()
+    given = company.locator("section", has_text="郊区代办〔2026〕010号")
+    expect(given.locator(".authorisation-state")).to_contain_text("撤销")
+    written = Authorisation.objects.get(document="郊区代办〔2026〕010号")
+    assert written.revoked_at is not None and written.projects == [str(first.public_id)]
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"
+
+
+def test_the_agent_carries_a_project_until_the_company_revokes_mid_way(people, site):
+    """全代办: 郊区帮办代办中心 files a grid bundle for gridco under its written
+    authorisation (the demo's), and uploads a material of a project on a phone; the
+    company revokes the authorisation on its phone; the agent's next upload is refused
+    with the reason, and what the agent did stays on the case's record, for the company."""
+    from onething.cases.models import Action
+
+    agent_user, company_user = user("daiban_jiaoqu"), user("gridco")
+    bundle, _ = bundles.file_bundle(agent_user, grid_bundle_filing(2), applicant=company_user)
+    case = bundles.projects_of(bundle)[0].case
+    assert case.applicant == company_user and case.agent == agent_user
+    wanted = case.evidence.filter(origin="applicant", file_path="").order_by("pk")[:2]
+    first, second = list(wanted)
+
+    agent = people("daiban_jiaoqu", PHONE)
+    agent.goto(f"{site}/cases/{case.public_id}")
+    agent.locator(f"#upload-{first.pk}").set_input_files(
+        {"name": "授权委托书.pdf", "mimeType": "application/pdf", "buffer": PDF}
+    )
+    agent.locator(f"#evidence-{first.pk}").get_by_role("button", name="上传", exact=True).click()
+    expect(agent.locator(f"#evidence-{first.pk}")).to_contain_text("已上传")
+    fits(agent)
+
+    company = people("gridco", PHONE)
+    company.goto(f"{site}/linked/authorisations")
+    company.get_by_role("button", name="大字版").click()
+    demo = company.locator("section", has_text="郊区代办〔2026〕001号")
+    demo.get_by_role("button", name="撤销授权").click()
+    demo = company.locator("section", has_text="郊区代办〔2026〕001号")
+    expect(demo.locator(".authorisation-state")).to_contain_text("撤销")
+    fits(company)
+
+    agent.locator(f"#upload-{second.pk}").set_input_files(  # the page as it was before
+        {"name": "营业执照.pdf", "mimeType": "application/pdf", "buffer": PDF}
+    )
+    agent.locator(f"#evidence-{second.pk}").get_by_role("button", name="上传", exact=True).click()
+    expect(agent.locator("main")).to_contain_text(re.compile(r"授权已于 .* 撤销"))
+    second.refresh_from_db()
+    assert not second.file_path
+    expect(agent.locator(f"#upload-{second.pk}")).to_have_count(0)  # no longer offered
+
+    company.goto(f"{site}/cases/{case.public_id}")
+    history = company.locator("#history")
+    expect(history).to_contain_text("代办员")
+    expect(history).to_contain_text("上传")
+    fits(company)
+    done = Action.objects.filter(case=case, actor=agent_user)
+    assert {"create", "submit", "upload_evidence"} <= set(done.values_list("action", flat=True))

@@ -89,9 +89,9 @@ class MaterialViewer:
     @classmethod
     def of(cls, user: User, case: Case, own: bool) -> MaterialViewer:
         acting = may_act_on_case(user, case)
-        return cls(
-            user, own or (user.role == Role.AGENT and acting), works_at_window(user) and acting
-        )
+        if user.role == Role.AGENT:  # 全代办: only while the authorisation covers the case
+            own = acting
+        return cls(user, own, works_at_window(user) and acting)
 
 
 def materials_context(
