@@ -160,3 +160,15 @@ def test_the_api_takes_calls_and_refuses(api):
     assert api.call("clerk_jiaoqu", "get", f"/tickets/{answer['id']}")[0] == 404
     status, board = api.call("zhangsan", "get", "/halls/lishi/display")
     assert status == 200 and board["recent"][0]["number"] == "A001"
+
+
+def test_the_public_kiosk_is_throttled(client, demo, monkeypatch):
+    from onething.core.throttle import Limit
+    from onething.tickets import views
+
+    monkeypatch.setattr(views, "KIOSK_TAKING", Limit("ticket-kiosk-test", "2/10m", "自助取号"))
+    form = {"kiosk": "1", "way": "walk_in", "window_type": "general"}
+    assert [client.post(KIOSK, form).status_code for _ in range(2)] == [302, 302]
+    refused = client.post(KIOSK, form)
+    assert refused.status_code == 429 and "自助取号" in text_of(refused)
+    assert Ticket.objects.count() == 2

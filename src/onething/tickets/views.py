@@ -15,10 +15,15 @@ from onething.cases.views.common import forbidden, role_required
 from onething.core.access import cases_visible_to, may_call_at_hall, tickets_visible_to
 from onething.core.errors import CaseError
 from onething.core.roles import Role
+from onething.core.throttle import Limit, over_limit
 from onething.hall.models import Hall
 from onething.tickets import calling, services
 from onething.tickets.models import Ticket
 from onething.tickets.rules import ACTION_LABELS, Action, State
+
+# The kiosk is public: a hall's kiosks (often one address) take a few hundred tickets on a
+# busy morning, a script flooding the queue far more.
+KIOSK_TAKING = Limit("ticket-kiosk", "120/10m", "自助取号")
 
 
 def _hall(code: str) -> Hall:
@@ -52,6 +57,9 @@ def take(request: HttpRequest, code: str) -> HttpResponse:
         return forbidden(request, f"前台取号供{hall.name}所在地的窗口工作人员使用。")
     message, status = "", 200
     if request.method == "POST":
+        refused = over_limit(request, KIOSK_TAKING) if kiosk else None
+        if refused is not None:
+            return refused
         try:
             ticket = services.take_ticket(request.user, hall.code, _asked(request, kiosk))
         except CaseError as exc:
