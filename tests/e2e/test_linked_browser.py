@@ -123,6 +123,27 @@ def test_a_joint_inspection_on_phones_with_photos_and_one_report(people, site):
     task.refresh_from_db()
     assert task.state == TaskState.SUPPLEMENT
 
+    thumbnails = power.locator("#inspection-seats .photo-strip a")
+    expect(thumbnails).to_have_count(2)
+    full = thumbnails.first.get_attribute("href")
+    served = power.request.get(f"{site}{full}")
+    assert served.ok and served.body() == PNG and "no-store" in served.headers["cache-control"]
+
+    from onething.cases import services as case_services
+
+    case_services.provide_supplement(user("gridco"), task.pk, "消防通道已拓宽至 4 米")
+    housing.goto(address)
+    housing.get_by_role("radio", name="仍不合格，再次限期整改").check()
+    housing.get_by_role("button", name="提交复验结果").click()
+    expect(housing.locator(".flash-error")).to_contain_text("须写明问题")
+    housing.get_by_role("radio", name="整改合格").check()
+    housing.get_by_role("button", name="提交复验结果").click()
+    expect(housing.locator("#inspection-items")).to_contain_text("整改后复验合格")
+    expect(housing.locator("#inspection-seats")).to_contain_text("复验")
+    fits(housing)
+    task.refresh_from_db()
+    assert task.state == TaskState.APPROVED
+
 
 def test_the_company_authorises_and_revokes_on_a_phone(people, site):
     from datetime import timedelta

@@ -13,6 +13,7 @@ from onething.linked.models import (
     JointInspection,
     JointMeeting,
     MeetingSeat,
+    Reinspection,
 )
 from onething.privacy.admin import ReadOnlyAdmin, ReadOnlyInline
 
@@ -74,4 +75,19 @@ class JointInspectionAdmin(ReadOnlyAdmin):
 @admin.register(InspectionPhoto)
 class InspectionPhotoAdmin(ReadOnlyAdmin):
     list_display = ("seat", "kind", "size", "uploaded_at")
-    fields = readonly_fields = ("seat", "kind", "size", "sha256", "uploaded_at")
+    fields = readonly_fields = ("seat", "reinspection", "kind", "size", "sha256", "uploaded_at")
+
+
+@admin.register(Reinspection)
+class ReinspectionAdmin(ReadOnlyAdmin):
+    list_display = ("seat", "passed", "rectify_by", "inspected_at")
+    list_filter = ("passed",)
+    fields = readonly_fields = (
+        "seat",
+        "passed",
+        "findings",
+        "rectify_days",
+        "rectify_by",
+        "inspected_by",
+        "inspected_at",
+    )
