@@ -66,6 +66,8 @@ def call_next(clerk: User, hall: Hall, window_id: int) -> Ticket:
     window = window_for(clerk, hall, window_id)
     now = timezone.now()
     with transaction.atomic():
+        # One call at a time per window (a double click, two clerks at one window).
+        ServiceWindow.objects.select_for_update().filter(pk=window.pk).first()
         current = Ticket.objects.filter(window=window, state__in=BUSY).first()
         if current is not None:
             what = "正在办理" if current.state == State.SERVING else "已叫号，尚未开始办理"

@@ -10,6 +10,7 @@ every other ticket by the time it was taken.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -77,6 +78,15 @@ def ticket_number(prefix: str, sequence: int) -> str:
     if sequence < 1:
         raise ValueError("ticket sequences start at 1")
     return f"{prefix}{sequence:0{NUMBER_DIGITS}d}"
+
+
+def code_from_scan(text: str) -> str:
+    """An appointment code as typed or scanned: upper case, spaces and dashes dropped; a
+    scanner that reads an address (…/XXXX or …?code=XXXX) gives its last word."""
+    words = re.findall(r"[0-9A-Za-z]+", text)
+    if "/" in text or "=" in text:
+        words = words[-1:]
+    return "".join(words).upper()
 
 
 def move_problem(action: Action, state: State, number: str) -> str | None:

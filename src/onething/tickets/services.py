@@ -20,7 +20,14 @@ from onething.hall.models import Appointment, Hall, WindowType
 from onething.intake.validation import check_value
 from onething.privacy.crypto import lookup_digest
 from onething.tickets.models import Ticket, TicketCounter
-from onething.tickets.rules import Source, State, Waiting, people_ahead, ticket_number
+from onething.tickets.rules import (
+    Source,
+    State,
+    Waiting,
+    code_from_scan,
+    people_ahead,
+    ticket_number,
+)
 
 WAYS = {"appointment": Source.APPOINTMENT, "id_number": Source.ID_NUMBER, "walk_in": Source.WALK_IN}
 
@@ -106,9 +113,9 @@ def _appointment(hall: Hall, code: str, today: date) -> Appointment:
     if not key:
         raise InvalidInput("请扫描或输入预约码", {"fields": {"code": "必填"}})
     found = (
-        Appointment.objects.select_for_update()
+        Appointment.objects.select_for_update(of=("self",))
         .select_related("slot", "slot__hall", "slot__window_type")
-        .filter(Q(code=key) | Q(code=key.upper()))
+        .filter(code=code_from_scan(key))
         .first()
     )
     if found is None:

@@ -11,6 +11,7 @@ from onething.tickets.rules import (
     State,
     Waiting,
     calling_order,
+    code_from_scan,
     move_problem,
     next_state,
     people_ahead,
@@ -91,3 +92,11 @@ def test_nearest_rank_percentile():
     assert percentile([4.0], 0.9) == 4.0
     assert percentile([float(m) for m in range(1, 11)], 0.9) == 9.0
     assert percentile([float(m) for m in range(1, 101)], 0.9) == 90.0
+
+
+def test_an_appointment_code_as_typed_or_scanned():
+    assert code_from_scan(" abcd efgh 23 ") == "ABCDEFGH23"
+    assert code_from_scan("ABCD-EFGH-23") == "ABCDEFGH23"
+    assert code_from_scan("https://example.cn/hall/a/ABCDEFGH23") == "ABCDEFGH23"
+    assert code_from_scan("https://example.cn/a?code=abcdefgh23") == "ABCDEFGH23"
+    assert code_from_scan("") == ""
