@@ -66,3 +66,12 @@ def test_clerks_calling_at_once_never_get_the_same_ticket(demo):
         assert Ticket.objects.filter(state="called").count() == 2
         for ticket in Ticket.objects.filter(state="called"):
             calling.act(clerk, ticket.public_id, "missed")
+
+
+def test_a_double_click_on_one_window_calls_one_ticket(demo):
+    clerk, window = user("clerk_lishi"), window_of("lishi", "1号窗口")
+    walk_in(), walk_in()
+    answers = at_once(lambda _: calling.call_next(clerk, window.hall, window.pk).pk, 2)
+    refused = [a for a in answers if isinstance(a, Conflict)]
+    assert len(refused) == 1 and "请先办结或过号" in refused[0].message, answers
+    assert Ticket.objects.filter(window=window, state="called").count() == 1
