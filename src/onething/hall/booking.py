@@ -65,13 +65,25 @@ def hall_named(code: str) -> Hall:
 
 def window_type_for(hall: Hall, package_id: str) -> WindowType:
     """The window type of the hall that serves the package (one named for it first)."""
-    types = list(WindowType.objects.filter(hall=hall).order_by("prefix"))
+    return _serving(list(WindowType.objects.filter(hall=hall).order_by("prefix")), hall, package_id)
+
+
+def _serving(types: list[WindowType], hall: Hall, package_id: str) -> WindowType:
     serving = [rules.TypeServes(t.code, tuple(t.package_ids or ())) for t in types]
     code = rules.window_type_for(package_id, serving)
     if code is None:
         message = f"{hall.name}没有办理该一件事的窗口"
         raise InvalidInput(message, {"fields": {"package_id": message}})
     return next(t for t in types if t.code == code)
+
+
+def _type_at(hall_code: str, package_id: str) -> WindowType:
+    """The serving window type, its hall with it, in one query (booking's hot path)."""
+    types = list(
+        WindowType.objects.filter(hall__code=hall_code).select_related("hall").order_by("prefix")
+    )
+    hall = types[0].hall if types else hall_named(hall_code)
+    return _serving(types, hall, package_id)
 
 
 def blocked_until(person: User) -> datetime | None:
@@ -116,31 +128,33 @@ def _release_place(slot_id: int) -> None:
 
 def _book(person: User, booking: Booking, channel: str, booked_by: User | None) -> Appointment:
     name = package_name(booking.package_id)
-    hall = hall_named(booking.hall)
-    kind = window_type_for(hall, booking.package_id)
+    kind = _type_at(booking.hall, booking.package_id)
+    for _attempt in range(3):
+        try:
+            return _take(person, booking, kind, name, channel, booked_by)
+        except IntegrityError:  # the same code drawn twice (1 in 2^50): all again
+            continue
+    raise Conflict("预约码生成失败，请重试")
+
+
+def _take(person, booking: Booking, kind: WindowType, name: str, channel, booked_by):
     with transaction.atomic():
-        slot = _slot_for(hall, kind, booking.day, booking.starts)
+        slot = _slot_for(kind.hall, kind, booking.day, booking.starts)
         _check(slot, person, online=channel == Appointment.WEB)
         mine = Appointment.objects.filter(applicant=person, slot=slot, state=Appointment.BOOKED)
         if mine.exists():
             raise Conflict("您已预约了这个时段，不必重复预约")
         _take_place(slot)
-        for _attempt in range(3):
-            try:
-                with transaction.atomic():
-                    return Appointment.objects.create(
-                        slot=slot,
-                        package_id=booking.package_id,
-                        package_name=name,
-                        applicant=person,
-                        phone=booking.phone.strip() or person.phone,
-                        code=rules.new_code(),
-                        channel=channel,
-                        booked_by=booked_by,
-                    )
-            except IntegrityError:  # the same code drawn twice: draw again
-                continue
-        raise Conflict("预约码生成失败，请重试")
+        return Appointment.objects.create(
+            slot=slot,
+            package_id=booking.package_id,
+            package_name=name,
+            applicant=person,
+            phone=booking.phone.strip() or person.phone,
+            code=rules.new_code(),
+            channel=channel,
+            booked_by=booked_by,
+        )
 
 
 def book(actor: User, booking: Booking) -> Appointment:
