@@ -236,3 +236,11 @@ def test_monthly_figures(demo):
     assert lishi.tickets == 3 and lishi.called == 2
     assert 6.5 <= lishi.average_wait <= 7.5 and 9.5 <= lishi.p90_wait <= 10.5
     assert 5.5 <= lishi.average_service <= 6.5
+
+
+def test_a_ticket_left_open_yesterday_does_not_hold_the_window(demo):
+    left = walk_in()
+    call()
+    Ticket.objects.filter(pk=left.pk).update(day=timezone.localdate() - timedelta(days=1))
+    walk_in()
+    assert call().number == "A002"

@@ -68,7 +68,7 @@ def call_next(clerk: User, hall: Hall, window_id: int) -> Ticket:
     with transaction.atomic():
         # One call at a time per window (a double click, two clerks at one window).
         ServiceWindow.objects.select_for_update().filter(pk=window.pk).first()
-        current = Ticket.objects.filter(window=window, state__in=BUSY).first()
+        current = current_at(window)
         if current is not None:
             what = "正在办理" if current.state == State.SERVING else "已叫号，尚未开始办理"
             raise Conflict(f"{window.number} 的 {current.number} 号{what}，请先办结或过号")
@@ -146,7 +146,10 @@ def _apply(ticket: Ticket, move: Action, now: datetime) -> None:
 
 
 def current_at(window: ServiceWindow) -> Ticket | None:
-    return Ticket.objects.filter(window=window, state__in=BUSY).select_related("person").first()
+    """Today's ticket called to or served at the window (one left open yesterday does not
+    hold the window)."""
+    busy = Ticket.objects.filter(window=window, day=timezone.localdate(), state__in=BUSY)
+    return busy.select_related("person", "appointment").first()
 
 
 def link_accepted_case(event: CaseAccepted) -> None:

@@ -7,6 +7,16 @@
   var speaking = false;
   var canSpeak = "speechSynthesis" in window && "SpeechSynthesisUtterance" in window;
 
+  function remembered() {
+    try { return window.localStorage.getItem("onething.hall-voice"); } catch (e) { return null; }
+  }
+  function remember(value) {
+    try {
+      if (value) { window.localStorage.setItem("onething.hall-voice", value); }
+      else { window.localStorage.removeItem("onething.hall-voice"); }
+    } catch (e) { /* private mode: for this page only */ }
+  }
+
   function calls() {
     return Array.prototype.slice.call(document.querySelectorAll("#board [data-call]"));
   }
@@ -39,10 +49,18 @@
         button.textContent = "本浏览器不支持语音播报";
         button.disabled = true;
       }
-      button.addEventListener("click", function () {
-        speaking = !speaking;
+      var show = function () {
         button.setAttribute("aria-pressed", speaking ? "true" : "false");
         button.textContent = speaking ? "关闭语音播报" : "开启语音播报";
+      };
+      // Remembered on this screen: a display set up once speaks after a reload (where the
+      // browser lets a page speak before a touch, e.g. a kiosk browser's autoplay policy).
+      speaking = canSpeak && remembered() === "on";
+      show();
+      button.addEventListener("click", function () {
+        speaking = !speaking;
+        remember(speaking ? "on" : null);
+        show();
         if (speaking) { say("语音播报已开启"); }
       });
     }
