@@ -113,7 +113,7 @@ def test_a_home_visit_from_request_to_acceptance(client, demo):
     refused = client.post("/outreach/visits/", asked)
     assert refused.status_code == 400 and "写明具体情况" in text_of(refused)
     made = client.post("/outreach/visits/", {**asked, "reason_note": "行动不便"})
-    visit = HomeVisit.objects.get()
+    visit = HomeVisit.objects.get(reason="other")
     assert made["Location"] == f"/outreach/visits/{visit.public_id}"
     assert "待安排" in page_text(client.get(made["Location"]))
     as_user(client, "supervisor_lishi")

@@ -90,10 +90,11 @@ def test_a_request_is_checked(demo):
     asked = visits.VisitRequest(
         "retirement", "141102", "离石", "other", preferred_dates=(date.today() - timedelta(1),)
     )
+    before = HomeVisit.objects.count()  # the demo's own request
     with pytest.raises(InvalidInput) as refused:
         visits.request_visit(user("zhangsan"), asked)
     assert set(refused.value.details["fields"]) == {"address", "reason", "preferred_dates"}
-    assert not HomeVisit.objects.exists()
+    assert HomeVisit.objects.count() == before
     with pytest.raises(Forbidden):
         visits.request_visit(user("r_amr_lishi"), asked)
     clerk_asks = visits.VisitRequest(
@@ -129,3 +130,12 @@ def test_monthly_figures_count_visits_done_and_assisted_cases(demo):
     assert by_place["141100"].home_visits == 1  # the city counts its counties
     assert by_place["140311"].home_visits == 0 and by_place["140311"].assisted_cases == 0
     assert by_place["141102"].month == f"{month:%Y-%m}"
+
+
+def test_the_demo_has_zhangsans_visit_waiting_at_lishi(demo):
+    from onething.outreach.demo import ensure_demo_visit
+
+    ensure_demo_visit()  # again: made once
+    visit = HomeVisit.objects.get(applicant__username="zhangsan")
+    assert visit.state == "requested" and visit.jurisdiction == "141102"
+    assert visit in visits_visible_to(user("supervisor_lishi"))

@@ -185,6 +185,9 @@ def ensure_demo_accounts() -> list[DemoAccount]:
     from onething.hall.demo import ensure_demo_halls
 
     ensure_demo_halls()  # 延伸办: the demo halls, their windows, hours and slots
+    from onething.outreach.demo import ensure_demo_visit
+
+    ensure_demo_visit()  # 上门办: zhangsan's request at 离石区, waiting to be scheduled
     return accounts
 
 
