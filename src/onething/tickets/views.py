@@ -67,7 +67,11 @@ def take(request: HttpRequest, code: str) -> HttpResponse:
         else:
             slip = reverse("tickets:slip", args=[hall.code, ticket.public_id])
             return redirect(slip + ("?kiosk=1" if kiosk else ""))
-    today = [] if kiosk else tickets_visible_to(request.user).filter(hall=hall)
+    today = (
+        tickets_visible_to(request.user)
+        .filter(hall=hall, day=timezone.localdate())
+        .select_related("window_type", "window")
+    )
     context = {
         "hall": hall,
         "kiosk": kiosk,
