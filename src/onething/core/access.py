@@ -217,6 +217,8 @@ def agent_refusal(user, case) -> str | None:
     """Why the agent may not act on the case for its applicant now (None: they may) — the
     rules of accounts/authority.py over the authorisations the applicant gave them: scope
     (packages, projects), period, revocation."""
+    # The rules are pure (no Django, no model): imported here, as the models are looked
+    # up, so that this module still imports no app at load time.
     from onething.accounts.authority import Subject, refusal
 
     if getattr(user, "role", None) != Role.AGENT:
