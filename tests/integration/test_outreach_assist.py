@@ -135,3 +135,16 @@ def test_who_sees_assisted_filings(demo):
     assert assist not in assists_visible_to(user("yaofang"))
     with pytest.raises(NotFound):  # another county's clerk
         consent.send_code(user("clerk_jiaoqu"), assist.public_id)
+
+
+def test_an_agent_assists_a_principal_who_authorised_them(demo):
+    from tests.factories import ALL_ITEMS, pharmacy_form
+
+    agent, company = user("daiban"), user("yaofang")
+    assert assisting.find_citizen(agent, "142331196207082041") == company  # its authorisation
+    started = assisting.start_assist(agent, company, "open_pharmacy")
+    assisting.save_assist_form(agent, started.public_id, ALL_ITEMS, "141102", pharmacy_form())
+    case = consent.confirm_with_signature(agent, started.public_id, signature_png())
+    assert case.applicant == company and case.agent == agent and case.filed_by == agent
+    assert case.channel == "agent" and case.consent == "signature"
+    assert started in assists_visible_to(agent) and case in cases_visible_to(company)
