@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from onething.cases.models import Case
 from tests.e2e.browser import DESKTOP, PHONE, field, fits
-from tests.factories import consent_code_sent_to, tiny_jpeg, visit_scheduled
+from tests.factories import assist_ready, consent_code_sent_to, tiny_jpeg, visit_scheduled
 
 pytestmark = pytest.mark.browser
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop shares the thread
@@ -135,3 +135,27 @@ def test_assisted_filing_with_a_signature_on_the_windows_tablet(people, site):
     expect(clerk.locator("#filed-by")).to_contain_text("经本人当面签名确认")
     case = Case.objects.get(applicant__username="zhangsan")
     assert case.consent == "signature"
+
+
+def test_the_outreach_pages_fit_a_phone_in_large_type(people, site):
+    visit = visit_scheduled()
+    assist = assist_ready()
+    pages = {
+        "clerk_lishi": [
+            "/outreach/assist/",
+            f"/outreach/assist/{assist.public_id}",
+            "/outreach/visits/",
+            f"/outreach/visits/{visit.public_id}",
+            f"/outreach/visits/{visit.public_id}/form",
+        ],
+        "supervisor_lishi": ["/outreach/visits/", f"/outreach/visits/{visit.public_id}"],
+        "zhangsan": ["/outreach/visits/", f"/outreach/visits/{visit.public_id}"],
+    }
+    for username, addresses in pages.items():
+        page = people(username, PHONE_375)
+        page.goto(site + "/")
+        page.get_by_role("button", name="大字版").click()
+        expect(page.locator("html")).to_have_attribute("data-text", "large")
+        for address in addresses:
+            assert page.goto(site + address).status == 200, address
+            fits(page)

@@ -107,7 +107,7 @@ def open_assist(actor: User, assist_id, lock: bool = False) -> AssistedFiling:
     """The assisted filing, for the one who filled it in or a clerk of its window."""
     rows = assists_visible_to(actor)
     if lock:
-        rows = rows.select_for_update()
+        rows = rows.select_for_update(of=("self",))  # not the joined accounts
     found = rows.filter(public_id=assist_id).select_related("citizen", "staff").first()
     if found is None:
         raise NotFound("没有找到这份帮办代办")

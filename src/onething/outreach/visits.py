@@ -101,7 +101,7 @@ def request_visit(actor: User, asked: VisitRequest, applicant: User | None = Non
 def open_visit(actor: User, visit_id, lock: bool = False) -> HomeVisit:
     rows = visits_visible_to(actor)
     if lock:
-        rows = rows.select_for_update()
+        rows = rows.select_for_update(of=("self",))  # not the joined accounts
     visit = rows.filter(public_id=visit_id).select_related("applicant", "visitor").first()
     if visit is None:
         raise NotFound("没有找到这个上门办申请")
