@@ -245,3 +245,17 @@ def test_the_demo_agent_of_jiaoqu_holds_gridcos_authorisation(demo):
     assert given.covers("road_project") and not given.covers("open_pharmacy")
     assert authorisations.ensure_demo_authorisation() == given  # once
     assert user("daiban_jiaoqu").jurisdiction == "140311"
+
+
+def test_the_agent_chooses_how_to_collect_only_under_the_authorisation(demo):
+    from onething.cases.delivery import DeliveryChoice, choose_delivery
+
+    given = authorised()
+    agent, company = user("daiban"), user("gridco")
+    case, _ = services.file_case(
+        agent, filing("charging_station", CHARGING_ANSWERS), applicant=company
+    )
+    assert choose_delivery(agent, case.public_id, DeliveryChoice("window")).method == "window"
+    authorisations.revoke(company, given.pk)
+    with pytest.raises(Forbidden, match="领取方式：授权已于 .* 撤销"):
+        choose_delivery(agent, case.public_id, DeliveryChoice("window"))

@@ -27,7 +27,7 @@ from onething.cases.lifecycle import CaseAction, CaseState
 from onething.cases.materials import unchecked_materials
 from onething.cases.models import DELIVERY_LABELS, Case, Delivery
 from onething.cases.window import clerk_case
-from onething.core.access import may_act_on_case
+from onething.core.access import may_act_on_case, require_may_act
 from onething.core.errors import Conflict, InvalidInput
 from onething.intake.validation import check_phone
 
@@ -77,10 +77,9 @@ def choose_delivery(actor: User, case_id, choice: DeliveryChoice) -> Delivery:
     choice = _checked(choice)
     with transaction.atomic():
         case = locked_case(case_id)
-        require(
-            may_act_on_case(actor, case) and actor.pk in (case.applicant_id, case.agent_id),
-            "只有申请人或其代办人可以选择领取方式",
-        )
+        what = "只有申请人或其代办人可以选择领取方式"
+        require(actor.pk in (case.applicant_id, case.agent_id), what)
+        require_may_act(actor, case, what)  # an agent: only under the authorisation
         if case.state not in CHOOSABLE:
             raise Conflict("办件已办结或终止，不能再更改领取方式")
         delivery, _created = Delivery.objects.update_or_create(
