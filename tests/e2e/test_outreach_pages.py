@@ -142,3 +142,28 @@ def test_a_home_visit_from_request_to_acceptance(client, demo):
     assert case.channel == "visit" and case.state == "in_progress"
     page = page_text(client.get(accepted["Location"]))
     assert "上门办" in page and re.search(r"代为填报（上门核验本人身份后受理）", page)
+
+
+def test_the_signature_is_shown_only_to_those_who_may_see_the_filing(client, demo):
+    from onething.outreach import consent
+    from tests.factories import assist_ready, signature_png
+
+    assist = assist_ready()
+    consent.confirm_with_signature(user("clerk_lishi"), assist.public_id, signature_png())
+    address = f"/outreach/assist/{assist.public_id}/signature.png"
+    for username in ("clerk_lishi", "zhangsan", "supervisor_lishi"):
+        as_user(client, username)
+        answer = client.get(address)
+        assert answer.status_code == 200 and answer.content == signature_png(), username
+        assert "no-store" in answer["Cache-Control"]
+    as_user(client, "clerk_jiaoqu")
+    assert client.get(address).status_code == 404
+    as_user(client, "clerk_lishi")
+    assert "申请人签名" in page_text(client.get(f"/outreach/assist/{assist.public_id}"))
+
+
+def test_only_the_visiting_clerk_fills_in_the_visit_form(client, demo):
+    visit = visit_scheduled()
+    as_user(client, "clerk")  # 吕梁市: sees the visit, is not the one sent
+    answer = client.get(f"/outreach/visits/{visit.public_id}/form")
+    assert answer.status_code == 302 and answer["Location"].endswith(str(visit.public_id))

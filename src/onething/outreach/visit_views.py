@@ -137,6 +137,10 @@ def visit_page(request: HttpRequest, public_id) -> HttpResponse:
 def visit_form(request: HttpRequest, public_id) -> HttpResponse:
     """The one form, filled in on site by the visiting clerk."""
     visit = _visible(request, public_id)
+    if visit.visitor_id != request.user.pk or visit.state != rules.VisitState.SCHEDULED:
+        messages.error(request, "只有安排上门的工作人员可以在上门时填写一表。")
+        return redirect("outreach:visit", public_id)
+    record_view(request.user, visit.applicant, "身份证号码、手机号码（一表）", "上门办")
     error, errors = "", {}
     if request.method == "POST" and request.POST.get("intent") == "save":
         try:
