@@ -15,7 +15,7 @@ from django.utils import timezone
 from onething.calendar.loaded import current_calendar
 from onething.cases import services as case_services
 from onething.cases.lifecycle import TaskState
-from onething.core.errors import Conflict, Forbidden
+from onething.core.errors import Conflict, Forbidden, NotFound
 from onething.linked import inspections, reinspections
 from onething.linked.inspections import Findings, InspectionPlan
 from onething.linked.models import InspectedItem, InspectionPhoto, Reinspection
@@ -97,6 +97,10 @@ def test_refused_reinspections_write_nothing(demo):
         )
     with pytest.raises(Forbidden):
         reinspections.record_reinspection(user("gridco"), inspection.public_id, Findings(True))
+    with pytest.raises(NotFound):  # the same department elsewhere
+        reinspections.record_reinspection(
+            user("r_housing_lishi"), inspection.public_id, Findings(True)
+        )
     assert not Reinspection.objects.exists()
     task.refresh_from_db()
     assert task.state == TaskState.IN_REVIEW

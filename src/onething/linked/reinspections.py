@@ -19,7 +19,7 @@ from onething.accounts.models import User
 from onething.calendar.loaded import current_calendar
 from onething.cases import services as case_services, uploads
 from onething.cases.lifecycle import TaskState
-from onething.core.access import reviews
+from onething.core.access import inspections_visible_to, reviews
 from onething.core.errors import CaseError, Conflict, Forbidden, NotFound
 from onething.linked.inspections import Findings, check_findings, inspected_items
 from onething.linked.meetings import department_names
@@ -83,7 +83,10 @@ def record_reinspection(actor: User, inspection_id, findings: Findings) -> Joint
         inspection = (
             JointInspection.objects.select_for_update().filter(public_id=inspection_id).first()
         )
-        if inspection is None:
+        if (
+            inspection is None
+            or not inspections_visible_to(actor).filter(pk=inspection.pk).exists()
+        ):
             raise NotFound("没有找到这个联合验收")
         seat = _seat_to_reinspect(actor, inspection)
         pending = [i for i in inspected_items(inspection) if i.outcome == InspectedItem.RECTIFY]
