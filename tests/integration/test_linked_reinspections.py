@@ -129,6 +129,7 @@ def test_overdue_rectifications_and_the_photos_on_the_page(demo, client):
     address = f"/linked/inspections/{inspection.public_id}"
     page = as_user(client, "gridco").get(address)
     assert "已逾期 2 天" in text_of(page) and "已超过整改期限" in text_of(page)
+    assert "整改已逾期" in text_of(client.get("/linked/inspections"))
     photo = InspectionPhoto.objects.get()
     url = f"{address}/photos/{photo.pk}"
     assert url in page.content.decode()

@@ -54,8 +54,10 @@ def inspections(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "联合验收已安排，已通知参加部门。")
             return redirect("linked:inspection", found.public_id)
+    rows = list(inspections_visible_to(request.user).order_by("-day")[:100])
     context = {
-        "rows": inspections_visible_to(request.user).order_by("-day")[:100],
+        "rows": rows,
+        "overdue": again.with_overdue(rows),
         "organises": organises,
         "departments": department_names().items() if organises else [],
         "tasks": open_tasks(request.user) if organises else [],

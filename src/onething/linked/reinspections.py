@@ -40,7 +40,7 @@ class Rectification:
     overdue_days: int  # working or not: calendar days past its deadline; 0 when not late
 
 
-def rectifications(inspection: JointInspection, today: date | None = None) -> list:
+def rectifications(inspection: JointInspection, today: date | None = None) -> list[Rectification]:
     """The items still to be rectified, each with how many days it is overdue."""
     today = today or timezone.localdate()
     return [
@@ -48,6 +48,16 @@ def rectifications(inspection: JointInspection, today: date | None = None) -> li
         for item in inspected_items(inspection)
         if item.outcome == InspectedItem.RECTIFY
     ]
+
+
+def with_overdue(inspections: list[JointInspection]) -> set[int]:
+    """Which of these inspections have a rectification past its deadline (one query)."""
+    late = InspectedItem.objects.filter(
+        inspection__in=inspections,
+        outcome=InspectedItem.RECTIFY,
+        rectify_by__lt=timezone.localdate(),
+    )
+    return set(late.values_list("inspection_id", flat=True))
 
 
 def cleared(seat: InspectionSeat) -> bool:
