@@ -142,6 +142,8 @@ def test_an_agent_assists_a_principal_who_authorised_them(demo):
 
     agent, company = user("daiban"), user("yaofang")
     assert assisting.find_citizen(agent, "142331196207082041") == company  # its authorisation
+    with pytest.raises(Forbidden, match="代办授权"):  # zhangsan never authorised daiban
+        assisting.start_assist(agent, user("zhangsan"), "retirement")
     started = assisting.start_assist(agent, company, "open_pharmacy")
     assisting.save_assist_form(agent, started.public_id, ALL_ITEMS, "141102", pharmacy_form())
     case = consent.confirm_with_signature(agent, started.public_id, signature_png())

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from onething.accounts.models import Authorisation, User
-from onething.core.access import assists_visible_to, reach_of
+from onething.core.access import agent_may_act_for, assists_visible_to, reach_of
 from onething.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from onething.core.roles import ApplicantKind, Role
 from onething.intake.validation import check_phone
@@ -90,6 +90,8 @@ def start_assist(actor: User, citizen: User, package_id: str, way: str = "window
     if way not in dict(ASSIST_WAYS):
         raise InvalidInput("请选择帮办方式（窗口或电话）")
     name = package_name(package_id)
+    if actor.role == Role.AGENT and not agent_may_act_for(actor, citizen.pk, package_id):
+        raise Forbidden(f"没有该委托人对“{name}”的有效代办授权")
     place = citizen.jurisdiction or actor.jurisdiction
     with transaction.atomic():
         return AssistedFiling.objects.create(

@@ -18,7 +18,7 @@ from onething.cases import materials, uploads
 from onething.cases.base import notify_users
 from onething.cases.models import Case, Evidence
 from onething.cases.window import accept
-from onething.catalog.services import current_catalog
+from onething.catalog.services import current_catalog, guide_of
 from onething.core.access import may_supervise, reach_of, visits_visible_to
 from onething.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from onething.core.roles import Role
@@ -212,8 +212,6 @@ def add_photo(actor: User, visit_id, material_id: str, name: str, data: bytes) -
 
 def material_choices(visit: HomeVisit) -> list[tuple[str, str]]:
     """The materials the applicant provides for the package (as answered so far)."""
-    from onething.catalog.services import guide_of
-
     current = current_catalog()
     if current is None or visit.package_id not in current.catalog.packages:
         return []
