@@ -226,3 +226,50 @@ def test_the_agent_carries_a_project_until_the_company_revokes_mid_way(people, s
     fits(company)
     done = Action.objects.filter(case=case, actor=agent_user)
     assert {"create", "submit", "upload_evidence"} <= set(done.values_list("action", flat=True))
+
+
+NARROW = {**PHONE, "viewport": {"width": 375, "height": 667}}
+WIDE = {"viewport": {"width": 1920, "height": 1080}, "locale": "zh-CN"}
+
+
+def test_the_linked_pages_fit_375_px_in_large_type_and_1920(people, site):
+    """The inspection page with photos, an overdue rectification and the re-inspection
+    form; the authorisations of the company (with its projects) and of the agent."""
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+
+    from onething.cases import services as case_services
+    from onething.linked import inspections
+    from onething.linked.models import InspectedItem
+
+    bundles.file_bundle(user("gridco"), grid_bundle_filing(2))
+    case = charging_station_at_acceptance()
+    task = case.tasks.get(item_id="completion_joint_acceptance")
+    plan = inspections.InspectionPlan(
+        "阳泉市郊区荫营镇充电站", date(2026, 12, 10), ["housing"], [task.pk]
+    )
+    found = inspections.schedule_inspection(user("clerk_jiaoqu"), plan)
+    failing = inspections.Findings(False, "消防通道宽度不足" * 5, 5, [PNG, JPEG, PNG, JPEG])
+    inspections.record_findings(user("r_housing_jiaoqu"), found.public_id, failing)
+    InspectedItem.objects.update(rectify_by=timezone.localdate() - timedelta(days=3))
+    case_services.provide_supplement(user("gridco"), task.pk, "已整改")
+    visits = {
+        "r_housing_jiaoqu": [f"/linked/inspections/{found.public_id}", "/linked/inspections"],
+        "gridco": ["/linked/authorisations", f"/linked/inspections/{found.public_id}"],
+        "daiban_jiaoqu": ["/linked/authorisations"],
+    }
+    for who, addresses in visits.items():
+        for device, large in ((NARROW, True), (WIDE, False)):
+            page = people(who, device)
+            if large:
+                page.get_by_role("button", name="大字版").click()
+                expect(page.locator("html")).to_have_attribute("data-text", "large")
+            for address in addresses:
+                page.goto(f"{site}{address}")
+                fits(page)
+    housing = people("r_housing_jiaoqu", NARROW)
+    housing.goto(f"{site}/linked/inspections/{found.public_id}")
+    expect(housing.locator("#inspection-overdue")).to_contain_text("已超过整改期限")
+    expect(housing.get_by_role("button", name="提交复验结果")).to_be_visible()
+    expect(housing.locator(".photo-strip img")).to_have_count(4)
