@@ -184,8 +184,11 @@ def test_the_agent_carries_a_project_the_company_filed(demo):
     company, agent = user("gridco"), user("daiban")
     bundle, _ = bundles.file_bundle(company, grid_bundle_filing(2))
     first, second = bundles.projects_of(bundle)
+    outside = authorised(packages=["charging_station"], projects=[str(second.public_id)])
     given = authorised(packages=[], projects=[str(first.public_id)])
-    assert set(cases_visible_to(agent)) == {first.case}
+    assert set(cases_visible_to(agent)) == {first.case}  # the second: not its package
+    assert not may_view_case(agent, second.case)
+    outside.delete()
     assert may_view_case(agent, first.case) and not may_view_case(agent, second.case)
     before = OutboxMessage.objects.filter(recipient=company).count()
     services.withdraw(agent, first.case.public_id)
@@ -257,5 +260,5 @@ def test_the_agent_chooses_how_to_collect_only_under_the_authorisation(demo):
     )
     assert choose_delivery(agent, case.public_id, DeliveryChoice("window")).method == "window"
     authorisations.revoke(company, given.pk)
-    with pytest.raises(Forbidden, match="领取方式：授权已于 .* 撤销"):
+    with pytest.raises(Forbidden, match=r"领取方式：授权已于 .* 撤销"):
         choose_delivery(agent, case.public_id, DeliveryChoice("window"))

@@ -255,9 +255,12 @@ def _carried_cases(user) -> list[int]:
         agent_id=user.pk, revoked_at__isnull=True, valid_from__lte=today, valid_until__gte=today
     )
     named = Q(pk__in=[])
-    for authorisation in held.only("principal_id", "projects"):
+    for authorisation in held.only("principal_id", "projects", "packages"):
         if authorisation.projects:
-            named |= Q(owner_id=authorisation.principal_id, public_id__in=authorisation.projects)
+            these = Q(owner_id=authorisation.principal_id, public_id__in=authorisation.projects)
+            if authorisation.packages:
+                these &= Q(case__package_id__in=authorisation.packages)
+            named |= these
     projects = _model("projects.Project").objects.filter(named, case__isnull=False)
     return list(projects.values_list("case_id", flat=True))
 
