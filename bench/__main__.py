@@ -39,6 +39,9 @@ def main() -> None:
     for db in databases:
         subprocess.run([sys.executable, "-m", "bench.cases_bench", "--db", db], check=True)
         print()
+        booking = [sys.executable, "-m", "bench.booking_bench", "--db", db, "--mode", "http"]
+        subprocess.run(booking, check=True)  # 预约办: 200 people book one morning at once
+        print()
     if "postgres" in databases:
         subprocess.run([sys.executable, "-m", "bench.dashboard_bench"], check=True)
         print()
