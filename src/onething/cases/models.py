@@ -168,7 +168,7 @@ class Case(models.Model):
 
     @property
     def filed_by_note(self) -> str:
-        """"由 <staff> 代为填报（经本人短信验证码确认）" for an assisted case, else ""."""
+        """For an assisted case 由 <staff> 代为填报（经本人短信验证码确认）, else ""."""
         if self.filed_by_id is None:
             return ""
         how = CONSENT_LABELS.get(self.consent) or (
