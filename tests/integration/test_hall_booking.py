@@ -179,3 +179,14 @@ def test_two_no_shows_do_not_block(demo, settings):
     after = timezone.make_aware(datetime.combine(last.date, last.ends)) + timedelta(minutes=1)
     assert jobs.record_no_shows(after) == 2
     assert not BookingBlock.objects.exists()
+
+
+def test_the_sweep_runs_the_halls_step(demo, monkeypatch):
+    from onething import sweep
+
+    monkeypatch.setattr(sweep, "hall_round", lambda: (2, 1))
+    report = sweep.sweep()
+    assert report.appointments_reminded == 2 and report.no_shows == 1
+    assert report.line().endswith(", 2 appointment reminders, 1 no-shows")
+    monkeypatch.setattr(sweep, "hall_round", lambda: (0, 0))
+    assert "appointment" not in sweep.sweep().line()

@@ -81,7 +81,6 @@ def _visible(request: HttpRequest, public_id) -> Appointment:
 def appointment(request: HttpRequest, public_id) -> HttpResponse:
     """The confirmation: the QR code (the appointment code), when, where, which window."""
     found = _visible(request, public_id)
-    move_day = None
     try:
         move_day = offers.parse_day(request.GET.get("day", ""))
     except CaseError:
@@ -89,7 +88,10 @@ def appointment(request: HttpRequest, public_id) -> HttpResponse:
     slot = found.slot
     alternatives = offers.Offer()
     if found.state == Appointment.BOOKED:
-        alternatives = offers.offer(slot.hall.code, found.package_id, move_day or slot.date)
+        try:
+            alternatives = offers.offer(slot.hall.code, found.package_id, move_day or slot.date)
+        except CaseError:  # the 一件事 left the catalogue: it may still be cancelled
+            alternatives = offers.Offer()
     context = {
         "appointment": found,
         "slot": slot,
