@@ -190,3 +190,21 @@ def test_the_sweep_runs_the_halls_step(demo, monkeypatch):
     assert report.line().endswith(", 2 appointment reminders, 1 no-shows")
     monkeypatch.setattr(sweep, "hall_round", lambda: (0, 0))
     assert "appointment" not in sweep.sweep().line()
+
+
+def test_moving_is_refused_clearly_and_keeps_the_old_place(demo):
+    zhangsan = user("zhangsan")
+    slot, full = next_free_slot(), next_free_slot(skip=1)
+    made = booking.book(zhangsan, booking_of(slot))
+    with pytest.raises(InvalidInput, match="相同"):
+        booking.move(zhangsan, made.public_id, slot.date, slot.starts)
+    Slot.objects.filter(pk=full.pk).update(booked=full.capacity)
+    with pytest.raises(Conflict, match="已约满"):
+        booking.move(zhangsan, made.public_id, full.date, full.starts)
+    with pytest.raises(InvalidInput, match="办公时间内"):
+        booking.move(zhangsan, made.public_id, slot.date, time(22, 0))
+    assert Appointment.objects.get(pk=made.pk).slot_id == slot.pk
+    assert Slot.objects.get(pk=slot.pk).booked == 1
+    Slot.objects.filter(pk=slot.pk).update(date=timezone.localdate() - timedelta(days=1))
+    with pytest.raises(Conflict, match="已经开始"):
+        booking.cancel(zhangsan, made.public_id)
