@@ -3,7 +3,7 @@ revocation, and the reason an agent is given when refused."""
 
 from datetime import date, datetime
 
-from onething.accounts.authority import Subject, Written, refusal
+from onething.core.authority import Subject, Written, refusal
 
 TODAY = date(2026, 12, 5)
 YEAR = Written(date(2026, 1, 1), date(2026, 12, 31))

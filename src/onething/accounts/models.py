@@ -13,7 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from onething.accounts.authority import Subject, Written, refusal
+from onething.core.authority import Subject, Written, refusal
 from onething.core.roles import ADMINISTRATORS, ROLE_LABELS, ApplicantKind, Role
 from onething.privacy.crypto import lookup_digest
 from onething.privacy.fields import EncryptedTextField
@@ -97,7 +97,7 @@ class Authorisation(models.Model):
     )
     packages = models.JSONField("授权的一件事", default=list, blank=True)  # empty: all
     # The principal's projects (projects.Project public ids) it covers; empty: every case
-    # within the packages. See accounts/authority.py for the rules.
+    # within the packages. See core/authority.py for the rules.
     projects = models.JSONField("授权的项目", default=list, blank=True)
     valid_from = models.DateField("生效日期", default=timezone.localdate)
     valid_until = models.DateField("截止日期")

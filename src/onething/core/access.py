@@ -19,6 +19,7 @@ from django.apps import apps
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from onething.core.authority import Subject, refusal
 from onething.core.errors import Forbidden
 from onething.core.roles import ACCOUNT_FIELDS, ADMIN_PERMISSIONS, Role
 
@@ -215,12 +216,8 @@ def agent_may_act_for(user, principal_id, package_id: str) -> bool:
 
 def agent_refusal(user, case) -> str | None:
     """Why the agent may not act on the case for its applicant now (None: they may) — the
-    rules of accounts/authority.py over the authorisations the applicant gave them: scope
+    rules of core/authority.py over the authorisations the applicant gave them: scope
     (packages, projects), period, revocation."""
-    # The rules are pure (no Django, no model): imported here, as the models are looked
-    # up, so that this module still imports no app at load time.
-    from onething.accounts.authority import Subject, refusal
-
     if getattr(user, "role", None) != Role.AGENT:
         return "只有帮办代办人员凭代办授权代为办理"
     given = _model("accounts.Authorisation").objects.filter(

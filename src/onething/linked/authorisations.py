@@ -2,7 +2,7 @@
 accounts.Authorisation: the packages it covers and, when it names them, the company's
 projects; its period; revocable). The company gives and revokes one here; from then on
 the agent's filings and actions for it are refused with the reason (core/access.
-agent_refusal, the rules in accounts/authority.py: 超出授权范围, 已撤销, 已过期), while
+agent_refusal, the rules in core/authority.py: 超出授权范围, 已撤销, 已过期), while
 what the agent already did stays on the cases' records, each action with the agent as
 actor and the company as the applicant, who gets every notice.
 """
