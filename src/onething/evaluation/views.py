@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from onething.accounts.models import User
@@ -34,6 +35,7 @@ from onething.core.throttle import COMPLAINT_FILING, COMPLAINT_LOOKUP, throttle
 from onething.evaluation import complaint_services as complaints, contacts, services
 from onething.evaluation.complaints import CATEGORIES, KINDS, SUBJECTS, tracking_groups
 from onething.evaluation.dashboard import Filters, figures
+from onething.evaluation.hall_figures import hall_months, period_months
 from onething.evaluation.models import Rating, Rectification
 from onething.evaluation.ratings import (
     BAD_REASONS,
@@ -413,6 +415,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "refreshed_at": refreshed_at(),
             "chart": chart,  # read by dashboard.js from a json_script element
             "query": query.urlencode(),
+            "hall_months": hall_months(
+                request.user,
+                filters.jurisdiction,
+                period_months(filters.start, filters.end, timezone.localdate()),
+            ),
             "jurisdictions": _places(catalog, request.user.jurisdiction or ""),
             "departments": [(d.id, d.name) for d in catalog.departments.values()]
             if catalog
