@@ -208,3 +208,18 @@ def test_moving_is_refused_clearly_and_keeps_the_old_place(demo):
     Slot.objects.filter(pk=slot.pk).update(date=timezone.localdate() - timedelta(days=1))
     with pytest.raises(Conflict, match="已经开始"):
         booking.cancel(zhangsan, made.public_id)
+
+
+def test_slots_the_hours_no_longer_give_are_withdrawn_unless_booked(demo):
+    from onething.hall.hours import ensure_slots
+    from onething.hall.models import Hall, OpeningHours
+
+    hall = Hall.objects.get(code="lishi")
+    ahead = Slot.objects.filter(hall=hall, extra=False, date__gt=timezone.localdate())
+    booked = ahead.order_by("date", "starts").first()
+    booking.book(user("zhangsan"), booking_of(booked))
+    OpeningHours.objects.filter(hall=hall).delete()  # the hall closes its regular hours
+    ensure_slots(hall)
+    left = Slot.objects.filter(hall=hall, extra=False)
+    assert list(left) == [booked]  # the booked one stays for its booker
+    assert Slot.objects.filter(hall=hall, extra=True).exists()  # the Saturday session

@@ -102,16 +102,23 @@ def _slot(hall, kind, day, starts, ends, capacity, extra) -> Slot:
 
 
 def ensure_slots(hall: Hall, days: int = DAYS_AHEAD, today: date | None = None) -> int:
-    """Create the slots missing from today for `days` days; the number created."""
+    """Create the slots missing from today for `days` days; the number created. A slot
+    the hours no longer give (a holiday loaded since, hours changed, a session removed)
+    is withdrawn while no one has booked it; a booked one stays for its bookers."""
     first = today or timezone.localdate()
     span = [first + timedelta(days=n) for n in range(days)]
     wanted = _wanted_slots(hall, span)
+    keys = {(s.window_type_id, s.date, s.starts) for s in wanted}
     with transaction.atomic():
-        have = set(
-            Slot.objects.filter(hall=hall, date__in=span).values_list(
-                "window_type_id", "date", "starts"
+        have = {
+            (kind, day, starts): pk
+            for pk, kind, day, starts in Slot.objects.filter(hall=hall, date__in=span).values_list(
+                "pk", "window_type_id", "date", "starts"
             )
-        )
+        }
+        stale = [pk for key, pk in have.items() if key not in keys]
+        if stale:
+            Slot.objects.filter(pk__in=stale, booked=0, appointments__isnull=True).delete()
         missing = [s for s in wanted if (s.window_type_id, s.date, s.starts) not in have]
         Slot.objects.bulk_create(missing, ignore_conflicts=True)
     return len(missing)
