@@ -215,7 +215,9 @@ def test_slots_the_hours_no_longer_give_are_withdrawn_unless_booked(demo):
     from onething.hall.models import Hall, OpeningHours
 
     hall = Hall.objects.get(code="lishi")
-    ahead = Slot.objects.filter(hall=hall, extra=False, date__gt=timezone.localdate())
+    ahead = Slot.objects.filter(
+        hall=hall, window_type__code="general", extra=False, date__gt=timezone.localdate()
+    )
     booked = ahead.order_by("date", "starts").first()
     booking.book(user("zhangsan"), booking_of(booked))
     OpeningHours.objects.filter(hall=hall).delete()  # the hall closes its regular hours
