@@ -159,12 +159,18 @@ def describe_hours(intervals: list[rules.Interval]) -> str:
 def calendar_ahead(
     hall: Hall, days: int = DAYS_AHEAD
 ) -> list[tuple[date, str, list[ExtraSession]]]:
-    """Each day ahead: its regular hours in words (holidays closed, 调休 open) and its
-    extra sessions."""
+    """Each day ahead: its regular hours in words (holidays closed and named, 调休 open)
+    and its extra sessions."""
     weekly = weekly_hours(hall)
     today = timezone.localdate()
     span = [today + timedelta(days=n) for n in range(days)]
     sessions: dict[date, list[ExtraSession]] = defaultdict(list)
     for session in ExtraSession.objects.filter(hall=hall, date__in=span).order_by("starts"):
         sessions[session.date].append(session)
-    return [(d, describe_hours(regular_hours_on(hall, d, weekly)), sessions[d]) for d in span]
+    rows = []
+    for day in span:
+        kind = day_kind(day)
+        text = describe_hours(rules.regular_hours_on(day, weekly, kind))
+        note = rules.day_note(day, kind)
+        rows.append((day, f"{text}（{note}）" if note else text, sessions[day]))
+    return rows

@@ -29,6 +29,7 @@ class DayKind:
 
     working: bool  # a working day (incl. a 调休 weekend)
     holiday: bool  # a day off beyond ordinary weekends (a public holiday)
+    name: str = ""  # the holiday's name (春节…)
 
 
 def kind_of(day: date, calendar: WorkingCalendar) -> DayKind:
@@ -36,10 +37,19 @@ def kind_of(day: date, calendar: WorkingCalendar) -> DayKind:
     ordinary week (Monday to Friday working)."""
     try:
         working = calendar.is_working_day(day)
-        holiday = day in dict(calendar.holidays(day.year))
+        name = dict(calendar.holidays(day.year)).get(day)
     except CalendarError:
         return DayKind(working=day.weekday() < SATURDAY, holiday=False)
-    return DayKind(working=working, holiday=holiday)
+    return DayKind(working=working, holiday=name is not None, name=name or "")
+
+
+def day_note(day: date, kind: DayKind) -> str:
+    """What the hall's calendar says of a day beyond its hours: a holiday, or 调休上班."""
+    if kind.holiday:
+        return kind.name or "法定节假日"
+    if kind.working and day.weekday() >= SATURDAY:
+        return "调休上班"
+    return ""
 
 
 def regular_hours_on(

@@ -114,3 +114,12 @@ def test_codes_are_short_unambiguous_and_differ():
     codes = {rules.new_code() for _ in range(200)}
     assert len(codes) == 200
     assert all(len(c) == rules.CODE_LENGTH and not set(c) & set("01OI") for c in codes)
+
+
+def test_a_day_is_named_when_it_is_a_holiday_or_a_make_up_day():
+    national = date(2025, 10, 1)
+    assert rules.day_note(national, rules.kind_of(national, CALENDAR)) == "国庆节"
+    make_up = date(2025, 9, 28)
+    assert rules.day_note(make_up, rules.kind_of(make_up, CALENDAR)) == "调休上班"
+    ordinary = date(2025, 9, 20)
+    assert rules.day_note(ordinary, rules.kind_of(ordinary, CALENDAR)) == ""
