@@ -225,3 +225,15 @@ def test_slots_the_hours_no_longer_give_are_withdrawn_unless_booked(demo):
     left = Slot.objects.filter(hall=hall, extra=False)
     assert list(left) == [booked]  # the booked one stays for its booker
     assert Slot.objects.filter(hall=hall, extra=True).exists()  # the Saturday session
+
+
+def test_a_booking_for_later_today_made_today_is_not_reminded(demo):
+    from datetime import datetime
+
+    slot = next_free_slot()
+    made = booking.book(user("zhangsan"), booking_of(slot))
+    morning = timezone.make_aware(datetime.combine(slot.date, time(0, 1)))
+    Appointment.objects.filter(pk=made.pk).update(created_at=morning)
+    assert jobs.send_reminders(morning) == 0  # booked on the day, for the day
+    Appointment.objects.filter(pk=made.pk).update(created_at=morning - timedelta(days=2))
+    assert jobs.send_reminders(morning) == 1  # booked before, the day-before round missed

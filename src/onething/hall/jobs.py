@@ -29,16 +29,21 @@ def _local(moment: datetime | None) -> datetime:
     return timezone.localtime(moment or timezone.now()).replace(tzinfo=None)
 
 
+def _midnight(day) -> datetime:
+    return timezone.make_aware(datetime.combine(day, datetime.min.time()))
+
+
 def send_reminders(now: datetime | None = None) -> int:
-    """Queue a reminder for each booked appointment of tomorrow (or later today) not yet
-    reminded; the number queued."""
+    """Queue a reminder for each booked appointment of tomorrow not yet reminded (and of
+    later today when booked before today, a round having been missed); one booked today
+    for today is not reminded. The number queued."""
     local = _local(now)
     today = local.date()
     due = (
         Appointment.objects.filter(state=Appointment.BOOKED, reminded_at__isnull=True)
         .filter(
             Q(slot__date=today + timedelta(days=1))
-            | Q(slot__date=today, slot__starts__gt=local.time())
+            | Q(slot__date=today, slot__starts__gt=local.time(), created_at__lt=_midnight(today))
         )
         .select_related("slot__hall", "slot__window_type")[:BATCH]
     )
