@@ -76,6 +76,8 @@ def test_refusals_name_what_is_wrong_and_write_nothing(demo):
         booking.book(zhangsan, Booking("nowhere", "open_restaurant", slot.date, slot.starts))
     with pytest.raises(Forbidden, match="申请人"):
         booking.book(user("clerk_lishi"), booking_of(slot))
+    with pytest.raises(InvalidInput, match="联系电话"):
+        booking.book(zhangsan, booking_of(slot, phone="12345"))
     Slot.objects.filter(pk=slot.pk).update(booked=slot.capacity)
     with pytest.raises(Conflict, match="已约满"):
         booking.book(zhangsan, booking_of(slot))

@@ -127,6 +127,9 @@ def _release_place(slot_id: int) -> None:
 
 
 def _book(person: User, booking: Booking, channel: str, booked_by: User | None) -> Appointment:
+    problem = rules.phone_problem(booking.phone)
+    if problem:
+        raise InvalidInput(problem, {"fields": {"phone": problem}})
     name = package_name(booking.package_id)
     kind = _type_at(booking.hall, booking.package_id)
     for _attempt in range(3):
@@ -150,7 +153,7 @@ def _take(person, booking: Booking, kind: WindowType, name: str, channel, booked
             package_id=booking.package_id,
             package_name=name,
             applicant=person,
-            phone=booking.phone.strip() or person.phone,
+            phone=booking.phone.strip().replace(" ", "") or person.phone,
             code=rules.new_code(),
             channel=channel,
             booked_by=booked_by,

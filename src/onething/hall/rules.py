@@ -10,6 +10,7 @@ weekend opens with its own regular hours (usually none) unless it falls in a hol
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -160,6 +161,16 @@ def block_until(
     if limit <= 0 or len(recent) < limit:
         return None
     return now + timedelta(days=days)
+
+
+PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
+
+
+def phone_problem(text: str) -> str | None:
+    """A contact phone given at booking: a mobile (11 digits) or a landline (区号-号码)."""
+    if text and not PHONE.match(text.strip().replace(" ", "")):
+        return "联系电话应为 11 位手机号码或带区号的固定电话号码"
+    return None
 
 
 def new_code() -> str:

@@ -123,3 +123,12 @@ def test_a_day_is_named_when_it_is_a_holiday_or_a_make_up_day():
     assert rules.day_note(make_up, rules.kind_of(make_up, CALENDAR)) == "调休上班"
     ordinary = date(2025, 9, 20)
     assert rules.day_note(ordinary, rules.kind_of(ordinary, CALENDAR)) == ""
+
+
+def test_a_contact_phone_is_a_mobile_or_a_landline():
+    assert rules.phone_problem("") is None and rules.phone_problem("13900001111") is None
+    assert (
+        rules.phone_problem("0358-1234567") is None and rules.phone_problem("139 0000 1111") is None
+    )
+    assert "11 位手机号码" in rules.phone_problem("12345")
+    assert rules.phone_problem("1390000111a")
