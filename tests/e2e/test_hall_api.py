@@ -98,3 +98,12 @@ def test_phone_booking_and_sessions_by_staff(api):
     assert ExtraSession.objects.filter(hall__code="lishi", note="晚间延时").count() == 1
     evening = Slot.objects.filter(hall__code="lishi", date=day, extra=True)
     assert evening.exists()  # the session's slots are bookable
+
+
+def test_times_are_local_clock_times(api):
+    slot = next_free_slot()
+    with_offset = _body(slot, starts=slot.starts.strftime("%H:%M:00+08:00"))
+    status, made = api.call("zhangsan", "post", "/appointments", with_offset)
+    assert status == 201 and made["starts"] == slot.starts.strftime("%H:%M")
+    status, halls = api.call("zhangsan", "get", "/halls")
+    assert halls[1]["hours"][0] == {"weekday": 0, "opens": "09:00", "closes": "12:00"}

@@ -44,8 +44,8 @@ class WindowTypeOut(Schema):
 
 class HoursOut(Schema):
     weekday: int
-    opens: time
-    closes: time
+    opens: str  # HH:MM, local (a JSON "time" would need an offset)
+    closes: str
 
 
 class HallOut(Schema):
@@ -60,8 +60,8 @@ class HallOut(Schema):
 
 class SlotOut(Schema):
     day: date
-    starts: time
-    ends: time
+    starts: str  # HH:MM, local
+    ends: str
     free: int
     extra: bool
 
@@ -104,8 +104,8 @@ class AppointmentOut(Schema):
     package_id: str
     package_name: str
     day: date
-    starts: time
-    ends: time
+    starts: str  # HH:MM, local
+    ends: str
     phone: str  # masked
     created_at: datetime
 
@@ -120,9 +120,18 @@ class SessionIn(Schema):
 class SessionOut(Schema):
     id: int
     date: date
-    starts: time
-    ends: time
+    starts: str  # HH:MM, local
+    ends: str
     note: str
+
+
+def hhmm(moment: time) -> str:
+    return moment.strftime("%H:%M")
+
+
+def local(moment: time) -> time:
+    """A time of day as the hall's clocks read it: any offset given is dropped."""
+    return moment.replace(tzinfo=None)
 
 
 def _type_out(kind) -> dict:
@@ -148,8 +157,8 @@ def appointment_out(found: Appointment) -> dict:
         "package_id": found.package_id,
         "package_name": found.package_name,
         "day": slot.date,
-        "starts": slot.starts,
-        "ends": slot.ends,
+        "starts": hhmm(slot.starts),
+        "ends": hhmm(slot.ends),
         "phone": found.masked_phone,
         "created_at": found.created_at,
     }
@@ -166,7 +175,7 @@ def list_halls(request: HttpRequest):
             "phone": h.phone,
             "window_types": [_type_out(t) for t in h.window_types.all()],
             "hours": [
-                {"weekday": o.weekday, "opens": o.opens, "closes": o.closes}
+                {"weekday": o.weekday, "opens": hhmm(o.opens), "closes": hhmm(o.closes)}
                 for o in h.opening_hours.all()
             ],
         }
@@ -185,14 +194,20 @@ def free_slots(request: HttpRequest, code: str, package_id: str, day: date | Non
         "days": found.days,
         "day": found.day,
         "slots": [
-            {"day": s.date, "starts": s.starts, "ends": s.ends, "free": s.free, "extra": s.extra}
+            {
+                "day": s.date,
+                "starts": hhmm(s.starts),
+                "ends": hhmm(s.ends),
+                "free": s.free,
+                "extra": s.extra,
+            }
             for s in found.slots
         ],
     }
 
 
 def _booking(body: BookingIn) -> booking.Booking:
-    return booking.Booking(body.hall, body.package_id, body.day, body.starts, body.phone)
+    return booking.Booking(body.hall, body.package_id, body.day, local(body.starts), body.phone)
 
 
 @router.post("/appointments", response={201: AppointmentOut}, summary="Book a slot (预约)")
@@ -224,7 +239,7 @@ def cancel(request: HttpRequest, appointment_id: UUID):
     "/appointments/{appointment_id}/move", response=AppointmentOut, summary="Move it (改约)"
 )
 def move(request: HttpRequest, appointment_id: UUID, body: MoveIn):
-    moved = booking.move(api_user(request), appointment_id, body.day, body.starts)
+    moved = booking.move(api_user(request), appointment_id, body.day, local(body.starts))
     return appointment_out(moved)
 
 
@@ -234,7 +249,7 @@ def move(request: HttpRequest, appointment_id: UUID, body: MoveIn):
     summary="Book for a caller (电话预约)",
 )
 def book_by_phone(request: HttpRequest, code: str, body: PhoneBookingIn):
-    wanted = booking.Booking(code, body.package_id, body.day, body.starts, body.phone)
+    wanted = booking.Booking(code, body.package_id, body.day, local(body.starts), body.phone)
     made = booking.book_by_phone(api_user(request), body.id_number, wanted)
     return Status(201, appointment_out(made))
 
@@ -250,8 +265,8 @@ def _session_out(session: ExtraSession) -> dict:
     return {
         "id": session.pk,
         "date": session.date,
-        "starts": session.starts,
-        "ends": session.ends,
+        "starts": hhmm(session.starts),
+        "ends": hhmm(session.ends),
         "note": session.note,
     }
 
@@ -259,7 +274,7 @@ def _session_out(session: ExtraSession) -> dict:
 @router.post("/halls/{code}/sessions", response={201: SessionOut}, summary="Open an extra session")
 def open_session(request: HttpRequest, code: str, body: SessionIn):
     hall = _run_hall(request, code)
-    plan = after_hours.SessionPlan(body.date, body.starts, body.ends, body.note)
+    plan = after_hours.SessionPlan(body.date, local(body.starts), local(body.ends), body.note)
     return Status(201, _session_out(after_hours.open_session(api_user(request), hall, plan)))
 
 
