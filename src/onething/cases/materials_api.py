@@ -46,7 +46,7 @@ class PaperIn(Schema):
     paper: bool = False
 
 
-class ReasonIn(Schema):
+class UncheckedReasonIn(Schema):
     reason: str
 
 
@@ -142,7 +142,7 @@ def check(request: HttpRequest, case_id: UUID, evidence_id: int, body: PaperIn):
     response=MaterialOut,
     summary="记录未核验原件的理由",
 )
-def unchecked_reason(request: HttpRequest, case_id: UUID, evidence_id: int, body: ReasonIn):
+def unchecked_reason(request: HttpRequest, case_id: UUID, evidence_id: int, body: UncheckedReasonIn):
     user, _case_row = _case(request, case_id)
     return _material_out(materials.note_unchecked(user, case_id, evidence_id, body.reason))
 

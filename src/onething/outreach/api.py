@@ -86,11 +86,11 @@ class PhotoIn(Schema):
     photo: str  # base64 JPEG or PNG
 
 
-class ReasonIn(Schema):
+class CancelReasonIn(Schema):
     reason: str = ""
 
 
-class CaseOut(Schema):
+class FiledCaseOut(Schema):
     id: UUID
     number: str | None
     state: str
@@ -124,7 +124,7 @@ class ConsentIn(Schema):
     signature: str = ""  # base64 PNG
 
 
-class FiguresOut(Schema):
+class OutreachMonthOut(Schema):
     jurisdiction: str
     month: str
     home_visits: int
@@ -230,13 +230,13 @@ def add_photo(request: HttpRequest, visit_id: UUID, body: PhotoIn):
     return Status(201, visit_out(photo.visit))
 
 
-@router.post("/outreach/visits/{visit_id}/accept", response=CaseOut, summary="Accept on site")
+@router.post("/outreach/visits/{visit_id}/accept", response=FiledCaseOut, summary="Accept on site")
 def accept_visit(request: HttpRequest, visit_id: UUID):
     return case_out(visits.accept_on_site(api_user(request), visit_id))
 
 
 @router.post("/outreach/visits/{visit_id}/cancel", response=VisitOut, summary="Cancel")
-def cancel_visit(request: HttpRequest, visit_id: UUID, body: ReasonIn):
+def cancel_visit(request: HttpRequest, visit_id: UUID, body: CancelReasonIn):
     return visit_out(visits.cancel_visit(api_user(request), visit_id, body.reason))
 
 
@@ -290,7 +290,7 @@ def send_code(request: HttpRequest, assist_id: UUID):
     return assist_out(consent.send_code(api_user(request), assist_id))
 
 
-@router.post("/outreach/assists/{assist_id}/consent", response={201: CaseOut}, summary="Consent")
+@router.post("/outreach/assists/{assist_id}/consent", response={201: FiledCaseOut}, summary="Consent")
 def give_consent(request: HttpRequest, assist_id: UUID, body: ConsentIn):
     user = api_user(request)
     if body.signature:
@@ -306,7 +306,7 @@ class FiguresQuery(Schema):
     month: list[str]
 
 
-@router.get("/outreach/figures", response=list[FiguresOut], summary="Monthly figures")
+@router.get("/outreach/figures", response=list[OutreachMonthOut], summary="Monthly figures")
 def monthly_figures(request: HttpRequest, query: Query[FiguresQuery]):
     user = api_user(request)
     if not handles_cases(user):
