@@ -142,7 +142,9 @@ def check(request: HttpRequest, case_id: UUID, evidence_id: int, body: PaperIn):
     response=MaterialOut,
     summary="记录未核验原件的理由",
 )
-def unchecked_reason(request: HttpRequest, case_id: UUID, evidence_id: int, body: UncheckedReasonIn):
+def unchecked_reason(
+    request: HttpRequest, case_id: UUID, evidence_id: int, body: UncheckedReasonIn
+):
     user, _case_row = _case(request, case_id)
     return _material_out(materials.note_unchecked(user, case_id, evidence_id, body.reason))
 

@@ -290,7 +290,9 @@ def send_code(request: HttpRequest, assist_id: UUID):
     return assist_out(consent.send_code(api_user(request), assist_id))
 
 
-@router.post("/outreach/assists/{assist_id}/consent", response={201: FiledCaseOut}, summary="Consent")
+@router.post(
+    "/outreach/assists/{assist_id}/consent", response={201: FiledCaseOut}, summary="Consent"
+)
 def give_consent(request: HttpRequest, assist_id: UUID, body: ConsentIn):
     user = api_user(request)
     if body.signature:
