@@ -87,3 +87,9 @@ def test_the_dashboard_shows_the_table(client, demo):
     text = page_text(client.get("/dashboard/"))
     assert "延伸办：预约、取号、延时、上门与帮办代办" in text
     assert "离石区政务服务中心" in text and "郊区" not in text.split("延伸办：")[1][:400]
+    month = timezone.localdate().strftime("%Y-%m")
+    rows = hall_months(user("supervisor_lishi"), "", [month, "2020-01"])
+    assert [(r.hall, r.month) for r in rows] == [("lishi", month)]  # empty months left out
+    as_user(client, "supervisor")  # 吕梁市: 离石区's hall is within its reach, no tickets
+    Ticket.objects.all().delete()
+    assert "本期没有预约、取号、延时服务、上门办或帮办代办的记录" in page_text(client.get("/dashboard/"))

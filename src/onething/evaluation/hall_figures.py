@@ -37,6 +37,12 @@ class HallMonthRow:
     home_visits: int
     assisted_cases: int
 
+    @property
+    def anything(self) -> bool:
+        """Whether the hall did any of these that month (an empty month is not shown)."""
+        counts = (self.appointments, self.tickets, self.after_hours, self.home_visits)
+        return any(counts) or self.assisted_cases > 0
+
 
 def months_between(start: date, end: date) -> list[str]:
     """ "YYYY-MM" of every month from start's to end's (at most MOST_MONTHS, the latest)."""
@@ -56,8 +62,8 @@ def period_months(start: date | None, end: date | None, today: date) -> list[str
 
 
 def hall_months(user, jurisdiction: str, months: list[str]) -> list[HallMonthRow]:
-    """One row per hall the user runs (within ``jurisdiction`` if given) and month, the
-    latest month first; halls in code order."""
+    """One row per hall the user runs (within ``jurisdiction`` if given) and month in
+    which it did any of these, the latest month first; halls in code order."""
     halls = halls_run_by(user)
     if jurisdiction:
         halls = halls.filter(jurisdiction__startswith=jurisdiction_prefix(jurisdiction))
@@ -90,5 +96,6 @@ def hall_months(user, jurisdiction: str, months: list[str]) -> list[HallMonthRow
                 outreach.assisted_cases,
             )
         )
+    rows = [row for row in rows if row.anything]
     rows.sort(key=lambda row: row.month, reverse=True)
     return sorted(rows, key=lambda row: row.hall)  # stable: each hall's latest month first

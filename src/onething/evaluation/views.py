@@ -20,6 +20,7 @@ from onething.core.access import (
     acts_for_applicant,
     cases_visible_to,
     complaints_visible_to,
+    halls_run_by,
     handles_cases,
     jurisdiction_prefix,
     reach_of,
@@ -415,6 +416,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "refreshed_at": refreshed_at(),
             "chart": chart,  # read by dashboard.js from a json_script element
             "query": query.urlencode(),
+            "runs_halls": halls_run_by(request.user).exists(),
             "hall_months": hall_months(
                 request.user,
                 filters.jurisdiction,
