@@ -92,4 +92,6 @@ def test_the_dashboard_shows_the_table(client, demo):
     assert [(r.hall, r.month) for r in rows] == [("lishi", month)]  # empty months left out
     as_user(client, "supervisor")  # 吕梁市: 离石区's hall is within its reach, no tickets
     Ticket.objects.all().delete()
-    assert "本期没有预约、取号、延时服务、上门办或帮办代办的记录" in page_text(client.get("/dashboard/"))
+    assert "本期没有预约、取号、延时服务、上门办或帮办代办的记录" in page_text(
+        client.get("/dashboard/")
+    )
