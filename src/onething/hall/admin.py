@@ -15,6 +15,7 @@ from onething.hall.models import (
     Hall,
     OpeningHours,
     ServiceWindow,
+    Slot,
     WindowType,
 )
 from onething.privacy.admin import ReadOnlyAdmin
@@ -54,6 +55,15 @@ class ExtraSessionAdmin(admin.ModelAdmin):
     list_display = ("hall", "date", "starts", "ends", "note", "opened_by")
     list_filter = ("hall",)
     fields = ("hall", "date", "starts", "ends", "note")
+
+
+@admin.register(Slot)
+class SlotAdmin(ReadOnlyAdmin):
+    """Slots are made from the hours (hall/hours.py); here they are read, with how full."""
+
+    list_display = ("hall", "window_type", "date", "starts", "ends", "capacity", "booked")
+    list_filter = ("hall", "date")
+    fields = readonly_fields = list_display
 
 
 @admin.register(Appointment)

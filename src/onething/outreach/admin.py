@@ -6,13 +6,18 @@ from __future__ import annotations
 from django.contrib import admin
 
 from onething.accounts.admin import place_name
-from onething.outreach.models import AssistedFiling, HomeVisit, VisitEvent
+from onething.outreach.models import AssistedFiling, HomeVisit, VisitEvent, VisitPhoto
 from onething.privacy.admin import ReadOnlyAdmin, ReadOnlyInline
 
 
 class VisitEventInline(ReadOnlyInline):
     model = VisitEvent
     fields = readonly_fields = ("action", "note", "at")
+
+
+class VisitPhotoInline(ReadOnlyInline):
+    model = VisitPhoto
+    fields = readonly_fields = ("material_name", "size", "taken_by", "taken_at")
 
 
 @admin.register(HomeVisit)
@@ -32,7 +37,7 @@ class HomeVisitAdmin(ReadOnlyAdmin):
         "case",
         "done_at",
     )
-    inlines = [VisitEventInline]
+    inlines = [VisitEventInline, VisitPhotoInline]
 
     @admin.display(description="行政区划")
     def place_shown(self, visit: HomeVisit) -> str:

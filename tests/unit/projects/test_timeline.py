@@ -37,6 +37,8 @@ def row(key: str, days: int, start: int, begun: int | None, done: int | None) ->
         actual_start_day=begun,
         actual_finish_day=done,
         held_by=[],
+        waiting_for="",
+        outcome="",
     )
 
 
