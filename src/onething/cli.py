@@ -312,7 +312,10 @@ def demo_command(
     )
     typer.echo(
         f"simulated {report.days} days: {report.cases} cases, {report.finished} finished, "
-        f"{report.ratings} ratings, {report.complaints} complaints"
+        f"{report.ratings} ratings, {report.complaints} complaints; at 离石区政务服务中心 "
+        f"{report.assisted} filed with 帮办代办, {report.appointments} appointments "
+        f"({report.no_shows} no-shows), {report.tickets} tickets, {report.after_hours} "
+        f"after-hours, {report.home_visits} home visits"
     )
 
 

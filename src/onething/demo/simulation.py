@@ -24,6 +24,7 @@ from onething.cases.models import Case, Task
 from onething.catalog.entities import Catalog, Package
 from onething.catalog.guide import Guide, build_guide, resolve_answers
 from onething.catalog.services import current_catalog
+from onething.demo import hall_month
 from onething.evaluation import complaint_services, services as evaluation
 from onething.evaluation.complaints import CATEGORIES
 from onething.evaluation.ratings import BAD_REASONS, GOOD_REASONS
@@ -40,6 +41,12 @@ class SimulationReport:
     finished: int
     ratings: int
     complaints: int
+    assisted: int = 0  # 帮办代办 among the cases
+    appointments: int = 0  # not cancelled, no-shows included
+    no_shows: int = 0
+    tickets: int = 0
+    after_hours: int = 0
+    home_visits: int = 0  # their cases are among the cases
 
 
 def simulate_month(
@@ -60,6 +67,7 @@ def simulate_month(
     clerk = User.objects.get(username="clerk_lishi")
     reviewers = {(u.department, u.jurisdiction): u for u in User.objects.filter(role="reviewer")}
     packages = [p for p in catalog.packages.values() if p.items]
+    hall = hall_month.begin(rng, clerk, list(applicants.values()))
     made = finished = rated = complained = 0
     start = today - timedelta(days=days)
     for offset in range(days):
@@ -74,7 +82,7 @@ def simulate_month(
                 continue
             owner, filing, guide = drawn
             try:
-                case, _ = services.file_case(owner, filing)
+                case = hall_month.file_case(hall, owner, filing, day)
             except services.CaseError:
                 continue  # an answer combination the demo cannot route: skip it
             made += 1
@@ -115,8 +123,13 @@ def simulate_month(
                 )
             )
             complained += 1
+    hall_month.simulate_hall(hall, start, days, [p.id for p in packages])
     rebuild()  # the cases' timestamps moved: recompute every day of the roll-up
-    return SimulationReport(days, made, finished, rated, complained)
+    made += hall.home_visits
+    counts = (hall.appointments, hall.no_shows, hall.tickets, hall.after_hours)
+    return SimulationReport(
+        days, made, finished, rated, complained, hall.assisted, *counts, hall.home_visits
+    )
 
 
 def demo_owners() -> dict[str, User]:
