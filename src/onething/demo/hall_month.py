@@ -15,7 +15,7 @@ scaled to the demo's month.
 
 Services that work only for today (booking, taking a ticket, scheduling a visit) are
 replaced by rows written through the models with the simulated day's times, as
-`simulation._move` does for cases.
+`simulation.move_case_back` does for cases.
 """
 
 from __future__ import annotations
@@ -316,7 +316,11 @@ def _home_visits(month: HallMonth, working: list[date]) -> None:
 
 
 def _home_visit(month: HallMonth, day: date) -> None:
-    from onething.demo.simulation import PLACE, _move, random_filing  # it calls this module
+    from onething.demo.simulation import (  # it calls this module
+        PLACE,
+        move_case_back,
+        random_filing,
+    )
 
     catalog = current_catalog().catalog
     package = catalog.packages[VISIT_PACKAGE]
@@ -335,7 +339,7 @@ def _home_visit(month: HallMonth, day: date) -> None:
         check_identity(month.clerk, visit.public_id, citizen.id_number, "card_reader")
         save_visit_form(month.clerk, visit.public_id, filing.answers, filing.place, filing.form)
         case = accept_on_site(month.clerk, visit.public_id)
-    _move(case, day, day, None, None, guide.stats.days_parallel)
+    move_case_back(case, day, day, None, None, guide.stats.days_parallel)
     asked_on = moment(day - timedelta(days=4), 10 * 60)
     times = {
         "request": asked_on,

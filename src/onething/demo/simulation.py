@@ -88,7 +88,7 @@ def simulate_month(
             made += 1
             accepted_on = calendar.add_working_days(day, rng.choice([0, 0, 1, 1, 2]))
             if accepted_on > today:
-                _move(case, day, None, None, None)
+                move_case_back(case, day, None, None, None)
                 continue
             services.accept(clerk, case.public_id)
             promised = guide.stats.days_parallel
@@ -96,18 +96,18 @@ def simulate_month(
             taken = promised + rng.randint(1, 5) if late else max(0, promised - rng.randint(0, 3))
             ready_on = calendar.add_working_days(accepted_on, taken)
             if ready_on > today:
-                _move(case, day, accepted_on, None, None, promised)
+                move_case_back(case, day, accepted_on, None, None, promised)
                 continue
             _decide(case, reviewers)
             case.refresh_from_db()
             if case.state != "ready":
-                _move(case, day, accepted_on, None, None, promised)
+                move_case_back(case, day, accepted_on, None, None, promised)
                 continue
             materials.check_all(clerk, case.public_id)  # the originals, at the handover
             services.hand_over(clerk, case.public_id)
             finished += 1
             handed = min(today, calendar.add_working_days(ready_on, 1))
-            _move(case, day, accepted_on, ready_on, handed, promised)
+            move_case_back(case, day, accepted_on, ready_on, handed, promised)
             if rng.random() < 0.7:
                 level = rng.choices([5, 4, 3, 2, 1], weights=[55, 25, 10, 6, 4])[0]
                 reasons = [rng.choice(BAD_REASONS if level <= 2 else GOOD_REASONS)]
@@ -175,7 +175,7 @@ def _at(day: date, hour: int) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(hour, 0)))
 
 
-def _move(case: Case, filed, accepted, ready, completed, promised: int = 0) -> None:
+def move_case_back(case: Case, filed, accepted, ready, completed, promised: int = 0) -> None:
     """Put the case's timestamps on the simulated days; the deadlines follow them."""
     calendar = current_calendar()
     changes: dict = {
