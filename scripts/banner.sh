@@ -18,6 +18,10 @@ cat <<EOT
            ${url}/verify/                 anyone: verify a certificate by number or QR code
            ${url}/complaints/new          anyone: complaints and requests (12345), tracked by code
            ${url}/dashboard/              supervisor: figures, charts, CSV; /figures/ public
+           ${url}/projects/               项目: 打包办, 定制办, 联合审批, 联合验收, 全代办
+           ${url}/hall/                   applicant: 预约办 (book a slot, QR); staff: 大厅 at /hall/desk/lishi
+           ${url}/hall/lishi/display      the hall's calling screen; /hall/lishi/tickets?kiosk=1 取号
+           ${url}/outreach/assist/        window clerk: 帮办代办; /outreach/visits/ 上门办
            ${url}/admin/                  administration (catalogue versions, accounts)
   API:     ${url}/api/v1/                 schema: ${url}/openapi.json
 
@@ -32,6 +36,7 @@ cat <<EOT
     security_admin  security administrator                 audit_admin  audit administrator
     gridco       applicant, a power company at 阳泉市郊区: grid projects filed as one (/projects/)
     clerk_jiaoqu window clerk, 阳泉市郊区                   r_<department>_jiaoqu  reviewers there
+    r_approval_jiaoqu  审批局 coordinator of 定制办 plans     daiban_jiaoqu  agent authorised by gridco (全代办)
   Staff then give a 6-digit code: add the secret ONET HING DEMO SECR ETFO RSTA FFON LY22
   to an authenticator app (TOTP), or run  .venv/bin/onething manage demo_code
 
