@@ -584,3 +584,16 @@ def admin_permissions(user) -> frozenset[str]:
     if not getattr(user, "is_active", False):
         return frozenset()
     return ADMIN_PERMISSIONS.get(getattr(user, "role", None), frozenset())
+
+
+# --------------------------------------------------------------------------- 专区办
+
+
+def zones_visible_to(user) -> QuerySet:
+    """专区: staff of its jurisdiction (and the administrator) see a zone."""
+    return _model("zones.Zone").objects.filter(reach_of(user).q("jurisdiction"))
+
+
+def serves_zone(user, zone) -> bool:
+    """The zone's window: a clerk assigned to it (its imports, materials and acceptance)."""
+    return works_at_window(user) and zone.clerks.filter(pk=user.pk).exists()

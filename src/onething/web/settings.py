@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "onething.hall",
     "onething.tickets",
     "onething.outreach",
+    "onething.zones",
 ]
 
 AUTH_USER_MODEL = "accounts.User"

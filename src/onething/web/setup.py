@@ -188,6 +188,9 @@ def ensure_demo_accounts() -> list[DemoAccount]:
     from onething.outreach.demo import ensure_demo_visit
 
     ensure_demo_visit()  # 上门办: zhangsan's request at 离石区, waiting to be scheduled
+    from onething.zones.demo import ensure_demo_zone
+
+    ensure_demo_zone()  # 专区办: 郊区荫营农贸市场, served by clerk_jiaoqu
     return accounts
 
 
