@@ -20,6 +20,7 @@ Each included item becomes a task (审批任务) of its department::
                                                 ↓    │
                                        supplement | special
     any state that is not final ─cancel→ cancelled
+    workable ─auto_approve→ approved (秒批, by the system) | ─refer→ workable (left to a reviewer)
 
 Both machines are tables (``CASE_TRANSITIONS``, ``TASK_TRANSITIONS``): one row per action
 with the states it starts from, the state it leads to and the roles that may take it.
@@ -123,6 +124,8 @@ class TaskAction(StrEnum):
     CANCEL = "cancel"
     HOLD = "hold"  # held for a predecessor outside the case (定制办: another project's item)
     LIFT_HOLD = "lift_hold"
+    AUTO_APPROVE = "auto_approve"  # 秒批: every instant rule of the item held
+    REFER = "refer"  # 秒批 not possible: a rule failed, the item waits for a reviewer
 
 
 # The items whose clock runs: their own due dates count towards the case's next deadline.
@@ -185,6 +188,8 @@ TASK_ACTION_LABELS: dict[TaskAction, str] = {
     TaskAction.CANCEL: "取消",
     TaskAction.HOLD: "等候外部前置",
     TaskAction.LIFT_HOLD: "外部前置已办结",
+    TaskAction.AUTO_APPROVE: "秒批（系统自动批准）",
+    TaskAction.REFER: "秒批规则未全部满足，转人工审查",
 }
 
 
@@ -243,6 +248,9 @@ TASK_TRANSITIONS: tuple[Transition[TaskState, TaskAction], ...] = (
     # a plan holds an item for another case's item (定制办), before anyone claims it
     Transition(TaskAction.HOLD, (_T.WORKABLE, _T.WAITING), _T.WAITING, (SYSTEM,)),
     Transition(TaskAction.LIFT_HOLD, (_T.WAITING,), _T.WAITING, (SYSTEM,)),
+    # 秒批: the platform decides an item whose catalogue rules all hold, or leaves it
+    Transition(TaskAction.AUTO_APPROVE, (_T.WORKABLE,), _T.APPROVED, (SYSTEM,)),
+    Transition(TaskAction.REFER, (_T.WORKABLE,), _T.WORKABLE, (SYSTEM,)),
 )
 
 
@@ -426,6 +434,8 @@ _TASKS: _Machine[TaskState, TaskAction] = _Machine(
         TaskAction.CANCEL: "cancel",
         TaskAction.HOLD: "hold",
         TaskAction.LIFT_HOLD: "lift the hold on",
+        TaskAction.AUTO_APPROVE: "approve instantly",
+        TaskAction.REFER: "refer to a reviewer",
     },
     descriptions={
         TaskState.WAITING: "waiting",

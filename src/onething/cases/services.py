@@ -87,7 +87,7 @@ log = logging.getLogger(__name__)
 # --------------------------------------------------------------------------- tasks
 
 
-class _TaskWork:
+class TaskWork:
     """One task transition: the case and all its tasks loaded (locked on PostgreSQL),
     changed in memory, written back: the changed tasks, then one INSERT for the new
     actions (see `store`). Each service then keeps the case's next deadline
@@ -136,8 +136,8 @@ class _TaskWork:
 
 def _reviewer_work(
     actor: User, task_id: int, version: int | None, siblings: bool = True
-) -> _TaskWork:
-    work = _TaskWork(task_id, version, siblings)
+) -> TaskWork:
+    work = TaskWork(task_id, version, siblings)
     require(may_work_task(actor, work.task), "该事项不在您的部门和辖区")
     return work
 
@@ -171,16 +171,30 @@ def approve(actor: User, task_id: int, note: str = "", version: int | None = Non
         task = work.task
         if task.state == TaskState.IN_REVIEW:
             _own_claimed(actor, task)
-        task.finished_on = local_today()
-        task.decision_note = note.strip()
-        work.step(task, TaskAction.APPROVE, actor, note=note.strip())
-        _release_ready(work)
-        work.flush()
-        _issue_certificate(work.case, task)
-        publish(TaskDecided(work.case.pk, task.pk, task.item_id, task.state))
-        finish_if_done(work.case, work.tasks)
-        store.keep_deadline(work.case, work.tasks)
+        conclude_approval(work, task, TaskAction.APPROVE, actor, note.strip())
         return task
+
+
+def conclude_approval(
+    work: TaskWork,
+    task: Task,
+    action: TaskAction,
+    actor: User | None,
+    note: str,
+    data: dict | None = None,
+) -> None:
+    """Approve `task` in the caller's transaction — a reviewer's approval, or the
+    platform's (秒批, cases/instant_decisions.py): its successors released, its
+    certificate issued, the case finished when nothing is left."""
+    task.finished_on = local_today()
+    task.decision_note = note
+    work.step(task, action, actor, note=note, data=data)
+    _release_ready(work)
+    work.flush()
+    _issue_certificate(work.case, task)
+    publish(TaskDecided(work.case.pk, task.pk, task.item_id, task.state))
+    finish_if_done(work.case, work.tasks)
+    store.keep_deadline(work.case, work.tasks)
 
 
 # The certificate's holder and the case's form (decrypted by its field), read at every
@@ -294,7 +308,7 @@ def provide_supplement(actor: User, task_id: int, answer: str, version: int | No
     if not answer:
         raise InvalidInput("请说明补正的内容")
     with transaction.atomic():
-        work = _TaskWork(task_id, version)
+        work = TaskWork(task_id, version)
         task, case = work.task, work.case
         require(acts_for_applicant(actor) or works_at_window(actor), "无权为此办件补正")
         require_may_act(actor, case, "无权为此办件补正")
@@ -431,7 +445,7 @@ def _close_pause(task: Task) -> None:
         )
 
 
-def _release_ready(work: _TaskWork) -> None:
+def _release_ready(work: TaskWork) -> None:
     """Tasks whose predecessors are all approved become workable; their clocks start today."""
     by_item = {t.item_id: t for t in work.tasks}
     nodes = [
@@ -447,7 +461,7 @@ def _release_ready(work: _TaskWork) -> None:
         work.step(task, TaskAction.RELEASE_READY, None)
 
 
-def _cancel_dependants(work: _TaskWork, rejected: Task) -> list[Task]:
+def _cancel_dependants(work: TaskWork, rejected: Task) -> list[Task]:
     by_item = {t.item_id: t for t in work.tasks}
     nodes = [TaskNode(t.item_id, tuple(t.after), TaskState(t.state)) for t in work.tasks]
     cancelled = []

@@ -55,6 +55,7 @@ def accept(actor: User | None, case_id, version: int | None = None) -> Case:
         case = clerk_case(actor, case_id, version)
         action = CaseAction.ACCEPT if actor is not None else CaseAction.DEEM_ACCEPTED
         accept_locked(case, actor, action)
+        case.refresh_from_db()  # 秒批 may have decided items and finished the case
         return case
 
 

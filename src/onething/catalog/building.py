@@ -25,6 +25,7 @@ from onething.catalog.entities import (
     Question,
     default_licence_code,
 )
+from onething.catalog.instant import default_depth, parse_rules
 from onething.catalog.schema import (
     CatalogDocument,
     ExpertReviewEntry,
@@ -40,6 +41,7 @@ NUMBER_TYPES = ("integer", "number")
 
 
 def build_catalog(document: CatalogDocument, orders: Mapping[str, tuple[int, ...]]) -> Catalog:
+    field_types = {f.id: f.type for f in document.fields}
     return Catalog(
         version=SUPPORTED_VERSIONS[0],
         jurisdictions={
@@ -59,7 +61,7 @@ def build_catalog(document: CatalogDocument, orders: Mapping[str, tuple[int, ...
             for m in document.materials
         },
         fields={f.id: _field(f) for f in document.fields},
-        items={i.id: _item(i) for i in document.items},
+        items={i.id: _item(i, field_types) for i in document.items},
         packages={p.id: _package(p, orders[p.id]) for p in document.packages},
         licence_types={t.id: _licence_type(t) for t in document.licence_types},
         expert_reviews={r.id: _expert_review(r) for r in document.expert_reviews},
@@ -86,7 +88,7 @@ def _field(entry: FieldEntry) -> Field:
     )
 
 
-def _item(entry: ItemEntry) -> Item:
+def _item(entry: ItemEntry, field_types: Mapping[str, str]) -> Item:
     return Item(
         id=entry.id,
         name=entry.name,
@@ -114,6 +116,8 @@ def _item(entry: ItemEntry) -> Item:
         ),
         description=entry.description,
         expert_review=entry.expert_review,
+        online_depth=entry.online_depth or default_depth(entry.trips, entry.online),
+        instant=parse_rules(entry.instant, field_types)[0],
     )
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from onething.catalog.instant import ONLINE_DEPTH_LABELS, InstantRules, default_depth
+
 JURISDICTION_LEVELS: tuple[str, ...] = ("province", "city", "county", "township", "village")
 
 ITEM_KINDS: tuple[str, ...] = ("instant", "promise")  # 即办件 | 承诺件
@@ -118,6 +120,17 @@ class Item:
     materials: tuple[ItemMaterial, ...] = ()
     description: str | None = None
     expert_review: str | None = None  # the expert review (专家评审) its decision waits on
+    online_depth: str | None = None  # 网办深度 (full | one_trip | window); None: from trips
+    instant: InstantRules | None = None  # 秒批: decided by the platform when these hold
+
+    @property
+    def depth(self) -> str:
+        """网办深度: as declared, else from the item's trips and `online` flag."""
+        return self.online_depth or default_depth(self.trips, self.online)
+
+    @property
+    def depth_label(self) -> str:
+        return ONLINE_DEPTH_LABELS[self.depth]
 
 
 @dataclass(frozen=True, slots=True)

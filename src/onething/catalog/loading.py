@@ -26,6 +26,7 @@ from typing import Any
 from onething.catalog.building import build_catalog
 from onething.catalog.entities import Catalog
 from onething.catalog.entry_checks import check_entries
+from onething.catalog.instant_checks import check_items_online
 from onething.catalog.problems import DOCUMENT, EntryPaths, Findings, Problem
 from onething.catalog.references import check_references
 from onething.catalog.schema import SECTIONS, CatalogDocument, read_document
@@ -150,6 +151,7 @@ def _validated(data: Any) -> LoadResult:
     paths = EntryPaths(_entry_ids(document))
     found = Findings(problems=shape_problems(errors, paths))
     check_entries(document, paths, found)
+    check_items_online(document, paths, found)
     orders = check_references(document, paths, found)
     warnings = paths.in_file_order(found.warnings)
     if found.problems:

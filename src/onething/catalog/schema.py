@@ -49,6 +49,7 @@ from onething.catalog.entities import (
     JURISDICTION_LEVELS,
     QUESTION_TYPES,
 )
+from onething.catalog.instant import ONLINE_DEPTHS
 from onething.catalog.values import (
     Amount,
     Boolean,
@@ -214,6 +215,8 @@ class ItemEntry(Entry):
     materials: Entries[ItemMaterialEntry] = ()
     description: Text | None = None
     expert_review: Identifier | None = None  # the expert review its decision waits on
+    online_depth: Annotated[str, one_of(ONLINE_DEPTHS)] | None = None  # 网办深度
+    instant: Any = None  # 秒批 rules, read and checked by catalog.instant
 
     def asked_materials(self) -> list[tuple[int, ItemMaterialEntry]]:
         """The materials asked for, with their positions (a material asked again is not)."""

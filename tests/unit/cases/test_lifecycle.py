@@ -69,6 +69,8 @@ TASK_TABLE = [
     (T.WORKABLE, TA.HOLD, "system", T.WAITING),
     (T.WAITING, TA.HOLD, "system", T.WAITING),
     (T.WAITING, TA.LIFT_HOLD, "system", T.WAITING),
+    (T.WORKABLE, TA.AUTO_APPROVE, "system", T.APPROVED),
+    (T.WORKABLE, TA.REFER, "system", T.WORKABLE),
 ] + [(state, TA.CANCEL, "system", T.CANCELLED) for state in _OPEN_TASK_STATES]
 
 
@@ -362,6 +364,12 @@ def test_allowed_task_actions() -> None:
         TA.LIFT_HOLD,
     ]
     assert allowed_task_actions(T.WORKABLE, "reviewer") == [TA.CLAIM]
+    assert allowed_task_actions(T.WORKABLE, "system") == [
+        TA.CANCEL,
+        TA.HOLD,
+        TA.AUTO_APPROVE,
+        TA.REFER,
+    ]
     assert allowed_task_actions(T.IN_REVIEW, "reviewer") == [
         TA.RELEASE,
         TA.APPROVE,

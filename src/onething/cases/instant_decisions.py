@@ -1,0 +1,87 @@
+"""秒批 (instant decisions): when a case is accepted, each workable task whose catalogue
+item declares instant rules (catalog/instant.py) is decided by the platform — approved
+and its certificate issued in the same transaction, exactly as a reviewer's approval
+(`services.conclude_approval`) — or, when a rule fails, left to a reviewer. Either way
+the rule trace is an action row of the case (the audit trail), shown on the case page
+and on the reviewer's page of the task."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from onething.cases import services
+from onething.cases.lifecycle import TaskAction, TaskState
+from onething.cases.models import Action, Case, Evidence, Task
+from onething.catalog.entities import Catalog, Item
+from onething.catalog.instant import MaterialLevel, Trace, evaluate
+from onething.catalog.services import catalog_by_version_id, guide_for_version_id
+from onething.core.events import CaseAccepted
+from onething.intake.validation import validate_form
+
+TRACE_ACTIONS = (TaskAction.AUTO_APPROVE.value, TaskAction.REFER.value)
+
+
+def on_case_accepted(event: CaseAccepted) -> None:
+    """A handler of `CaseAccepted` (cases/apps.py), in the acceptance's transaction."""
+    decide_instant_tasks(event.case_id)
+
+
+def decide_instant_tasks(case_id: int) -> list[Task]:
+    """Decide every workable task of the case whose item has instant rules; the tasks
+    decided or referred."""
+    case = Case.objects.only("catalog_version_id").get(pk=case_id)
+    catalog = catalog_by_version_id(case.catalog_version_id)
+    workable = Task.objects.filter(case_id=case_id, state=TaskState.WORKABLE.value)
+    decided = []
+    with transaction.atomic():
+        for task_id, item_id in workable.values_list("pk", "item_id"):
+            item = catalog.items.get(item_id)
+            if item is not None and item.instant is not None:
+                decided.append(_decide(task_id, item, catalog))
+    return decided
+
+
+def _decide(task_id: int, item: Item, catalog: Catalog) -> Task:
+    work = services.TaskWork(task_id, None)
+    task = work.task
+    trace = trace_for(work.case, item, catalog)
+    data = {"instant": trace.as_data()}
+    if trace.held:
+        note = "秒批：申请材料与申请表符合本事项的全部即办规则，系统自动批准"
+        services.conclude_approval(work, task, TaskAction.AUTO_APPROVE, None, note, data)
+    else:
+        failed = "；".join(f"{r.text}（{r.why}）" for r in trace.failed())
+        work.step(task, TaskAction.REFER, None, note=f"未满足：{failed}", data=data)
+        work.flush()
+    return task
+
+
+def trace_for(case: Case, item: Item, catalog: Catalog) -> Trace:
+    """The item's instant rules evaluated against the case as it stands."""
+    assert item.instant is not None
+    guide = guide_for_version_id(case.catalog_version_id, case.package_id, case.answers)
+    levels = dict(Evidence.objects.filter(case_id=case.pk).values_list("material_id", "trust"))
+    materials = [
+        MaterialLevel(m.name, levels.get(m.id, ""), m.required)
+        for m in guide.materials
+        if item.id in m.for_items
+    ]
+    fields = [f for f in guide.fields if item.id in f.for_items]
+    form = case.form
+    errors = validate_form(fields, form, services.local_today()).errors
+    labels = {field_id: field.label for field_id, field in catalog.fields.items()}
+    return evaluate(item.instant, materials, errors, form, labels)
+
+
+def traces_of(case: Case) -> dict[int, dict[str, Any]]:
+    """The latest rule trace of each task of the case that has one: task id -> the
+    trace's data (`held`, `basis`, `rules`), with `action` and `at`."""
+    rows = Action.objects.filter(case_id=case.pk, action__in=TRACE_ACTIONS).order_by("seq")
+    traces: dict[int, dict[str, Any]] = {}
+    for row in rows.only("task_id", "action", "data", "at"):
+        trace = (row.data or {}).get("instant")
+        if row.task_id is not None and trace:
+            traces[row.task_id] = {**trace, "action": row.action, "at": row.at}
+    return traces
