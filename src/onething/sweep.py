@@ -26,6 +26,7 @@ from onething.evaluation.rollup import refresh
 from onething.evaluation.services import escalate_overdue
 from onething.hall.jobs import hall_round
 from onething.licences.services import record_expiries
+from onething.zones.services import check_pending
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +38,7 @@ class SweepReport:
     dashboard_days: int = 0  # filing days the dashboard's roll-up recomputed
     appointments_reminded: int = 0  # 预约办: reminders queued the day before
     no_shows: int = 0  # appointments whose slot ended without arrival
+    zone_rows_checked: int = 0  # 专区办: imported rows checked for batches nobody watched
 
     def line(self) -> str:
         return (
@@ -45,7 +47,7 @@ class SweepReport:
             f"{self.licences_expired} licences expired, "
             f"{self.rectifications_escalated} rectifications escalated, "
             f"{self.dashboard_days} dashboard days recomputed" + self._hall_part()
-        )
+        ) + (f", {self.zone_rows_checked} zone rows checked" if self.zone_rows_checked else "")
 
     def _hall_part(self) -> str:
         """预约办's figures, named when there are any (the line is unchanged otherwise)."""
@@ -88,6 +90,7 @@ def sweep(today: date | None = None, stop: Callable[[], bool] | None = None) -> 
         )
         reminded, no_shows = hall_round()
         report = dataclasses.replace(report, appointments_reminded=reminded, no_shows=no_shows)
+        report = dataclasses.replace(report, zone_rows_checked=check_pending())
         refreshed = None if stopping() else refresh()  # None: a dashboard is refreshing it
         return dataclasses.replace(report, dashboard_days=refreshed.days if refreshed else 0)
 

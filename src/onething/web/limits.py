@@ -62,6 +62,11 @@ BODY_LIMITS = (
         MATERIAL_TOO_LARGE,
     ),
     BodyLimit(
+        re.compile(r"^/zones/[^/]+/(imports|materials)$"),  # 专区办: a spreadsheet, a material
+        MATERIAL_BYTES + FORM_SLACK,
+        "文件太大：表格和材料均不超过 10 MB",
+    ),
+    BodyLimit(
         re.compile(r"^/apply/[^/]+$"),
         FILING_PAGE_MOST,
         "一次提交的材料合计不能超过 50 MB：请分几次上传（已上传的材料会保存在草稿中）",

@@ -44,5 +44,6 @@ def ensure_demo_zone() -> Zone:
         if not zone.materials.filter(material_id=PREMISES).exists():
             from onething.zones.services import upload_material
 
-            upload_material(clerk, zone.public_id, PREMISES, "荫营农贸市场场地证明.jpg", premises_image())
+            name = "荫营农贸市场场地证明.jpg"
+            upload_material(clerk, zone.public_id, PREMISES, name, premises_image())
     return zone

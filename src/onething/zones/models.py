@@ -117,4 +117,3 @@ class BatchRow(models.Model):
     @property
     def values(self) -> dict[str, str]:
         return json.loads(self.values_text or "{}")
-

@@ -61,7 +61,9 @@ class Kind:
 
 # The packages a zone files, by the name the clerk types (the demo catalogue's ids).
 KINDS: dict[str, Kind] = {
-    "我要开办企业": Kind("start_business", {"needs_invoice": False, "wants_bank_appointment": False}),
+    "我要开办企业": Kind(
+        "start_business", {"needs_invoice": False, "wants_bank_appointment": False}
+    ),
     "食品小经营店备案": Kind(
         "small_food_shop", {"shop_type": "食品小销售店", "has_business_licence": False}
     ),

@@ -37,10 +37,11 @@ def id_number(index: int, region: str = "140311") -> str:
 
 def sample_row(index: int) -> dict[str, str]:
     goods = GOODS[index % len(GOODS)]
+    surname = SURNAMES[index % len(SURNAMES)]
     return {
-        "企业名称": f"郊区荫营{SURNAMES[index % len(SURNAMES)]}记{goods}店（{index + 1:05d}）",
+        "企业名称": f"郊区荫营{surname}记{goods}店（{index + 1:05d}）",
         "办理事项": "食品小经营店备案",
-        "法定代表人": f"{SURNAMES[index % len(SURNAMES)]}{'春秋冬夏'[index % 4]}{'明华强丽'[index % 4]}",
+        "法定代表人": surname + "春秋冬夏"[index % 4] + "明华强丽"[index % 4],
         "法定代表人身份证号": id_number(index),
         "联系电话": f"139{index:08d}",
         "摊位/地址": f"{chr(65 + index % 6)}区{index + 1}号摊位",
@@ -110,4 +111,3 @@ def sample_xlsx(count: int, bad: int = 0) -> bytes:
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
-

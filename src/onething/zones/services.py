@@ -28,7 +28,7 @@ from onething.cases import materials, uploads, window
 from onething.cases.filing import Filing, file_case, prepare_filing, submission_problems
 from onething.cases.lifecycle import CaseState
 from onething.cases.models import Case
-from onething.catalog.services import current_catalog
+from onething.catalog.services import current_catalog, guide_of
 from onething.core.access import serves_zone, zones_visible_to
 from onething.core.errors import CaseError, Conflict, Forbidden, InvalidInput, NotFound
 from onething.intake import files
@@ -159,7 +159,8 @@ def row_problems(values: dict[str, str], zone: Zone) -> tuple[str, list[list[str
     for field_id, message in (refusal.details.get("fields") or {}).items():
         label = labels.get(field_id, field_id)
         column = rules.column_of(field_id, label)
-        found.setdefault(column, message.removeprefix(f"{label}："))  # the legal person is also the applicant
+        # the legal person is also the applicant: one column, reported once
+        found.setdefault(column, message.removeprefix(f"{label}："))
     return kind.package_id, [[column, message] for column, message in found.items()]
 
 
@@ -217,7 +218,8 @@ def _account_of(actor: User, values: dict[str, str]) -> User:
     found = find_citizen(actor, number)
     if found is not None:
         return found
-    return register_citizen(actor, values.get(rules.PERSON, ""), number, values.get(rules.PHONE, ""))
+    name, phone = values.get(rules.PERSON, ""), values.get(rules.PHONE, "")
+    return register_citizen(actor, name, number, phone)
 
 
 def _zone_materials(zone: Zone) -> list[tuple[ZoneMaterial, bytes]]:
@@ -303,3 +305,17 @@ def zone_figures(zone: Zone) -> dict[str, int]:
     )
     counted["certificates"] = Licence.objects.filter(case__in=cases).count()
     return counted
+
+
+def material_choices() -> list[tuple[str, str]]:
+    """The materials the zone's packages ask businesses for: what a zone may provide."""
+    current = current_catalog()
+    if current is None:
+        return []
+    found: dict[str, str] = {}
+    for kind in rules.KINDS.values():
+        guide = guide_of(current.digest, kind.package_id, dict(kind.answers))
+        for material in guide.materials:
+            if material.asked_of_applicant:
+                found.setdefault(material.id, material.name)
+    return sorted(found.items())
