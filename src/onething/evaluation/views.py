@@ -445,6 +445,7 @@ def public_figures(request: HttpRequest) -> HttpResponse:
     refresh(most=INLINE_REFRESH)
     result = figures(Filters())
     current = current_catalog()
+    items = list(current.catalog.items.values()) if current else []
     return render(
         request,
         "evaluation/public_figures.html",
@@ -452,6 +453,9 @@ def public_figures(request: HttpRequest) -> HttpResponse:
             "nav": "figures",
             "figures": result,
             "packages_offered": len(current.catalog.packages) if current else 0,
+            "items_offered": len(items),
+            "items_fully_online": sum(1 for item in items if item.depth == "full"),  # 全程网办
+            "items_instant": sum(1 for item in items if item.instant is not None),  # 秒批
         },
     )
 

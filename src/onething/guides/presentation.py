@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from onething.catalog.entities import Answer, Item, Package
 from onething.catalog.guide import Guide, GuideMaterial, GuideStats
+from onething.catalog.instant import ONLINE_DEPTH_HINTS
 
 KIND_LABELS = {"instant": "即办件", "promise": "承诺件"}
 LEVEL_LABELS = {
@@ -227,7 +228,10 @@ def guide_context(guide: Guide) -> dict:
                 "bar_left": round(100 * guide_item.start_day / span, 2),
                 "bar_width": round(100 * item.promised_days / span, 2),
                 "trips": item.trips,
-                "online": item.online,
+                "online": item.depth == "full",
+                "depth": item.depth_label,  # 网办深度
+                "depth_hint": ONLINE_DEPTH_HINTS[item.depth],
+                "instant_rules": item.instant is not None,  # 秒批
                 "fee": item.fee,
                 "basis": item.basis,
                 "conditions": item.conditions,

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from onething.accounts.models import User
 from onething.cases import materials
+from onething.cases.instant_decisions import traces_of
 from onething.cases.lifecycle import (
     CASE_TERMINAL,
     CaseState,
@@ -78,6 +79,7 @@ class TaskRow:
     procedure: SpecialProcedure | None = None
     supplement: Notice | None = None
     mine: bool = False
+    instant: dict[str, Any] | None = None  # 秒批: the rule trace, where the item has one
 
     @property
     def state_label(self) -> str:
@@ -150,6 +152,7 @@ def _task_rows(user: User, case: Case, tasks: list[Task], catalog, today) -> lis
     """One row per item: where it is handled, its deadline chip, who has it, what the
     viewer may do with it, an open special procedure and an unanswered 补正 request."""
     place, department = name_lookups(catalog)
+    traces = traces_of(case)
     rows = []
     for task in tasks:
         row = TaskRow(
@@ -160,6 +163,7 @@ def _task_rows(user: User, case: Case, tasks: list[Task], catalog, today) -> lis
             assignee=display_name(user, task.assignee) if task.assignee_id else "",
             mine=task.assignee_id == user.pk,
             actions=set(task_actions_for(user, case, task)),
+            instant=traces.get(task.pk),
         )
         row.procedure = next((p for p in task.special_procedures.all() if p.ended_on is None), None)
         row.supplement = next(
