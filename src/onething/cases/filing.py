@@ -51,6 +51,7 @@ class Filing:
     form: dict[str, str]
     channel: str = "web"
     window: str | None = None  # defaults to the place's window
+    kiosk: str = ""  # 自助终端: the kiosk's code when filed in a kiosk session
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,7 +188,7 @@ def file_case(
     package = prepared.catalog.packages[filing.package_id]
     if submit and (refusal := submission_problems(package, prepared.answers, prepared.errors)):
         raise refusal
-    channel = _channel_of(actor, agent, filing.channel)
+    channel = _channel_of(actor, agent, filing.channel, filing.kiosk)
     if on_behalf is not None and owner.pk == actor.pk:
         raise InvalidInput("代为填报须为他人申报")
     try:
@@ -200,6 +201,7 @@ def file_case(
                 applicant=owner,
                 agent=agent,
                 channel=channel,
+                kiosk_code=filing.kiosk if channel == "kiosk" else "",
                 window=filing.window or filing.place,
                 place=filing.place,
                 idempotency_key=idempotency_key,
@@ -226,12 +228,15 @@ def file_case(
     return case, True
 
 
-def _channel_of(actor: User, agent: User | None, asked: str) -> str:
-    """An agent's filing is 代办; a clerk's is at the window unless on a home visit."""
+def _channel_of(actor: User, agent: User | None, asked: str, kiosk: str = "") -> str:
+    """An agent's filing is 代办; a clerk's is at the window unless on a home visit; an
+    applicant's in a kiosk session is 自助终端."""
     if agent is not None:
         return "agent"
     if actor.role == Role.CLERK:
         return "visit" if asked == "visit" else "window"
+    if kiosk:
+        return "kiosk"
     return asked
 
 

@@ -81,6 +81,8 @@ class Case(models.Model):
         verbose_name="代办员",
     )
     channel = models.CharField("渠道", max_length=10, choices=CHANNELS)
+    # 自助终端: the kiosk a case was filed at (channel "kiosk"; blank otherwise).
+    kiosk_code = models.CharField("自助终端", max_length=40, blank=True, default="")
     # 帮办代办 / 上门办: the member of staff who filled in the form for the applicant, and
     # how the applicant consented (blank: not assisted, or in person at a home visit).
     filed_by = models.ForeignKey(

@@ -64,6 +64,13 @@ def _flag(name: str, default: str = "") -> bool:
 
 SECRET_KEY = _secret_key()
 DEBUG = os.environ.get("ONETHING_DEBUG", "") in ("1", "true", "yes")
+# 自助终端: the simulated ID-card reader's button (tests and the demo; a real reader
+# calls window.onethingCardReader instead).
+KIOSK_SIMULATED_READER = DEBUG or os.environ.get("ONETHING_KIOSK_SIMULATED_READER", "") in (
+    "1",
+    "true",
+    "yes",
+)
 ALLOWED_HOSTS = [
     host.strip()
     for host in os.environ.get("ONETHING_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",")
@@ -109,6 +116,7 @@ INSTALLED_APPS = [
     "onething.tickets",
     "onething.outreach",
     "onething.zones",
+    "onething.kiosk",
 ]
 
 AUTH_USER_MODEL = "accounts.User"
@@ -150,6 +158,7 @@ MIDDLEWARE = [
     "onething.web.limits.BodyLimits",  # 413 / 400 before anything reads the body
     "onething.accounts.middleware.IdleSessionMiddleware",  # idle sessions end
     "onething.accounts.middleware.SecondFactorMiddleware",  # staff: the code before anything
+    "onething.kiosk.session.KioskSessionMiddleware",  # kiosk sessions: short, applicants only
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",

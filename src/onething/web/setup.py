@@ -191,6 +191,9 @@ def ensure_demo_accounts() -> list[DemoAccount]:
     from onething.zones.demo import ensure_demo_zone
 
     ensure_demo_zone()  # 专区办: 郊区荫营农贸市场, served by clerk_jiaoqu
+    from onething.kiosk.services import ensure_demo_kiosk
+
+    ensure_demo_kiosk()  # 7×24 自助终端: lishi-01 at 离石区政务服务中心
     return accounts
 
 

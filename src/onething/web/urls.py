@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("onething.hall.urls")),
     path("", include("onething.tickets.urls")),
     path("", include("onething.outreach.urls")),
+    path("", include("onething.kiosk.urls")),
     path("", include("onething.zones.urls")),
     path("", include("onething.guides.urls")),
 ]

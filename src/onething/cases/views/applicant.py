@@ -95,6 +95,7 @@ class ApplyPage:
             self.place,
             self.values,
             channel=_channel(request),
+            kiosk=getattr(request, "kiosk_code", ""),  # a kiosk session (kiosk/session.py)
         )
 
 
