@@ -48,3 +48,27 @@ def test_zone_clerk_imports_confirms_and_accepts_a_batch(people, site, tmp_path)
 
     page.goto(f"{site}/zones/{Zone.objects.get(code=DEMO_ZONE).public_id}")
     expect(page.locator("#figure-registered")).to_have_text("125")
+
+
+def test_the_zone_pages_fit_a_phone_in_large_type(people, site):
+    """The zone's page and a checked batch's (its problems, its cases) at 375 px, 大字版."""
+    from onething.zones import services
+    from tests.e2e.test_every_page_fits import MEASURE, PHONE, WIDTH, switch_on
+    from tests.factories import user
+
+    clerk = user("clerk_jiaoqu")
+    zone = Zone.objects.get(code=DEMO_ZONE)
+    batch = services.start_import(
+        clerk, zone.public_id, "荫营农贸市场新开办企业名单.xlsx", sample_xlsx(12, 5)
+    )
+    while batch.state == "checking":
+        batch = services.check_some(batch.pk)
+    services.confirm_batch(clerk, batch.public_id)
+    page = people("clerk_jiaoqu", PHONE)
+    for mode in ("normal", "large"):
+        if mode == "large":
+            switch_on(page, site, "大字版", "data-text", "large")
+        for url in ("/zones/", f"/zones/{zone.public_id}", f"/zones/batches/{batch.public_id}"):
+            page.goto(site + url)
+            size = page.evaluate(MEASURE)
+            assert max(size["scrollWidth"], size["innerWidth"]) <= WIDTH, (mode, url, size)
