@@ -351,6 +351,22 @@ def sweep_command(
     run(every, lambda line, error: typer.echo(line, err=error))
 
 
+@app.command("zone-sample")
+def zone_sample_command(
+    output: Annotated[Path, typer.Argument(help="The file to write: .xlsx or .csv.")],
+    rows: Annotated[int, typer.Option(help="Businesses (rows) in the sheet.")] = 130,
+    bad: Annotated[int, typer.Option(help="Rows made wrong, each in one column.")] = 5,
+) -> None:
+    """专区办: a sample spreadsheet of new businesses of 郊区荫营农贸市场 to import (the
+    demo's zone), `bad` of its rows wrong so that their problems are shown by row and column."""
+    from onething.zones.sample import sample_csv, sample_xlsx
+
+    if not 1 <= rows < 10_000 or not 0 <= bad <= rows:
+        raise _fail("rows: 1 to 9999; bad: 0 to rows", 2)
+    make = sample_csv if output.suffix.lower() == ".csv" else sample_xlsx
+    _write(make(rows, bad), output)
+
+
 @app.command(
     "manage",
     context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
