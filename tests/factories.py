@@ -596,18 +596,23 @@ def signature_png(ink: bool = True) -> bytes:
 FOOD_SHOP = {"shop_type": "食品小销售店", "has_business_licence": "true"}
 
 
-def food_shop_form(operating_area: str = "30") -> dict[str, str]:
+def food_shop_form(operating_area: str = "30", answers=FOOD_SHOP) -> dict[str, str]:
     """A valid sample of the one form for 食品小经营店备案, with this floor area."""
     catalog = current_catalog().catalog
     package = catalog.packages["small_food_shop"]
-    fields = build_guide(catalog, package, resolve_answers(package, FOOD_SHOP)).fields
+    fields = build_guide(catalog, package, resolve_answers(package, answers)).fields
     return {**sample_form(fields), "operating_area": operating_area}
 
 
-def food_shop_case(operating_area: str = "30", checked: bool = True) -> Case:
+def food_shop_case(
+    operating_area: str = "30", checked: bool = True, has_business_licence: str = "true"
+) -> Case:
     """食品小经营店备案 filed by yaofang at 离石区 and accepted by the window, which checked
-    every original first (B) unless `checked` is false."""
-    filing = Filing("small_food_shop", dict(FOOD_SHOP), "141102", food_shop_form(operating_area))
+    every original first (B) unless `checked` is false; without a business licence, the
+    individual business registration comes first."""
+    answers = {**FOOD_SHOP, "has_business_licence": has_business_licence}
+    form = food_shop_form(operating_area, answers)
+    filing = Filing("small_food_shop", answers, "141102", form)
     case, _ = services.file_case(user("yaofang"), filing)
     if checked:
         check_materials(case)

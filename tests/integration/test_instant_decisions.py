@@ -10,7 +10,7 @@ from onething.cases.models import Action
 from onething.licences import services as licences
 from onething.licences.certificate import LicenceStatus
 from onething.licences.models import Licence
-from tests.factories import accepted_pharmacy, food_shop_case
+from tests.factories import accepted_pharmacy, food_shop_case, work_items
 
 pytestmark = pytest.mark.django_db
 
@@ -59,3 +59,19 @@ def test_an_item_without_instant_rules_is_untouched(demo):
         case=case, action__in=[TaskAction.AUTO_APPROVE, TaskAction.REFER]
     ).exists()
     assert all(t.state != TaskState.APPROVED for t in case.tasks.all())
+
+
+def test_an_instant_item_released_by_an_approval_is_decided_once_it_commits(
+    demo, django_capture_on_commit_callbacks
+):
+    case = food_shop_case("30", has_business_licence="false")
+    registration = case.tasks.get(item_id="individual_business_registration")
+    filing = case.tasks.get(item_id="small_food_shop_filing")
+    assert filing.state == TaskState.WAITING and traces_of(case) == {}
+    with django_capture_on_commit_callbacks(execute=True):
+        work_items(case, {"individual_business_registration"})
+    filing.refresh_from_db()
+    assert filing.state == TaskState.APPROVED
+    assert set(traces_of(case)) == {filing.pk}
+    assert registration.pk not in traces_of(case)
+    assert Licence.objects.filter(case=case).count() == 2  # 营业执照 and the 备案凭证

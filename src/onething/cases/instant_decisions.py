@@ -1,5 +1,6 @@
 """秒批 (instant decisions): when a case is accepted, each workable task whose catalogue
-item declares instant rules (catalog/instant.py) is decided by the platform — approved
+item declares instant rules (catalog/instant.py) is decided by the platform — and so is
+one that an approval makes workable later, once that approval is committed — approved
 and its certificate issued in the same transaction, exactly as a reviewer's approval
 (`services.conclude_approval`) — or, when a rule fails, left to a reviewer. Either way
 the rule trace is an action row of the case (the audit trail), shown on the case page
@@ -7,6 +8,7 @@ and on the reviewer's page of the task."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.db import transaction
@@ -17,9 +19,10 @@ from onething.cases.models import Action, Case, Evidence, Task
 from onething.catalog.entities import Catalog, Item
 from onething.catalog.instant import MaterialLevel, Trace, evaluate
 from onething.catalog.services import catalog_by_version_id, guide_for_version_id
-from onething.core.events import CaseAccepted
+from onething.core.events import CaseAccepted, TaskDecided
 from onething.intake.validation import validate_form
 
+log = logging.getLogger(__name__)
 TRACE_ACTIONS = (TaskAction.AUTO_APPROVE.value, TaskAction.REFER.value)
 
 
@@ -28,12 +31,37 @@ def on_case_accepted(event: CaseAccepted) -> None:
     decide_instant_tasks(event.case_id)
 
 
+def on_task_decided(event: TaskDecided) -> None:
+    """A handler of `TaskDecided`: an approval may have made an instant item workable
+    (食品小经营店备案 after 个体工商户设立登记). It is decided once that approval is
+    committed — the approving service still holds the case's tasks in hand."""
+    if event.state != TaskState.APPROVED or not _undecided(event.case_id).exists():
+        return
+    transaction.on_commit(lambda: _decide_after_commit(event.case_id))
+
+
+def _decide_after_commit(case_id: int) -> None:
+    """The approval is saved already: a failure here leaves the item to its reviewer."""
+    try:
+        decide_instant_tasks(case_id)
+    except Exception:
+        log.exception("秒批 after an approval failed for case %s; left to the reviewer", case_id)
+
+
+def _undecided(case_id: int):
+    """The case's workable tasks with no rule trace yet."""
+    traced = Action.objects.filter(case_id=case_id, action__in=TRACE_ACTIONS).values("task_id")
+    return Task.objects.filter(case_id=case_id, state=TaskState.WORKABLE.value).exclude(
+        pk__in=traced
+    )
+
+
 def decide_instant_tasks(case_id: int) -> list[Task]:
-    """Decide every workable task of the case whose item has instant rules; the tasks
-    decided or referred."""
+    """Decide every workable task of the case whose item has instant rules and that was
+    not decided or referred before; those tasks."""
     case = Case.objects.only("catalog_version_id").get(pk=case_id)
     catalog = catalog_by_version_id(case.catalog_version_id)
-    workable = Task.objects.filter(case_id=case_id, state=TaskState.WORKABLE.value)
+    workable = _undecided(case_id)
     decided = []
     with transaction.atomic():
         for task_id, item_id in workable.values_list("pk", "item_id"):
