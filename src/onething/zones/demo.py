@@ -7,6 +7,7 @@ import io
 
 from django.contrib.auth import get_user_model
 
+from onething.catalog.services import current_catalog
 from onething.zones.models import Zone
 
 DEMO_ZONE = "jiaoqu-yinying-market"
@@ -41,7 +42,9 @@ def ensure_demo_zone() -> Zone:
     clerk = get_user_model().objects.filter(username=DEMO_CLERK).first()
     if clerk is not None:
         zone.clerks.add(clerk)
-        if not zone.materials.filter(material_id=PREMISES).exists():
+        current = current_catalog()  # the 场地证明 once the demo catalogue is in
+        known = current is not None and PREMISES in current.catalog.materials
+        if known and not zone.materials.filter(material_id=PREMISES).exists():
             from onething.zones.services import upload_material
 
             name = "荫营农贸市场场地证明.jpg"
