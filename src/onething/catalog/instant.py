@@ -64,6 +64,7 @@ def depth_problem(depth: str, trips: int, online: bool) -> str | None:
 COMPARISONS: tuple[str, ...] = ("<", "<=", ">", ">=", "==", "!=")
 _SAYS = {"<": "小于", "<=": "不超过", ">": "大于", ">=": "不少于", "==": "等于", "!=": "不等于"}
 NUMBER_TYPES = ("integer", "number")
+PERSONAL_TYPES = ("id_card", "phone", "email")
 MATERIALS_RULE = "materials"
 FORM_RULE = "form"
 
@@ -118,6 +119,8 @@ def _test(
     kind = field_types.get(field_id)
     if kind is None:
         return None, f"unknown field '{field_id}'"
+    if kind in PERSONAL_TYPES:  # the trace is shown on the case page: no personal data in it
+        return None, f"field '{field_id}' is personal data ({kind}): not a rule for 秒批"
     if isinstance(condition, dict):
         if len(condition) != 1:
             return None, 'a comparison has exactly one operator, e.g. {"<=": 50}'

@@ -26,6 +26,7 @@ GOOD = [MaterialLevel("身份证", "A"), MaterialLevel("健康证明", "B")]
 def with_rules(instant=None, fields=("company_name", "area"), **item):
     def edit(document):
         document["fields"].append({"id": "area", "label": "面积", "type": "number"})
+        document["fields"].append({"id": "phone", "label": "电话", "type": "phone"})
         first = document["items"][0]
         first["fields"] = list(fields)
         first.update(item)
@@ -61,6 +62,10 @@ def test_the_rules_are_read_into_the_item():
         ({"when": [1]}, "items[business_registration].instant.when: must be a mapping"),
         ("yes", "items[business_registration].instant: must be a mapping"),
         ({"whn": {}}, "items[business_registration].instant.whn: unknown key"),
+        (
+            {"when": {"phone": "13900000000"}},
+            "items[business_registration].instant.when.phone: field 'phone' is personal data",
+        ),
     ],
 )
 def test_catalog_check_refuses_bad_rules(instant, expected):
