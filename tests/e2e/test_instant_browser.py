@@ -10,7 +10,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.browser import field, fits, flash
+from tests.e2e.browser import PHONE, field, fits, flash
 
 pytestmark = pytest.mark.browser
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop shares the thread
@@ -78,3 +78,9 @@ def test_a_food_shop_filing_is_decided_instantly(site, people, tmp_path):
     elapsed = time.monotonic() - started
     assert elapsed < 60, f"filing to a verified certificate took {elapsed:.1f} s"
     print(f"秒批: filing to a verified certificate in {elapsed:.1f} s")
+
+    # The trace on a phone of 375 px: no sideways scrolling.
+    phone = people("yaofang", {**PHONE, "viewport": {"width": 375, "height": 812}})
+    phone.goto(case_url)
+    expect(phone.locator(".instant-trace")).to_contain_text("秒批：系统已自动批准")
+    fits(phone)
