@@ -64,6 +64,7 @@ api.add_router("/", "onething.linked.api.router", auth=API_AUTH)
 api.add_router("/", "onething.hall.api.router", auth=API_AUTH)
 api.add_router("/", "onething.tickets.api.router", auth=API_AUTH)
 api.add_router("/", "onething.outreach.api.router", auth=API_AUTH)
+api.add_router("/", "onething.zones.api.router", auth=API_AUTH)
 api.add_router("/", "onething.kiosk.api.router", auth=API_AUTH)
 
 

@@ -62,7 +62,7 @@ BODY_LIMITS = (
         MATERIAL_TOO_LARGE,
     ),
     BodyLimit(
-        re.compile(r"^/zones/[^/]+/(imports|materials)$"),  # 专区办: a spreadsheet, a material
+        re.compile(r"^(/api/v1)?/zones/[^/]+/(imports|materials)$"),  # 专区办: a sheet, a material
         MATERIAL_BYTES + FORM_SLACK,
         "文件太大：表格和材料均不超过 10 MB",
     ),
