@@ -10,7 +10,7 @@ from onething.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from onething.zones import services
 from onething.zones.demo import DEMO_ZONE
 from onething.zones.models import BatchRow, ImportBatch, Zone
-from onething.zones.sample import sample_csv, sample_xlsx
+from onething.zones.sample import sample_csv, sample_row, sample_xlsx
 from tests.factories import user
 
 pytestmark = pytest.mark.django_db
@@ -90,3 +90,11 @@ def test_the_sweep_step_checks_batches_nobody_watches(demo):
     assert services.check_pending() == 60
     batch.refresh_from_db()
     assert batch.state == ImportBatch.CHECKED and batch.valid == 60
+
+
+def test_a_landline_is_valid_for_the_form_but_the_account_needs_a_mobile(demo):
+    values = {**sample_row(0), "联系电话": "0353-5012345"}
+    package_id, problems = services.row_problems(values, zone())
+    assert package_id == "small_food_shop"
+    assert problems == [["联系电话", services.MOBILE_NEEDED]]
+    assert services.row_problems(sample_row(0), zone())[1] == []

@@ -220,6 +220,12 @@ def check_duplicates(rows: Sequence[SheetRow]) -> None:
         raise SheetRefused(listed(found, "同一企业出现在两行（请删去重复的行后重新上传）："))
 
 
+def is_mobile(text: str | None) -> bool:
+    """A mainland mobile number (the legal person's account is registered with it)."""
+    digits = re.sub(r"[\s-]", "", text or "").removeprefix("+86")
+    return bool(re.fullmatch(r"1[3-9]\d{9}", digits))
+
+
 def kind_of(text: str) -> Kind | None:
     return KINDS.get(header_key(text))
 

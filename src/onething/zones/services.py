@@ -39,6 +39,7 @@ from onething.zones.models import BatchRow, ImportBatch, Zone, ZoneMaterial
 from onething.zones.reading import read_table
 
 CHUNK = 25  # rows checked per transaction
+MOBILE_NEEDED = "请填写法定代表人本人的 11 位手机号码（为其登记账户、接收通知）"
 OPEN_STATES = (CaseState.SUBMITTED, CaseState.AWAITING_COMPLETION, CaseState.IN_PROGRESS)
 DONE_STATES = (CaseState.READY, CaseState.COMPLETED)
 
@@ -152,16 +153,23 @@ def row_problems(values: dict[str, str], zone: Zone) -> tuple[str, list[list[str
         return kind.package_id, [[rules.KIND, exc.message]]
     package = prepared.catalog.packages[kind.package_id]
     refusal = submission_problems(package, prepared.answers, prepared.errors)
-    if refusal is None:
-        return kind.package_id, []
-    labels = {f.id: f.label for f in prepared.catalog.fields.values()}
     found: dict[str, str] = {}
+    if rules.PHONE not in _field_columns(refusal) and not rules.is_mobile(values.get(rules.PHONE)):
+        found[rules.PHONE] = MOBILE_NEEDED  # the account registered for them needs one
+    if refusal is None:
+        return kind.package_id, [[column, message] for column, message in found.items()]
+    labels = {f.id: f.label for f in prepared.catalog.fields.values()}
     for field_id, message in (refusal.details.get("fields") or {}).items():
         label = labels.get(field_id, field_id)
         column = rules.column_of(field_id, label)
         # the legal person is also the applicant: one column, reported once
         found.setdefault(column, message.removeprefix(f"{label}："))
     return kind.package_id, [[column, message] for column, message in found.items()]
+
+
+def _field_columns(refusal) -> set[str]:
+    fields = (refusal.details.get("fields") or {}) if refusal is not None else {}
+    return {rules.column_of(field_id, field_id) for field_id in fields}
 
 
 def check_some(batch_id: int, seconds: float = 0.4) -> ImportBatch:

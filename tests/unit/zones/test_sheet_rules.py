@@ -152,3 +152,18 @@ def test_too_many_rows_are_refused_from_the_sheet_size():
     book.save(out)
     with pytest.raises(SheetRefused, match="一次最多导入"):
         reading.read_table(out.getvalue())
+
+
+@pytest.mark.parametrize(
+    ("phone", "mobile"),
+    [
+        ("13935812345", True),
+        ("139-3581-2345", True),
+        ("+8613935812345", True),
+        ("0353-5012345", False),
+        ("12345", False),
+        ("", False),
+    ],
+)
+def test_mobile_numbers(phone, mobile):
+    assert rules.is_mobile(phone) is mobile
