@@ -156,7 +156,9 @@ def guide_text(guide: Guide) -> str:
     for number, guide_item in enumerate(guide.items, 1):
         item = guide_item.item
         department = guide.department_names.get(item.department, item.department)
-        lines.append(f"  {number}. {item.name}（{department}，{time_limit_label(item)}）")
+        lines.append(
+            f"  {number}. {item.name}（{department}，{time_limit_label(item)}，{item.depth_label}）"
+        )
         after = "、".join(names[a] for a in guide_item.after)
         begins = f"待{after}办结后开始" if after else "受理后即开始"
         span = working_days_span(guide_item.start_day, guide_item.finish_day)
