@@ -55,7 +55,7 @@ def _page(request: HttpRequest, kiosk: Kiosk, message: str = "", status: int = 2
         "simulated": getattr(settings, "KIOSK_SIMULATED_READER", settings.DEBUG),
         "card": SIMULATED_CARD,
         "idle_seconds": getattr(settings, "KIOSK_IDLE_SECONDS", rules.IDLE_SECONDS),
-        "countdown_seconds": rules.COUNTDOWN_SECONDS,
+        "countdown_seconds": getattr(settings, "KIOSK_COUNTDOWN_SECONDS", rules.COUNTDOWN_SECONDS),
     }
     return render(request, "kiosk/start.html", context, status=status)
 
