@@ -2,7 +2,7 @@
 read faithfully (rules.SheetRefused, with a message):
 
 - a file that is neither an .xlsx workbook nor a UTF-8 / GBK .csv (judged by content);
-- an .xlsx whose parts would unpack to more than 50 MB, or more than 200 times their
+- an .xlsx whose parts would unpack to more than 50 MB, or more than 500 times their
   packed size (a zip bomb): checked from the zip's directory before openpyxl reads it;
 - merged cells (their value sits in one cell only, the others read empty);
 - formulas: refused, not read through their cached value (a workbook written by a

@@ -22,7 +22,7 @@ from decimal import Decimal
 MOST_ROWS = 10_000  # business rows (the header row not counted); 10,000 or more are refused
 MOST_FILE_BYTES = 10 * 1024 * 1024  # the spreadsheet as uploaded
 MOST_UNPACKED_BYTES = 50 * 1024 * 1024  # an .xlsx's parts once uncompressed (zip bombs)
-MOST_PACKING_RATIO = 200  # uncompressed / compressed, per part
+MOST_PACKING_RATIO = 500  # uncompressed / compressed, per part (plain XML packs ≈ 10–100×)
 MOST_LISTED = 20  # problems named in one refusal's message
 
 NAME, KIND, PERSON, ID_NUMBER = "企业名称", "办理事项", "法定代表人", "法定代表人身份证号"
