@@ -103,8 +103,11 @@ def _xlsx_table(data: bytes) -> list[list[object]]:
         raise SheetRefused("Excel 文件已损坏或不是 .xlsx 工作簿：请重新保存后上传") from None
     try:
         sheet = workbook.worksheets[0]
-        if sheet.max_row > MOST_ROWS + 1:
-            _too_many(sheet.max_row - 1)
+        if sheet.max_row > MOST_ROWS + 1:  # the used range: formatted empty rows count too
+            raise SheetRefused(
+                f"一次最多导入 {MOST_ROWS - 1} 个企业，本表用到第 {sheet.max_row} 行：请分成几个"
+                "表格导入（设置过格式的空行也算在内，可删除表格末尾多余的行）"
+            )
         headers = [header_key(c.value) for c in next(sheet.iter_rows(max_row=1), ())]
         _refuse_merged(sheet, headers)
         table, formulas = [], []
