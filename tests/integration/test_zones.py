@@ -7,6 +7,7 @@ import pytest
 from onething.cases.lifecycle import CaseState
 from onething.cases.models import Case
 from onething.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from onething.sweep import sweep
 from onething.zones import services
 from onething.zones.demo import DEMO_ZONE
 from onething.zones.models import BatchRow, ImportBatch, Zone
@@ -87,7 +88,8 @@ def test_only_the_zone_window_imports_and_refusals_keep_nothing(demo):
 
 def test_the_sweep_step_checks_batches_nobody_watches(demo):
     batch = services.start_import(user("clerk_jiaoqu"), zone().public_id, "a.csv", sample_csv(60))
-    assert services.check_pending() == 60
+    report = sweep()
+    assert report.zone_rows_checked == 60 and report.line().endswith(", 60 zone rows checked")
     batch.refresh_from_db()
     assert batch.state == ImportBatch.CHECKED and batch.valid == 60
 
