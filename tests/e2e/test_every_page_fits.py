@@ -184,6 +184,7 @@ def pages(site):
             Visit("窗口评价", "/rate/window/141102"),
             Visit("预约办理", "/hall/?hall=lishi&package=open_pharmacy"),
             Visit("我的预约", "/hall/mine"),
+            Visit("在自助终端登录", "/kiosk/sign-in-code"),
             *account,
             *everyone[:4],
         ],
