@@ -119,3 +119,29 @@ def test_a_citizen_signs_in_by_card_files_prints_and_the_idle_kiosk_forgets_him(
     page.goto(case_url)
     expect(page.locator("body")).not_to_contain_text("永宁中路12号")
     expect(page.locator("body")).not_to_contain_text("张三")
+
+
+def test_the_phone_code_typed_on_the_keypad_signs_in_and_the_guide_prints(kiosk, site):
+    from onething.kiosk.services import issue_sign_in_code
+    from tests.factories import user
+
+    page = kiosk
+    code, _ = issue_sign_in_code(user("zhangsan"))
+    page.get_by_label("登录码（8 位数字）").click()
+    keypad = page.locator(".kiosk-keypad")
+    for digit in code:
+        keypad.locator(f'[data-key="{digit}"]').click()
+    page.get_by_role("button", name="登录", exact=True).click()
+    expect(page.get_by_role("heading", name="张*，您好")).to_be_visible()
+
+    page.goto(site + "/guides/small_food_shop")
+    expect(page.get_by_role("button", name="打印", exact=True)).to_be_visible()
+    page.emulate_media(media="print")
+    assert not page.locator(".site-header").evaluate(SHOWN)
+    expect(page.locator("#main h1")).to_be_visible()
+    page.emulate_media(media="screen")
+
+    page.goto(site + "/kiosk/lishi-01/")
+    page.get_by_role("button", name="退出登录").click()
+    expect(page.get_by_role("heading", name="刷身份证登录")).to_be_visible()
+    expect(page.locator("body")).not_to_contain_text("张*")
