@@ -115,3 +115,5 @@ def test_the_filing_page_in_a_kiosk_session_files_a_kiosk_case(terminal):
     assert response.status_code == 302, response.content.decode()[:2000]
     case = Case.objects.get(applicant=user("zhangsan"), idempotency_key="kiosk-1")
     assert (case.channel, case.kiosk_code) == ("kiosk", "lishi-01")
+    page = terminal.get(f"/cases/{case.public_id}").content.decode()
+    assert "自助终端（终端 lishi-01）" in page

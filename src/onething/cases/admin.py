@@ -190,6 +190,7 @@ class CaseAdmin(ReadOnlyAdmin):
         "applicant_shown",
         "agent_shown",
         "channel",
+        "kiosk_code",
         "window_shown",
         "place_shown",
         "state",
