@@ -52,6 +52,7 @@ def test_a_food_shop_filing_is_decided_instantly(site, people, tmp_path):
         expect(applicant.locator(f"#m-{material_id}")).to_contain_text(
             f"已上传：{name}", timeout=15_000
         )
+    applicant.wait_for_load_state("networkidle")  # no autosave on its way
     applicant.get_by_role("button", name="提交申请").click()
     expect(applicant.locator("#case-state")).to_have_text("已提交")
     case_url = applicant.url
