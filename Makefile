@@ -26,7 +26,7 @@ run: $(VENV)/.installed-app
 	@bash scripts/system-deps.sh run
 	$(BIN)/onething setup
 	@bash scripts/banner.sh $(HOST) $(PORT)
-	$(BIN)/onething serve --host $(HOST) --port $(PORT)
+	ONETHING_KIOSK_SIMULATED_READER=1 $(BIN)/onething serve --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed-test
 	@bash scripts/system-deps.sh test

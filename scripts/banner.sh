@@ -22,6 +22,8 @@ cat <<EOT
            ${url}/hall/                   applicant: 预约办 (book a slot, QR); staff: 大厅 at /hall/desk/lishi
            ${url}/hall/lishi/display      the hall's calling screen; /hall/lishi/tickets?kiosk=1 取号
            ${url}/outreach/assist/        window clerk: 帮办代办; /outreach/visits/ 上门办
+           ${url}/kiosk/lishi-01/?token=onething-demo-kiosk   7×24 自助终端 (1920×1080; 模拟读卡 signs 张三 in)
+           ${url}/zones/                  专区办: clerk_jiaoqu imports docs/zone-sample.xlsx
            ${url}/admin/                  administration (catalogue versions, accounts)
   API:     ${url}/api/v1/                 schema: ${url}/openapi.json
 
