@@ -1,5 +1,5 @@
 """Roles (pure): who a user is to the platform, and what each administrator role may do
-in the admin (data only; core/access.py asks it: `account_fields_for`, `admin_permissions`)."""
+in the admin (data only; core/access/ asks it: `account_fields_for`, `admin_permissions`)."""
 
 from __future__ import annotations
 
