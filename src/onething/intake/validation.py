@@ -125,6 +125,12 @@ def check_phone(text: str) -> tuple[str | None, str]:
     return "请填写 11 位手机号码或带区号的固定电话", text
 
 
+def plain_id_number(text: str) -> str:
+    """An ID number as people type or readers give it, made comparable: full-width
+    characters as ASCII, no spaces, x as X."""
+    return "".join(unicodedata.normalize("NFKC", text or "").upper().split())
+
+
 def _id_card(text: str, today: date) -> tuple[str | None, str]:
     """(problem, number) for a 居民身份证号码 (GB 11643): the most useful problem first.
 
@@ -132,7 +138,7 @@ def _id_card(text: str, today: date) -> tuple[str | None, str]:
     digits say; then the birth date (digits 7–14); then the area code (the first six),
     which may be any GB/T 2260 code that ever existed (see ``areas``).
     """
-    number = unicodedata.normalize("NFKC", text).upper().replace(" ", "")  # full-width too
+    number = plain_id_number(text)
     if not re.fullmatch(r"[0-9]{17}[0-9X]", number):
         return "应为 18 位，最后一位可以是数字或 X", text
     if number[-1] != id_check_digit(number[:17]):

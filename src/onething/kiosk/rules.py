@@ -10,6 +10,8 @@ import re
 import secrets
 from datetime import datetime, timedelta
 
+from onething.intake.validation import plain_id_number
+
 CODE_SECONDS = 120  # a code shown on the phone lasts two minutes
 CODE_DIGITS = 8
 KIOSK_SESSION_SECONDS = 15 * 60  # a kiosk session ends after 15 minutes whatever happens
@@ -48,5 +50,5 @@ def code_refusal(expires_at: datetime, used_at: datetime | None, now: datetime) 
 
 def normalised_id_number(text: str) -> str | None:
     """An ID number as a card reader yields it (18 characters, X upper case), or None."""
-    number = re.sub(r"\s", "", text or "").upper()
+    number = plain_id_number(text)
     return number if _ID_NUMBER.match(number) else None

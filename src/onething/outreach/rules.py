@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from onething.intake.validation import plain_id_number
+
 CODE_DIGITS = 6
 CODE_LIFETIME = timedelta(minutes=10)
 MAX_WRONG_TRIES = 5
@@ -144,8 +146,4 @@ def reason_problem(reason: str, note: str) -> str:
 def same_id_number(typed: str, expected: str) -> bool:
     """The ID number checked on site is the applicant's (spaces, case and full-width
     characters aside)."""
-
-    def plain(text: str) -> str:
-        return unicodedata.normalize("NFKC", text or "").replace(" ", "").upper()
-
-    return bool(plain(expected)) and plain(typed) == plain(expected)
+    return bool(plain_id_number(expected)) and plain_id_number(typed) == plain_id_number(expected)

@@ -82,7 +82,7 @@ def ticket_number(prefix: str, sequence: int) -> str:
 
 def code_from_scan(text: str) -> str:
     """An appointment code as typed or scanned: upper case, spaces and dashes dropped; a
-    scanner that reads an address (…/XXXX or …?code=XXXX) gives its last word."""
+    scanner that reads an address (…/K7P2Q9 or …?code=K7P2Q9) gives its last word."""
     words = re.findall(r"[0-9A-Za-z]+", text)
     if "/" in text or "=" in text:
         words = words[-1:]
