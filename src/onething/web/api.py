@@ -66,6 +66,9 @@ api.add_router("/", "onething.tickets.api.router", auth=API_AUTH)
 api.add_router("/", "onething.outreach.api.router", auth=API_AUTH)
 api.add_router("/", "onething.zones.api.router", auth=API_AUTH)
 api.add_router("/", "onething.kiosk.api.router", auth=API_AUTH)
+api.add_router("/", "onething.exchange.api.router")  # each operation names its own auth
+api.add_router("/", "onething.search.api.router")  # public
+api.add_router("/", "onething.editing.api.router", auth=API_AUTH)
 
 
 @api.exception_handler(CaseError)

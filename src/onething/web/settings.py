@@ -117,6 +117,9 @@ INSTALLED_APPS = [
     "onething.outreach",
     "onething.zones",
     "onething.kiosk",
+    "onething.exchange",
+    "onething.search",
+    "onething.editing",
 ]
 
 AUTH_USER_MODEL = "accounts.User"

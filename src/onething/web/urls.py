@@ -27,6 +27,9 @@ urlpatterns = [
     path("", include("onething.outreach.urls")),
     path("", include("onething.kiosk.urls")),
     path("", include("onething.zones.urls")),
+    path("", include("onething.exchange.urls")),
+    path("", include("onething.search.urls")),
+    path("", include("onething.editing.urls")),
     path("", include("onething.guides.urls")),
 ]
 
