@@ -12,6 +12,7 @@ class Role(StrEnum):
     CLERK = "clerk"  # 综合窗口
     REVIEWER = "reviewer"  # 部门审批人员
     EDITOR = "editor"  # 事项编制
+    PUBLISHER = "publisher"  # 审核发布: reviews the draft catalogue, publishes or returns it
     SUPERVISOR = "supervisor"  # 监督
     ADMIN = "admin"  # 系统管理员: accounts, the catalogue, configuration
     SECURITY_ADMIN = "security_admin"  # 安全管理员: roles, jurisdictions, 2FA, lock-outs
@@ -24,6 +25,7 @@ ROLE_LABELS = {
     Role.CLERK: "综合窗口",
     Role.REVIEWER: "部门审批",
     Role.EDITOR: "事项编制",
+    Role.PUBLISHER: "审核发布",
     Role.SUPERVISOR: "监督",
     Role.ADMIN: "系统管理员",
     Role.SECURITY_ADMIN: "安全管理员",
@@ -33,7 +35,9 @@ ROLE_LABELS = {
 # 三权分立: the three administrators, none of whom may do another's work.
 ADMINISTRATORS = frozenset({Role.ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
 # Staff log in with a second factor (TOTP) after the password.
-STAFF_ROLES = frozenset({Role.CLERK, Role.REVIEWER, Role.EDITOR, Role.SUPERVISOR} | ADMINISTRATORS)
+STAFF_ROLES = frozenset(
+    {Role.CLERK, Role.REVIEWER, Role.EDITOR, Role.PUBLISHER, Role.SUPERVISOR} | ADMINISTRATORS
+)
 PUBLIC_ROLES = frozenset({Role.APPLICANT, Role.AGENT})
 
 # Account fields each administrator keeps (the admin's user page): the system

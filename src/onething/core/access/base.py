@@ -13,7 +13,9 @@ APPLICANT_SIDE = frozenset({Role.APPLICANT, Role.AGENT})
 # Staff who handle cases and may be shown a person's data in full (recorded each time).
 CASE_STAFF = frozenset({Role.CLERK, Role.REVIEWER, Role.SUPERVISOR, Role.ADMIN})
 # Staff acting in office: their own names are shown in full to everyone.
-IN_OFFICE = frozenset({Role.CLERK, Role.REVIEWER, Role.EDITOR, Role.SUPERVISOR, Role.ADMIN})
+IN_OFFICE = frozenset(
+    {Role.CLERK, Role.REVIEWER, Role.EDITOR, Role.PUBLISHER, Role.SUPERVISOR, Role.ADMIN}
+)
 SUPERVISING = frozenset({Role.SUPERVISOR, Role.ADMIN})
 
 
