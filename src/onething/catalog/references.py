@@ -36,6 +36,7 @@ def check_references(
     registries = {section: _registry(document, section, paths, found) for section in SECTIONS}
     _check_jurisdictions(registries["jurisdictions"], found)
     _check_items(registries, found)
+    _check_materials_used(registries, found)
     for licence_type, path in registries["licence_types"].values():
         _check_known(licence_type.fields, f"{path}.fields", registries["fields"], "field", found)
     _check_expert_reviews(registries, found)
@@ -118,6 +119,19 @@ def _check_items(registries: dict[str, Registry], found: Findings) -> None:
         review = item.expert_review
         if review is not None and review not in registries["expert_reviews"]:
             found.problem(f"{path}.expert_review", f"unknown expert review '{review}'")
+
+
+def _check_materials_used(registries: dict[str, Registry], found: Findings) -> None:
+    """A material of the library that no item asks for is a warning (事项编制 keeps the
+    library tidy: it is likely a leftover of an item that no longer asks for it)."""
+    asked = {
+        material.material
+        for item, _ in registries["items"].values()
+        for _, material in item.asked_materials()
+    }
+    for material_id, (_, path) in registries["materials"].items():
+        if material_id not in asked:
+            found.warning(path, "no item asks for this material")
 
 
 def _check_expert_reviews(registries: dict[str, Registry], found: Findings) -> None:
