@@ -15,6 +15,7 @@ other app of the platform: every app may ask it, and no import cycle arises.
 from onething.core.access.administrators import *  # noqa: F403
 from onething.core.access.base import *  # noqa: F403
 from onething.core.access.cases import *  # noqa: F403
+from onething.core.access.editing import *  # noqa: F403
 from onething.core.access.evaluation import *  # noqa: F403
 from onething.core.access.halls import *  # noqa: F403
 from onething.core.access.licences import *  # noqa: F403
