@@ -17,6 +17,7 @@ from onething.core.access.base import *  # noqa: F403
 from onething.core.access.cases import *  # noqa: F403
 from onething.core.access.editing import *  # noqa: F403
 from onething.core.access.evaluation import *  # noqa: F403
+from onething.core.access.exchange import *  # noqa: F403
 from onething.core.access.halls import *  # noqa: F403
 from onething.core.access.licences import *  # noqa: F403
 from onething.core.access.personal import *  # noqa: F403
