@@ -73,7 +73,9 @@ def demo_accounts() -> list[DemoAccount]:
         DemoAccount("admin", Role.ADMIN, "系统管理员"),
         DemoAccount("security_admin", Role.SECURITY_ADMIN, "安全管理员"),
         DemoAccount("audit_admin", Role.AUDIT_ADMIN, "审计管理员"),
-        DemoAccount("editor", Role.EDITOR, "吕梁市事项编制员", CITY),
+        DemoAccount("editor", Role.EDITOR, "吕梁市行政审批服务管理局事项编制员", CITY, "approval"),
+        DemoAccount("editor_amr", Role.EDITOR, "吕梁市市场监督管理局事项编制员", CITY, "amr"),
+        DemoAccount("publisher", Role.PUBLISHER, "吕梁市行政审批服务管理局审核发布员", CITY),
         DemoAccount(
             "zhangsan",
             Role.APPLICANT,
@@ -165,6 +167,8 @@ def ensure_demo_accounts() -> list[DemoAccount]:
         user.password = hashed
         user.save()
     names = [account.username for account in accounts]
+    # 事项编制: an older demo's editor had no department (and so may change nothing now).
+    users.objects.filter(username="editor", department="").update(department="approval")
     # An older demo made `admin` a superuser: the role decides now (三权分立).
     for user in users.objects.filter(username__in=names, is_superuser=True).exclude(role=""):
         user.is_superuser = False
