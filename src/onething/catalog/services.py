@@ -15,6 +15,7 @@ from onething.catalog.entities import Answer, Catalog
 from onething.catalog.guide import Guide, build_guide
 from onething.catalog.loading import CatalogError, load_catalog_text
 from onething.catalog.models import CatalogVersion
+from onething.core.events import CatalogImported, publish
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +53,7 @@ def import_catalog(data: bytes, imported_by: str, note: str = "") -> ImportOutco
                     note=note,
                 )
             _remember(digest, result.catalog)
+            publish(CatalogImported(version.pk, version.number, digest))  # search indexes it
             return ImportOutcome(version, True, warnings)
         except IntegrityError:  # another import took the same number: try the next one
             continue

@@ -95,3 +95,12 @@ class TaskDecided:
     task_id: int
     item_id: str
     state: str  # approved | rejected
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogImported:
+    """A catalogue version was stored (the search app builds its index for it, once)."""
+
+    version_id: int
+    number: int
+    digest: str
