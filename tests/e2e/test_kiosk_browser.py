@@ -73,7 +73,6 @@ def _file_a_food_shop(page, site: str) -> str:
     for label, value in TYPED.items():
         expect(field(page, label)).to_have_value(value)
     page.get_by_role("button", name="提交申请").click()
-    expect(page.locator("#case-state")).to_have_text("已提交")
     return page.url
 
 
@@ -89,6 +88,10 @@ def test_a_citizen_signs_in_by_card_files_prints_and_the_idle_kiosk_forgets_him(
     assert page.evaluate(SMALLEST_TARGET) >= 64
     case_url = _file_a_food_shop(page, site)
 
+    # 即办: his ID card was read here, his 健康证明 and 不动产权证书 are in the library —
+    # nothing for a person to check: accepted and decided at once (秒批).
+    expect(page.locator("#case-state")).to_have_text("待领取")
+    expect(page.locator(".instant-trace")).to_contain_text("秒批：系统已自动批准")
     # The receipt prints: the case, without the site's header or the kiosk's controls.
     expect(page.get_by_role("button", name="打印", exact=True)).to_be_visible()
     print_button = page.locator(".kiosk-print")
@@ -98,6 +101,20 @@ def test_a_citizen_signs_in_by_card_files_prints_and_the_idle_kiosk_forgets_him(
     expect(page.locator("#case-state")).to_be_visible()
     expect(page.locator("#main")).to_contain_text("食品小经营店备案")
     page.emulate_media(media="screen")
+
+    # He collects the certificate here and prints it: the certificate alone, with its QR.
+    page.get_by_role("button", name="领取并打印证照").click()
+    expect(page.get_by_role("heading", name="食品小经营店备案", exact=True)).to_be_visible()
+    number = page.locator(".licence-number").first.inner_text()
+    expect(page.get_by_role("button", name="打印", exact=True)).to_be_visible()
+    page.emulate_media(media="print")
+    assert not page.locator(".site-header").evaluate(SHOWN)
+    assert not page.locator(".kiosk-print").evaluate(SHOWN)
+    assert page.locator(".licence-qr svg").evaluate(SHOWN)
+    expect(page.locator(".licence-sheet")).to_contain_text(number)
+    page.emulate_media(media="screen")
+    page.goto(case_url)
+    expect(page.locator("#case-state")).to_have_text("已办结")
 
     # Idle (after 2 s here instead of a minute): the countdown, then the session ends and
     # nothing personal stays.

@@ -115,8 +115,12 @@ def test_applicants_and_agents_see_their_own(world):
     )
     assert own["ratings"] == set(Rating.objects.values_list("pk", flat=True))
     assert not own["rectifications"] and not own["complaints"] and not own["data views"]
-    other = seen("zhangsan")
-    assert not other["cases"] and not other["licences"] and not other["ratings"]
+    other = seen("zhangsan")  # his own certificates only (健康证明, 不动产权证书)
+    assert not other["cases"] and not other["ratings"]
+    assert other["licences"] == set(
+        Licence.objects.filter(holder=user("zhangsan")).values_list("pk", flat=True)
+    )
+    assert not other["licences"] & own["licences"]
     agent = seen("daiban")  # authorised by yaofang, filed nothing
     assert not agent["cases"] and agent["licences"] == own["licences"]
 

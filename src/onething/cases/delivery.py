@@ -23,13 +23,14 @@ from onething.cases.base import (
     require,
     save_case,
 )
-from onething.cases.lifecycle import CaseAction, CaseState
+from onething.cases.lifecycle import CaseAction, CaseState, TaskState
 from onething.cases.materials import unchecked_materials
 from onething.cases.models import DELIVERY_LABELS, Case, Delivery
 from onething.cases.window import clerk_case
 from onething.core.access import may_act_on_case, require_may_act
 from onething.core.errors import Conflict, InvalidInput
 from onething.intake.validation import check_phone
+from onething.licences.models import Licence
 
 CHOOSABLE = (
     CaseState.DRAFT,
@@ -185,3 +186,47 @@ def confirm_signed(actor: User, case_id, note: str = "", version: int | None = N
         delivery.save()
         record(case, "delivery_signed", actor, case.state, case.state, note=delivery.signed_note)
         return delivery
+
+
+NOT_AT_A_KIOSK = "自助领取只能在政务服务大厅的自助终端上办理"
+
+
+def collect_at_kiosk(actor: User, case_id, kiosk_code: str, version: int | None = None) -> Case:
+    """自助领取: the applicant, signed in at a kiosk, collects results that are all
+    electronic certificates — in the library already, printed there. The case is 办结 as
+    a handover is; nothing is left for a window (every material verified)."""
+    with transaction.atomic():
+        case = locked_case(case_id)
+        what = "只有申请人或其代办人可以领取办理结果"
+        require(actor.pk in (case.applicant_id, case.agent_id), what)
+        require_may_act(actor, case, what)
+        check_version(case.version, version, "办件")
+        if not kiosk_code:
+            raise Conflict(NOT_AT_A_KIOSK)
+        if case.state == CaseState.READY:
+            _only_certificates(case)
+        before, after = case_step(case, CaseAction.SELF_COLLECT, actor)
+        now = timezone.now()
+        delivery = Delivery.objects.filter(case=case).first() or Delivery(case=case)
+        delivery.method = "electronic"  # the certificates are in 我的证照; printed here
+        delivery.dispatched_at = delivery.signed_at = now
+        delivery.signed_note = f"自助终端 {kiosk_code} 自助领取并打印"
+        delivery.save()
+        case.completed_at = now
+        save_case(case, "completed_at")
+        note = delivery.signed_note
+        record(case, CaseAction.SELF_COLLECT, actor, before, after, note=note)
+        return case
+
+
+def _only_certificates(case: Case) -> None:
+    """Refuse (409) unless every item's result is a certificate already issued and
+    every material is verified."""
+    tasks = list(case.tasks.only("pk", "state", "item_name"))
+    issued = set(Licence.objects.filter(case_id=case.pk).values_list("task_id", flat=True))
+    paper = [t.item_name for t in tasks if t.state != TaskState.APPROVED or t.pk not in issued]
+    if paper:
+        names = "、".join(f"“{name}”" for name in paper)
+        raise Conflict(f"{names}的结果不是电子证照，请到窗口领取")
+    if unchecked_materials(case):
+        raise Conflict("还有材料未核验原件，请到窗口领取")

@@ -37,6 +37,7 @@ from onething.catalog.guide import AnswerError, resolve_answers
 from onething.catalog.services import current_catalog, guide_of
 from onething.core.access import may_view_case, require_may_act
 from onething.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from onething.core.events import CaseSubmitted, publish
 from onething.core.roles import Role
 from onething.intake.validation import validate_form
 
@@ -52,6 +53,7 @@ class Filing:
     channel: str = "web"
     window: str | None = None  # defaults to the place's window
     kiosk: str = ""  # 自助终端: the kiosk's code when filed in a kiosk session
+    card_read: bool = False  # … where the kiosk's reader read the applicant's ID card
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,7 +218,8 @@ def file_case(
             case.save()
             record(case, "create", actor, "", CaseState.DRAFT.value, note=note, data=created)
             if submit:
-                _submit(case, actor)
+                _submit(case, actor, filing.kiosk if filing.card_read else "")
+                case.refresh_from_db()  # 即办: accepted and decided at once, perhaps
             else:
                 materials.sync_evidence(case)
     except IntegrityError:
@@ -240,7 +243,10 @@ def _channel_of(actor: User, agent: User | None, asked: str, kiosk: str = "") ->
     return asked
 
 
-def _submit(case: Case, actor: User) -> None:
+def _submit(case: Case, actor: User, card_read_at: str = "") -> None:
+    """Submit: the window's deadline, the number, the materials recorded (`card_read_at`:
+    the kiosk whose reader read the applicant's ID card); a case that needs no person is
+    accepted and decided at once (CaseSubmitted: cases/instant_decisions.py)."""
     before, after = case_step(case, CaseAction.SUBMIT, actor)
     now = timezone.now()
     case.submitted_at = now
@@ -250,7 +256,8 @@ def _submit(case: Case, actor: User) -> None:
     save_case(case, "submitted_at", "window_due", "number")
     record(case, CaseAction.SUBMIT, actor, before, after, data={"channel": case.channel})
     store.keep_deadline(case)
-    materials.on_submit(case)
+    materials.on_submit(case, card_read_at)
+    publish(CaseSubmitted(case.pk, case.channel, case.kiosk_code))
 
 
 def update_draft(actor: User, case_id, version: int | None, filing: Filing) -> Case:
@@ -275,8 +282,9 @@ def update_draft(actor: User, case_id, version: int | None, filing: Filing) -> C
         return case
 
 
-def submit(actor: User, case_id, version: int | None = None) -> Case:
-    """Submit a draft as it is stored, after the same checks as filing at once."""
+def submit(actor: User, case_id, version: int | None = None, card_read_at: str = "") -> Case:
+    """Submit a draft as it is stored, after the same checks as filing at once
+    (`card_read_at`: the kiosk whose card reader signed the applicant in)."""
     with transaction.atomic():
         case = locked_case(case_id)
         require_may_act(actor, case, "无权提交此办件")
@@ -291,7 +299,8 @@ def submit(actor: User, case_id, version: int | None = None) -> Case:
             raise refusal
         case.form = checked.clean  # normalised: what the departments and certificates use
         save_case(case, "form_text")
-        _submit(case, actor)
+        _submit(case, actor, card_read_at if case.channel == "kiosk" else "")
+        case.refresh_from_db()  # 即办: accepted and decided at once, perhaps
         return case
 
 

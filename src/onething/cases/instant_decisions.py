@@ -14,16 +14,47 @@ from typing import Any
 from django.db import transaction
 
 from onething.cases import services
-from onething.cases.lifecycle import TaskAction, TaskState
+from onething.cases.base import locked_case
+from onething.cases.lifecycle import CaseAction, CaseState, TaskAction, TaskState
 from onething.cases.models import Action, Case, Evidence, Task
+from onething.cases.window import accept_locked
 from onething.catalog.entities import Catalog, Item
 from onething.catalog.instant import MaterialLevel, Trace, evaluate
 from onething.catalog.services import catalog_by_version_id, guide_for_version_id
-from onething.core.events import CaseAccepted, TaskDecided
+from onething.core.events import CaseAccepted, CaseSubmitted, TaskDecided
 from onething.intake.validation import validate_form
 
 log = logging.getLogger(__name__)
 TRACE_ACTIONS = (TaskAction.AUTO_APPROVE.value, TaskAction.REFER.value)
+
+
+VERIFIED = ("A", "B")
+
+
+def on_case_submitted(event: CaseSubmitted) -> None:
+    """A handler of `CaseSubmitted`, in the submission's transaction: 即办 — a case with
+    nothing left for a person to check is accepted by the platform at once."""
+    accept_if_nothing_to_check(event.case_id)
+
+
+def accept_if_nothing_to_check(case_id: int) -> bool:
+    """Accept the submitted case without a person when every item of it is decided by
+    its catalogue rules (秒批) and every material the applicant hands in is at trust A
+    (a certificate of the library) or B (an original seen — at a kiosk, the ID card its
+    reader read); then its items are decided (CaseAccepted). Whether it was accepted."""
+    case = locked_case(Case.objects.values_list("public_id", flat=True).get(pk=case_id))
+    if case.state != CaseState.SUBMITTED:
+        return False
+    catalog = catalog_by_version_id(case.catalog_version_id)
+    guide = guide_for_version_id(case.catalog_version_id, case.package_id, case.answers)
+    items = [catalog.items.get(gi.id) for gi in guide.items]
+    if not items or any(item is None or item.instant is None for item in items):
+        return False
+    handed_in = Evidence.objects.filter(case_id=case.pk, origin="applicant")
+    if handed_in.exclude(trust__in=VERIFIED).exists():
+        return False
+    accept_locked(case, None, CaseAction.AUTO_ACCEPT)
+    return True
 
 
 def on_case_accepted(event: CaseAccepted) -> None:

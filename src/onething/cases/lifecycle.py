@@ -98,6 +98,8 @@ class CaseAction(StrEnum):
     FINISH = "finish"
     HAND_OVER = "hand_over"
     WITHDRAW = "withdraw"
+    AUTO_ACCEPT = "auto_accept"  # 即办受理: every material A or B, every item decided by rules
+    SELF_COLLECT = "self_collect"  # 自助领取: electronic results printed at a kiosk
 
 
 class TaskState(StrEnum):
@@ -162,6 +164,8 @@ CASE_ACTION_LABELS: dict[CaseAction, str] = {
     CaseAction.FINISH: "办理完毕",
     CaseAction.HAND_OVER: "出件",
     CaseAction.WITHDRAW: "撤回申请",
+    CaseAction.AUTO_ACCEPT: "系统受理（即办）",
+    CaseAction.SELF_COLLECT: "自助领取",
 }
 
 TASK_STATE_LABELS: dict[TaskState, str] = {
@@ -221,6 +225,8 @@ CASE_TRANSITIONS: tuple[Transition[CaseState, CaseAction], ...] = (
     Transition(CaseAction.REFUSE, (_C.SUBMITTED,), _C.REFUSED, (CLERK,)),
     Transition(CaseAction.FINISH, (_C.IN_PROGRESS,), _C.READY, (SYSTEM,)),
     Transition(CaseAction.HAND_OVER, (_C.READY,), _C.COMPLETED, (CLERK,)),
+    Transition(CaseAction.AUTO_ACCEPT, (_C.SUBMITTED,), _C.IN_PROGRESS, (SYSTEM,)),
+    Transition(CaseAction.SELF_COLLECT, (_C.READY,), _C.COMPLETED, (APPLICANT, AGENT)),
     Transition(
         CaseAction.WITHDRAW,
         (_C.DRAFT, _C.SUBMITTED, _C.AWAITING_COMPLETION),
@@ -388,6 +394,8 @@ _CASES: _Machine[CaseState, CaseAction] = _Machine(
         CaseAction.FINISH: "finish",
         CaseAction.HAND_OVER: "hand over",
         CaseAction.WITHDRAW: "withdraw",
+        CaseAction.AUTO_ACCEPT: "accept without a person",
+        CaseAction.SELF_COLLECT: "collect at a kiosk",
     },
     descriptions={
         CaseState.DRAFT: "still a draft",

@@ -87,13 +87,33 @@ def sync_evidence(case: Case, guide: Guide | None = None) -> None:
         Evidence.objects.bulk_create(rows)
 
 
-def on_submit(case: Case) -> None:
+def on_submit(case: Case, card_read_at: str = "") -> None:
     """At submission: the records match the answers, and the 申请书 is made from the
-    form the applicant just confirmed (A: the platform's own, nothing to check)."""
+    form the applicant just confirmed (A: the platform's own, nothing to check). With
+    `card_read_at` (a kiosk's code), the kiosk's reader read the applicant's own ID card
+    — the original — when they signed in there: their ID card materials are checked (B)."""
     sync_evidence(case)
+    now = timezone.now()
     Evidence.objects.filter(case_id=case.pk, origin="form").update(
-        trust=TrustLevel.A.value, updated_at=timezone.now()
+        trust=TrustLevel.A.value, updated_at=now
     )
+    if card_read_at:
+        _card_read(case, card_read_at, now)
+
+
+ID_CARD = "id_card"  # the e-licence type of a 居民身份证 (the catalogue's `evidence`)
+
+
+def _card_read(case: Case, kiosk_code: str, now) -> None:
+    rows = Evidence.objects.filter(
+        case_id=case.pk, origin="applicant", evidence_type=ID_CARD
+    ).exclude(trust__in=(TrustLevel.A.value, TrustLevel.B.value))
+    names = list(rows.values_list("material_name", flat=True))
+    if not names:
+        return
+    rows.update(trust=TrustLevel.B.value, checked_at=now, check_note="", updated_at=now)
+    note = f"自助终端 {kiosk_code} 读取身份证芯片核验：{'、'.join(names)}"
+    record(case, "check_original", None, case.state, case.state, note=note, data={"to": "B"})
 
 
 def fulfil_from_licence(event: LicenceIssued) -> int:

@@ -19,16 +19,20 @@ from onething.core.access import (
     works_at_window,
 )
 
-APPLICANTS_OWN_STEPS = frozenset({"submit", "withdraw", "complete"})
+APPLICANTS_OWN_STEPS = frozenset({"submit", "withdraw", "complete", "self_collect"})
+AT_A_KIOSK = frozenset({"self_collect"})  # 自助领取: only in a kiosk session
 
 
-def case_actions_for(user, case) -> list[str]:
-    """The case's own steps the user is offered, in the lifecycle table's order."""
+def case_actions_for(user, case, kiosk: str = "") -> list[str]:
+    """The case's own steps the user is offered, in the lifecycle table's order (`kiosk`:
+    the kiosk the user is signed in at, if any)."""
     if not may_act_on_case(user, case):
         return []
     offered = [a.value for a in allowed_case_actions(case.state, user.role)]
     if not own_case(user, case):
         offered = [a for a in offered if a not in APPLICANTS_OWN_STEPS]
+    if not kiosk:
+        offered = [a for a in offered if a not in AT_A_KIOSK]
     return offered
 
 

@@ -24,13 +24,20 @@ from datetime import datetime
 from typing import Any
 
 SUBSCRIBERS: dict[type, list[Callable[[Any], None]]] = defaultdict(list)
+LAST: set[tuple[type, Callable[[Any], None]]] = set()  # run after the event's other handlers
 
 
-def subscribe(event_type: type, handler: Callable[[Any], None]) -> None:
+def subscribe(event_type: type, handler: Callable[[Any], None], last: bool = False) -> None:
     """Call `handler(event)` for every event of `event_type` published from now on (once,
-    however often an app's ready() runs)."""
+    however often an app's ready() runs). `last`: after the other handlers, whatever the
+    apps' order — 秒批 decides an accepted case's items only once a 定制办 plan has held
+    those that wait on another project."""
     if handler not in SUBSCRIBERS[event_type]:
         SUBSCRIBERS[event_type].append(handler)
+    if last:
+        LAST.add((event_type, handler))
+    # A stable sort: otherwise in the order they subscribed.
+    SUBSCRIBERS[event_type].sort(key=lambda h: (event_type, h) in LAST)
 
 
 def publish(event: object) -> None:
@@ -72,6 +79,17 @@ class LicenceIssued:
     task_id: int
     licence_id: int
     type_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class CaseSubmitted:
+    """An applicant (or their agent, or a clerk for them) submitted a case: its materials
+    are recorded. A case that needs no person — every material at trust A or B and every
+    item decided by the platform (即办) — is accepted at once (cases/instant_decisions.py)."""
+
+    case_id: int
+    channel: str
+    kiosk: str = ""  # 自助终端: the kiosk's code when filed in a kiosk session
 
 
 @dataclass(frozen=True, slots=True)

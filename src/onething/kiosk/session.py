@@ -6,7 +6,8 @@
   (`KIOSK_SESSION_SECONDS` at most, ended sooner when unused), applicants only.
 - `KioskSessionMiddleware` (after the idle-session guard) enforces both on every request
   and tells the pages which kiosk a request comes from: `request.kiosk_code` ("" when
-  none), which the filing page passes on so that cases filed there carry the kiosk.
+  none), which the filing page passes on so that cases filed there carry the kiosk, and
+  `request.kiosk_card_read` (the kiosk's code when its reader read the person's ID card).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ COOKIE = "onething_kiosk"
 SALT = "onething.kiosk.terminal"
 SESSION_KEY = "_onething_kiosk"
 STARTED_KEY = "_onething_kiosk_started"
+CARD_KEY = "_onething_kiosk_card"  # signed in with the ID card the kiosk's reader read
 SERVER_IDLE_SECONDS = 3 * 60  # the stored session ends this long after the last request
 BACKEND = "onething.accounts.auth.AccountBackend"
 
@@ -54,11 +56,14 @@ def terminal_of(request: HttpRequest) -> tuple[str, str] | None:
     return str(code), str(digest)
 
 
-def start_kiosk_session(request: HttpRequest, kiosk_code: str, user) -> None:
-    """Sign this applicant in for a kiosk session (nothing of the session before stays)."""
+def start_kiosk_session(request: HttpRequest, kiosk_code: str, user, by_card: bool = False) -> None:
+    """Sign this applicant in for a kiosk session (nothing of the session before stays);
+    `by_card`: with their ID card, read by the kiosk's reader (the original: a case
+    filed in this session has its ID card materials checked)."""
     request.session.flush()
     login(request, user, backend=BACKEND)
     request.session[SESSION_KEY] = kiosk_code
+    request.session[CARD_KEY] = by_card
     request.session[STARTED_KEY] = int(time.time())
     request.session.set_expiry(SERVER_IDLE_SECONDS)
 
@@ -72,7 +77,7 @@ class KioskSessionMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.kiosk_code = ""
+        request.kiosk_code = request.kiosk_card_read = ""
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return self.get_response(request)
@@ -84,6 +89,7 @@ class KioskSessionMiddleware:
                 return self._end(request, kiosk_code)
             request.session.set_expiry(min(left, SERVER_IDLE_SECONDS))
             request.kiosk_code = kiosk_code
+            request.kiosk_card_read = kiosk_code if request.session.get(CARD_KEY) else ""
         elif (at := terminal_of(request)) is not None:
             # A password log-in at a terminal is no kiosk session; staff never sign in here.
             return self._end(request, at[0])

@@ -6,6 +6,7 @@ service, renders."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,13 +14,15 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
-from onething.cases.views.common import role_required
+from onething.cases import delivery
+from onething.cases.views.common import posted_version, role_required
 from onething.core.errors import CaseError, NotFound
 from onething.core.qr import qr_svg
 from onething.core.roles import Role
 from onething.core.throttle import Limit, over_limit
 from onething.kiosk import rules, services, session
 from onething.kiosk.models import Kiosk
+from onething.licences.models import Licence
 from onething.privacy.masking import mask_name
 
 # A terminal signs in a few people a minute at most; a script guessing codes far more.
@@ -82,7 +85,7 @@ def _refused(request: HttpRequest, kiosk: Kiosk, message: str, status: int) -> H
     return render(request, "kiosk/refused.html", context, status=status)
 
 
-def _sign_in(request: HttpRequest, code: str, how) -> HttpResponse:
+def _sign_in(request: HttpRequest, code: str, how, by_card: bool = False) -> HttpResponse:
     kiosk = _kiosk(code)
     if not _registered(request, kiosk):
         return _refused(request, kiosk, services.NOT_REGISTERED, 403)
@@ -94,7 +97,7 @@ def _sign_in(request: HttpRequest, code: str, how) -> HttpResponse:
         if request.user.is_authenticated:
             logout(request)
         return _page(request, kiosk, exc.message, exc.status)
-    session.start_kiosk_session(request, kiosk.code, user)
+    session.start_kiosk_session(request, kiosk.code, user, by_card)
     request.kiosk_code = kiosk.code
     return redirect("kiosk:start", kiosk.code)
 
@@ -103,7 +106,7 @@ def _sign_in(request: HttpRequest, code: str, how) -> HttpResponse:
 def by_card(request: HttpRequest, code: str) -> HttpResponse:
     """The card reader read an ID card: its name and number are posted."""
     number, name = request.POST.get("id_number", ""), request.POST.get("name", "")
-    return _sign_in(request, code, lambda k: services.sign_in_by_card(k, number, name))
+    return _sign_in(request, code, lambda k: services.sign_in_by_card(k, number, name), True)
 
 
 @require_POST
@@ -123,6 +126,25 @@ def end(request: HttpRequest) -> HttpResponse:
     if target:
         return redirect(reverse("kiosk:start", args=[target]) + "?ended=1")
     return redirect("guides:home")
+
+
+@role_required(Role.APPLICANT, Role.AGENT)
+@require_POST
+def collect(request: HttpRequest, case_id) -> HttpResponse:
+    """自助领取: the certificates of a finished case, collected at this kiosk; then the
+    first one's page, to print (one certificate) or the case's results (several)."""
+    try:
+        case = delivery.collect_at_kiosk(
+            request.user, case_id, request.kiosk_code, posted_version(request)
+        )
+    except CaseError as exc:
+        messages.error(request, exc.message)
+        return redirect("cases:detail", case_id)
+    numbers = list(Licence.objects.filter(case_id=case.pk).values_list("number", flat=True))
+    messages.success(request, "已领取：证照已存入“我的证照”，请点“打印”打印纸质证照。")
+    if len(numbers) == 1:
+        return redirect("licences:detail", numbers[0])
+    return redirect(reverse("cases:detail", args=[case.public_id]) + "#results")
 
 
 @role_required(Role.APPLICANT)

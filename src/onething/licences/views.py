@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -21,6 +22,7 @@ from onething.core.access import (
     may_see_licence,
 )
 from onething.core.error_pages import forbidden
+from onething.core.qr import qr_svg
 from onething.core.throttle import LICENCE_LOOKUP, LICENCE_UPLOAD, throttle
 from onething.licences import events, services, upload
 from onething.licences.certificate import LicenceStatus
@@ -62,6 +64,7 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
         events.record(licence, "lookup", request.user, "查看证照详情")
     document = licence.document
     can_revoke = may_revoke_licence(request.user, licence)
+    url = verify_url(licence.number, document["signature"]["value"])
     return render(
         request,
         "licences/detail.html",
@@ -74,7 +77,8 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
             "can_revoke": can_revoke and licence.state != "revoked",
             "events": licence.events.select_related("actor"),
             "uses": licence.uses.select_related("case").order_by("-id")[:20],
-            "verify_url": verify_url(licence.number, document["signature"]["value"]),
+            "verify_url": url,
+            "verify_qr": mark_safe(qr_svg(url)),  # our own SVG of the verification address
         },
     )
 

@@ -198,6 +198,9 @@ def ensure_demo_accounts() -> list[DemoAccount]:
     from onething.kiosk.services import ensure_demo_kiosk
 
     ensure_demo_kiosk()  # 7×24 自助终端: lishi-01 at 离石区政务服务中心
+    from onething.licences.demo import ensure_demo_library
+
+    ensure_demo_library()  # 张三's 健康证明 and 不动产权证书 (免提交: his kiosk 秒批)
     return accounts
 
 

@@ -43,6 +43,9 @@ CASE_TABLE = [
     (C.SUBMITTED, CA.REFUSE, "clerk", C.REFUSED),
     (C.IN_PROGRESS, CA.FINISH, "system", C.READY),
     (C.READY, CA.HAND_OVER, "clerk", C.COMPLETED),
+    (C.SUBMITTED, CA.AUTO_ACCEPT, "system", C.IN_PROGRESS),
+    (C.READY, CA.SELF_COLLECT, "applicant", C.COMPLETED),
+    (C.READY, CA.SELF_COLLECT, "agent", C.COMPLETED),
     (C.DRAFT, CA.WITHDRAW, "applicant", C.WITHDRAWN),
     (C.DRAFT, CA.WITHDRAW, "agent", C.WITHDRAWN),
     (C.SUBMITTED, CA.WITHDRAW, "applicant", C.WITHDRAWN),
@@ -345,11 +348,11 @@ def test_allowed_case_actions() -> None:
         CA.REFUSE,
     ]
     assert allowed_case_actions(C.SUBMITTED, "applicant") == [CA.WITHDRAW]
-    assert allowed_case_actions(C.SUBMITTED, "system") == [CA.DEEM_ACCEPTED]
+    assert allowed_case_actions(C.SUBMITTED, "system") == [CA.DEEM_ACCEPTED, CA.AUTO_ACCEPT]
     assert allowed_case_actions(C.AWAITING_COMPLETION, "agent") == [CA.COMPLETE, CA.WITHDRAW]
     assert allowed_case_actions(C.IN_PROGRESS, "system") == [CA.FINISH]
     assert allowed_case_actions(C.READY, "clerk") == [CA.HAND_OVER]
-    assert allowed_case_actions("ready", "applicant") == []
+    assert allowed_case_actions("ready", "applicant") == [CA.SELF_COLLECT]  # at a kiosk only
     for state in CASE_TERMINAL:
         for role in ROLES:
             assert allowed_case_actions(state, role) == []

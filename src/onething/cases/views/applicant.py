@@ -324,15 +324,21 @@ def _file(request: HttpRequest, page: ApplyPage, intent: str) -> HttpResponse:
     if intent == "draft":
         messages.success(request, "草稿已保存。可以随时修改、上传材料，确认无误后提交。")
         return redirect(case_url(case))
+    card_read_at = getattr(request, "kiosk_card_read", "")  # the kiosk's reader read the card
     try:
-        case = services.submit(user, case.public_id, version=case.version)
+        case = services.submit(user, case.public_id, case.version, card_read_at)
     except CaseError as exc:
         raise _DraftSaved(case, _failure(exc, "提交申请")) from None
-    messages.success(
-        request,
-        f"申请已提交，受理编号 {case.number}。窗口将在 {case.window_due} 前作出受理决定。",
-    )
+    messages.success(request, _submitted_message(case))
     return redirect(case_url(case))
+
+
+def _submitted_message(case: Case) -> str:
+    if case.state == CaseState.READY:  # 即办: accepted and every item decided by rules
+        return f"申请已提交，受理编号 {case.number}。系统已即时受理并办结，证照已签发。"
+    if case.state == CaseState.IN_PROGRESS:
+        return f"申请已提交，受理编号 {case.number}。系统已即时受理，正在办理。"
+    return f"申请已提交，受理编号 {case.number}。窗口将在 {case.window_due} 前作出受理决定。"
 
 
 def _autosave(request: HttpRequest, page: ApplyPage) -> HttpResponse:

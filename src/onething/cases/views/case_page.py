@@ -100,7 +100,11 @@ def _form_values(case: Case, guide, catalog: Catalog, full: bool) -> list[tuple[
 
 
 def case_context(
-    user: User, case: Case, full_identity: bool = False, failed: dict | None = None
+    user: User,
+    case: Case,
+    full_identity: bool = False,
+    failed: dict | None = None,
+    kiosk: str = "",  # the kiosk the user is signed in at (自助领取 is offered there)
 ) -> dict[str, Any]:
     catalog = catalog_of(case.catalog_version)
     place, _department = name_lookups(catalog)
@@ -126,7 +130,7 @@ def case_context(
         "outcome": outcome(tasks),
         "remedy": REMEDY,
         "next": next_step(case, tasks, place),
-        "case_actions": set(case_actions_for(user, case)),
+        "case_actions": set(case_actions_for(user, case, kiosk)),
         "form_values": _form_values(case, guide, catalog, own or full_identity),
         "answered": _answered(case, catalog),
         "timeline": _timeline(user, case, names),
@@ -240,7 +244,8 @@ def render_case(
 ) -> HttpResponse:
     if reload:  # after an action: what it changed
         case.refresh_from_db()
-    context = case_context(request.user, case, full_identity=full_identity, failed=failed)
+    kiosk = getattr(request, "kiosk_code", "")
+    context = case_context(request.user, case, full_identity, failed, kiosk)
     context.update(nav="", error=error, field_errors=sorted((fields or {}).values()))
     if acts_for_applicant(request.user):
         context["nav"] = "mine"
