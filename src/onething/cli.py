@@ -23,6 +23,7 @@ from onething.catalog import DEMO_CATALOG
 from onething.catalog.entities import Catalog
 from onething.catalog.guide import AnswerError, build_guide, find_package, resolve_answers
 from onething.catalog.loading import LoadResult, read_catalog_file
+from onething.exchange.cli import app as exchange_app
 from onething.licences.cli import app as licence_app
 
 app = typer.Typer(
@@ -42,6 +43,7 @@ app.add_typer(calendar_app, name="calendar", help="工作日: working days, holi
 app.add_typer(licence_app, name="licence", help="电子证照: verify offline, signing keys.")
 app.add_typer(backup_app)  # onething backup FILE, onething restore FILE
 app.add_typer(audit_app, name="audit", help="审计: verify the audit trail's chains.")
+app.add_typer(exchange_app, name="exchange", help="跨省通办: node keys, partners, envelopes.")
 
 FILE_HELP = "A catalogue file (YAML or JSON); 'demo' is the shipped demo catalogue."
 
@@ -213,6 +215,10 @@ def setup_command(
     from onething.privacy.crypto import ensure_keys
 
     typer.echo(f"keys: {', '.join(ensure_keys())} ({paths.keys_dir()})")  # paths.KEY_FILES
+    from onething.exchange.identity import ensure_keys as ensure_node_keys, identity
+
+    ensure_node_keys()  # 跨省通办: this node's signing and encryption keys
+    typer.echo(f"exchange node: {identity().code} (onething exchange identity prints its keys)")
     if demo:
         typer.echo(ensure_demo_catalog())
     from onething.catalog.services import current_catalog
@@ -365,6 +371,19 @@ def zone_sample_command(
         raise _fail("rows: 1 to 9999; bad: 0 to rows", 2)
     make = sample_csv if output.suffix.lower() == ".csv" else sample_xlsx
     _write(make(rows, bad), output)
+
+
+@exchange_app.command("demo-partner")
+def exchange_demo_partner_command(
+    url: Annotated[str, typer.Option(help="Where this partner node is served.")] = "",
+) -> None:
+    """Make this data directory the demo partner node 榆林市 (after `onething setup
+    --no-demo` with its own ONETHING_DATA_DIR): catalogue, identity, 跨省通办 list, staff."""
+    setup_django()
+    from onething.demo.partner import make_partner_node
+
+    for line in make_partner_node(url):
+        typer.echo(line)
 
 
 @app.command(

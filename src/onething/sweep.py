@@ -24,6 +24,7 @@ from onething.cases.services import deem_overdue_acceptances, deliver_outbox
 from onething.core.database import exclusive
 from onething.evaluation.rollup import refresh
 from onething.evaluation.services import escalate_overdue
+from onething.exchange.outbox import deliver as deliver_exchange
 from onething.hall.jobs import hall_round
 from onething.licences.services import record_expiries
 from onething.zones.services import check_pending
@@ -39,15 +40,24 @@ class SweepReport:
     appointments_reminded: int = 0  # 预约办: reminders queued the day before
     no_shows: int = 0  # appointments whose slot ended without arrival
     zone_rows_checked: int = 0  # 专区办: imported rows checked for batches nobody watched
+    exchange_delivered: int = 0  # 跨省通办: envelopes a partner signed for
 
     def line(self) -> str:
         return (
-            f"sweep: {self.deemed_accepted} deemed accepted, "
-            f"{self.delivered} notifications delivered, "
-            f"{self.licences_expired} licences expired, "
-            f"{self.rectifications_escalated} rectifications escalated, "
-            f"{self.dashboard_days} dashboard days recomputed" + self._hall_part()
-        ) + (f", {self.zone_rows_checked} zone rows checked" if self.zone_rows_checked else "")
+            (
+                f"sweep: {self.deemed_accepted} deemed accepted, "
+                f"{self.delivered} notifications delivered, "
+                f"{self.licences_expired} licences expired, "
+                f"{self.rectifications_escalated} rectifications escalated, "
+                f"{self.dashboard_days} dashboard days recomputed" + self._hall_part()
+            )
+            + (f", {self.zone_rows_checked} zone rows checked" if self.zone_rows_checked else "")
+            + (
+                f", {self.exchange_delivered} exchange messages delivered"
+                if self.exchange_delivered
+                else ""
+            )
+        )
 
     def _hall_part(self) -> str:
         """预约办's figures, named when there are any (the line is unchanged otherwise)."""
@@ -91,6 +101,9 @@ def sweep(today: date | None = None, stop: Callable[[], bool] | None = None) -> 
         reminded, no_shows = hall_round()
         report = dataclasses.replace(report, appointments_reminded=reminded, no_shows=no_shows)
         report = dataclasses.replace(report, zone_rows_checked=check_pending())
+        if not stopping():
+            delivered = deliver_exchange(stop=stopping)
+            report = dataclasses.replace(report, exchange_delivered=delivered)
         refreshed = None if stopping() else refresh()  # None: a dashboard is refreshing it
         return dataclasses.replace(report, dashboard_days=refreshed.days if refreshed else 0)
 

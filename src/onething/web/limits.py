@@ -66,6 +66,11 @@ BODY_LIMITS = (
         MATERIAL_BYTES + FORM_SLACK,
         "文件太大：表格和材料均不超过 10 MB",
     ),
+    BodyLimit(  # 跨省通办: one envelope, an application's materials (10 MB) inside
+        re.compile(r"^/exchange/inbox$"),
+        48 * MB,
+        "交换消息太大：一份消息不超过 48 MB",
+    ),
     BodyLimit(
         re.compile(r"^/apply/[^/]+$"),
         FILING_PAGE_MOST,
