@@ -171,10 +171,12 @@ def verify(token: str, public_jwk: dict[str, Any]) -> None:
 
 def envelope_of(payload: dict[str, Any]) -> Envelope:
     """The envelope a verified payload holds; EnvelopeError("malformed") naming the field."""
-    text = {name: payload.get(name) for name in ("id", "from", "to", "kind", "created", "sent")}
-    for name, value in text.items():
+    text: dict[str, str] = {}
+    for name in ("id", "from", "to", "kind", "created", "sent"):
+        value = payload.get(name)
         if not isinstance(value, str) or not value or len(value) > 100:
             raise EnvelopeError("malformed", f"字段 {name} 缺失或不正确")
+        text[name] = value
     case, seq, body = payload.get("case", ""), payload.get("seq", 0), payload.get("body", {})
     secret = payload.get("secret", "")
     if payload.get("v") != VERSION:
