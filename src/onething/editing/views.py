@@ -1,0 +1,319 @@
+"""事项编制's pages: the draft's objects (search, per section), a form per object that
+saves through the checks, the preview of a package's guide, and the review (the
+differences in words, publish, return, roll back, export). Each view reads the request,
+calls one service, renders. Only editors and publishers see any of it (404 otherwise)."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from onething.catalog.entities import FIELD_TYPES, ITEM_KINDS
+from onething.catalog.models import CatalogVersion
+from onething.core.access import edits_library, publishes_catalog, sees_editor
+from onething.core.errors import CaseError, NotFound
+from onething.editing import forms, publishing, services
+from onething.editing.models import Draft, EditingStep
+from onething.editing.rules import (
+    KIND_LABELS,
+    LEVEL_LABELS,
+    SECTION_LABELS,
+    SECTIONS,
+    problems_by_field,
+)
+
+PAGE_SIZE = 50
+
+
+def editor_page(view):
+    """Logged in, then an editor or a publisher; anyone else finds nothing here."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs):
+        if not sees_editor(request.user):
+            raise Http404("页面不存在")
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as exc:
+            raise Http404(exc.message) from None
+
+    return wrapped
+
+
+@editor_page
+def home(request: HttpRequest) -> HttpResponse:
+    draft = services.draft_for(request.user)
+    section = request.GET.get("section", "items")
+    if section not in SECTIONS:
+        section = "items"
+    search = request.GET.get("q", "").strip()
+    mine = request.user.department if section == "items" and not edits_library(request.user) else ""
+    rows, total, problems, warnings = [], 0, [], []
+    if draft is not None:
+        found = services.entries_of(draft, section, search, mine)
+        total = found.count()
+        rows = list(found[:PAGE_SIZE])
+        problems, warnings = publishing.draft_problems(draft)
+    context = {
+        "draft": draft,
+        "section": section,
+        "sections": [(s, SECTION_LABELS[s]) for s in SECTIONS],
+        "label": SECTION_LABELS[section],
+        "rows": rows,
+        "total": total,
+        "search": search,
+        "mine": mine,
+        "problems": problems[:50],
+        "warnings": warnings[:50],
+        "may_add": draft is not None and services.may_change(request.user, section, mine or None),
+        "steps": list(EditingStep.objects.all()[:10]),
+        "nav": "editing",
+    }
+    return render(request, "editing/home.html", context)
+
+
+def _choices(draft: Draft, section: str) -> list[tuple[str, str]]:
+    label = "data__label" if section == "fields" else "data__name"
+    rows = draft.entries.filter(section=section).order_by("position")
+    return [(key, str(name or key)) for key, name in rows.values_list("key", label)]
+
+
+INPUTS = {
+    "items": "id name code department levels kind legal_days promised_days trips fee online "
+    "issues basis conditions description fields materials",
+    "packages": "id name audience trips keywords description items questions",
+    "materials": "id name evidence note commitment generated",
+    "fields": "id label type choices required help group min max max_length",
+}
+ROW_PARTS = {
+    "materials": ("material", "copies", "required", "when"),
+    "items": ("item", "after", "when"),
+    "questions": ("id", "text", "type", "choices", "help"),
+}
+
+
+def _form_context(request, draft, section, key, data, revision, problems, new=False) -> dict:
+    rest = draft.rest
+    rows = forms.shown_rows(data, section)
+    names = INPUTS[section].split() + _row_inputs(rows)
+    found = problems_by_field([(p["path"], p["message"]) for p in problems], section, key, names)
+    _annotate(rows, found)
+    return {
+        "draft": draft,
+        "section": section,
+        "label": SECTION_LABELS[section],
+        "key": key,
+        "data": data,
+        "rows": rows,
+        "revision": revision,
+        "new": new,
+        "problems": found,
+        "problem_count": sum(len(m) for m in found.values()),
+        "editable": draft.state == Draft.State.EDITING
+        and services.may_change(request.user, section, data.get("department")),
+        "departments": [(d.get("id"), d.get("name")) for d in rest.get("departments") or ()],
+        "licence_types": [(t.get("id"), t.get("name")) for t in rest.get("licence_types") or ()],
+        "levels": list(LEVEL_LABELS.items()),
+        "kinds": [(k, KIND_LABELS[k]) for k in ITEM_KINDS],
+        "field_types": FIELD_TYPES,
+        "material_choices": _choices(draft, "materials") if section == "items" else [],
+        "field_choices": _choices(draft, "fields") if section == "items" else [],
+        "item_choices": _choices(draft, "items") if section == "packages" else [],
+        "nav": "editing",
+    }
+
+
+def _row_inputs(rows: dict) -> list[str]:
+    names = []
+    for name, parts in ROW_PARTS.items():
+        for index, _ in enumerate(rows.get(name) or ()):
+            names += [f"{name}[{index}]", *(f"{name}[{index}].{part}" for part in parts)]
+    names += [f"fields[{index}]" for index, _ in enumerate(rows.get("fields") or ())]
+    return names
+
+
+def _annotate(rows: dict, found: dict[str, list[str]]) -> None:
+    """Each row of a list gets its problems: of the row, and of each of its inputs."""
+    for name, parts in ROW_PARTS.items():
+        for index, row in enumerate(rows.get(name) or ()):
+            here = f"{name}[{index}]"
+            row["errors"] = {part: found.get(f"{here}.{part}", []) for part in parts}
+            row["errors"]["row"] = found.get(here, [])
+    if "fields" in rows:
+        rows["fields"] = [
+            {"value": value, "errors": found.get(f"fields[{index}]", [])}
+            for index, value in enumerate(rows["fields"])
+        ]
+
+
+@editor_page
+def entry(request: HttpRequest, section: str, key: str) -> HttpResponse:
+    draft = services.draft_for(request.user)
+    if draft is None:
+        raise Http404("没有编制稿")
+    row = services.entry_of(draft, section, key)
+    if request.method == "POST":
+        return _save(request, draft, section, key, row.data, int(request.POST.get("revision", -1)))
+    context = _form_context(request, draft, section, key, row.data, row.revision, [])
+    context["row"] = row
+    return render(request, "editing/entry.html", context)
+
+
+@editor_page
+def new_entry(request: HttpRequest, section: str) -> HttpResponse:
+    draft = services.draft_for(request.user)
+    if draft is None or section not in SECTIONS:
+        raise Http404("没有编制稿")
+    if request.method == "POST":
+        key = request.POST.get("id", "").strip()
+        return _save(request, draft, section, key, {}, None)
+    data = {"department": request.user.department} if section == "items" else {}
+    context = _form_context(request, draft, section, "", data, None, [], new=True)
+    return render(request, "editing/entry.html", context)
+
+
+def _save(request, draft, section, key, old, revision) -> HttpResponse:
+    data, bad = forms.READERS[section](request.POST, old)
+    problems = [{"path": f"{section}[{key}].{place}", "message": m} for place, m in bad.items()]
+    status = 400
+    try:
+        if not key:
+            problems.append({"path": f"{section}[].id", "message": "请填写编号"})
+        if problems:
+            raise CaseError("有内容无法识别，没有保存")
+        saved = services.save_entry(request.user, section, key, data, revision)
+    except CaseError as exc:
+        problems += exc.details.get("problems", [])
+        message, status = exc.message, exc.status
+    else:
+        messages.success(request, f"已保存{SECTION_LABELS[section]}“{key}”，检查通过。")
+        for warning in saved.warnings:
+            messages.warning(request, f"提示：{warning.path}：{warning.message}")
+        return redirect("editing:entry", section=section, key=key)
+    context = _form_context(
+        request, draft, section, key, data, revision, problems, new=revision is None
+    )
+    context["refusal"] = message
+    return render(request, "editing/entry.html", context, status=status)
+
+
+@editor_page
+@require_POST
+def delete(request: HttpRequest, section: str, key: str) -> HttpResponse:
+    try:
+        services.delete_entry(request.user, section, key, int(request.POST.get("revision", -1)))
+    except CaseError as exc:
+        messages.error(request, exc.message)
+        return redirect("editing:entry", section=section, key=key)
+    messages.success(request, f"已删除{SECTION_LABELS.get(section, '')}“{key}”。")
+    return redirect(f"{reverse('editing:home')}?section={section}")
+
+
+@editor_page
+def preview(request: HttpRequest, package: str) -> HttpResponse:
+    draft = services.draft_for(request.user)
+    if draft is None:
+        raise Http404("没有编制稿")
+    answers = {k: v for k, v in request.GET.items() if k != "package"}
+    refusal = ""
+    try:
+        shown = publishing.preview(draft, package, answers)
+    except CaseError as exc:
+        if exc.status == 404:
+            raise Http404(exc.message) from None
+        shown, refusal = publishing.preview(draft, package, {}), exc.message
+    problems, _ = publishing.draft_problems(draft)
+    context = {
+        "preview": shown,
+        "questions": [_question(q, answers.get(q.id, "")) for q in shown.questions],
+        "sides": [("编制稿", shown.draft), ("现行发布版本", shown.published)],
+        "refusal": refusal,
+        "draft_problems": problems,
+        "nav": "editing",
+    }
+    return render(request, "editing/preview.html", context)
+
+
+def _question(question, given: str) -> dict:
+    if question.type == "boolean":
+        values = [("true", "是"), ("false", "否")]
+    else:
+        values = [(c, c) for c in question.choices]
+    options = [(value, label, value == given) for value, label in values]
+    return {"id": question.id, "text": question.text, "options": options}
+
+
+@editor_page
+def review(request: HttpRequest) -> HttpResponse:
+    draft = services.open_draft()
+    problems = publishing.draft_problems(draft)[0] if draft else []
+    context = {
+        "draft": draft,
+        "differences": publishing.draft_differences(draft) if draft else [],
+        "problems": problems,
+        "publisher": publishes_catalog(request.user),
+        "versions": list(CatalogVersion.without_source.order_by("-number")[:20]),
+        "packages": services.entries_of(draft, "packages").values_list("key", "data__name")
+        if draft
+        else [],
+        "steps": list(EditingStep.objects.all()[:30]),
+        "nav": "editing",
+    }
+    return render(request, "editing/review.html", context)
+
+
+def _step(request: HttpRequest, action, done: str, to: str = "editing:review") -> HttpResponse:
+    try:
+        action()
+    except CaseError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done)
+    return redirect(to)
+
+
+@editor_page
+@require_POST
+def submit(request: HttpRequest) -> HttpResponse:
+    return _step(request, lambda: publishing.submit(request.user), "已提交审核。", "editing:home")
+
+
+@editor_page
+@require_POST
+def return_draft(request: HttpRequest) -> HttpResponse:
+    reason = request.POST.get("reason", "")
+    return _step(request, lambda: publishing.return_draft(request.user, reason), "已退回修改。")
+
+
+@editor_page
+@require_POST
+def publish(request: HttpRequest) -> HttpResponse:
+    note = request.POST.get("note", "")
+    return _step(request, lambda: publishing.publish(request.user, note), "已发布新版本目录。")
+
+
+@editor_page
+@require_POST
+def rollback(request: HttpRequest) -> HttpResponse:
+    try:
+        number = int(request.POST.get("version", ""))
+    except ValueError:
+        messages.error(request, "请选择要回退到的版本")
+        return redirect("editing:review")
+    done = f"已重新发布第 {number} 版的内容。"
+    return _step(request, lambda: publishing.rollback(request.user, number), done)
+
+
+@editor_page
+def export(request: HttpRequest, number: int) -> HttpResponse:
+    version, text = publishing.export_version(number)
+    response = HttpResponse(text.encode("utf-8"), content_type="application/yaml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="catalog-v{version.number}.yaml"'
+    return response

@@ -1,0 +1,108 @@
+"""事项编制 over HTTP: the editor's forms, problems at their fields, scope, the review."""
+
+import pytest
+
+from onething.catalog.services import current_catalog
+from tests.factories import as_user, element, elements, page_text, text_of
+
+pytestmark = pytest.mark.django_db
+
+ITEM = "drug_retail_licence"
+URL = f"/editing/items/{ITEM}"
+
+
+def form_of(response) -> dict:
+    """The values a browser would post from the entry form, as it stands."""
+    values: dict = {}
+    for field in elements(response, "input"):
+        name, kind = field.attrs.get("name"), field.attrs.get("type", "text")
+        if not name or kind == "submit":
+            continue
+        if kind == "checkbox":
+            if field.has("checked"):
+                values.setdefault(name, []).append(field.attrs.get("value", "on"))
+            continue
+        values[name] = field.attrs.get("value", "")
+    for select in elements(response, "select"):
+        chosen = [o for o in select.elements("option") if o.has("selected")]
+        options = select.elements("option")
+        values[select.attrs["name"]] = (chosen or options)[0].attrs.get("value", "")
+    for area in elements(response, "textarea"):
+        values[area.attrs["name"]] = "".join(area._strings()).strip()
+    return values
+
+
+def test_the_editor_changes_an_item_and_sees_a_problem_at_its_field(demo, client):
+    as_user(client, "editor")
+    assert client.get("/editing/").status_code == 200
+    page = client.get(URL)
+    form = form_of(page)
+    form["promised_days"] = "99"
+    form["materials[9].material"] = "agent_authorization"
+    refused = client.post(URL, form)
+    assert refused.status_code == 400
+    error = element(refused, "input", name="promised_days")
+    assert error  # the form is shown again with what was typed
+    assert "超过了法定时限" in text_of(refused)
+    row = [
+        e for e in elements(refused, "div") if "form-row" in e.classes and "has-error" in e.classes
+    ]
+    assert any(e.element("input").attrs.get("name") == "promised_days" for e in row)
+    form["promised_days"] = "10"
+    saved = client.post(URL, form, follow=True)
+    assert "检查通过" in page_text(saved)
+    review = page_text(client.get("/editing/review"))
+    assert "承诺时限 15 → 10 个工作日" in review
+    assert "新增申请材料 经办人身份证明及授权委托书" in review
+
+
+def test_a_stale_form_is_refused_with_who_changed_it(demo, client):
+    as_user(client, "editor")
+    form = form_of(client.get(URL))
+    client.post(URL, {**form, "trips": "1"})
+    stale = client.post(URL, {**form, "trips": "0"})
+    assert stale.status_code == 409
+    assert "editor 已于" in text_of(stale)
+
+
+def test_other_staff_see_nothing_of_the_editor(demo, client):
+    for username in ("clerk", "supervisor", "admin", "yaofang"):
+        as_user(client, username)
+        for path in ("/editing/", URL, "/editing/review"):
+            assert client.get(path).status_code == 404, (username, path)
+
+
+def test_a_department_editor_sees_its_items_and_cannot_save_others(demo, client):
+    as_user(client, "editor_amr")
+    listing = page_text(client.get("/editing/"))
+    assert "本部门（amr）" in listing
+    form = form_of(client.get(URL))
+    refused = client.post(URL, form)
+    assert refused.status_code == 403
+    assert element(client.get(URL), "p", id="read-only")
+
+
+def test_the_publisher_publishes_and_rolls_back(demo, client):
+    first = current_catalog().number
+    as_user(client, "editor")
+    form = form_of(client.get(URL))
+    client.post(URL, {**form, "promised_days": "10"})
+    client.post("/editing/submit")
+    as_user(client, "publisher")
+    review = page_text(client.get("/editing/review"))
+    assert "审核通过，发布" in review
+    client.post("/editing/publish", {"note": "压缩时限"})
+    assert current_catalog().number == first + 1
+    assert current_catalog().catalog.items[ITEM].promised_days == 10
+    client.post("/editing/rollback", {"version": str(first)})
+    assert current_catalog().catalog.items[ITEM].promised_days == 15
+    exported = client.get(f"/editing/versions/{first}.yaml")
+    assert exported.status_code == 200 and b"drug_retail_licence" in exported.content
+
+
+def test_preview_shows_both_figures(demo, client):
+    as_user(client, "editor")
+    page = client.get("/editing/preview/open_pharmacy?sells_food=true")
+    assert page.status_code == 200
+    assert element(page, "section", id="draft-guide")
+    assert element(page, "section", id="published-guide")
