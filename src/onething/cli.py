@@ -25,6 +25,7 @@ from onething.catalog.guide import AnswerError, build_guide, find_package, resol
 from onething.catalog.loading import LoadResult, read_catalog_file
 from onething.exchange.cli import app as exchange_app
 from onething.licences.cli import app as licence_app
+from onething.search.cli import app as search_app
 
 app = typer.Typer(
     name="onething",
@@ -43,6 +44,7 @@ app.add_typer(calendar_app, name="calendar", help="工作日: working days, holi
 app.add_typer(licence_app, name="licence", help="电子证照: verify offline, signing keys.")
 app.add_typer(backup_app)  # onething backup FILE, onething restore FILE
 app.add_typer(audit_app, name="audit", help="审计: verify the audit trail's chains.")
+app.add_typer(search_app)  # onething search QUERY, onething ask PACKAGE QUESTION
 app.add_typer(exchange_app, name="exchange", help="跨省通办: node keys, partners, envelopes.")
 
 FILE_HELP = "A catalogue file (YAML or JSON); 'demo' is the shipped demo catalogue."

@@ -26,7 +26,6 @@ from onething.core.qr import qr_svg
 from onething.core.throttle import GUIDE_PDF, throttle
 from onething.guides.presentation import Saving, answer_label, card_savings, guide_context
 from onething.guides.rendering import answers_query, guide_page_url, render_guide_pdf
-from onething.guides.search import search_packages
 from onething.licences.services import valid_licences
 
 # A guide or a package list for a catalogue version and a query renders the same for
@@ -141,11 +140,8 @@ def home(request: HttpRequest) -> HttpResponse:
 def _home_context(current: CurrentCatalog | None, query: str) -> dict:
     if current is None:
         return {"query": query, "catalog_ready": False}
-    catalog = current.catalog
-    cards = package_cards(current)
-    if query:
-        by_id = {card.package.id: card for card in cards}
-        cards = [by_id[p.id] for p in search_packages(catalog, query)]
+    # A search is answered by the search app (search_tags in the template): one way to search.
+    cards = [] if query else package_cards(current)
     groups = [
         {"title": "企业办事", "packages": [c for c in cards if c.package.audience == "enterprise"]},
         {"title": "个人办事", "packages": [c for c in cards if c.package.audience == "citizen"]},
