@@ -206,4 +206,4 @@ def test_no_demo_account_uses_the_superuser_flag(demo):
 
     assert not User.objects.filter(is_superuser=True).exists()
     staff = set(User.objects.filter(is_staff=True).values_list("username", flat=True))
-    assert staff == {"editor", "admin", "security_admin", "audit_admin"}
+    assert staff == {"editor", "editor_amr", "admin", "security_admin", "audit_admin"}

@@ -106,3 +106,19 @@ def test_preview_shows_both_figures(demo, client):
     assert page.status_code == 200
     assert element(page, "section", id="draft-guide")
     assert element(page, "section", id="published-guide")
+
+
+def test_the_admin_reads_versions_without_save_buttons_and_exports(demo, client):
+    as_user(client, "admin")
+    page = client.get("/admin/catalog/catalogversion/1/change/")
+    assert page.status_code == 200
+    assert not elements(page, "input", name="_save")
+    exported = client.get("/editing/versions/1.yaml")
+    assert exported.status_code == 200
+    assert exported.content.decode() == current_catalog_source()
+
+
+def current_catalog_source() -> str:
+    from onething.catalog.models import CatalogVersion
+
+    return CatalogVersion.objects.get(number=1).source

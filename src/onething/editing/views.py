@@ -16,7 +16,12 @@ from django.views.decorators.http import require_POST
 
 from onething.catalog.entities import FIELD_TYPES, ITEM_KINDS
 from onething.catalog.models import CatalogVersion
-from onething.core.access import edits_library, publishes_catalog, sees_editor
+from onething.core.access import (
+    edits_library,
+    may_export_catalog,
+    publishes_catalog,
+    sees_editor,
+)
 from onething.core.errors import CaseError, NotFound
 from onething.editing import forms, publishing, services
 from onething.editing.models import Draft, EditingStep
@@ -311,9 +316,14 @@ def rollback(request: HttpRequest) -> HttpResponse:
     return _step(request, lambda: publishing.rollback(request.user, number), done)
 
 
-@editor_page
+@login_required
 def export(request: HttpRequest, number: int) -> HttpResponse:
-    version, text = publishing.export_version(number)
+    if not may_export_catalog(request.user):
+        raise Http404("页面不存在")
+    try:
+        version, text = publishing.export_version(number)
+    except NotFound as exc:
+        raise Http404(exc.message) from None
     response = HttpResponse(text.encode("utf-8"), content_type="application/yaml; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="catalog-v{version.number}.yaml"'
     return response

@@ -17,6 +17,7 @@ __all__ = [
     "edits_catalog",
     "edits_library",
     "may_edit_item",
+    "may_export_catalog",
     "publishes_catalog",
     "sees_editor",
 ]
@@ -44,3 +45,8 @@ def may_edit_item(user, department: str | None) -> bool:
 
 def publishes_catalog(user) -> bool:
     return getattr(user, "role", None) == Role.PUBLISHER
+
+
+def may_export_catalog(user) -> bool:
+    """A published version's file: the editors, the publisher, the system administrator."""
+    return sees_editor(user) or getattr(user, "role", None) == Role.ADMIN
