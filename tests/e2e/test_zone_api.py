@@ -62,3 +62,26 @@ def test_refusals_store_nothing(api):
     status, _ = post_file(api, "clerk_lishi", f"/zones/{zone_id}/imports", "a.csv", sample_csv(2))
     assert status == 404
     assert ImportBatch.objects.count() == 0
+
+
+def test_row_by_row_the_clerk_files_what_she_chose_and_the_rest_waits(api):
+    zone_id = Zone.objects.get(code=DEMO_ZONE).public_id
+    _, batch = post_file(
+        api, "clerk_jiaoqu", f"/zones/{zone_id}/imports", "b.csv", sample_csv(6, 1)
+    )
+    while batch["state"] == "checking":
+        _, batch = api.call("clerk_jiaoqu", "get", f"/zones/batches/{batch['id']}")
+    bad = {p["row"] for p in batch["problems"]}
+    good = [n for n in range(2, 8) if n not in bad]
+    path = f"/zones/batches/{batch['id']}/confirm-rows"
+    status, refused = api.call("clerk_jiaoqu", "post", path, {"rows": [*good[:1], *bad]})
+    assert status == 400 and f"第 {min(bad)} 行" in refused["detail"]
+    assert (
+        ImportBatch.objects.get(public_id=batch["id"]).rows.filter(case__isnull=False).count() == 0
+    )
+    status, filed = api.call("clerk_jiaoqu", "post", path, {"rows": good[:2]})
+    assert status == 200 and len(filed["case_ids"]) == 2 and filed["state"] == "checked"
+    status, again = api.call("clerk_jiaoqu", "post", path, {"rows": good[:1]})
+    assert status == 400  # filed already
+    status, rest = api.call("clerk_jiaoqu", "post", f"/zones/batches/{batch['id']}/confirm")
+    assert status == 200 and len(rest["case_ids"]) == len(good) and rest["state"] == "filed"

@@ -137,6 +137,24 @@ def test_import_progress_confirm_and_accept(client, demo):
     assert "已登记" in page and 'id="figure-registered">38<' in page
 
 
+def test_row_by_row_only_the_ticked_businesses_are_filed(client, demo):
+    as_user(client, "clerk_jiaoqu")
+    batch_url = upload(client, "荫营市场.csv", sample_csv(5, 0))["Location"]
+    for _ in range(100):
+        if "every 1s" not in page_text(client.get(f"{batch_url}/progress")):
+            break
+    page = text_of(client.get(batch_url))
+    assert "逐行确认" in page and 'name="row" value="6"' in page
+    response = client.post(f"{batch_url}/confirm", {"scope": "chosen", "row": ["2", "4"]})
+    assert response.status_code == 302 and Case.objects.count() == 2
+    page = text_of(client.get(batch_url))
+    assert "已为勾选的 2 个企业申报" in page and "确认申报 3 个企业" in page
+    assert 'name="row" value="2"' not in page and 'name="row" value="3"' in page
+    client.post(f"{batch_url}/confirm", {"scope": "chosen"})  # nothing ticked
+    assert Case.objects.count() == 2
+    assert "请至少选择一个企业" in text_of(client.get(batch_url))
+
+
 def test_who_may_see_and_act(client, demo):
     as_user(client, "clerk_lishi")  # another jurisdiction
     assert client.get(zone_url()).status_code == 404

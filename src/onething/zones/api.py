@@ -7,6 +7,8 @@
 - ``GET /zones/batches/{id}``: the batch's progress (each call checks on for a moment, as
   the page's polling does) and, once checked, every problem by row and column;
 - ``POST /zones/batches/{id}/confirm``: every valid row filed (all or none);
+- ``POST /zones/batches/{id}/confirm-rows`` ``{"rows": [3, 7]}``: only those rows filed
+  (逐行确认: all of them or none; the other valid rows wait in the batch);
 - ``POST /zones/batches/{id}/accept``: the batch's submitted cases accepted at once.
 
 Refusals are ``{"detail": "…"}`` with 400, 403, 404 or 409, as elsewhere.
@@ -146,6 +148,17 @@ def get_batch(request: HttpRequest, batch_id: UUID):
 @router.post("/zones/batches/{batch_id}/confirm", response=ZoneBatchOut, summary="确认申报")
 def confirm(request: HttpRequest, batch_id: UUID):
     return batch_out(services.confirm_batch(api_user(request), batch_id))
+
+
+class ConfirmRowsIn(Schema):
+    rows: list[int]  # the sheet's row numbers to file (逐行确认)
+
+
+@router.post(
+    "/zones/batches/{batch_id}/confirm-rows", response=ZoneBatchOut, summary="逐行确认申报"
+)
+def confirm_rows(request: HttpRequest, batch_id: UUID, body: ConfirmRowsIn):
+    return batch_out(services.confirm_batch(api_user(request), batch_id, body.rows))
 
 
 @router.post("/zones/batches/{batch_id}/accept", response=ZoneAcceptedOut, summary="一次受理")

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Collection
 
 from django.db import transaction
 from django.db.models import Count, Q
@@ -253,9 +254,11 @@ def _file_row(actor: User, zone: Zone, row: BatchRow, shared) -> Case:
     return case
 
 
-def confirm_batch(actor: User, batch_id) -> ImportBatch:
-    """The clerk confirms: every valid row becomes a submitted case of its package for
-    its business's account, with the zone's shared materials — all, or none."""
+def confirm_batch(actor: User, batch_id, numbers: Collection[int] | None = None) -> ImportBatch:
+    """The clerk confirms: every valid row (or, row by row, those of `numbers`) becomes a
+    submitted case of its package for its business's account, with the zone's shared
+    materials — the rows confirmed all, or none. The batch is filed once no valid row
+    is left."""
     batch = visible_batch(actor, batch_id)
     zone = _served_zone(actor, batch.zone.public_id)
     with transaction.atomic():
@@ -264,9 +267,7 @@ def confirm_batch(actor: User, batch_id) -> ImportBatch:
             raise Conflict("表格还在校验中，请校验完成后再确认")
         if locked.state == ImportBatch.FILED:
             raise Conflict("本批次已经确认申报过")
-        rows = list(locked.rows.filter(passed=True, case__isnull=True).order_by("number"))
-        if not rows:
-            raise Conflict("本批次没有通过校验的企业，无可申报")
+        rows = _rows_to_file(locked, numbers)
         shared = _zone_materials(zone)
         for row in rows:
             try:
@@ -274,9 +275,37 @@ def confirm_batch(actor: User, batch_id) -> ImportBatch:
             except CaseError as exc:
                 raise type(exc)(f"第 {row.number} 行 {row.company_name}：{exc.message}") from None
         BatchRow.objects.bulk_update(rows, ["case"])
-        locked.state, locked.filed_at = ImportBatch.FILED, timezone.now()
-        locked.save(update_fields=["state", "filed_at"])
+        if not locked.rows.filter(passed=True, case__isnull=True).exists():
+            locked.state, locked.filed_at = ImportBatch.FILED, timezone.now()
+            locked.save(update_fields=["state", "filed_at"])
         return locked
+
+
+def _rows_to_file(batch: ImportBatch, numbers: Collection[int] | None) -> list[BatchRow]:
+    """The valid rows not filed yet: all of them, or those the clerk chose (each chosen
+    row must be one of them: a row with problems, filed already or unknown is refused)."""
+    waiting = batch.rows.filter(passed=True, case__isnull=True).order_by("number")
+    if numbers is None:
+        rows = list(waiting)
+        if not rows:
+            raise Conflict("本批次没有通过校验的企业，无可申报")
+        return rows
+    chosen = sorted(set(numbers))
+    if not chosen:
+        raise InvalidInput("请至少选择一个企业")
+    rows = list(waiting.filter(number__in=chosen))
+    missing = sorted(set(chosen) - {row.number for row in rows})
+    if missing:
+        shown = "、".join(f"第 {n} 行" for n in missing[:10]) + (" 等" if len(missing) > 10 else "")
+        raise InvalidInput(f"{shown}未通过校验、已经申报或不在本批次中，不能申报")
+    return rows
+
+
+def waiting_rows(batch: ImportBatch) -> list[dict]:
+    """The valid rows not filed yet (number, company name, package), for the clerk to
+    choose from."""
+    rows = batch.rows.filter(passed=True, case__isnull=True).order_by("number")
+    return list(rows.values("number", "company_name", "package_id"))
 
 
 def cases_of(batch: ImportBatch):

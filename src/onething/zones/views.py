@@ -105,8 +105,8 @@ def upload_material(request: HttpRequest, public_id) -> HttpResponse:
 
 def _batch_context(request: HttpRequest, batch: ImportBatch) -> dict:
     problems = services.problems_of(batch) if batch.state != ImportBatch.CHECKING else []
-    filed = batch.state == ImportBatch.FILED
-    cases = list(services.cases_of(batch).order_by("pk")) if filed else []
+    checked = batch.state == ImportBatch.CHECKED
+    cases = list(services.cases_of(batch).order_by("pk")) if batch.state != "checking" else []
     return {
         "batch": batch,
         "zone": batch.zone,
@@ -115,6 +115,7 @@ def _batch_context(request: HttpRequest, batch: ImportBatch) -> dict:
         "serves": serves_zone(request.user, batch.zone),
         "cases": cases,
         "waiting": sum(1 for c in cases if c.state == "submitted"),
+        "choosable": services.waiting_rows(batch) if checked else [],
         "bad_rows": batch.checked - batch.valid,
         "nav": "desk",
     }
@@ -139,12 +140,25 @@ def progress(request: HttpRequest, public_id) -> HttpResponse:
 @require_POST
 def confirm(request: HttpRequest, public_id) -> HttpResponse:
     found = _batch(request, public_id)
+    chosen = _chosen_rows(request)
     try:
-        services.confirm_batch(request.user, found.public_id)
-        messages.success(request, f"已为 {found.valid} 个通过校验的企业申报，请核对后一次受理。")
+        waiting = len(services.waiting_rows(found))
+        services.confirm_batch(request.user, found.public_id, chosen)
+        if chosen is None:
+            done = f"已为 {waiting} 个通过校验的企业申报"
+        else:
+            done = f"已为勾选的 {len(chosen)} 个企业申报"
+        messages.success(request, f"{done}，请核对后一次受理。")
     except CaseError as exc:
         messages.error(request, exc.message)
     return redirect("zones:batch", found.public_id)
+
+
+def _chosen_rows(request: HttpRequest) -> list[int] | None:
+    """The rows the clerk ticked (逐行确认), or None for every valid row."""
+    if request.POST.get("scope") != "chosen":
+        return None
+    return [int(n) for n in request.POST.getlist("row") if n.strip().isdigit()]
 
 
 @role_required(Role.CLERK)
