@@ -101,6 +101,13 @@ def iso(moment: datetime) -> str:
     return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
+def _is_uuid(text: str) -> bool:
+    try:
+        return str(uuid.UUID(text)) == text
+    except ValueError:
+        return False
+
+
 def parse_time(text: object) -> datetime:
     if not isinstance(text, str) or not text:
         raise EnvelopeError("malformed", "缺少时间")
@@ -185,6 +192,10 @@ def envelope_of(payload: dict[str, Any]) -> Envelope:
         raise EnvelopeError("malformed", f"未知的消息类型 {text['kind'][:20]}")
     if not isinstance(case, str) or not isinstance(seq, int) or seq < 0:
         raise EnvelopeError("malformed", "字段 case 或 seq 不正确")
+    if (case or seq) and not _is_uuid(case):
+        raise EnvelopeError(
+            "malformed", "办件编号（case）须为 UUID，且有序号（seq）的消息须有办件编号"
+        )
     if not isinstance(body, dict) or not isinstance(secret, str):
         raise EnvelopeError("malformed", "字段 body 或 secret 不正确")
     parse_time(text["created"])
