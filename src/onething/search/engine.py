@@ -99,50 +99,61 @@ def teach_words(words: Iterable[str]) -> None:
             _known_words.add(word)
 
 
-def _cut(run: str) -> list[str]:
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """A text as jieba reads it: its runs of Chinese characters with the filler words taken
+    out, their words, and any Latin letters or digits."""
+
+    runs: tuple[str, ...]
+    words: tuple[str, ...]
+    latin: tuple[str, ...]
+
+
+def read(text: str) -> Reading:
     import jieba
 
+    runs: list[str] = []
+    words: list[str] = []
     with _jieba_lock:
-        return list(jieba.cut_for_search(run))
+        cuts = [list(jieba.cut(run, HMM=False)) for run in han_runs(text)]
+    for cut in cuts:
+        current = ""
+        for word in cut:
+            if word in _FILLER_WORDS:
+                runs.append(current)
+                current = ""
+            else:
+                words.append(word)
+                current += word
+        runs.append(current)
+    latin = tuple(re.findall(r"[a-z0-9]{2,}", text))
+    return Reading(tuple(r for r in runs if r), tuple(words), latin)
 
 
 def content_runs(text: str) -> list[str]:
     """The runs of Chinese characters left once jieba's filler words are taken out."""
-    runs: list[str] = []
-    for run in han_runs(text):
-        current = ""
-        for word in _cut_plain(run):
-            if word in _FILLER_WORDS:
-                if current:
-                    runs.append(current)
-                current = ""
-            else:
-                current += word
-        if current:
-            runs.append(current)
-    return runs
+    return list(read(text).runs)
 
 
-def _cut_plain(run: str) -> list[str]:
-    import jieba
+def tokens_of(reading: Reading) -> list[str]:
+    """jieba's words, character pairs and characters, fillers left out."""
+    tokens = [w for w in reading.words if len(w) > 1]
+    for run in reading.runs:
+        tokens.extend(bigrams(run))
+        tokens.extend(c for c in run if c not in _FILLER_WORDS)
+    return tokens + list(reading.latin)
 
-    with _jieba_lock:
-        return list(jieba.cut(run))
+
+def sounds_of(reading: Reading) -> list[str]:
+    return [pair for run in reading.runs for pair in pinyin_pairs(syllables_of(run))]
 
 
 def text_tokens(text: str) -> list[str]:
-    """jieba's words, character pairs and characters of a text, fillers left out."""
-    tokens: list[str] = []
-    for run in content_runs(text):
-        tokens.extend(w for w in _cut(run) if w not in _FILLER_WORDS and len(w) > 1)
-        tokens.extend(bigrams(run))
-        tokens.extend(c for c in run if c not in _FILLER_WORDS)
-    tokens.extend(re.findall(r"[a-z0-9]{2,}", text))
-    return tokens
+    return tokens_of(read(text))
 
 
 def sound_tokens(text: str) -> list[str]:
-    return [pair for run in content_runs(text) for pair in pinyin_pairs(syllables_of(run))]
+    return sounds_of(read(text))
 
 
 def core_name(name: str) -> str:
@@ -349,18 +360,19 @@ def build_index(catalog: Catalog, synonyms: Synonyms) -> SearchIndex:
     exact: dict[str, list[tuple[int, str]]] = {}
     for index, entry in enumerate(entries):
         fields = _fields(entry)
-        tokens = [t for text, weight in fields for t in text_tokens(text) * weight]
-        named = [(t, w) for t, w in fields[:-1]]
-        sound = [t for text, weight in named for t in sound_tokens(text) * weight]
+        readings = [(read(text), weight) for text, weight in fields]
+        tokens = [t for r, weight in readings for t in tokens_of(r) * weight]
+        named = fields[:-1]  # not the description: its sound would match too much
+        sound = [t for r, weight in readings[:-1] for t in sounds_of(r) * weight]
         word_docs.append(tokens or ["·"])
         sound_docs.append(sound or ["·"])
         chars.append(frozenset("".join(t for t, _w in fields)))
         grams.append(frozenset(t for t in tokens if len(t) > 1))
         pairs.append(frozenset(sound))
         initials.append(tuple({initials_of(core_name(t)) for t, _w in named} - {""}))
-        for text, weight in named:
+        for (text, weight), (reading, _weight) in zip(named, readings[:-1], strict=True):
             why = f"关键词“{text}”" if weight == KEYWORD else "名称一致"
-            for key in {clean(text).replace(" ", ""), "".join(content_runs(text))} - {""}:
+            for key in {clean(text).replace(" ", ""), "".join(reading.runs)} - {""}:
                 exact.setdefault(key, []).append((index, why))
     position = {(e.kind, e.id): i for i, e in enumerate(entries)}
     item_packages = {

@@ -157,15 +157,20 @@ def parse_synonyms(data: object) -> tuple[Synonyms, list[str]]:
 def syllables_of(text: str) -> list[str]:
     """The toneless pinyin of each Chinese character; Latin runs split into syllables
     (the first way with fewest syllables); anything else dropped."""
-    from pypinyin import lazy_pinyin
-
     out: list[str] = []
     for part in re.findall(r"[\u3400-\u9fff]+|[a-z]+", text):
         if _HAN.match(part):
-            out.extend(lazy_pinyin(part, errors="ignore"))
+            out.extend(_han_syllables(part))
         else:
             out.extend(split_pinyin(part) or [])
     return out
+
+
+@lru_cache(maxsize=65536)
+def _han_syllables(run: str) -> tuple[str, ...]:
+    from pypinyin import lazy_pinyin
+
+    return tuple(lazy_pinyin(run, errors="ignore"))
 
 
 def split_pinyin(letters: str) -> list[str] | None:
