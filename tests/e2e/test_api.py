@@ -41,3 +41,13 @@ def test_no_catalogue_is_503(client, db):
 def test_openapi_document(client, db):
     schema = client.get("/openapi.json").json()
     assert "/api/v1/packages/{package_id}/guide" in schema["paths"]
+
+
+def test_the_guide_says_how_far_each_item_goes_online(client, demo):
+    response = client.get(
+        "/api/v1/packages/small_food_shop/guide",
+        {"shop_type": "食品小销售店", "has_business_licence": "true"},
+    )
+    (item,) = response.json()["items"]
+    assert item["online_depth"] == "full" and item["online_depth_label"] == "全程网办"
+    assert item["instant"] is True  # 符合条件秒批

@@ -107,6 +107,9 @@ class Guide:
                     "legal_days": gi.item.legal_days,
                     "promised_days": gi.item.promised_days,
                     "trips": gi.item.trips,
+                    "online_depth": gi.item.depth,  # 网办深度: full | one_trip | window
+                    "online_depth_label": gi.item.depth_label,
+                    "instant": gi.item.instant is not None,  # 符合条件秒批
                     "after": list(gi.after),
                     "start_day": gi.start_day,
                     "finish_day": gi.finish_day,
