@@ -23,6 +23,7 @@ from onething.catalog import DEMO_CATALOG
 from onething.catalog.entities import Catalog
 from onething.catalog.guide import AnswerError, build_guide, find_package, resolve_answers
 from onething.catalog.loading import LoadResult, read_catalog_file
+from onething.editing.cli import app as editing_app
 from onething.exchange.cli import app as exchange_app
 from onething.licences.cli import app as licence_app
 from onething.search.cli import app as search_app
@@ -44,6 +45,7 @@ app.add_typer(calendar_app, name="calendar", help="工作日: working days, holi
 app.add_typer(licence_app, name="licence", help="电子证照: verify offline, signing keys.")
 app.add_typer(backup_app)  # onething backup FILE, onething restore FILE
 app.add_typer(audit_app, name="audit", help="审计: verify the audit trail's chains.")
+app.add_typer(editing_app, name="editing", help="事项编制: review and publish the draft catalogue.")
 app.add_typer(search_app)  # onething search QUERY, onething ask PACKAGE QUESTION
 app.add_typer(exchange_app, name="exchange", help="跨省通办: node keys, partners, envelopes.")
 
@@ -140,6 +142,27 @@ def catalog_versions() -> None:
             f"{version.number}\t{when:%Y-%m-%d %H:%M}\t{version.imported_by}\t"
             f"{version.items_count} items\t{version.packages_count} packages\t{version.note}"
         )
+
+
+@catalog_app.command("export")
+def catalog_export(
+    file: Annotated[Path, typer.Argument(help="Where to write the catalogue file.")],
+    version: Annotated[
+        int | None, typer.Option(help="The version number (default: the newest).")
+    ] = None,
+) -> None:
+    """Write a stored version exactly as imported: importing it again gives the same digest."""
+    setup_django()
+    from onething.core.errors import NotFound
+    from onething.editing.publishing import export_version
+
+    try:
+        found, text = export_version(version)
+    except NotFound as exc:
+        typer.echo(f"error: {exc.message}", err=True)
+        raise typer.Exit(2) from None
+    file.write_bytes(text.encode("utf-8"))
+    typer.echo(f"exported version {found.number} ({found.digest[:12]}) to {file}")
 
 
 @app.command("guide")
