@@ -94,8 +94,8 @@ def differences(
     order of the sections and of the new document. `names` tells ids as names."""
     told: list[Difference] = []
     for section in SECTIONS:
-        before = {e.get("id"): e for e in old.get(section) or () if isinstance(e, Mapping)}
-        after = {e.get("id"): e for e in new.get(section) or () if isinstance(e, Mapping)}
+        before = {str(e.get("id")): e for e in old.get(section) or () if isinstance(e, Mapping)}
+        after = {str(e.get("id")): e for e in new.get(section) or () if isinstance(e, Mapping)}
         for key, entry in after.items():
             if key not in before:
                 told.append(Difference(section, key, f"新增{_named(section, entry, key)}"))
