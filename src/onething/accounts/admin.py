@@ -304,12 +304,33 @@ if admin.site.is_registered(TOTPDevice):
 # Its labels are translated in accounts/locale (it ships no Chinese); what it does not
 # pass through gettext (its app name, two columns) is named here.
 
+
+def _when(moment) -> str:
+    from django.utils.timezone import localtime
+
+    return f"{localtime(moment):%Y-%m-%d %H:%M:%S}" if moment else ""
+
+
+def _chinese_axes_names() -> None:
+    """django-axes names its records in English in code (the admin's titles and
+    breadcrumbs show them): name them in Chinese, as the rest of the admin."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    AccessAttempt.__str__ = lambda self: f"{self.username} 的登录尝试（{_when(self.attempt_time)}）"
+    AccessLog.__str__ = lambda self: f"{self.username} 的登录记录（{_when(self.attempt_time)}）"
+    AccessFailureLog.__str__ = lambda self: (
+        f"{self.username} 登录失败（{_when(self.attempt_time)}）"
+        + ("，已锁定" if self.locked_out else "")
+    )
+
+
 if getattr(settings, "AXES_ENABLE_ADMIN", True) and apps.is_installed("axes"):
     from axes.admin import AccessAttemptAdmin
     from axes.models import AccessAttempt
 
     apps.get_app_config("axes").verbose_name = "登录保护"
     admin.site.unregister(AccessAttempt)
+    _chinese_axes_names()
 
     @admin.register(AccessAttempt)
     class LoginAttemptAdmin(AccessAttemptAdmin):
