@@ -13,7 +13,7 @@ from django.utils import timezone
 from onething.kiosk import rules, services
 from onething.kiosk.models import SignInCode
 from onething.web.setup import DEMO_PASSWORD
-from tests.factories import as_user, english_words, page_text, text_of, user
+from tests.factories import as_user, card_reading, english_words, page_text, text_of, user
 
 pytestmark = pytest.mark.django_db
 START = "/kiosk/lishi-01/"
@@ -48,15 +48,15 @@ def test_a_browser_without_the_token_is_no_kiosk(demo):
     assert response.status_code == 403 and services.NOT_REGISTERED in text_of(response)
     wrong = client.get(START, {"token": "guessed"})
     assert wrong.status_code == 403
-    card = client.post(START + "card", {"name": "张三", "id_number": ZHANGSAN_ID})
+    card = client.post(START + "card", card_reading("张三", ZHANGSAN_ID))
     assert card.status_code == 403 and not _signed_in(client)
 
 
 def test_an_unknown_id_card_is_refused(terminal):
-    response = terminal.post(START + "card", {"name": "李四", "id_number": "110101199001011234"})
+    response = terminal.post(START + "card", card_reading("李四", "110101199001011234"))
     assert response.status_code == 404 and "未找到与该身份证对应的申请人账号" in text_of(response)
     assert not _signed_in(terminal)
-    unreadable = terminal.post(START + "card", {"id_number": "1234"})
+    unreadable = terminal.post(START + "card", card_reading("", "1234"))
     assert unreadable.status_code == 400 and "未能读取身份证信息" in text_of(unreadable)
 
 
@@ -83,9 +83,7 @@ def test_staff_are_never_signed_in_at_a_kiosk(terminal):
     clerk = user("clerk_lishi")
     clerk.id_number = "142301198001010012"
     clerk.save()
-    response = terminal.post(
-        START + "card", {"name": clerk.full_name, "id_number": clerk.id_number}
-    )
+    response = terminal.post(START + "card", card_reading(clerk.full_name, clerk.id_number))
     assert response.status_code == 403 and "工作人员账号不能在自助终端登录" in text_of(response)
     assert not _signed_in(terminal)
     # A password log-in at the terminal is no kiosk session: it ends at the next page.
@@ -100,7 +98,7 @@ def test_staff_get_no_phone_code(client, demo):
 
 
 def test_an_ended_kiosk_session_shows_nothing_of_the_person(terminal):
-    terminal.post(START + "card", {"name": "张三", "id_number": ZHANGSAN_ID})
+    terminal.post(START + "card", card_reading("张三", ZHANGSAN_ID))
     assert "张*" in page_text(terminal.get(START))
     ended = terminal.post("/kiosk/end")
     assert ended.status_code == 302 and ended["Location"] == START + "?ended=1"
@@ -111,7 +109,7 @@ def test_an_ended_kiosk_session_shows_nothing_of_the_person(terminal):
 
 
 def test_a_kiosk_session_ends_after_its_time(terminal, settings):
-    terminal.post(START + "card", {"name": "张三", "id_number": ZHANGSAN_ID})
+    terminal.post(START + "card", card_reading("张三", ZHANGSAN_ID))
     settings.KIOSK_SESSION_SECONDS = 0
     response = terminal.get("/my/")
     assert response.status_code == 302 and response["Location"] == START

@@ -15,7 +15,7 @@ from onething.core.errors import Forbidden, InvalidInput, NotFound
 from onething.kiosk import rules, services
 from onething.kiosk.models import Kiosk, SignInCode
 from onething.kiosk.session import SESSION_KEY
-from tests.factories import FOOD_SHOP, food_shop_form, user
+from tests.factories import FOOD_SHOP, card_reading, food_shop_form, user
 
 ZHANGSAN_ID = "142331198503151231"
 START = "/kiosk/lishi-01/"
@@ -48,17 +48,44 @@ def test_register_kiosk_shows_its_token_once_and_keeps_a_digest(demo):
         services.set_up_terminal("lishi-02", token)
 
 
+def _read(terminal, name: str, number: str, **changes):
+    posted = card_reading(name, number, **changes)
+    return services.sign_in_by_card(terminal, posted["reading"], posted["signature"])
+
+
 def test_sign_in_by_card_finds_the_applicant_by_the_digest_of_the_number(demo):
     kiosk = services.kiosk_named("lishi-01")
-    assert services.sign_in_by_card(kiosk, ZHANGSAN_ID, "张三") == user("zhangsan")
+    assert _read(kiosk, "张三", ZHANGSAN_ID) == user("zhangsan")
     with pytest.raises(NotFound, match="未找到"):
-        services.sign_in_by_card(kiosk, "110101199001011234", "李四")
+        _read(kiosk, "李四", "110101199001011234")
     with pytest.raises(Forbidden, match="不符"):
-        services.sign_in_by_card(kiosk, ZHANGSAN_ID, "李四")
+        _read(kiosk, "李四", ZHANGSAN_ID)
+
+
+def test_only_a_fresh_reading_signed_by_this_kiosks_reader_signs_in_once(demo):
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    kiosk = services.kiosk_named("lishi-01")
+    with pytest.raises(Forbidden, match="签名"):  # typed by hand, or another reader's
+        _read(kiosk, "张三", ZHANGSAN_ID, key=Ed25519PrivateKey.generate())
+    posted = card_reading("张三", ZHANGSAN_ID)
+    forged = posted["reading"][:-4] + "AAAA"
+    with pytest.raises(Forbidden, match="签名"):
+        services.sign_in_by_card(kiosk, forged, posted["signature"])
+    with pytest.raises(InvalidInput, match="超时"):
+        _read(kiosk, "张三", ZHANGSAN_ID, read_at=timezone.now() - timedelta(minutes=2))
+    with pytest.raises(InvalidInput, match="另一台终端"):
+        _read(kiosk, "张三", ZHANGSAN_ID, kiosk="lishi-02")  # the reading names lishi-02
+    assert services.sign_in_by_card(kiosk, posted["reading"], posted["signature"])
+    with pytest.raises(InvalidInput, match="使用过"):  # a replay
+        services.sign_in_by_card(kiosk, posted["reading"], posted["signature"])
+    kiosk.reader_key = ""
+    with pytest.raises(Forbidden, match="尚未登记读卡器"):
+        _read(kiosk, "张三", ZHANGSAN_ID)
 
 
 def test_card_sign_in_at_the_terminal_makes_a_short_kiosk_session(terminal):
-    response = terminal.post(START + "card", {"name": "张三", "id_number": ZHANGSAN_ID})
+    response = terminal.post(START + "card", card_reading("张三", ZHANGSAN_ID))
     assert response.status_code == 302
     assert _session_user(terminal) == (str(user("zhangsan").pk), "lishi-01")
     assert terminal.session.get_expiry_age() <= 15 * 60
@@ -108,7 +135,7 @@ def test_a_case_filed_in_a_kiosk_session_carries_the_channel_and_the_kiosk(demo)
 
 
 def test_the_filing_page_in_a_kiosk_session_files_a_kiosk_case(terminal):
-    terminal.post(START + "card", {"name": "张三", "id_number": ZHANGSAN_ID})
+    terminal.post(START + "card", card_reading("张三", ZHANGSAN_ID))
     form = {**FOOD_SHOP, **food_shop_form(), "place": "141102", "intent": "submit"}
     form["idempotency_key"] = "kiosk-1"
     response = terminal.post("/apply/small_food_shop", form)

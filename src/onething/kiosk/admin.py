@@ -15,7 +15,7 @@ from onething.privacy.admin import ReadOnlyAdmin
 class KioskAdmin(admin.ModelAdmin):
     list_display = ("code", "name", "hall", "active", "created_at")
     list_filter = ("active", "hall")
-    fields = ("code", "name", "hall", "active")
+    fields = ("code", "name", "hall", "reader_key", "active")
     actions = ["give_new_token"]
 
     def save_model(self, request, obj, form, change):

@@ -23,6 +23,14 @@ class Kiosk(models.Model):
     )
     # The token the terminal presents (shown once to the administrator who sets it up).
     token_digest = models.CharField("令牌摘要", max_length=64, editable=False)
+    # The card reader's public key (Ed25519, 32 bytes in base64): it signs each reading.
+    reader_key = models.CharField(
+        "读卡器公钥",
+        max_length=64,
+        blank=True,
+        help_text="终端身份证读卡器的 Ed25519 公钥（32 字节，Base64）。"
+        "未登记的终端不能刷身份证登录。",
+    )
     active = models.BooleanField("启用", default=True)
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
 
@@ -33,6 +41,18 @@ class Kiosk(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.code}）"
+
+
+class UsedReading(models.Model):
+    """A card reading that signed someone in: its nonce, so that it signs in only once."""
+
+    nonce_digest = models.CharField(max_length=64, unique=True, editable=False)
+    kiosk = models.ForeignKey(Kiosk, on_delete=models.CASCADE, related_name="+")
+    used_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "已用读卡数据"
+        verbose_name_plural = "已用读卡数据"
 
 
 class SignInCode(models.Model):

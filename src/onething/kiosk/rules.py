@@ -6,8 +6,11 @@ the kiosk's camera; it lasts `CODE_SECONDS` and signs in once.
 
 from __future__ import annotations
 
+import base64
+import json
 import re
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from onething.intake.validation import plain_id_number
@@ -52,3 +55,69 @@ def normalised_id_number(text: str) -> str | None:
     """An ID number as a card reader yields it (18 characters, X upper case), or None."""
     number = plain_id_number(text)
     return number if _ID_NUMBER.match(number) else None
+
+
+# --- the card reader's signed readings ------------------------------------------------
+#
+# The terminal's browser only relays what the card reader read; the reader signs each
+# reading with its own Ed25519 key, whose public half is registered with the kiosk. A
+# reading names the kiosk, the card's name and number, when it was read and a one-time
+# nonce: a reading typed by hand, replayed, from another kiosk or too old is refused.
+
+READING_SECONDS = 60  # a reading signs in within a minute of the card being read
+READING_SKEW_SECONDS = 10  # the reader's clock may run this far ahead
+
+
+class ReadingRefused(ValueError):
+    """A card reading that may not sign anyone in (the message says why)."""
+
+
+@dataclass(frozen=True, slots=True)
+class CardReading:
+    kiosk: str
+    id_number: str
+    name: str
+    read_at: datetime
+    nonce: str
+
+
+def reading_text(kiosk: str, id_number: str, name: str, read_at: datetime, nonce: str) -> str:
+    """The reading as the reader signs it: compact JSON, keys sorted, base64url."""
+    body = {"kiosk": kiosk, "id_number": id_number, "name": name, "nonce": nonce}
+    body["read_at"] = read_at.isoformat()
+    raw = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def parse_reading(text: str) -> CardReading:
+    try:
+        raw = base64.urlsafe_b64decode((text or "") + "=" * (-len(text or "") % 4))
+        body = json.loads(raw.decode())
+        read_at = datetime.fromisoformat(body["read_at"])
+        reading = CardReading(
+            str(body["kiosk"]), str(body["id_number"]), str(body["name"]), read_at,
+            str(body["nonce"]),
+        )  # fmt: skip
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError, AttributeError):
+        raise ReadingRefused(READING_UNREADABLE) from None
+    if read_at.tzinfo is None or not 16 <= len(reading.nonce) <= 64:
+        raise ReadingRefused(READING_UNREADABLE)
+    return reading
+
+
+def reading_refusal(reading: CardReading, kiosk: str, now: datetime) -> str | None:
+    """Why this (genuinely signed) reading may not sign in here now; None: it may."""
+    if reading.kiosk != kiosk:
+        return READING_ELSEWHERE
+    age = (now - reading.read_at).total_seconds()
+    if age > READING_SECONDS or age < -READING_SKEW_SECONDS:
+        return READING_STALE
+    return None
+
+
+READING_UNREADABLE = "读卡数据无法识别，请重新放置身份证"
+READING_UNSIGNED = "读卡数据没有本终端读卡器的有效签名，已拒绝"
+READING_ELSEWHERE = "读卡数据来自另一台终端，已拒绝"
+READING_STALE = "读卡数据已超时，请重新放置身份证"
+READING_USED = "读卡数据已使用过，请重新放置身份证"
+NO_READER = "这台终端尚未登记读卡器，请使用手机登录码或到窗口办理"

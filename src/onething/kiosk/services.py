@@ -5,10 +5,15 @@ in; who may sign in is decided here."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import logging
 import secrets
 
-from django.db import transaction
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from onething.accounts.models import User
@@ -16,7 +21,7 @@ from onething.core.errors import Forbidden, InvalidInput, NotFound
 from onething.core.roles import Role
 from onething.hall.models import Hall
 from onething.kiosk import rules
-from onething.kiosk.models import Kiosk, SignInCode, digest_of
+from onething.kiosk.models import Kiosk, SignInCode, UsedReading, digest_of
 from onething.privacy.crypto import lookup_digest
 from onething.privacy.masking import mask_id_number
 
@@ -83,9 +88,11 @@ def _applicant_only(user: User) -> User:
     return user
 
 
-def sign_in_by_card(kiosk: Kiosk, id_number: str, name: str = "") -> User:
-    """The applicant whose ID card the kiosk's reader read (name and number)."""
-    number = rules.normalised_id_number(id_number)
+def sign_in_by_card(kiosk: Kiosk, reading_text: str, signature: str) -> User:
+    """The applicant whose ID card the kiosk's reader read: the reading must carry the
+    signature of this kiosk's registered reader, be fresh, and be used once."""
+    reading = verified_reading(kiosk, reading_text, signature)
+    number = rules.normalised_id_number(reading.id_number)
     if number is None:
         raise InvalidInput(CARD_UNREADABLE)
     found = list(User.objects.filter(id_number_digest=lookup_digest(number), is_active=True))
@@ -96,10 +103,47 @@ def sign_in_by_card(kiosk: Kiosk, id_number: str, name: str = "") -> User:
     if not applicants:
         raise Forbidden(STAFF_REFUSED)
     user = applicants[0]
-    if name.strip() and user.full_name and name.strip() != user.full_name:
+    name = reading.name.strip()
+    if name and user.full_name and name != user.full_name:
         raise Forbidden(CARD_MISMATCH)
+    _use_once(kiosk, reading)
     log.info("kiosk %s: signed in by card %s", kiosk.code, mask_id_number(number))
     return user
+
+
+def verified_reading(kiosk: Kiosk, reading_text: str, signature: str) -> rules.CardReading:
+    """The reading, if this kiosk's reader signed it for this kiosk within the minute."""
+    if not kiosk.reader_key:
+        raise Forbidden(rules.NO_READER)
+    try:
+        key = Ed25519PublicKey.from_public_bytes(_unbase64(kiosk.reader_key))
+        key.verify(_unbase64(signature), (reading_text or "").encode())
+    except (ValueError, InvalidSignature):
+        log.warning("kiosk %s: a card reading without its reader's signature", kiosk.code)
+        raise Forbidden(rules.READING_UNSIGNED) from None
+    try:
+        reading = rules.parse_reading(reading_text)
+    except rules.ReadingRefused as refused:
+        raise InvalidInput(str(refused)) from None
+    refusal = rules.reading_refusal(reading, kiosk.code, timezone.now())
+    if refusal is not None:
+        raise InvalidInput(refusal)
+    return reading
+
+
+def _use_once(kiosk: Kiosk, reading: rules.CardReading) -> None:
+    try:
+        with transaction.atomic():
+            UsedReading.objects.create(nonce_digest=digest_of(reading.nonce), kiosk=kiosk)
+    except IntegrityError:
+        raise InvalidInput(rules.READING_USED) from None
+
+
+def _unbase64(text: str) -> bytes:
+    text = (text or "").strip()
+    return base64.urlsafe_b64decode(
+        text.replace("+", "-").replace("/", "_") + "=" * (-len(text) % 4)
+    )
 
 
 def issue_sign_in_code(user: User) -> tuple[str, SignInCode]:
@@ -145,15 +189,42 @@ def sign_in_by_code(kiosk: Kiosk, text: str) -> User:
 
 DEMO_KIOSK = ("lishi-01", "离石区政务服务中心 1号自助终端", "lishi")
 DEMO_TOKEN = "onething-demo-kiosk"  # the demo's terminal token (README: the kiosk demo)
+# The demo's simulated card reader: a key everyone can derive — the demo's kiosk only.
+DEMO_READER_SEED = hashlib.sha256(b"onething demo card reader: not a secret").digest()
+
+
+def demo_reader() -> Ed25519PrivateKey:
+    return Ed25519PrivateKey.from_private_bytes(DEMO_READER_SEED)
+
+
+def public_key_text(key: Ed25519PrivateKey) -> str:
+    raw = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    return base64.b64encode(raw).decode()
+
+
+def simulated_reading(kiosk: Kiosk, name: str, id_number: str) -> tuple[str, str]:
+    """(reading, signature) as the demo's simulated reader makes them for a card laid on
+    it (the kiosk must have the demo reader's key registered: its signature is checked
+    as any reader's)."""
+    text = rules.reading_text(kiosk.code, id_number, name, timezone.now(), secrets.token_hex(16))
+    signature = demo_reader().sign(text.encode())
+    return text, base64.urlsafe_b64encode(signature).decode().rstrip("=")
 
 
 def ensure_demo_kiosk() -> Kiosk | None:
-    """The demo's kiosk lishi-01 at 离石区政务服务中心 (after the demo halls)."""
+    """The demo's kiosk lishi-01 at 离石区政务服务中心 (after the demo halls), with the
+    simulated card reader's key."""
     code, name, hall_code = DEMO_KIOSK
     hall = Hall.objects.filter(code=hall_code).first()
     if hall is None:
         return None
     kiosk, _ = Kiosk.objects.update_or_create(
-        code=code, defaults={"name": name, "hall": hall, "token_digest": digest_of(DEMO_TOKEN)}
+        code=code,
+        defaults={
+            "name": name,
+            "hall": hall,
+            "token_digest": digest_of(DEMO_TOKEN),
+            "reader_key": public_key_text(demo_reader()),
+        },
     )
     return kiosk

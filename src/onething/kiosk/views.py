@@ -55,8 +55,7 @@ def _page(request: HttpRequest, kiosk: Kiosk, message: str = "", status: int = 2
         "signed_in": signed_in,
         "shown_name": mask_name(request.user.full_name) if signed_in else "",
         "message": message,
-        "simulated": getattr(settings, "KIOSK_SIMULATED_READER", settings.DEBUG),
-        "card": SIMULATED_CARD,
+        "simulated": _simulated(),
         "idle_seconds": getattr(settings, "KIOSK_IDLE_SECONDS", rules.IDLE_SECONDS),
         "countdown_seconds": getattr(settings, "KIOSK_COUNTDOWN_SECONDS", rules.COUNTDOWN_SECONDS),
     }
@@ -104,9 +103,21 @@ def _sign_in(request: HttpRequest, code: str, how, by_card: bool = False) -> Htt
 
 @require_POST
 def by_card(request: HttpRequest, code: str) -> HttpResponse:
-    """The card reader read an ID card: its name and number are posted."""
-    number, name = request.POST.get("id_number", ""), request.POST.get("name", "")
-    return _sign_in(request, code, lambda k: services.sign_in_by_card(k, number, name), True)
+    """The card reader read an ID card: its signed reading is posted (the terminal's page
+    only relays it). In the demo, 模拟读卡 has the simulated reader make one."""
+    reading, signature = request.POST.get("reading", ""), request.POST.get("signature", "")
+
+    def by_reading(kiosk: Kiosk):
+        text, signed = reading, signature
+        if request.POST.get("simulate") and _simulated():
+            text, signed = services.simulated_reading(kiosk, *SIMULATED_CARD)
+        return services.sign_in_by_card(kiosk, text, signed)
+
+    return _sign_in(request, code, by_reading, by_card=True)
+
+
+def _simulated() -> bool:
+    return bool(getattr(settings, "KIOSK_SIMULATED_READER", settings.DEBUG))
 
 
 @require_POST

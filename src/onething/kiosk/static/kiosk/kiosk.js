@@ -128,12 +128,14 @@
   }
 
   function cardReader() {
+    // The reader's software hands over a signed reading ({reading, signature}): the
+    // page relays it; the server checks the reader's signature, the kiosk and the time.
     var form = document.querySelector("[data-card-reader]");
     var reader = {
       read: function (card) {
-        if (!form || !card) { return false; }
-        form.querySelector('[name="name"]').value = card.name || "";
-        form.querySelector('[name="id_number"]').value = card.idNumber || "";
+        if (!form || !card || !card.reading || !card.signature) { return false; }
+        form.querySelector('[name="reading"]').value = card.reading;
+        form.querySelector('[name="signature"]').value = card.signature;
         var state = form.querySelector("[data-reader-state]");
         if (state) { state.textContent = "已读取身份证，正在登录……"; }
         form.submit();
@@ -142,12 +144,6 @@
     };
     window.onethingCardReader = reader;
     document.addEventListener("onething:card", function (event) { reader.read(event.detail); });
-    var simulate = document.querySelector("[data-simulate-card]");
-    if (simulate) {
-      simulate.addEventListener("click", function () {
-        reader.read({ name: simulate.getAttribute("data-name"), idNumber: simulate.getAttribute("data-id-number") });
-      });
-    }
   }
 
   var PRINTABLE = [/^\/cases\/[0-9a-f-]{36}$/, /^\/guides\/[\w-]+$/, /^\/licences\/[^/]+$/];
