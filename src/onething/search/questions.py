@@ -54,8 +54,11 @@ INTENT_LABELS = {
 @dataclass(frozen=True, slots=True)
 class GuideAnswer:
     intent: str  # one of INTENT_LABELS
-    text: str
+    text: str  # the whole answer in one paragraph
     section: Section
+    lead: str = ""  # for a page: the sentence before the list …
+    points: tuple[str, ...] = ()  # … the list (the materials) …
+    note: str = ""  # … and what follows it
 
 
 def clean_question(question: str) -> str:
@@ -84,13 +87,14 @@ def _materials(guide: Guide) -> GuideAnswer:
     made = len(guide.materials) - len(to_bring)
     if not to_bring:
         return GuideAnswer("materials", "按您目前的回答，无需提交材料。", MATERIALS)
-    listed = "；".join(
-        f"{n}. {m.name}（{m.copies} 份{'' if m.required else '，视情提交'}）"
-        for n, m in enumerate(to_bring, 1)
+    points = tuple(
+        f"{m.name}（{m.copies} 份{'' if m.required else '，视情提交'}）" for m in to_bring
     )
+    listed = "；".join(f"{n}. {point}" for n, point in enumerate(points, 1))
     extra = f"另有 {made} 份由平台或本件事生成，无需提交。" if made else ""
-    text = f"按您目前的回答，需要准备 {len(to_bring)} 份材料，每份只交一次：{listed}。{extra}"
-    return GuideAnswer("materials", text, MATERIALS)
+    lead = f"按您目前的回答，需要准备 {len(to_bring)} 份材料，每份只交一次："
+    text = f"{lead}{listed}。{extra}"
+    return GuideAnswer("materials", text, MATERIALS, lead, points, extra)
 
 
 def _time(guide: Guide) -> GuideAnswer:
