@@ -78,13 +78,13 @@ def _checked(token: str, payload: dict, header: dict) -> tuple[Partner, rules.En
     if partner is None or not isinstance(sender, str):
         raise rules.EnvelopeError("unknown_sender", str(sender)[:40])
     sent = rules.parse_time(payload.get("sent"))
+    problem = rules.freshness_problem(payload["sent"], timezone.now(), max_age())
+    if problem:  # refused whoever signed it: a replay of an old envelope, or a bad clock
+        raise rules.EnvelopeError("stale", problem)
     rules.verify(token, verification_key(partner, header["kid"], sent))
     envelope = rules.envelope_of(payload)
     if envelope.recipient != identity().code:
         raise rules.EnvelopeError("wrong_recipient", envelope.recipient[:40])
-    problem = rules.freshness_problem(envelope.sent, timezone.now(), max_age())
-    if problem:
-        raise rules.EnvelopeError("stale", problem)
     secret = rules.decrypt(envelope.secret, decryption_keys()) if envelope.secret else {}
     return partner, envelope, secret
 

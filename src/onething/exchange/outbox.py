@@ -28,7 +28,7 @@ from onething.exchange.identity import identity, signing_key
 from onething.exchange.models import OutboundMessage, Partner, RemoteCase
 from onething.exchange.partners import encryption_key, verification_key
 
-LEASE = timedelta(seconds=120)
+LEASE_S = 120.0  # a claimed message is sent again after this (ONETHING_EXCHANGE_LEASE_S)
 TIMEOUT_S = 30.0
 INBOX_PATH = "/exchange/inbox"
 
@@ -102,11 +102,12 @@ def deliver(
     """Deliver due messages until none is due, the budget is spent or `stop()`; how many
     were delivered (the sweep's step)."""
     delivered, stop_at = 0, time.monotonic() + budget_s
-    post = send or transport()
+    post, tried = send or transport(), set()
     while not (stop and stop()) and time.monotonic() < stop_at:
-        message = claim()
+        message = claim(skip=tried)
         if message is None:
             break
+        tried.add(message.pk)  # a failed one waits for its back-off, in a later round
         delivered += send_claimed(message, post)
     return delivered
 
@@ -115,19 +116,20 @@ def transport() -> Transport:
     return http_post
 
 
-def claim(pk: int | None = None) -> OutboundMessage | None:
+def claim(skip: set[int] | None = None) -> OutboundMessage | None:
+    """The oldest due message, claimed (SKIP LOCKED) and committed with a lease."""
     now = timezone.now()
     with transaction.atomic():
         waiting = OutboundMessage.objects.select_for_update(skip_locked=True, of=("self",))
         waiting = waiting.filter(
             delivered_at=None, cancelled_at=None, available_at__lte=now, partner__active=True
         )
-        message = (waiting.filter(pk=pk) if pk else waiting).select_related("partner").first()
+        message = waiting.exclude(pk__in=skip or ()).select_related("partner").first()
         if message is None:
             return None
         message.attempts += 1
         message.sending_since = now
-        message.available_at = now + LEASE
+        message.available_at = now + timedelta(seconds=_setting("LEASE_S", LEASE_S))
         message.save(update_fields=["attempts", "sending_since", "available_at"])
     return message
 
@@ -162,7 +164,7 @@ def send_claimed(message: OutboundMessage, post: Transport) -> int:
         pk=message.pk, attempts=message.attempts, delivered_at=None
     )
     if problem is not None:
-        delay = rules.retry_delay(message.attempts, base_s=_retry_base_s())
+        delay = rules.retry_delay(message.attempts, base_s=_setting("RETRY_BASE_S", 10.0))
         still.update(sending_since=None, last_error=problem, available_at=timezone.now() + delay)
         return 0
     still.update(delivered_at=timezone.now(), sending_since=None, ack=answer["ack"], secret="")
@@ -170,11 +172,12 @@ def send_claimed(message: OutboundMessage, post: Transport) -> int:
     return 1
 
 
-def _retry_base_s() -> float:
+def _setting(name: str, default: float) -> float:
+    """ONETHING_EXCHANGE_<name> in seconds (tests shorten the lease and the back-off)."""
     try:
-        return float(os.environ.get("ONETHING_EXCHANGE_RETRY_BASE_S") or 10.0)
+        return max(0.0, float(os.environ.get(f"ONETHING_EXCHANGE_{name}") or default))
     except ValueError:
-        return 10.0
+        return default
 
 
 def _after_receipt(message: OutboundMessage) -> None:
