@@ -104,14 +104,17 @@ def test_a_citizen_signs_in_by_card_files_prints_and_the_idle_kiosk_forgets_him(
 
     # He collects the certificate here and prints it: the certificate alone, with its QR.
     page.get_by_role("button", name="领取并打印证照").click()
-    expect(page.get_by_role("heading", name="食品小经营店备案", exact=True)).to_be_visible()
+    expect(page.get_by_role("heading", name="食品小经营店备案凭证")).to_be_visible()
+    sheet = page.locator(".licence-sheet")
+    expect(sheet).not_to_contain_text("142331198503151231", use_inner_text=True)  # masked
     number = page.locator(".licence-number").first.inner_text()
     expect(page.get_by_role("button", name="打印", exact=True)).to_be_visible()
     page.emulate_media(media="print")
     assert not page.locator(".site-header").evaluate(SHOWN)
     assert not page.locator(".kiosk-print").evaluate(SHOWN)
     assert page.locator(".licence-qr svg").evaluate(SHOWN)
-    expect(page.locator(".licence-sheet")).to_contain_text(number)
+    expect(sheet).to_contain_text(number)
+    expect(sheet).to_contain_text("142331198503151231", use_inner_text=True)  # on paper
     page.emulate_media(media="screen")
     page.goto(case_url)
     expect(page.locator("#case-state")).to_have_text("已办结")

@@ -78,9 +78,17 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
             "events": licence.events.select_related("actor"),
             "uses": licence.uses.select_related("case").order_by("-id")[:20],
             "verify_url": url,
+            # A kiosk's screen is public: the number masked there, in full on the paper.
+            "on_kiosk": bool(getattr(request, "kiosk_code", "")),
+            "holder_code_masked": _masked_code(document["holder"]),
             "verify_qr": mark_safe(qr_svg(url)),  # our own SVG of the verification address
         },
     )
+
+
+def _masked_code(holder: dict) -> str:
+    code = holder.get("code") or ""
+    return mask_id_number(code) if holder.get("kind") == "person" and code else code
 
 
 @login_required
