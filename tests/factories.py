@@ -638,3 +638,52 @@ def card_reading(name: str, id_number: str, kiosk: str = "lishi-01", **changes) 
     text = rules.reading_text(kiosk, id_number, name, read_at, nonce)
     signature = (changes.get("key") or demo_reader()).sign(text.encode())
     return {"reading": text, "signature": base64.urlsafe_b64encode(signature).decode()}
+
+
+# --------------------------------------------------------------------------- 跨省通办
+
+PARTNER_OFFER = {  # 榆林市's 无犯罪记录证明, as its identity document lists it
+    "package": "no_criminal_record",
+    "name": "开具无犯罪记录证明",
+    "place": "610802",
+    "modes": ["异地代收代办", "全程网办"],
+    "forward_days": 1,
+    "questions": [],
+    "fields": [
+        {"id": "applicant_name", "label": "申请人姓名", "required": True},
+        {"id": "applicant_id_number", "label": "身份证号", "required": True},
+        {"id": "applicant_phone", "label": "联系电话", "required": True},
+        {"id": "certificate_purpose", "label": "证明用途", "required": True},
+    ],
+    "materials": [{"id": "applicant_id", "name": "申请人居民身份证"}],
+}
+
+
+def exchange_partner(code: str = "yulin") -> dict:
+    """This node set up as 吕梁市 and a partner 榆林市 added from an identity document
+    whose private keys the test holds: {"document", "sig", "enc"} (private JWKs)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from onething.exchange import identity, rules
+    from onething.exchange.partners import add_partner
+
+    identity.configure("lvliang", "吕梁市政务服务平台", ["141100"], "http://127.0.0.1:8")
+    sig, enc = rules.generate_key("sig"), rules.generate_key("enc")
+    start = rules.iso(timezone.now() - timedelta(days=1))
+    document = {
+        "onething_node": 1,
+        "code": code,
+        "name": "榆林市政务服务平台",
+        "regions": ["610800"],
+        "url": "http://127.0.0.1:9",
+        "keys": [
+            {"kid": k["kid"], "use": k["use"], "jwk": rules.public_part(k), "valid_from": start}
+            for k in (sig, enc)
+        ],
+        "licence_keys": {"version": 1, "authorities": {}},
+        "offered": [PARTNER_OFFER],
+    }
+    add_partner(document)
+    return {"document": document, "sig": sig, "enc": enc}
