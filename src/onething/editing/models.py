@@ -63,6 +63,7 @@ class DraftEntry(models.Model):
     key = models.CharField("编号", max_length=100)
     position = models.PositiveIntegerField("顺序")
     data = models.JSONField("内容")  # the entry as the catalogue file writes it
+    name = models.CharField("名称", max_length=300, blank=True)  # for lists and search
     department = models.CharField("部门", max_length=100, blank=True, db_index=True)
     revision = models.PositiveIntegerField("修订号", default=0)
     changed_by = models.CharField("修改人", max_length=150, blank=True)

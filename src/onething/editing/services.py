@@ -15,7 +15,7 @@ from typing import Any
 
 from django.apps import apps
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from onething.catalog.loading import parse_document
@@ -75,6 +75,7 @@ def start_draft(user) -> Draft:
                 key=str(data.get("id")),
                 position=position,
                 data=data,
+                name=_title(section, data)[:300],
                 department=str(data.get("department") or "") if section == "items" else "",
             )
             for section in SECTIONS
@@ -159,7 +160,7 @@ def entries_of(draft: Draft, section: str, search: str = "", department: str = "
     if department:
         rows = rows.filter(department=department)
     if search:
-        rows = rows.filter(key__icontains=search) | rows.filter(data__icontains=search)
+        rows = rows.filter(Q(key__icontains=search) | Q(name__icontains=search))
     return rows
 
 
@@ -276,14 +277,15 @@ def _stored(draft: Draft, row: DraftEntry | None, section, key, data, user) -> D
             key=key,
             position=(last + 1) if last is not None else 0,
             data=data,
+            name=_title(section, data)[:300],
             department=department,
             revision=1,
             changed_by=user.username,
             changed_at=now,
         )
     row.data, row.department, row.revision = data, department, row.revision + 1
-    row.changed_by, row.changed_at = user.username, now
-    row.save(update_fields=["data", "department", "revision", "changed_by", "changed_at"])
+    row.name, row.changed_by, row.changed_at = _title(section, data)[:300], user.username, now
+    row.save(update_fields=["data", "name", "department", "revision", "changed_by", "changed_at"])
     return row
 
 

@@ -85,9 +85,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _choices(draft: Draft, section: str) -> list[tuple[str, str]]:
-    label = "data__label" if section == "fields" else "data__name"
     rows = draft.entries.filter(section=section).order_by("position")
-    return [(key, str(name or key)) for key, name in rows.values_list("key", label)]
+    return [(key, name or key) for key, name in rows.values_list("key", "name")]
 
 
 INPUTS = {
@@ -265,7 +264,7 @@ def review(request: HttpRequest) -> HttpResponse:
         "problems": problems,
         "publisher": publishes_catalog(request.user),
         "versions": list(CatalogVersion.without_source.order_by("-number")[:20]),
-        "packages": services.entries_of(draft, "packages").values_list("key", "data__name")
+        "packages": services.entries_of(draft, "packages").values_list("key", "name")
         if draft
         else [],
         "steps": list(EditingStep.objects.all()[:30]),

@@ -73,9 +73,9 @@ def demo_accounts() -> list[DemoAccount]:
         DemoAccount("admin", Role.ADMIN, "系统管理员"),
         DemoAccount("security_admin", Role.SECURITY_ADMIN, "安全管理员"),
         DemoAccount("audit_admin", Role.AUDIT_ADMIN, "审计管理员"),
-        DemoAccount("editor", Role.EDITOR, "吕梁市行政审批服务管理局事项编制员", CITY, "approval"),
-        DemoAccount("editor_amr", Role.EDITOR, "吕梁市市场监督管理局事项编制员", CITY, "amr"),
-        DemoAccount("publisher", Role.PUBLISHER, "吕梁市行政审批服务管理局审核发布员", CITY),
+        DemoAccount("editor", Role.EDITOR, "吕梁市审批局事项编制员", CITY, "approval"),
+        DemoAccount("editor_amr", Role.EDITOR, "吕梁市市场监管局编制员", CITY, "amr"),
+        DemoAccount("publisher", Role.PUBLISHER, "吕梁市审批局审核发布员", CITY),
         DemoAccount(
             "zhangsan",
             Role.APPLICANT,
