@@ -37,6 +37,8 @@ def main() -> None:
     print()
     subprocess.run([sys.executable, "-m", "bench.zones_bench"], check=True)  # 专区办: 1,000 rows
     print()
+    subprocess.run([sys.executable, "-m", "bench.search"], check=True)  # 数智政务 search
+    print()
     databases = ["sqlite"] + (["postgres"] if postgres_reachable() else [])
     for db in databases:
         subprocess.run([sys.executable, "-m", "bench.cases_bench", "--db", db], check=True)

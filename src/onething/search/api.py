@@ -14,7 +14,7 @@ from onething.search import asking, services
 router = Router(tags=["搜索"])
 
 
-class ResultOut(Schema):
+class SearchResultOut(Schema):
     kind: Literal["package", "item"]
     id: str
     name: str
@@ -24,16 +24,16 @@ class ResultOut(Schema):
 
 class SearchOut(Schema):
     query: str
-    results: list[ResultOut]
+    results: list[SearchResultOut]
 
 
-class SearchParams(Schema):
+class SearchQueryParams(Schema):
     q: str = Field("", description="what the person typed: words, a sentence, pinyin, initials")
     limit: int = Field(services.DEFAULT_LIMIT, ge=1, le=services.MAX_LIMIT)
 
 
 @router.get("/search", response=SearchOut, summary="搜索一件事和事项")
-def search(request: HttpRequest, params: Query[SearchParams]):
+def search(request: HttpRequest, params: Query[SearchQueryParams]):
     """Packages and items best first, each with why it matched; an empty list when nothing
     matches (any text is a valid query)."""
     answer = services.search(params.q, params.limit)
@@ -44,7 +44,7 @@ def result_out(hit) -> dict:
     return {"kind": hit.kind, "id": hit.id, "name": hit.name, "score": hit.score, "why": hit.why}
 
 
-class AskIn(Schema):
+class GuideQuestionIn(Schema):
     package_id: str
     question: str
     answers: dict[str, str] = {}
@@ -52,30 +52,30 @@ class AskIn(Schema):
     place: str = ""
 
 
-class SectionOut(Schema):
+class GuideSectionOut(Schema):
     anchor: str
     title: str
 
 
-class AskOut(Schema):
+class GuideAnswerOut(Schema):
     package_id: str
     package_name: str
     question: str
     answered: bool
     intent: str | None
     answer: str | None
-    section: SectionOut | None
+    section: GuideSectionOut | None
     guide_url: str
     consultation: str | None = Field(None, description="the 咨询's tracking code when forwarded")
 
 
 @router.post(
     "/search/ask",
-    response=AskOut,
+    response=GuideAnswerOut,
     summary="智能问答：问一件事的办事指南",
     openapi_extra={"responses": THROTTLED_RESPONSES},
 )
-def ask(request: HttpRequest, body: AskIn):
+def ask(request: HttpRequest, body: GuideQuestionIn):
     """Answered from the guide for `answers` (要带什么材料, 多久能办好, 要收费吗, 在哪里办,
     能网上办吗, 需要跑几次), citing its section; any other question is filed as a 咨询 in the
     complaints loop (12345) and its tracking code returned."""
