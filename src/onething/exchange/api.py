@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 from typing import Any
 from uuid import UUID
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from onething.accounts.auth import API_AUTH, api_user
 from onething.core.access import may_keep_partners, may_watch_exchange, remote_cases_visible_to
@@ -112,7 +113,7 @@ def forward(request: HttpRequest, payload: ForwardIn):
             collection=payload.collection,
         ),
     )
-    return 201, _case_out(remote)
+    return Status(201, _case_out(remote))
 
 
 @router.get("/exchange/cases", auth=API_AUTH)
@@ -178,8 +179,13 @@ def cancel(request: HttpRequest, pk: int):
 
 
 @router.post("/exchange/partners", auth=API_AUTH, response={201: dict, 200: dict})
-def add_partner(request: HttpRequest, document: dict[str, Any]):
+def add_partner(request: HttpRequest):
+    """The body is the partner's identity document (`onething exchange identity`)."""
     if not may_keep_partners(api_user(request)):
         raise Forbidden("只有系统管理员可以维护合作节点")
+    try:
+        document = json.loads(request.body or b"{}")
+    except ValueError:
+        raise InvalidInput("节点信息不是有效的 JSON") from None
     partner, created = partners.add_partner(document)
-    return (201 if created else 200), {"code": partner.code, "name": partner.name}
+    return Status(201 if created else 200, {"code": partner.code, "name": partner.name})
