@@ -57,9 +57,10 @@ def _nothing_found(answer) -> None:
     if closest:
         typer.echo("您可能要办：" + "、".join(f"{name}（{pid}）" for pid, name in closest))
     phones = [f"{h.name} {h.phone}" for h in services.halls() if h.phone]
-    typer.echo(
-        "还可以：到政务服务中心帮办代办窗口请工作人员帮办；电话 " + "；".join([*phones, "12345"])
-    )
+    typer.echo("还可以这样办：")
+    typer.echo("  帮办代办：到政务服务中心的帮办代办窗口，工作人员帮您查找事项、填表申报")
+    typer.echo("  打电话问大厅：" + "；".join([*phones, "政务服务便民热线 12345（24 小时）"]))
+    typer.echo("  提个问题：在网页 /search/question 写下您想办的事，按 12345 咨询转给工作人员答复")
 
 
 @app.command("ask")
