@@ -23,6 +23,7 @@ from onething.catalog.schema import (
     Entry,
     FieldEntry,
     ItemEntry,
+    LicenceTypeEntry,
     PackageEntry,
     QuestionEntry,
     first_by,
@@ -35,15 +36,21 @@ def check_entries(document: CatalogDocument, paths: EntryPaths, found: Findings)
         found.warning(key, "unknown key (ignored)")
     for section in SECTIONS:
         for index, entry in document.entries(section):
-            _warn_unknown_keys(entry, paths.of(section, index), found)
-    for index, field in document.entries("fields"):
-        _check_field(field, paths.of("fields", index), found)
-    for index, item in document.entries("items"):
-        _check_item(item, paths.of("items", index), found)
-    for index, package in document.entries("packages"):
-        _check_package(package, paths.of("packages", index), found)
-    for index, licence_type in document.entries("licence_types"):
-        _listed_once(licence_type.fields, f"{paths.of('licence_types', index)}.fields", found)
+            check_entry(entry, paths.of(section, index), found)
+
+
+def check_entry(entry: Entry, path: str, found: Findings) -> None:
+    """The rules within one entry of a top-level list, at its path (they read nothing
+    else, so an entry that did not change keeps its findings: catalog.rechecking)."""
+    _warn_unknown_keys(entry, path, found)
+    if isinstance(entry, FieldEntry):
+        _check_field(entry, path, found)
+    elif isinstance(entry, ItemEntry):
+        _check_item(entry, path, found)
+    elif isinstance(entry, PackageEntry):
+        _check_package(entry, path, found)
+    elif isinstance(entry, LicenceTypeEntry):
+        _listed_once(entry.fields, f"{path}.fields", found)
 
 
 def _warn_unknown_keys(entry: Entry, path: str, found: Findings) -> None:

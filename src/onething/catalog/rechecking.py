@@ -5,7 +5,8 @@ runs): the shape of each entry (`schema`), the rules within entries (`entry_chec
 `instant_checks`) and across them (`references`). Reading the shape of every entry is
 most of the cost of a check (≈ 0.17 s of ≈ 0.25 s for 3,000 items), and an edit changes
 one entry: a `DocumentChecker` keeps each entry read once, reads again only the entry
-that changed, and runs the checks across entries on the whole. The problems and
+that changed (and its own rules, `entry_checks`), and runs the checks across entries on
+the whole. The problems and
 warnings are the ones `validate_document` reports for the same document
 (tests/unit/catalog/test_rechecking.py holds it to that).
 """
@@ -19,7 +20,7 @@ from typing import Any
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from onething.catalog.entry_checks import check_entries
+from onething.catalog.entry_checks import check_entry
 from onething.catalog.instant_checks import check_items_online
 from onething.catalog.problems import EntryPaths, Findings, Problem
 from onething.catalog.references import check_references
@@ -46,6 +47,17 @@ class ReadEntry:
     data: Any
     entry: Entry | None  # None: not even a mapping (reported by `errors`)
     errors: list[ErrorDetails] = field(default_factory=list)  # places relative to the entry
+    checked_at: str | None = None  # the path its own rules were checked at
+    own: Findings = field(default_factory=Findings)  # what its own rules found there
+
+    def checked(self, path: str) -> Findings:
+        """The findings of the rules within the entry (entry_checks), kept per path."""
+        if self.checked_at != path:
+            self.own = Findings()
+            if self.entry is not None:
+                check_entry(self.entry, path, self.own)
+            self.checked_at = path
+        return self.own
 
 
 def read_entry(section: str, data: Any) -> ReadEntry:
@@ -145,7 +157,13 @@ class DocumentChecker:
             }
         )
         found = Findings(problems=shape_problems(errors, paths))
-        check_entries(document, paths, found)
+        for key in document.model_extra or ():  # as check_entries, each entry's kept
+            found.warning(key, "unknown key (ignored)")
+        for section, entries in self._entries.items():
+            for index, read in enumerate(entries):
+                own = read.checked(paths.of(section, index))
+                found.problems += own.problems
+                found.warnings += own.warnings
         check_items_online(document, paths, found)
         check_references(document, paths, found)
         problems = paths.in_file_order(found.problems)

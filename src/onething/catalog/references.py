@@ -127,7 +127,8 @@ def _check_materials_used(registries: dict[str, Registry], found: Findings) -> N
     asked = {
         material.material
         for item, _ in registries["items"].values()
-        for _, material in item.asked_materials()
+        for material in item.materials or ()
+        if material is not None
     }
     for material_id, (_, path) in registries["materials"].items():
         if material_id not in asked:

@@ -9,6 +9,7 @@ reviewing and publishing are in `publishing`.
 
 from __future__ import annotations
 
+import gc
 import threading
 from dataclasses import dataclass, field
 from typing import Any
@@ -106,6 +107,11 @@ def checker_of(draft: Draft) -> DocumentChecker:
     if kept is not None and kept[0] == draft.revision:
         return kept[1]
     checker = DocumentChecker(draft_document(draft))
+    # Tens of thousands of objects that live as long as the draft: set them aside from the
+    # cyclic collector (as catalog.services does for a parsed catalogue), or its full
+    # collections walk them all again in some save.
+    gc.collect()
+    gc.freeze()
     with _checkers_lock:
         _checkers.clear()  # one draft is open at a time
         _checkers[draft.pk] = (draft.revision, checker)
