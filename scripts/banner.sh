@@ -24,6 +24,7 @@ cat <<EOT
            ${url}/outreach/assist/        window clerk: 帮办代办; /outreach/visits/ 上门办
            ${url}/kiosk/lishi-01/?token=onething-demo-kiosk   7×24 自助终端 (1920×1080; 模拟读卡 signs 张三 in)
            ${url}/zones/                  专区办: clerk_jiaoqu imports docs/zone-sample.xlsx
+           ${url}/editing/                事项编制: editor edits, publisher publishes (/editing/review)
            ${url}/admin/                  administration (catalogue versions, accounts)
   API:     ${url}/api/v1/                 schema: ${url}/openapi.json
 
@@ -34,7 +35,8 @@ cat <<EOT
     r_mpa        reviewer, 吕梁市药品监督管理局             r_amr_lishi  reviewer, 离石区市场监督管理局
                  (r_<department> at 吕梁市 and r_<department>_lishi at 离石区 for every department)
     supervisor   supervisor, 吕梁市                         supervisor_lishi  supervisor, 离石区
-    editor       catalogue editor                          admin     system administrator
+    editor       catalogue editor, 审批局 (/editing/)        admin     system administrator
+    editor_amr   catalogue editor, 市场监督管理局 (its items)  publisher  审核发布: publishes the editors' draft
     security_admin  security administrator                 audit_admin  audit administrator
     gridco       applicant, a power company at 阳泉市郊区: grid projects filed as one (/projects/)
     clerk_jiaoqu window clerk, 阳泉市郊区                   r_<department>_jiaoqu  reviewers there
