@@ -118,15 +118,15 @@ class Synonyms:
     table: Mapping[str, tuple[str, ...]]
 
     def expand(self, text: str) -> tuple[str, list[tuple[str, str]]]:
-        """The text with the catalogue's words added after it, and which phrases did it."""
-        added: list[str] = []
+        """The text in the catalogue's words: each phrase found (longest first) is put in
+        its catalogue words' place; and which phrases did it."""
         used: list[tuple[str, str]] = []
         for phrase in sorted(self.table, key=len, reverse=True):
             if phrase in text:
-                for word in self.table[phrase]:
-                    added.append(word)
-                    used.append((phrase, word))
-        return (text + " " + " ".join(added)).strip(), used
+                words = self.table[phrase]
+                text = text.replace(phrase, " " + " ".join(words) + " ")
+                used += [(phrase, word) for word in words]
+        return " ".join(text.split()), used
 
 
 def parse_synonyms(data: object) -> tuple[Synonyms, list[str]]:

@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 
 from onething.catalog import DEMO_CATALOG
 from onething.catalog.entities import Catalog
@@ -167,6 +167,8 @@ def _save(key: str, catalog_digest: str, index: SearchIndex, seconds: float) -> 
             )
     except IntegrityError:  # another process stored the same index meanwhile
         pass
+    except DatabaseError:  # kept in this process all the same; the next one tries again
+        log.warning("search index %s not stored", key[:12], exc_info=True)
 
 
 def index_imported_catalog(event: CatalogImported) -> None:

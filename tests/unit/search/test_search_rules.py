@@ -64,7 +64,7 @@ def test_synonym_file_problems_are_named_and_the_rest_used():
     assert parse_synonyms(["not", "a", "mapping"])[1] == [
         "同义词文件应为 synonyms: {说法: 目录用词} 的形式"
     ]
-    assert synonyms.expand("想开个药铺") == ("想开个药铺 药店", [("药铺", "药店")])
+    assert synonyms.expand("想开个药铺") == ("想开个 药店", [("药铺", "药店")])
 
 
 @pytest.mark.parametrize(
