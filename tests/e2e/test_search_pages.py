@@ -131,6 +131,10 @@ def test_asking_through_the_api(client, demo):
     status, answer = ask({"package_id": "open_pharmacy", "question": "需要跑几次"})
     assert status == 200 and answer["answered"] and answer["intent"] == "trips"
     assert answer["section"] == {"anchor": "summary-title", "title": "一次告知"}
+    status, answer = ask(
+        {"package_id": "open_pharmacy", "question": "要带什么材料", "answers": {"sells_food": True}}
+    )
+    assert status == 200 and answer["guide_url"].endswith("?sells_food=true#materials-title")
     status, answer = ask({"package_id": "open_pharmacy", "question": "可以带狗进店吗"})
     assert status == 200 and not answer["answered"] and answer["consultation"]
     status, answer = ask(

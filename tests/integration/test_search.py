@@ -58,6 +58,15 @@ def test_a_known_question_is_answered_from_the_guide(demo):
     assert not Complaint.objects.exists()
 
 
+def test_where_names_the_halls(demo):
+    from onething.hall.demo import ensure_demo_halls
+
+    ensure_demo_halls()
+    told = asking.ask(asking.Question("open_pharmacy", "在哪里办")).answer
+    assert told is not None and "综合窗口" in told.text
+    assert "离石区政务服务中心（吕梁市离石区滨河北中路政务服务中心），电话 0358-12345" in told.text
+
+
 def test_an_unanswerable_question_becomes_a_consultation(demo):
     asked = asking.ask(asking.Question("open_pharmacy", "店里可以养猫吗", phone="13800138000"))
     assert asked.answer is None

@@ -47,7 +47,7 @@ def result_out(hit) -> dict:
 class GuideQuestionIn(Schema):
     package_id: str
     question: str
-    answers: dict[str, str] = {}
+    answers: dict[str, str | bool] = {}
     phone: str = ""
     place: str = ""
 
@@ -79,7 +79,8 @@ def ask(request: HttpRequest, body: GuideQuestionIn):
     """Answered from the guide for `answers` (要带什么材料, 多久能办好, 要收费吗, 在哪里办,
     能网上办吗, 需要跑几次), citing its section; any other question is filed as a 咨询 in the
     complaints loop (12345) and its tracking code returned."""
-    question = asking.Question(body.package_id, body.question, body.answers, body.phone, body.place)
+    answers = {k: str(v).lower() if isinstance(v, bool) else v for k, v in body.answers.items()}
+    question = asking.Question(body.package_id, body.question, answers, body.phone, body.place)
     if asking.forwards(question) and (refused := over_limit(request, COMPLAINT_FILING)):
         return refused
     return asked_out(asking.ask(question))

@@ -5,7 +5,7 @@ forwarded to the complaints loop (12345) as a 咨询 with the question and the p
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
 from django.urls import reverse
@@ -90,8 +90,21 @@ def ask(asked: Question, strict: bool = True) -> Asked:
     current = current_catalog()
     assert current is not None  # package_of found it
     told = answer(build_guide(current.catalog, package, answers), intent)
+    if intent == "where" and (where := _halls_text()):
+        told = replace(told, text=f"{told.text}{where}")
     url = _guide_url(package, answers, told.section.anchor)
     return Asked(package.id, package.name, question, told, url)
+
+
+def _halls_text() -> str:
+    """The halls where the window is, for 在哪里办 (the hall table: name, address, phone)."""
+    from onething.search.services import halls
+
+    listed = [
+        f"{h.name}{f'（{h.address}）' if h.address else ''}{f'，电话 {h.phone}' if h.phone else ''}"
+        for h in halls()
+    ]
+    return f"政务服务中心：{'；'.join(listed)}。" if listed else ""
 
 
 def _forward(package: Package, question: str, asked: Question) -> str:
