@@ -22,7 +22,12 @@ def test_login_attempt_pages_have_no_english(demo, client):
             "/admin/axes/accessattempt/",
             f"/admin/axes/accessattempt/{attempt.pk}/change/",
         ],
-        "audit_admin": ["/admin/", "/admin/axes/accesslog/", "/admin/axes/accessfailurelog/"],
+        "audit_admin": [
+            "/admin/",
+            "/admin/axes/accesslog/",
+            "/admin/axes/accessfailurelog/",
+            "/admin/editing/editingstep/",
+        ],
         "admin": [
             "/admin/",
             "/admin/catalog/catalogversion/",

@@ -128,3 +128,70 @@ def first_version_pk() -> int:
     from onething.catalog.models import CatalogVersion
 
     return CatalogVersion.objects.get(number=1).pk
+
+
+PACKAGE = "/editing/packages/open_pharmacy"
+
+
+def row_index(form: dict, prefix: str, value: str) -> int:
+    return next(
+        int(k[len(prefix) + 1 : k.index("]")])
+        for k, v in form.items()
+        if k.startswith(prefix + "[") and k.endswith("].item") and v == value
+    )
+
+
+def test_a_package_condition_and_a_cycle_are_shown_where_they_are(demo, client):
+    as_user(client, "editor")
+    form = form_of(client.get(PACKAGE))
+    drug = row_index(form, "items", "drug_retail_licence")
+    unknown = client.post(PACKAGE, {**form, f"items[{drug}].when": "sells_cars=true"})
+    assert unknown.status_code == 400
+    at = element(unknown, "input", name=f"items[{drug}].when")
+    assert at.attrs["value"] == "sells_cars=true"
+    assert "没有情形问题“sells_cars”" in text_of(unknown)
+    unreadable = client.post(PACKAGE, {**form, f"items[{drug}].when": "sells_food"})
+    assert unreadable.status_code == 400 and "应写成 问题=取值" in text_of(unreadable)
+    first = row_index(form, "items", "business_registration")
+    cycle = client.post(PACKAGE, {**form, f"items[{first}].after": "drug_retail_licence"})
+    assert cycle.status_code == 400 and "前置事项形成循环" in text_of(cycle)
+
+
+def test_a_new_item_and_material_through_the_forms(demo, client):
+    as_user(client, "editor")
+    material = client.post(
+        "/editing/materials/new", {"id": "fire_plan", "name": "消防应急预案"}, follow=True
+    )
+    assert "检查通过" in page_text(material)
+    assert "没有事项使用这份材料" in page_text(material)  # a warning, saved all the same
+    new = {
+        "id": "fire_drill_filing",
+        "name": "消防演练备案",
+        "department": "fire",
+        "levels": ["county"],
+        "kind": "promise",
+        "legal_days": "10",
+        "promised_days": "5",
+        "trips": "1",
+        "materials[0].material": "fire_plan",
+        "materials[0].copies": "1",
+        "materials[0].required": "1",
+    }
+    bad = client.post("/editing/items/new", {**new, "id": "消防"})
+    assert bad.status_code == 400 and "不是有效编号" in text_of(bad)
+    saved = client.post("/editing/items/new", new, follow=True)
+    assert "检查通过" in page_text(saved)
+    again = client.post("/editing/items/new", new)
+    assert again.status_code == 409 and "已被使用" in text_of(again)
+    refused = client.post("/editing/materials/fire_plan/delete", {"revision": "1"}, follow=True)
+    assert "正在被使用" in page_text(refused) and "消防演练备案" in page_text(refused)
+
+
+def test_a_package_with_cases_cannot_be_deleted(demo, client):
+    from tests.factories import accepted_pharmacy
+
+    case = accepted_pharmacy()
+    as_user(client, "editor")
+    form = form_of(client.get(PACKAGE))
+    refused = client.post(f"{PACKAGE}/delete", {"revision": form["revision"]}, follow=True)
+    assert "不能删除" in page_text(refused) and case.number in page_text(refused)

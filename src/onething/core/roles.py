@@ -68,6 +68,7 @@ AUDIT_RECORDS = frozenset(
         "admin.view_logentry",
         "axes.view_accesslog",
         "axes.view_accessfailurelog",
+        "editing.view_editingstep",  # 事项编制's steps: edited, submitted, published …
     }
 )
 # The admin's permissions ("app_label.codename") of each role: the role alone decides.

@@ -144,9 +144,20 @@ def draft_document(draft: Draft) -> dict[str, Any]:
     return ordered
 
 
-def problems_of(problems: list[Problem], section: str, key: str) -> list[Problem]:
+def problems_of(
+    problems: list[Problem], section: str, key: str, position: int | None = None
+) -> list[Problem]:
+    """The problems of one entry, each path starting with `section[key]` (the checks name
+    an entry by its position where its id is wrong or taken: that is this entry's too)."""
     head = entry_path(section, key)
-    return [p for p in problems if p.path == head or p.path.startswith((head + ".", head + "["))]
+    heads = [head] if position is None else [head, f"{section}[{position}]"]
+    own = []
+    for problem in problems:
+        for at in heads:
+            if problem.path == at or problem.path.startswith((at + ".", at + "[")):
+                own.append(Problem(head + problem.path[len(at) :], problem.message))
+                break
+    return own
 
 
 # --------------------------------------------------------------------------- reading
@@ -197,7 +208,7 @@ def save_entry(user, section: str, key: str, data: dict, revision: int | None) -
         old = checker.put(section, key, data)
         try:
             outcome = checker.check()
-            own = problems_of(outcome.problems, section, key)
+            own = problems_of(outcome.problems, section, key, checker.position(section, key))
             if own:
                 raise _refusal(section, key, own)
             row = _stored(draft, row, section, key, data, user)
@@ -209,7 +220,8 @@ def save_entry(user, section: str, key: str, data: dict, revision: int | None) -
             _undo(checker, section, key, old)
             raise
         transaction.on_commit(lambda: _keep(draft, checker))
-    return Saved(row, problems_of(outcome.warnings, section, key))
+    position = checker.position(section, key)
+    return Saved(row, problems_of(outcome.warnings, section, key, position))
 
 
 def _undo(checker: DocumentChecker, section: str, key: str, old: Any) -> None:

@@ -30,6 +30,7 @@ from onething.editing.rules import (
     LEVEL_LABELS,
     SECTION_LABELS,
     SECTIONS,
+    in_chinese,
     problems_by_field,
 )
 
@@ -75,13 +76,17 @@ def home(request: HttpRequest) -> HttpResponse:
         "total": total,
         "search": search,
         "mine": mine,
-        "problems": problems[:50],
-        "warnings": warnings[:50],
+        "problems": _in_chinese(problems[:50]),
+        "warnings": _in_chinese(warnings[:50]),
         "may_add": draft is not None and services.may_change(request.user, section, mine or None),
         "steps": list(EditingStep.objects.all()[:10]),
         "nav": "editing",
     }
     return render(request, "editing/home.html", context)
+
+
+def _in_chinese(problems) -> list[dict[str, str]]:
+    return [{"path": p.path, "message": in_chinese(p.message)} for p in problems]
 
 
 def _choices(draft: Draft, section: str) -> list[tuple[str, str]]:
@@ -199,7 +204,7 @@ def _save(request, draft, section, key, old, revision) -> HttpResponse:
     else:
         messages.success(request, f"已保存{SECTION_LABELS[section]}“{key}”，检查通过。")
         for warning in saved.warnings:
-            messages.warning(request, f"提示：{warning.path}：{warning.message}")
+            messages.warning(request, f"提示：{warning.path}：{in_chinese(warning.message)}")
         return redirect("editing:entry", section=section, key=key)
     context = _form_context(
         request, draft, section, key, data, revision, problems, new=revision is None
@@ -261,7 +266,7 @@ def review(request: HttpRequest) -> HttpResponse:
     context = {
         "draft": draft,
         "differences": publishing.draft_differences(draft) if draft else [],
-        "problems": problems,
+        "problems": _in_chinese(problems),
         "publisher": publishes_catalog(request.user),
         "versions": list(CatalogVersion.without_source.order_by("-number")[:20]),
         "packages": services.entries_of(draft, "packages").values_list("key", "name")
