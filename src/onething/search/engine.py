@@ -25,6 +25,7 @@ from onething.catalog.entities import Catalog
 from onething.search.reading import (
     FILLER_WORDS,
     core_name,
+    initials,
     read,
     sounds_of,
     teach_words,
@@ -35,7 +36,6 @@ from onething.search.rules import (
     Synonyms,
     clean,
     han_runs,
-    initials_of,
     pinyin_pairs,
     split_pinyin,
     syllables_of,
@@ -279,7 +279,7 @@ def build_index(catalog: Catalog, synonyms: Synonyms) -> SearchIndex:
     entries = entries_of(catalog)
     words = _dictionary_words(entries, synonyms)
     teach_words(words)
-    word_docs, sound_docs, chars, grams, pairs, initials = [], [], [], [], [], []
+    word_docs, sound_docs, chars, grams, pairs, letters = [], [], [], [], [], []
     exact: dict[str, list[tuple[int, str]]] = {}
     for index, entry in enumerate(entries):
         fields = _fields(entry)
@@ -292,7 +292,7 @@ def build_index(catalog: Catalog, synonyms: Synonyms) -> SearchIndex:
         chars.append(frozenset("".join(t for t, _w in fields)))
         grams.append(frozenset(t for t in tokens if len(t) > 1))
         pairs.append(frozenset(sound))
-        initials.append(tuple({initials_of(core_name(t)) for t, _w in named} - {""}))
+        letters.append(tuple({initials(core_name(t)) for t, _w in named} - {""}))
         for (text, weight), (reading, _weight) in zip(named, readings[:-1], strict=True):
             why = f"关键词“{text}”" if weight == KEYWORD else "名称一致"
             for key in {clean(text).replace(" ", ""), "".join(reading.runs)} - {""}:
@@ -305,7 +305,7 @@ def build_index(catalog: Catalog, synonyms: Synonyms) -> SearchIndex:
     }
     return SearchIndex(
         entries, synonyms, words, _bm25(word_docs), _bm25(sound_docs), chars, grams, pairs,
-        initials,
+        letters,
         exact, item_packages,
     )  # fmt: skip
 

@@ -33,6 +33,16 @@ def teach_words(words: Iterable[str]) -> None:
             _known_words.add(word)
 
 
+def warm_up() -> None:
+    """Load jieba's dictionary and pypinyin's tables (about a second, once a process)."""
+    import jieba
+
+    with _jieba_lock:
+        jieba.setLogLevel(60)
+        jieba.initialize()
+    syllables_of("开药店")
+
+
 @dataclass(frozen=True, slots=True)
 class Reading:
     """A text as jieba reads it: its runs of Chinese characters with the filler words taken
@@ -41,27 +51,28 @@ class Reading:
     runs: tuple[str, ...]
     words: tuple[str, ...]
     latin: tuple[str, ...]
+    run_words: tuple[tuple[str, ...], ...] = ()  # each run's words
 
 
 def read(text: str) -> Reading:
     import jieba
 
-    runs: list[str] = []
-    words: list[str] = []
+    run_words: list[tuple[str, ...]] = []
     with _jieba_lock:
         cuts = [list(jieba.cut(run, HMM=False)) for run in han_runs(text)]
     for cut in cuts:
-        current = ""
+        current: list[str] = []
         for word in cut:
             if word in _FILLER_WORDS:
-                runs.append(current)
-                current = ""
+                run_words.append(tuple(current))
+                current = []
             else:
-                words.append(word)
-                current += word
-        runs.append(current)
+                current.append(word)
+        run_words.append(tuple(current))
+    kept = tuple(words for words in run_words if words)
     latin = tuple(re.findall(r"[a-z0-9]{2,}", text))
-    return Reading(tuple(r for r in runs if r), tuple(words), latin)
+    words = tuple(word for words in kept for word in words)
+    return Reading(tuple("".join(words) for words in kept), words, latin, kept)
 
 
 def content_runs(text: str) -> list[str]:
@@ -79,7 +90,18 @@ def tokens_of(reading: Reading) -> list[str]:
 
 
 def sounds_of(reading: Reading) -> list[str]:
-    return [pair for run in reading.runs for pair in pinyin_pairs(syllables_of(run))]
+    """Each run's syllable pairs; the syllables read word by word (words recur across a
+    catalogue, so each is read once)."""
+    pairs: list[str] = []
+    for words in reading.run_words:
+        pairs += pinyin_pairs([s for word in words for s in syllables_of(word)])
+    return pairs
+
+
+def initials(text: str) -> str:
+    """The first letters of a text's syllables, fillers left out (我要开药店 → kyd)."""
+    reading = read(text)
+    return "".join(s[0] for words in reading.run_words for w in words for s in syllables_of(w))
 
 
 def text_tokens(text: str) -> list[str]:
