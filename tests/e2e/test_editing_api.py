@@ -51,3 +51,16 @@ def test_a_department_editor_is_refused_another_departments_item(api):
     body = {"data": item["data"], "revision": item["revision"]}
     status, refused = api.call("editor_amr", "put", ITEM, body)
     assert status == 403 and "本部门" in refused["detail"]
+
+
+def test_bad_requests_get_chinese_json(api):
+    status, item = api.call("editor", "get", ITEM)
+    assert api.call("editor", "put", ITEM, {"data": item["data"], "revision": 99})[0] == 409
+    status, wrong = api.call("editor", "put", "/editing/rockets/x", {"data": {}, "revision": 0})
+    assert status == 404 and "没有这一类目录内容" in wrong["detail"]
+    status, missing = api.call("editor", "get", "/editing/items/no_such_item")
+    assert status == 404 and "no_such_item" in missing["detail"]
+    status, shape = api.call("editor", "put", ITEM, {"data": "text"})
+    assert status == 400 and "detail" in shape
+    status, reason = api.call("publisher", "post", "/editing/return", {"reason": ""})
+    assert status in (400, 409) and reason["detail"]

@@ -195,3 +195,10 @@ def test_a_package_with_cases_cannot_be_deleted(demo, client):
     form = form_of(client.get(PACKAGE))
     refused = client.post(f"{PACKAGE}/delete", {"revision": form["revision"]}, follow=True)
     assert "不能删除" in page_text(refused) and case.number in page_text(refused)
+
+
+def test_a_form_without_its_revision_is_refused_not_broken(demo, client):
+    as_user(client, "editor")
+    form = form_of(client.get(URL))
+    refused = client.post(URL, {**form, "revision": "abc"})
+    assert refused.status_code == 409 and "请重新打开后再改" in text_of(refused)

@@ -264,6 +264,8 @@ def _check_revision(section: str, key: str, row: DraftEntry | None, revision: in
         raise Conflict(f"编号“{key}”已被使用：请换一个编号")
     if revision is not None and row is None:
         raise NotFound(f"编制稿中没有{label}“{key}”（可能已被删除）")
+    if row is not None and row.revision != revision and row.changed_at is None:
+        raise Conflict(f"这个{label}的版本号不对（应为 {row.revision}）：请重新打开后再改")
     if row is not None and row.revision != revision:
         when = timezone.localtime(row.changed_at).strftime("%Y-%m-%d %H:%M:%S")
         raise Conflict(

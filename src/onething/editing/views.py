@@ -162,6 +162,14 @@ def _annotate(rows: dict, found: dict[str, list[str]]) -> None:
         ]
 
 
+def _revision(request: HttpRequest) -> int:
+    """The revision the form was shown at (-1, never current, when it is missing or bad)."""
+    try:
+        return int(request.POST.get("revision", ""))
+    except ValueError:
+        return -1
+
+
 @editor_page
 def entry(request: HttpRequest, section: str, key: str) -> HttpResponse:
     draft = services.draft_for(request.user)
@@ -169,7 +177,7 @@ def entry(request: HttpRequest, section: str, key: str) -> HttpResponse:
         raise Http404("没有编制稿")
     row = services.entry_of(draft, section, key)
     if request.method == "POST":
-        return _save(request, draft, section, key, row.data, int(request.POST.get("revision", -1)))
+        return _save(request, draft, section, key, row.data, _revision(request))
     context = _form_context(request, draft, section, key, row.data, row.revision, [])
     context["row"] = row
     return render(request, "editing/entry.html", context)
@@ -217,7 +225,7 @@ def _save(request, draft, section, key, old, revision) -> HttpResponse:
 @require_POST
 def delete(request: HttpRequest, section: str, key: str) -> HttpResponse:
     try:
-        services.delete_entry(request.user, section, key, int(request.POST.get("revision", -1)))
+        services.delete_entry(request.user, section, key, _revision(request))
     except CaseError as exc:
         messages.error(request, exc.message)
         return redirect("editing:entry", section=section, key=key)
