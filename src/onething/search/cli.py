@@ -42,6 +42,8 @@ def search_command(
         return
     if not answer.catalog_ready:
         typer.echo("尚未导入事项目录")
+    elif not answer.query:
+        typer.echo("请写下要办的事，例如：开药店、公司不干了怎么关掉、kaiyaodian")
     elif not answer.results:
         _nothing_found(answer)
     for number, hit in enumerate(answer.results, 1):
