@@ -98,6 +98,7 @@ def record(draft: Draft | None, action: str, user, section="", key="", summary="
 
 _checkers: dict[int, tuple[int, DocumentChecker]] = {}
 _checkers_lock = threading.Lock()
+_saving = threading.RLock()  # the threads of a process change the kept checker in turn
 
 
 def checker_of(draft: Draft) -> DocumentChecker:
@@ -198,7 +199,7 @@ def save_entry(user, section: str, key: str, data: dict, revision: int | None) -
     if not isinstance(data, dict):
         raise InvalidInput("内容应为一个对象")
     data = {**data, "id": key}
-    with transaction.atomic():
+    with _saving, transaction.atomic():  # one change of the kept checker at a time
         draft = _editable_draft(user)
         row = draft.entries.select_for_update().filter(section=section, key=key).first()
         _check_may_change(user, section, row, data)
@@ -318,7 +319,7 @@ def _title(section: str, data: dict) -> str:
 
 def delete_entry(user, section: str, key: str, revision: int) -> None:
     """Delete one object; refused, naming them, while a package, an item or a case uses it."""
-    with transaction.atomic():
+    with _saving, transaction.atomic():
         draft = _editable_draft(user)
         row = entry_of(draft, section, key)
         _check_may_change(user, section, row, row.data)
