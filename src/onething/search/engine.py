@@ -15,6 +15,7 @@ An item found lifts the packages that contain it.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 
@@ -311,6 +312,7 @@ def build_index(catalog: Catalog, synonyms: Synonyms) -> SearchIndex:
 
 
 def _bm25(documents: list[list[str]]) -> bm25s.BM25:
+    logging.getLogger("bm25s").setLevel(logging.WARNING)  # not a line per index built
     model = bm25s.BM25()
     model.index(documents, show_progress=False)
     return model
