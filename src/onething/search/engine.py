@@ -99,6 +99,7 @@ class SearchIndex:
     pairs: list[frozenset[str]]
     initials: list[tuple[str, ...]]
     exact: dict[str, list[tuple[int, str]]]  # a name or keyword as typed → (entry, why)
+    literal: frozenset[str]  # synonym phrases the catalogue itself uses: kept in a query
     item_packages: dict[int, list[int]] = field(default_factory=dict)
 
     def prepare(self) -> None:
@@ -131,7 +132,7 @@ class SearchIndex:
     def understand(self, query: str) -> Understood:
         text = clean(query)
         compact = text.replace(" ", "")
-        expanded, used = self.synonyms.expand(compact)
+        expanded, used = self.synonyms.expand(compact, self.literal)
         reading = read(expanded)
         content = "".join(reading.runs) or "".join(han_runs(compact))
         words = tokens_of(reading)
@@ -306,9 +307,13 @@ def build_index(catalog: Catalog, synonyms: Synonyms) -> SearchIndex:
     }
     return SearchIndex(
         entries, synonyms, words, _bm25(word_docs), _bm25(sound_docs), chars, grams, pairs,
-        letters,
-        exact, item_packages,
+        letters, exact, _literal(entries, synonyms), item_packages,
     )  # fmt: skip
+
+
+def _literal(entries: list[Entry], synonyms: Synonyms) -> frozenset[str]:
+    texts = [" ".join([entry.name, *entry.keywords]) for entry in entries]
+    return frozenset(p for p in synonyms.table if any(p in text for text in texts))
 
 
 def _bm25(documents: list[list[str]]) -> bm25s.BM25:

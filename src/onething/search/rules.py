@@ -117,15 +117,19 @@ class Synonyms:
 
     table: Mapping[str, tuple[str, ...]]
 
-    def expand(self, text: str) -> tuple[str, list[tuple[str, str]]]:
+    def expand(
+        self, text: str, literal: frozenset[str] = frozenset()
+    ) -> tuple[str, list[tuple[str, str]]]:
         """The text in the catalogue's words: each phrase found (longest first) is put in
-        its catalogue words' place; and which phrases did it."""
+        its catalogue words' place — or, when the catalogue uses the phrase itself
+        (`literal`), kept and followed by them; and which phrases did it."""
         used: list[tuple[str, str]] = []
         for phrase in sorted(self.table, key=len, reverse=True):
             if phrase in text:
-                words = self.table[phrase]
-                text = text.replace(phrase, " " + " ".join(words) + " ")
-                used += [(phrase, word) for word in words]
+                words = " ".join(self.table[phrase])
+                kept = phrase if phrase in literal else ""
+                text = text.replace(phrase, f" {kept} {words} ")
+                used += [(phrase, word) for word in self.table[phrase]]
         return " ".join(text.split()), used
 
 

@@ -31,7 +31,7 @@ from onething.search.rules import Synonyms, parse_synonyms
 
 log = logging.getLogger(__name__)
 
-FORMAT = 2  # bump when SearchIndex changes shape: stored indexes of older shapes are rebuilt
+FORMAT = 3  # bump when SearchIndex changes shape: stored indexes of older shapes are rebuilt
 SHIPPED_SYNONYMS = DEMO_CATALOG.parent / "synonyms.yaml"
 DEFAULT_LIMIT, MAX_LIMIT = 10, 50
 

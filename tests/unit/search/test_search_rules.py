@@ -65,6 +65,11 @@ def test_synonym_file_problems_are_named_and_the_rest_used():
         "同义词文件应为 synonyms: {说法: 目录用词} 的形式"
     ]
     assert synonyms.expand("想开个药铺") == ("想开个 药店", [("药铺", "药店")])
+    # a phrase the catalogue uses itself is kept beside its synonym
+    assert synonyms.expand("想开个药铺", frozenset({"药铺"})) == (
+        "想开个 药铺 药店",
+        [("药铺", "药店")],
+    )
 
 
 @pytest.mark.parametrize(
