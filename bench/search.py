@@ -214,10 +214,10 @@ def scale() -> None:
     queries = generated_queries(catalog)
     right = sum(
         1
-        for package in list(catalog.packages.values())[::5]
+        for package in catalog.packages.values()
         if (hits := index.search(core_name(package.name), 1)[1]) and hits[0].id == package.id
     )
-    print(f"  a package's name finds it first: {right}/{len(catalog.packages) // 5}")
+    print(f"  a package's name finds it first: {right}/{len(catalog.packages)}")
     p50, p99, worst = latency(loaded, queries, rounds=20)
     print(f"  query latency over {len(queries) * 20} searches: p50 {p50:.2f} ms, "
           f"p99 {p99:.2f} ms, max {worst:.2f} ms")  # fmt: skip
