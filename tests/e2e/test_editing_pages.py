@@ -202,3 +202,10 @@ def test_a_form_without_its_revision_is_refused_not_broken(demo, client):
     form = form_of(client.get(URL))
     refused = client.post(URL, {**form, "revision": "abc"})
     assert refused.status_code == 409 and "请重新打开后再改" in text_of(refused)
+
+
+def test_an_objects_form_shows_what_the_checks_say_of_it_now(demo, client):
+    as_user(client, "editor")
+    client.post("/editing/materials/new", {"id": "spare_copy", "name": "备用复印件"})
+    page = client.get("/editing/materials/spare_copy")
+    assert "提示：没有事项使用这份材料" in element(page, "div", id="entry-notes").text

@@ -88,6 +88,7 @@ class DocumentChecker:
         self._rest = rest
         read, self._rest_errors = _read_rest(rest)
         self._rest_document = read
+        self._outcome: CheckOutcome | None = None  # the last check, until a change
         self._entries: dict[str, list[ReadEntry]] = {
             section: [read_entry(section, data) for data in document.get(section) or ()]
             for section in SECTIONS
@@ -121,6 +122,7 @@ class DocumentChecker:
         index = self.position(section, key)
         read = read_entry(section, data)
         entries = self._entries[section]
+        self._outcome = None
         if index is None:
             entries.append(read)
             return None
@@ -131,12 +133,19 @@ class DocumentChecker:
         index = self.position(section, key)
         if index is None:
             return None
+        self._outcome = None
         return self._entries[section].pop(index).data
 
     # -- checking
 
     def check(self) -> CheckOutcome:
-        """Every problem and warning of the document, as `validate_document` finds them."""
+        """Every problem and warning of the document, as `validate_document` finds them
+        (kept until the next change)."""
+        if self._outcome is None:
+            self._outcome = self._checked()
+        return self._outcome
+
+    def _checked(self) -> CheckOutcome:
         ids = {
             section: [
                 None if read.entry is None else getattr(read.entry, SECTIONS[section])

@@ -178,9 +178,26 @@ def entry(request: HttpRequest, section: str, key: str) -> HttpResponse:
     row = services.entry_of(draft, section, key)
     if request.method == "POST":
         return _save(request, draft, section, key, row.data, _revision(request))
-    context = _form_context(request, draft, section, key, row.data, row.revision, [])
+    noted = _noted(draft, row)
+    context = _form_context(request, draft, section, key, row.data, row.revision, noted)
     context["row"] = row
     return render(request, "editing/entry.html", context)
+
+
+def _noted(draft: Draft, row) -> list[dict[str, str]]:
+    """What the checks of the whole draft say of this object now, each at its input:
+    its problems (a change elsewhere can make one), then its warnings as 提示."""
+    problems, warnings = publishing.draft_problems(draft)
+    position = services.checker_of(draft).position(row.section, row.key)
+    noted = [
+        {"path": p.path, "message": in_chinese(p.message)}
+        for p in services.problems_of(problems, row.section, row.key, position)
+    ]
+    noted += [
+        {"path": w.path, "message": "提示：" + in_chinese(w.message)}
+        for w in services.problems_of(warnings, row.section, row.key, position)
+    ]
+    return noted
 
 
 @editor_page
