@@ -213,6 +213,8 @@ class SearchIndex:
 
     def _why(self, understood: Understood, index: int) -> str:
         entry = self.entries[index]
+        if self._sounds_alike(understood, index):
+            return f"读音相近：{understood.shown} → {core_name(entry.name)}"
         words = sorted({w for w in understood.words if len(w) > 1}, key=len, reverse=True)
         for label, texts in (
             ("名称含", (entry.name,)),
@@ -224,10 +226,19 @@ class SearchIndex:
                 return f"{label}“{found[0]}”"
         if understood.letters or re.search(r"[a-z]", understood.text):
             return f"拼音 {understood.text.replace(' ', '')} → {core_name(entry.name)}"
-        if understood.pairs and not any(c in entry.name for c in understood.content[:2]):
-            return f"读音相近：{understood.shown} → {core_name(entry.name)}"
         chars = "".join(dict.fromkeys(c for c in understood.shown if c in entry.name))
         return f"名称含“{chars}”" if chars else "内容相关"
+
+    def _sounds_alike(self, understood: Understood, index: int) -> bool:
+        """Typed in characters that the entry does not have, but sounding as it does
+        (开药电 for 开药店)."""
+        entry = self.entries[index]
+        said = [p for p in understood.pairs if not p.startswith("~")]
+        if not said or understood.synonyms or re.search(r"[a-z]", understood.text):
+            return False
+        written = "".join([entry.name, *entry.keywords])
+        typed = [c for c in understood.shown if c not in _FILLER_WORDS]
+        return not all(c in written for c in typed) and all(p in self.pairs[index] for p in said)
 
     def _hit(self, index: int, raw: float, why: str, understood: Understood) -> Hit:
         entry = self.entries[index]

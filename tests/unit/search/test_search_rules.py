@@ -105,6 +105,8 @@ def test_an_items_name_finds_the_item_and_the_packages_that_contain_it():
 def test_results_say_why():
     _understood, hits = demo_index().search("kyd", 1)
     assert hits[0].why == "首字母 kyd"
+    _understood, hits = demo_index().search("开药电", 1)
+    assert hits[0].why == "读音相近：开药电 → 开药店"
     _understood, hits = demo_index().search("開藥店", 1)
     assert hits[0].why.startswith("繁体已按简体查找")
     assert 0 < hits[0].score <= 1
