@@ -86,6 +86,17 @@ def test_a_question_when_nothing_was_found_is_filed(client, demo):
     assert Complaint.objects.get(tracking=code).kind == "consult"
     refused = client.post("/search/question", {"question": "短", "place": "141102"})
     assert refused.status_code == 400 and "至少 5 个字" in text_of(refused)
+    api = client.post(
+        "/api/v1/search/question",
+        {"question": "我想办理游艇驾驶证"},
+        content_type="application/json",
+    )
+    assert api.status_code == 200
+    assert Complaint.objects.get(tracking=api.json()["consultation"]).kind == "consult"
+    short = client.post(
+        "/api/v1/search/question", {"question": "短"}, content_type="application/json"
+    )
+    assert short.status_code == 400 and "至少 5 个字" in short.json()["detail"]
 
 
 def test_the_guide_page_offers_the_questions(client, demo):

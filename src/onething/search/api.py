@@ -99,3 +99,27 @@ def asked_out(asked: asking.Asked) -> dict:
         "guide_url": asked.guide_url,
         "consultation": asked.tracking or None,
     }
+
+
+class SearchQuestionIn(Schema):
+    question: str
+    phone: str = ""
+    place: str = ""
+
+
+class SearchQuestionOut(Schema):
+    consultation: str = Field(description="the 咨询's tracking code")
+
+
+@router.post(
+    "/search/question",
+    response=SearchQuestionOut,
+    summary="没找到要办的事：提个问题（12345 咨询）",
+    openapi_extra={"responses": THROTTLED_RESPONSES},
+)
+def ask_when_nothing_found(request: HttpRequest, body: SearchQuestionIn):
+    """What a search did not find, filed as a 咨询 in the complaints loop (as the page
+    /search/question does); throttled as complaints are."""
+    if refused := over_limit(request, COMPLAINT_FILING):
+        return refused
+    return {"consultation": asking.consult(body.question, body.phone, body.place)}
