@@ -14,7 +14,9 @@ files a complaint, follows it a few times and prints a guide uses a tenth of the
 ==================  ===========  ===========================================================
 limit               rate         endpoints (per address, and per account when logged in)
 ==================  ===========  ===========================================================
-COMPLAINT_FILING    20 an hour   POST /complaints/new, POST /open311/v2/requests.json
+COMPLAINT_FILING    20 an hour   POST /complaints/new, POST /open311/v2/requests.json; a question
+                                 filed as a 咨询: POST /guides/{package}/ask, /search/question,
+                                 /api/v1/search/ask and /api/v1/search/question
 COMPLAINT_LOOKUP    60 / 10 min  GET /complaints/track, GET /open311/v2/requests.json and
                                  /open311/v2/requests/{id}.json
 LICENCE_LOOKUP      60 / 10 min  GET /verify/ (a number typed or scanned),
