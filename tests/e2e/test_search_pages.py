@@ -176,3 +176,24 @@ def test_the_command_line_gives_the_apis_results(client, demo):
     assert asked.exit_code == 0 and "出处：办事指南「申请材料」" in asked.stdout
     wrong = runner.invoke(search_cli, ["ask", "nope", "要带什么材料"])
     assert wrong.exit_code == 2 and "没有编号为 nope 的一件事" in wrong.stderr
+
+
+def test_questions_filed_as_consultations_are_throttled_as_complaints(client, demo):
+    for number in range(20):
+        asked = client.post("/search/question", {"question": f"我想办理游艇驾驶证 {number}"})
+        assert asked.status_code == 200
+    page = client.post("/search/question", {"question": "我想办理游艇驾驶证 20"})
+    api = client.post(
+        "/api/v1/search/ask",
+        {"package_id": "open_pharmacy", "question": "店里可以养猫吗"},
+        content_type="application/json",
+    )
+    assert page.status_code == api.status_code == 429 and page["Retry-After"]
+    assert "提交投诉与诉求" in api.json()["detail"]
+    assert Complaint.objects.count() == 20
+    answered = client.post(
+        "/api/v1/search/ask",
+        {"package_id": "open_pharmacy", "question": "要带什么材料"},
+        content_type="application/json",
+    )
+    assert answered.status_code == 200  # answering from the guide is not throttled
