@@ -105,3 +105,14 @@ def test_editors_synonyms_extend_the_shipped_ones(demo, tmp_path, monkeypatch):
     monkeypatch.setenv("ONETHING_SEARCH_SYNONYMS", str(extra))
     assert services.search("船证").results[0].id == "open_pharmacy"
     assert StoredIndex.objects.count() == 2  # another index for the new synonyms
+
+
+def test_a_broken_synonym_file_is_reported_and_the_rest_still_used(demo, tmp_path, monkeypatch):
+    extra = tmp_path / "synonyms.yaml"
+    extra.write_text("synonyms: [不是, 映射]\n", encoding="utf-8")
+    monkeypatch.setenv("ONETHING_SEARCH_SYNONYMS", str(extra))
+    _synonyms, _digest, problems = services.load_synonyms()
+    assert problems == [f"{extra}: 同义词文件应为 synonyms: {{说法: 目录用词}} 的形式"]
+    assert services.search("药铺").results[0].id == "open_pharmacy"  # the shipped list still
+    extra.write_bytes(b"\xff\xfe not text")
+    assert "无法读取同义词文件" in services.load_synonyms()[2][0]

@@ -83,6 +83,8 @@ def load_synonyms() -> tuple[Synonyms, str, list[str]]:
         problems += [f"{path}: {problem}" for problem in found]
         for phrase, words in parsed.table.items():
             table[phrase] = tuple(dict.fromkeys(table.get(phrase, ()) + words))
+    for problem in problems:  # the editors' file is read on, without what cannot be used
+        log.warning("synonyms: %s", problem)
     loaded = (Synonyms(table), digest.hexdigest(), problems)
     with _synonyms_lock:
         _synonyms.clear()
@@ -90,11 +92,13 @@ def load_synonyms() -> tuple[Synonyms, str, list[str]]:
     return loaded
 
 
-def _mtime(path: Path) -> float:
+def _mtime(path: Path) -> tuple[int, int]:
+    """When the file last changed, and its size (a change within the clock's tick too)."""
     try:
-        return path.stat().st_mtime
+        stat = path.stat()
     except OSError:
-        return -1.0
+        return (-1, -1)
+    return (stat.st_mtime_ns, stat.st_size)
 
 
 # --------------------------------------------------------------------------- the index
