@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 
 from onething.kiosk import services
-from onething.kiosk.models import Kiosk, SignInCode
+from onething.kiosk.models import Kiosk, SignInCode, UsedReading
 from onething.privacy.admin import ReadOnlyAdmin
 
 
@@ -43,3 +43,9 @@ class KioskAdmin(admin.ModelAdmin):
 class SignInCodeAdmin(ReadOnlyAdmin):
     list_display = ("user", "created_at", "expires_at", "used_at", "used_at_kiosk")
     fields = readonly_fields = ("user", "created_at", "expires_at", "used_at", "used_at_kiosk")
+
+
+@admin.register(UsedReading)
+class UsedReadingAdmin(ReadOnlyAdmin):
+    list_display = ("kiosk", "used_at")
+    fields = readonly_fields = ("kiosk", "used_at")
