@@ -5,7 +5,7 @@ import pytest
 from onething.catalog.models import CatalogVersion
 from onething.catalog.services import current_catalog
 from onething.core.errors import Conflict, Forbidden, InvalidInput
-from onething.editing import publishing, services
+from onething.editing import deleting, publishing, services
 from onething.editing.models import EditingStep
 from tests.factories import user
 
@@ -83,7 +83,7 @@ def test_deleting_an_item_a_package_uses_is_refused_naming_them(demo):
     draft = services.draft_for(editor)
     _, revision = item_data(draft)
     with pytest.raises(Conflict) as refused:
-        services.delete_entry(editor, "items", ITEM, revision)
+        deleting.delete_entry(editor, "items", ITEM, revision)
     assert "我要开药店" in refused.value.message
 
 
@@ -92,7 +92,7 @@ def test_an_unused_new_material_can_be_added_and_deleted(demo):
     services.draft_for(editor)
     saved = services.save_entry(editor, "materials", "spare", {"name": "备用材料"}, None)
     assert [w.message for w in saved.warnings] == ["no item asks for this material"]
-    services.delete_entry(editor, "materials", "spare", saved.entry.revision)
+    deleting.delete_entry(editor, "materials", "spare", saved.entry.revision)
 
 
 def test_return_with_a_reason_then_rollback(demo):

@@ -28,7 +28,7 @@ from ninja import Router, Schema
 from onething.accounts.auth import api_user
 from onething.core.access import sees_editor
 from onething.core.errors import NotFound
-from onething.editing import publishing, services
+from onething.editing import deleting, publishing, services
 from onething.editing.models import DraftEntry
 
 router = Router(tags=["事项编制"])
@@ -161,5 +161,5 @@ def save(request: HttpRequest, section: str, key: str, body: EntryIn):
 
 @router.delete("/editing/{section}/{key}")
 def delete(request: HttpRequest, section: str, key: str, revision: int):
-    services.delete_entry(_editor(request), section, key, revision)
+    deleting.delete_entry(_editor(request), section, key, revision)
     return {"deleted": key}

@@ -25,7 +25,7 @@ from onething.core.access import edits_catalog, publishes_catalog
 from onething.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from onething.editing.models import Draft, EditingStep
 from onething.editing.rules import Difference, differences, in_chinese
-from onething.editing.services import checker_of, open_draft, record
+from onething.editing.services import checker_of, draft_identity, open_draft, record
 
 _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
@@ -77,12 +77,12 @@ def draft_problems(draft: Draft) -> tuple[list, list]:
     return outcome.problems, outcome.warnings
 
 
-_built: dict[tuple[int, int], Catalog | None] = {}
+_built: dict[tuple, Catalog | None] = {}
 
 
 def draft_catalog(draft: Draft) -> Catalog | None:
     """The draft as a `Catalog` (None while it has problems), kept at its revision."""
-    key = (draft.pk, draft.revision)
+    key = (*draft_identity(draft), draft.revision)
     if key not in _built:
         _built.clear()
         _built[key] = validate_document(checker_of(draft).document()).catalog

@@ -14,7 +14,6 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.apps import apps
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
@@ -76,7 +75,7 @@ def start_draft(user) -> Draft:
                 key=str(data.get("id")),
                 position=position,
                 data=data,
-                name=_title(section, data)[:300],
+                name=title_of(section, data)[:300],
                 department=str(data.get("department") or "") if section == "items" else "",
             )
             for section in SECTIONS
@@ -96,15 +95,21 @@ def record(draft: Draft | None, action: str, user, section="", key="", summary="
 
 # --------------------------------------------------------------------------- checking
 
-_checkers: dict[int, tuple[int, DocumentChecker]] = {}
+_checkers: dict[tuple, tuple[int, DocumentChecker]] = {}
 _checkers_lock = threading.Lock()
-_saving = threading.RLock()  # the threads of a process change the kept checker in turn
+saving_lock = threading.RLock()  # the threads of a process change the kept checker in turn
+
+
+def draft_identity(draft: Draft) -> tuple:
+    """What names a draft in this process's memory: its id and when it was made (an id
+    alone can be given again after a rolled-back transaction or a recreated database)."""
+    return (draft.pk, draft.created_at)
 
 
 def checker_of(draft: Draft) -> DocumentChecker:
     """The draft as a `DocumentChecker`, kept per process at the draft's revision."""
     with _checkers_lock:
-        kept = _checkers.get(draft.pk)
+        kept = _checkers.get(draft_identity(draft))
     if kept is not None and kept[0] == draft.revision:
         return kept[1]
     checker = DocumentChecker(draft_document(draft))
@@ -115,18 +120,18 @@ def checker_of(draft: Draft) -> DocumentChecker:
     gc.freeze()
     with _checkers_lock:
         _checkers.clear()  # one draft is open at a time
-        _checkers[draft.pk] = (draft.revision, checker)
+        _checkers[draft_identity(draft)] = (draft.revision, checker)
     return checker
 
 
-def _keep(draft: Draft, checker: DocumentChecker) -> None:
+def keep_checker(draft: Draft, checker: DocumentChecker) -> None:
     with _checkers_lock:
-        _checkers[draft.pk] = (draft.revision, checker)
+        _checkers[draft_identity(draft)] = (draft.revision, checker)
 
 
-def _forget(draft: Draft) -> None:
+def forget_checker(draft: Draft) -> None:
     with _checkers_lock:
-        _checkers.pop(draft.pk, None)
+        _checkers.pop(draft_identity(draft), None)
 
 
 def draft_document(draft: Draft) -> dict[str, Any]:
@@ -199,13 +204,13 @@ def save_entry(user, section: str, key: str, data: dict, revision: int | None) -
     if not isinstance(data, dict):
         raise InvalidInput("内容应为一个对象")
     data = {**data, "id": key}
-    with _saving, transaction.atomic():  # one change of the kept checker at a time
-        draft = _editable_draft(user)
+    with saving_lock, transaction.atomic():  # one change of the kept checker at a time
+        draft = editable_draft(user)
         row = draft.entries.select_for_update().filter(section=section, key=key).first()
-        _check_may_change(user, section, row, data)
-        _check_revision(section, key, row, revision)
+        check_may_change(user, section, row, data)
+        check_revision(section, key, row, revision)
         checker = checker_of(draft)
-        _forget(draft)  # kept again at the new revision once committed
+        forget_checker(draft)  # kept again at the new revision once committed
         old = checker.put(section, key, data)
         try:
             outcome = checker.check()
@@ -216,11 +221,11 @@ def save_entry(user, section: str, key: str, data: dict, revision: int | None) -
             draft.revision += 1
             draft.save(update_fields=["revision"])
             action = EditingStep.Action.ADDED if revision is None else EditingStep.Action.SAVED
-            record(draft, action, user, section, key, _title(section, data))
+            record(draft, action, user, section, key, title_of(section, data))
         except BaseException:
             _undo(checker, section, key, old)
             raise
-        transaction.on_commit(lambda: _keep(draft, checker))
+        transaction.on_commit(lambda: keep_checker(draft, checker))
     position = checker.position(section, key)
     return Saved(row, problems_of(outcome.warnings, section, key, position))
 
@@ -232,7 +237,7 @@ def _undo(checker: DocumentChecker, section: str, key: str, old: Any) -> None:
         checker.put(section, key, old)
 
 
-def _editable_draft(user) -> Draft:
+def editable_draft(user) -> Draft:
     if not edits_catalog(user):
         raise Forbidden("只有事项编制人员可以修改目录")
     if open_draft() is None:
@@ -245,7 +250,7 @@ def _editable_draft(user) -> Draft:
     return draft
 
 
-def _check_may_change(user, section: str, row: DraftEntry | None, data: dict) -> None:
+def check_may_change(user, section: str, row: DraftEntry | None, data: dict) -> None:
     label = SECTION_LABELS[section]
     if row is not None and not may_change(user, section, row.department):
         raise Forbidden(f"您只能修改本部门的{label}" if section == "items" else _library_only())
@@ -259,7 +264,7 @@ def _library_only() -> str:
     return "一件事、材料库和数据字典由行政审批服务管理局的事项编制人员维护"
 
 
-def _check_revision(section: str, key: str, row: DraftEntry | None, revision: int | None) -> None:
+def check_revision(section: str, key: str, row: DraftEntry | None, revision: int | None) -> None:
     label = SECTION_LABELS[section]
     if revision is None and row is not None:
         raise Conflict(f"编号“{key}”已被使用：请换一个编号")
@@ -298,101 +303,17 @@ def _stored(draft: Draft, row: DraftEntry | None, section, key, data, user) -> D
             key=key,
             position=(last + 1) if last is not None else 0,
             data=data,
-            name=_title(section, data)[:300],
+            name=title_of(section, data)[:300],
             department=department,
             revision=1,
             changed_by=user.username,
             changed_at=now,
         )
     row.data, row.department, row.revision = data, department, row.revision + 1
-    row.name, row.changed_by, row.changed_at = _title(section, data)[:300], user.username, now
+    row.name, row.changed_by, row.changed_at = title_of(section, data)[:300], user.username, now
     row.save(update_fields=["data", "name", "department", "revision", "changed_by", "changed_at"])
     return row
 
 
-def _title(section: str, data: dict) -> str:
+def title_of(section: str, data: dict) -> str:
     return str(data.get("label" if section == "fields" else "name") or data.get("id"))
-
-
-# --------------------------------------------------------------------------- deleting
-
-
-def delete_entry(user, section: str, key: str, revision: int) -> None:
-    """Delete one object; refused, naming them, while a package, an item or a case uses it."""
-    with _saving, transaction.atomic():
-        draft = _editable_draft(user)
-        row = entry_of(draft, section, key)
-        _check_may_change(user, section, row, row.data)
-        _check_revision(section, key, row, revision)
-        checker = checker_of(draft)
-        users = users_of(checker.document(), section, key)
-        if users:
-            raise Conflict(
-                f"{SECTION_LABELS[section]}“{_title(section, row.data)}”正在被使用，不能删除："
-                + "；".join(users),
-                {"used_by": users},
-            )
-        _forget(draft)
-        old = checker.remove(section, key)
-        row.delete()
-        draft.revision += 1
-        draft.save(update_fields=["revision"])
-        record(draft, EditingStep.Action.DELETED, user, section, key, _title(section, old or {}))
-        transaction.on_commit(lambda: _keep(draft, checker))
-
-
-def users_of(document: dict, section: str, key: str) -> list[str]:
-    """Who uses an object: packages, items, licence types, cases (at most 10 of each)."""
-    used: list[str] = []
-    if section == "items":
-        packages = [
-            p.get("name", p.get("id"))
-            for p in document.get("packages") or ()
-            if any(_member_id(m, "item") == key for m in p.get("items") or ())
-        ]
-        if packages:
-            used.append("一件事 " + "、".join(packages[:10]))
-        used += _cases_using(item_id=key)
-    elif section == "packages":
-        used += _cases_using(package_id=key)
-    elif section in ("materials", "fields"):
-        items = [
-            i.get("name", i.get("id"))
-            for i in document.get("items") or ()
-            if _asks(i, section, key)
-        ]
-        if items:
-            used.append("事项 " + "、".join(items[:10]) + (" 等" if len(items) > 10 else ""))
-        if section == "fields":
-            types = [
-                t.get("name")
-                for t in document.get("licence_types") or ()
-                if key in (t.get("fields") or ())
-            ]
-            if types:
-                used.append("电子证照类型 " + "、".join(types[:10]))
-    return used
-
-
-def _member_id(member: Any, name: str) -> Any:
-    return member.get(name) if isinstance(member, dict) else member
-
-
-def _asks(item: dict, section: str, key: str) -> bool:
-    if section == "fields":
-        return key in (item.get("fields") or ())
-    return any(_member_id(m, "material") == key for m in item.get("materials") or ())
-
-
-def _cases_using(**condition: str) -> list[str]:
-    Case = apps.get_model("cases", "Case")
-    if "item_id" in condition:
-        cases = Case.objects.filter(tasks__item_id=condition["item_id"]).distinct()
-    else:
-        cases = Case.objects.filter(package_id=condition["package_id"])
-    numbers = [n or "（未受理）" for n in cases.values_list("number", flat=True)[:10]]
-    if not numbers:
-        return []
-    total = cases.count()
-    more = f" 等 {total} 件" if total > len(numbers) else ""
-    return ["办件 " + "、".join(numbers) + more]

@@ -23,7 +23,7 @@ from onething.core.access import (
     sees_editor,
 )
 from onething.core.errors import CaseError, NotFound
-from onething.editing import forms, publishing, services
+from onething.editing import deleting, forms, publishing, services
 from onething.editing.models import Draft, EditingStep
 from onething.editing.rules import (
     KIND_LABELS,
@@ -242,7 +242,7 @@ def _save(request, draft, section, key, old, revision) -> HttpResponse:
 @require_POST
 def delete(request: HttpRequest, section: str, key: str) -> HttpResponse:
     try:
-        services.delete_entry(request.user, section, key, _revision(request))
+        deleting.delete_entry(request.user, section, key, _revision(request))
     except CaseError as exc:
         messages.error(request, exc.message)
         return redirect("editing:entry", section=section, key=key)
