@@ -125,8 +125,7 @@ def index_for(catalog_digest: str, catalog: Catalog) -> SearchIndex:
         if index is None:
             index = _stored(key) or _build_and_store(key, catalog_digest, catalog, synonyms)
             index.prepare()
-            _indexes.clear()  # one version is current; the one before is dropped
-            _indexes[key] = index
+            _keep(_indexes, key, index)
     return index
 
 
@@ -143,6 +142,15 @@ def _stored(key: str) -> SearchIndex | None:
 
 
 _pickled: dict[str, bytes] = {}  # the same version imported again (tests) is not pickled again
+KEPT = 3  # indexes a process keeps: the current version, and one or two just imported
+
+
+def _keep(kept: dict, key: str, value) -> None:
+    """Remember `value` as the newest; the oldest beyond KEPT are dropped."""
+    kept.pop(key, None)
+    kept[key] = value
+    while len(kept) > KEPT:
+        del kept[next(iter(kept))]
 
 
 def _build_and_store(
@@ -159,8 +167,7 @@ def _build_and_store(
 
 def _save(key: str, catalog_digest: str, index: SearchIndex, seconds: float) -> None:
     data = _pickled.get(key) or pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL)
-    _pickled.clear()
-    _pickled[key] = data
+    _keep(_pickled, key, data)
     try:
         with transaction.atomic():
             StoredIndex.objects.update_or_create(
@@ -192,8 +199,7 @@ def index_imported_catalog(event: CatalogImported) -> None:
             catalog = catalog_by_version_id(event.version_id)
             index = _build_and_store(key, event.digest, catalog, synonyms)
             index.prepare()
-            _indexes.clear()
-            _indexes[key] = index
+            _keep(_indexes, key, index)
     except Exception:
         log.exception("search index for catalogue version %s not built", event.number)
 
