@@ -48,3 +48,41 @@
   document.addEventListener("htmx:afterSettle", setup);
   narrow.addEventListener("change", setup);
 })();
+
+// What is typed while an answer's request is on its way is kept: the re-rendered form
+// comes back with the values that were sent, so a field changed since then (the value
+// on screen differs from the one sent) gets its value back after the swap.
+(function () {
+  var TYPED = "input:not([type=hidden]):not([type=radio]):not([type=checkbox]):not([type=file]), textarea";
+  var sent = null;
+  var live = null;
+
+  function values(root) {
+    var found = {};
+    if (!root) { return found; }
+    root.querySelectorAll(TYPED).forEach(function (field) {
+      if (field.name) { found[field.name] = field.value; }
+    });
+    return found;
+  }
+  function isBody(event) {
+    var target = event.detail && event.detail.target;
+    return target && target.id === "apply-body";
+  }
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    if (isBody(event)) { sent = values(event.detail.target); live = null; }
+  });
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (isBody(event)) { live = values(event.detail.target); }
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    if (!sent || !live) { return; }
+    var body = document.getElementById("apply-body");
+    Object.keys(live).forEach(function (name) {
+      if (live[name] === sent[name] || !body) { return; }
+      var field = body.querySelector('[name="' + CSS.escape(name) + '"]');
+      if (field && field.matches(TYPED)) { field.value = live[name]; }
+    });
+    sent = live = null;
+  });
+})();
