@@ -224,6 +224,12 @@ def problems_by_field(
         if path != head and not path.startswith(head + "."):
             continue
         rest = path[len(head) + 1 :]
+        if (
+            not rest
+            and message.startswith(("dependency cycle", "前置事项形成循环"))
+            and "items" in fields
+        ):
+            rest = "items"  # a package's cycle is its items' predecessors
         place = next((f for f in ordered if rest == f or rest.startswith((f + ".", f + "["))), "")
         found.setdefault(place, []).append(in_chinese(message))
     return found

@@ -127,7 +127,7 @@ def _form_context(request, draft, section, key, data, revision, problems, new=Fa
         "problem_count": sum(len(m) for m in found.values()),
         "editable": draft.state == Draft.State.EDITING
         and services.may_change(request.user, section, data.get("department")),
-        "departments": [(d.get("id"), d.get("name")) for d in rest.get("departments") or ()],
+        "departments": _departments(request.user, rest),
         "licence_types": [(t.get("id"), t.get("name")) for t in rest.get("licence_types") or ()],
         "levels": list(LEVEL_LABELS.items()),
         "kinds": [(k, KIND_LABELS[k]) for k in ITEM_KINDS],
@@ -137,6 +137,14 @@ def _form_context(request, draft, section, key, data, revision, problems, new=Fa
         "item_choices": _choices(draft, "items") if section == "packages" else [],
         "nav": "editing",
     }
+
+
+def _departments(user, rest: dict) -> list[tuple[str, str]]:
+    """The departments an item may be given: a department's editor, only theirs."""
+    known = [(d.get("id"), d.get("name")) for d in rest.get("departments") or ()]
+    if edits_library(user) or not getattr(user, "department", ""):
+        return known
+    return [(ident, name) for ident, name in known if ident == user.department]
 
 
 def _row_inputs(rows: dict) -> list[str]:
