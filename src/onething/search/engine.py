@@ -31,6 +31,7 @@ from onething.search.reading import (
     sounds_of,
     teach_words,
     tokens_of,
+    word_starts,
 )
 from onething.search.rules import (
     FILLERS,
@@ -82,6 +83,7 @@ class Understood:
     shown: str = ""  # the content as typed, before synonyms were added
     traditional: bool = False
     synonyms: tuple[tuple[str, str], ...] = ()
+    starts: tuple[int, ...] = ()  # where in `content` jieba's words begin
 
 
 # --------------------------------------------------------------------------- tokens
@@ -143,9 +145,10 @@ class SearchIndex:
         letters = latin if latin and latin == compact and 1 < len(latin) <= 8 else ""
         shown = "".join(read(compact).runs) or compact
         traditional = bool(compact) and _looks_traditional(query[:400])
+        starts = word_starts(content) if reading.runs else ()
         return Understood(
             text, content, tuple(words), tuple(dict.fromkeys(sound)), letters, shown,
-            traditional, tuple(used),
+            traditional, tuple(used), starts,
         )  # fmt: skip
 
     def _rank(self, understood: Understood) -> list[Hit]:
@@ -215,15 +218,16 @@ class SearchIndex:
         entry = self.entries[index]
         if self._sounds_alike(understood, index):
             return f"读音相近：{understood.shown} → {core_name(entry.name)}"
-        words = sorted({w for w in understood.words if len(w) > 1}, key=len, reverse=True)
+        query = understood.content[:30]
         for label, texts in (
             ("名称含", (entry.name,)),
             ("关键词", entry.keywords),
             ("说明提到", (entry.description,)),
         ):
-            found = [w for w in words if any(w in t for t in texts)]
-            if found:
-                return f"{label}“{found[0]}”"
+            found = (longest_shared(query, text, understood.starts) for text in texts)
+            shared = max(found, key=len, default="")
+            if len(shared) > 1:
+                return f"{label}“{shared}”"
         if understood.letters or re.search(r"[a-z]", understood.text):
             return f"拼音 {understood.text.replace(' ', '')} → {core_name(entry.name)}"
         chars = "".join(dict.fromkeys(c for c in understood.shown if c in entry.name))
@@ -247,6 +251,18 @@ class SearchIndex:
         notes += [f"同义词：{p}→{w}" for p, w in understood.synonyms if w in text][:1]
         reason = "；".join([*notes, why])
         return Hit(entry.kind, entry.id, entry.name, round(raw / (raw + 10.0), 3), reason)
+
+
+def longest_shared(query: str, text: str, starts: tuple[int, ...] = ()) -> str:
+    """The longest run of the query's characters found in the text, begun where one of the
+    query's words begins when those are known (经营许可, not 营许 or 品经营许可)."""
+    best = ""
+    for start in starts or range(len(query)):
+        end = start + len(best) + 1
+        while end <= len(query) and query[start:end] in text:
+            best = query[start:end]
+            end += 1
+    return best
 
 
 def _looks_traditional(query: str) -> bool:

@@ -98,6 +98,15 @@ def sounds_of(reading: Reading) -> list[str]:
     return pairs
 
 
+def word_starts(text: str) -> tuple[int, ...]:
+    """Where the words of a text begin, its compounds' parts too (食品经营许可: 0, 2, 4)."""
+    import jieba
+
+    with _jieba_lock:
+        spans = jieba.tokenize(text, mode="search", HMM=False)
+        return tuple(sorted({start for _word, start, _end in spans}))
+
+
 def initials(text: str) -> str:
     """The first letters of a text's syllables, fillers left out (我要开药店 → kyd)."""
     reading = read(text)
