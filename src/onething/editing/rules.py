@@ -268,6 +268,20 @@ _WORDS: list[tuple[str, str]] = [
     (r"the package has no items", "一件事还没有事项"),
     (r"(.+) is not one of (.+)", r"\1 不是可选的取值（可选：\2）"),
     (r"unknown key \(ignored\)", "未知的键（已忽略）"),
+    (
+        r"'([^']+)'.* is answered true or false, so (.+) is impossible",
+        r"“\1”是是否题，\2 不可能成立",
+    ),
+    (
+        r"package '(.+)' does not ask '(.+)': .*",
+        r"一件事“\1”没有问题“\2”：这份材料在那里永远不会被要求",
+    ),
+    (r"field '(.+)' is not asked by any item of this package", r"本一件事没有事项使用数据项“\1”"),
+    (r"must be true or false, not (.+)", r"应为是或否（现为 \1）"),
+    (r"must be a list.*", "应为一个列表"),
+    (r"must be text, not (.+)", r"应为文字（现为 \1）"),
+    (r"must be a mapping.*", "格式不对"),
+    (r"ignored: .*", "已忽略（与类型不符）"),
 ]
 
 
