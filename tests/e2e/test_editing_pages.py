@@ -210,3 +210,17 @@ def test_an_objects_form_shows_what_the_checks_say_of_it_now(demo, client):
     client.post("/editing/materials/new", {"id": "spare_copy", "name": "备用复印件"})
     page = client.get("/editing/materials/spare_copy")
     assert "提示：没有事项使用这份材料" in element(page, "div", id="entry-notes").text
+
+
+def test_the_review_says_when_a_newer_version_came_meanwhile(demo, client):
+    from onething.catalog import DEMO_CATALOG
+    from onething.catalog.services import import_catalog
+    from onething.editing import services
+    from tests.factories import user
+
+    services.draft_for(user("editor"))
+    newer = DEMO_CATALOG.read_text().replace("name: 我要开药店", "name: 我要开药店（新版）", 1)
+    import_catalog(newer.encode(), imported_by="cli:ops", note="命令行导入")
+    page = text_of(as_user(client, "publisher").get("/editing/review"))
+    assert "此后已发布第 2 版" in page
+    assert "一件事 我要开药店：名称 我要开药店（新版） → 我要开药店" in page

@@ -296,8 +296,10 @@ def _question(question, given: str) -> dict:
 def review(request: HttpRequest) -> HttpResponse:
     draft = services.open_draft()
     problems = publishing.draft_problems(draft)[0] if draft else []
+    newest = CatalogVersion.without_source.order_by("-number").first()
     context = {
         "draft": draft,
+        "newer": newest if draft and newest and newest.pk != draft.base_version_id else None,
         "differences": publishing.draft_differences(draft) if draft else [],
         "problems": _in_chinese(problems),
         "publisher": publishes_catalog(request.user),
