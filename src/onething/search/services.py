@@ -166,18 +166,19 @@ def _build_and_store(
 
 
 def _save(key: str, catalog_digest: str, index: SearchIndex, seconds: float) -> None:
+    """Store the index once per key (the same catalogue imported again stores nothing)."""
+    if StoredIndex.objects.filter(key=key).exists():
+        return
     data = _pickled.get(key) or pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL)
     _keep(_pickled, key, data)
     try:
         with transaction.atomic():
-            StoredIndex.objects.update_or_create(
+            StoredIndex.objects.create(
                 key=key,
-                defaults={
-                    "catalog_digest": catalog_digest,
-                    "entries": len(index.entries),
-                    "seconds": round(seconds, 3),
-                    "data": data,
-                },
+                catalog_digest=catalog_digest,
+                entries=len(index.entries),
+                seconds=round(seconds, 3),
+                data=data,
             )
     except IntegrityError:  # another process stored the same index meanwhile
         pass
@@ -193,7 +194,7 @@ def index_imported_catalog(event: CatalogImported) -> None:
         key = index_key(event.digest, synonyms_digest)
         with _index_lock:
             index = _indexes.get(key)
-            if index is not None:
+            if index is not None:  # built in this process before (the same catalogue again)
                 _save(key, event.digest, index, 0.0)
                 return
             catalog = catalog_by_version_id(event.version_id)
