@@ -238,6 +238,17 @@ class PackageItemEntry(Entry):
     when: Condition | None = None
 
 
+class CrossProvinceEntry(Entry):
+    """跨省通办 (optional): a package this region implements for partner regions' windows —
+    the modes (全程网办, 异地代收代办, 多地联办), the partner regions (GB/T 2260), where it is
+    handled and the working days a receiving window has to forward it (docs/exchange.md)."""
+
+    modes: TextList = ()
+    regions: TextList = ()
+    place: DivisionCode | None = None
+    forward_days: Count = 1
+
+
 class PackageEntry(Entry):
     id: Identifier
     name: Text
@@ -250,6 +261,7 @@ class PackageEntry(Entry):
     project_type: Identifier | None = None  # the kind of investment project it serves
     bundle: Boolean = False  # several projects of its type may be filed as one (打包办)
     per_project_fields: IdList = ()  # 打包办: fields each project of a bundle fills in itself
+    cross_province: Entries[CrossProvinceEntry] = ()  # 跨省通办: offers to partner regions
 
     def members(self) -> list[tuple[int, PackageItemEntry]]:
         """The package's items with their positions (an item listed again is not)."""

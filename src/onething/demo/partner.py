@@ -19,11 +19,10 @@ PARTNER_STAFF = [
 
 
 def make_partner_node(url: str = "") -> list[str]:
-    """Import the partner's catalogue, set its identity and 跨省通办 list, add its staff
-    (password onething-demo, the demo's second factor); the lines to print."""
+    """Import the partner's catalogue (its 跨省通办 list marked in it), set its identity,
+    add its staff (password onething-demo, the demo's second factor); the lines to print."""
     from onething.catalog.services import current_catalog, import_catalog
     from onething.exchange.identity import configure
-    from onething.exchange.offers import offer
     from onething.licences.services import ensure_issuer_keys
     from onething.web.setup import DEMO_PASSWORD, ensure_demo_authenticators
 
@@ -32,8 +31,6 @@ def make_partner_node(url: str = "") -> list[str]:
     assert current is not None
     ensure_issuer_keys(current.catalog)
     configure("yulin", "榆林市政务服务平台", ["610800"], url)
-    offer("no_criminal_record", "610802", ("异地代收代办", "全程网办"))
-    offer("household_move", "610802", ("多地联办",))
     for username, role, name, jurisdiction, department in PARTNER_STAFF:
         user = User.objects.filter(username=username).first() or User(username=username)
         user.role, user.full_name = role, name

@@ -151,6 +151,8 @@ def licence_public_keys() -> dict[str, Any]:
 
 def identity_document() -> dict[str, Any]:
     """What a partner imports (`onething exchange partner-add FILE`): docs/exchange.md."""
+    from onething.exchange.offers import current_offers  # offers reads the identity too
+
     node = identity()
     ensure_keys()
     return {
@@ -161,5 +163,5 @@ def identity_document() -> dict[str, Any]:
         "url": node.base_url,
         "keys": public_keys(),
         "licence_keys": licence_public_keys(),
-        "offered": node.offered,
+        "offered": current_offers(),
     }

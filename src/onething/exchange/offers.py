@@ -83,6 +83,39 @@ def offer(
     return entry
 
 
+def marked_in_catalogue() -> list[dict[str, Any]]:
+    """The packages the current catalogue marks 跨省通办 (`cross_province`, spec: the
+    package's optional key), described as our identity document lists them."""
+    from onething.catalog.models import CatalogVersion
+    from onething.catalog.yaml_reader import read_yaml
+
+    current = current_catalog()
+    if current is None:
+        return []
+    source = CatalogVersion.objects.filter(pk=current.pk).values_list("source", flat=True)
+    try:
+        document = read_yaml(source.first() or "")
+    except Exception:  # a stored catalogue was checked when imported; never fail here
+        return []
+    catalog, found = current.catalog, []
+    for entry in document.get("packages") or []:
+        package = catalog.packages.get(str(entry.get("id", "")))
+        for mark in (entry.get("cross_province") or []) if package else []:
+            modes = [m for m in mark.get("modes") or [] if m in MODES] or ["异地代收代办"]
+            place = str(mark.get("place") or identity().regions[0])
+            described = describe(catalog, package, place, modes, int(mark.get("forward_days", 1)))
+            found.append(described | {"regions": [str(r) for r in mark.get("regions") or []]})
+    return found
+
+
+def current_offers() -> list[dict[str, Any]]:
+    """Our 跨省通办 list: the catalogue's marks, and what `onething exchange offer` added
+    (which wins for the same package)."""
+    explicit = identity().offered
+    chosen = {e.get("package") for e in explicit}
+    return [e for e in marked_in_catalogue() if e["package"] not in chosen] + list(explicit)
+
+
 def withdraw(package_id: str) -> None:
     node = identity()
     node.offered = [e for e in node.offered if e.get("package") != package_id]

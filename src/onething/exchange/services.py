@@ -18,6 +18,7 @@ from onething.exchange.models import (
     Refusal,
     RemoteCase,
 )
+from onething.exchange.offers import current_offers
 from onething.exchange.outbox import enqueue
 
 
@@ -103,7 +104,7 @@ def public_figures() -> dict:
         "node": node.name,
         "partners": len(partners),
         "partner_regions": len(regions),
-        "items_offered_here": len(node.offered),
+        "items_offered_here": len(current_offers()),
         "items_from_partners": sum(len(p.offered) for p in partners),
         "cases_forwarded": RemoteCase.objects.filter(direction=RemoteCase.FORWARDED).count(),
         "cases_handled": RemoteCase.objects.filter(direction=RemoteCase.HANDLED).count(),
