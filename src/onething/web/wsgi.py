@@ -9,3 +9,7 @@ from onething.paths import keep_private
 keep_private()  # the database, uploads and keys it creates are the service's alone
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onething.web.settings")
 application = get_wsgi_application()
+
+from onething.search.warming import warm_in_background  # noqa: E402 — once Django is set up
+
+warm_in_background()  # the search index loaded before the first search asks for it
