@@ -216,7 +216,7 @@ def save_entry(user, section: str, key: str, data: dict, revision: int | None) -
             outcome = checker.check()
             own = problems_of(outcome.problems, section, key, checker.position(section, key))
             if own:
-                raise _refusal(section, key, own)
+                raise _refusal(section, title_of(section, data), own)
             row = _stored(draft, row, section, key, data, user)
             draft.revision += 1
             draft.save(update_fields=["revision"])
@@ -280,14 +280,14 @@ def check_revision(section: str, key: str, row: DraftEntry | None, revision: int
         )
 
 
-def _refusal(section: str, key: str, problems: list[Problem]) -> InvalidInput:
+def _refusal(section: str, title: str, problems: list[Problem]) -> InvalidInput:
     listed = [
         {"path": p.path, "message": in_chinese(p.message), "original": p.message} for p in problems
     ]
     label = SECTION_LABELS[section]
     return InvalidInput(
-        f"{label}“{key}”有 {len(problems)} 个问题，没有保存："
-        + "；".join(f"{p['path']}：{p['message']}" for p in listed),
+        f"{label}“{title}”有 {len(problems)} 个问题，没有保存："
+        + "；".join(p["message"] for p in listed),
         {"problems": listed},
     )
 

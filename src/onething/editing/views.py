@@ -114,6 +114,14 @@ def _form_context(request, draft, section, key, data, revision, problems, new=Fa
     names = INPUTS[section].split() + _row_inputs(rows)
     found = problems_by_field([(p["path"], p["message"]) for p in problems], section, key, names)
     _annotate(rows, found)
+    choices = {
+        "materials": _choices(draft, "materials") if section == "items" else [],
+        "fields": _choices(draft, "fields") if section == "items" else [],
+        "items": _choices(draft, "items") if section == "packages" else [],
+    }
+    _name_rows(rows, choices)
+    licence_types = [(t.get("id"), t.get("name")) for t in rest.get("licence_types") or ()]
+    known_types = {ident for ident, _ in licence_types}
     return {
         "draft": draft,
         "section": section,
@@ -128,15 +136,35 @@ def _form_context(request, draft, section, key, data, revision, problems, new=Fa
         "editable": draft.state == Draft.State.EDITING
         and services.may_change(request.user, section, data.get("department")),
         "departments": _departments(request.user, rest),
-        "licence_types": [(t.get("id"), t.get("name")) for t in rest.get("licence_types") or ()],
+        "licence_types": licence_types,
+        "unknown_type": _unknown_type(data, known_types),
         "levels": list(LEVEL_LABELS.items()),
         "kinds": [(k, KIND_LABELS[k]) for k in ITEM_KINDS],
         "field_types": FIELD_TYPES,
-        "material_choices": _choices(draft, "materials") if section == "items" else [],
-        "field_choices": _choices(draft, "fields") if section == "items" else [],
-        "item_choices": _choices(draft, "items") if section == "packages" else [],
+        "material_choices": choices["materials"],
+        "field_choices": choices["fields"],
+        "item_choices": choices["items"],
         "nav": "editing",
     }
+
+
+def _unknown_type(data: dict, known: set) -> str | None:
+    """A licence type the object names that the catalogue does not list (kept as it is)."""
+    for key in ("issues", "evidence"):
+        if data.get(key) is not None and data.get(key) not in known:
+            return data[key]
+    return None
+
+
+def _name_rows(rows: dict, choices: dict[str, list[tuple[str, str]]]) -> None:
+    """Each row of a list gets the name of what it names (材料 application_form is 申请书)."""
+    for name, key in (("materials", "material"), ("items", "item")):
+        named = dict(choices[name])
+        for row in rows.get(name) or ():
+            row["title"] = named.get(row.get(key), "")
+    named = dict(choices["fields"])
+    for row in rows.get("fields") or ():
+        row["title"] = named.get(row["value"], "")
 
 
 def _departments(user, rest: dict) -> list[tuple[str, str]]:
