@@ -152,7 +152,6 @@ def _home_context(current: CurrentCatalog | None, query: str) -> dict:
         "catalog_ready": True,
         "groups": groups,
         "version": current.number,
-        "found": len(cards),
     }
 
 
