@@ -14,7 +14,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
@@ -62,6 +62,16 @@ def start_draft(user) -> Draft:
     document, problems = parse_document(version.source)
     if problems or not isinstance(document, dict):  # stored versions were valid
         raise InvalidInput("已发布的目录无法读取")
+    try:
+        return _copied(version, document, user)
+    except IntegrityError:  # another editor started one at the same moment: theirs it is
+        existing = open_draft()
+        if existing is None:
+            raise
+        return existing
+
+
+def _copied(version: CatalogVersion, document: dict, user) -> Draft:
     with transaction.atomic():
         existing = Draft.objects.select_for_update().filter(state__in=OPEN_STATES).first()
         if existing is not None:
