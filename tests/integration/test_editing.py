@@ -122,3 +122,32 @@ def test_preview_shows_the_drafts_figures_beside_the_published(demo):
     services.save_entry(editor, "items", ITEM, {**data, "promised_days": 1}, revision)
     shown = publishing.preview(services.open_draft(), "open_pharmacy", {"sells_food": "true"})
     assert shown.draft.stats.days_serial < shown.published.stats.days_serial
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_saves_at_once_from_the_same_revision_one_is_refused(demo):
+    import threading
+
+    from django.db import connection
+
+    editor = user("editor")
+    draft = services.draft_for(editor)
+    data, revision = item_data(draft)
+    outcomes: list[str] = []
+
+    def save(days: int) -> None:
+        try:
+            services.save_entry(editor, "items", ITEM, {**data, "promised_days": days}, revision)
+            outcomes.append("saved")
+        except Conflict as refused:
+            outcomes.append(refused.message)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=save, args=(days,)) for days in (9, 11)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes)[-1] == "saved" and "editor 已于" in sorted(outcomes)[0]
+    assert services.entry_of(draft, "items", ITEM).revision == revision + 1
