@@ -175,11 +175,16 @@ def nodes():
 
 
 FORWARD = """
+import io, random
+from PIL import Image
 from onething.accounts.models import User
 from onething.exchange import journey
+scan = io.BytesIO()  # the ID card's scan: 300 KB of noise, past joserfc's default limits
+Image.frombytes("RGB", (320, 320), random.Random(1).randbytes(320 * 320 * 3)).save(scan, "PNG")
 case = journey.forward(User.objects.get(username="clerk"), journey.Forwarding(
     partner="yulin", package_id="no_criminal_record", name="张三", id_number="{id}",
-    phone="13935812345", form={{"certificate_purpose": "{purpose}"}}))
+    phone="13935812345", form={{"certificate_purpose": "{purpose}"}},
+    materials=(journey.Material("applicant_id", "身份证.png", scan.getvalue()),)))
 print(case.ref)
 """
 
@@ -200,6 +205,7 @@ print(case.number, case.due_date, case.state)
 
 SEEN = """
 import json
+from onething.cases.models import Evidence
 from onething.exchange.models import InboundMessage, OutboundMessage, Refusal, RemoteCase
 remote = RemoteCase.objects.filter(ref="{ref}").first()
 print(json.dumps({{
@@ -207,6 +213,8 @@ print(json.dumps({{
     "due": remote and str(remote.partner_due), "certificate": remote and remote.certificate_status,
     "events": remote and [e.text for e in remote.events.all()],
     "local_case": remote and remote.local_case_id,
+    "material": remote and remote.local_case_id and Evidence.objects.filter(
+        case_id=remote.local_case_id, material_id="applicant_id").values_list("size", flat=True).first(),
     "applied": InboundMessage.objects.filter(case_ref="{ref}", state="applied").count(),
     "not_applied": InboundMessage.objects.filter(case_ref="{ref}").exclude(state="applied").count(),
     "unsent": OutboundMessage.objects.filter(case_ref="{ref}", delivered_at=None).count(),
@@ -244,6 +252,7 @@ def test_the_remote_acceptance_journey_survives_both_nodes_stopping(nodes):
     deliver_until(home, 1, "the application, once 榆林 is back")
     opened = seen(partner, ref)
     assert opened["local_case"] and opened["applied"] == 1
+    assert opened["material"] > 200_000  # the scan, stored with 榆林's case
 
     number, due, state = partner.py(DECIDE.format(ref=ref)).split()
     assert state == "ready"

@@ -21,7 +21,9 @@ from typing import Any
 
 from joserfc import jwe, jws
 from joserfc.errors import JoseError
+from joserfc.jwe import JWERegistry
 from joserfc.jwk import OKPKey
+from joserfc.jws import JWSRegistry
 
 VERSION = 1
 ENVELOPE_TYPE = "onething-exchange+jws"
@@ -31,6 +33,22 @@ KEY_ALG = "ECDH-ES+A256KW"
 CONTENT_ALG = "A256GCM"
 MAX_AGE = timedelta(minutes=5)  # a signature older than this is a replay
 MAX_AHEAD = timedelta(minutes=1)  # clocks a little ahead are tolerated
+MAX_ENVELOPE_BYTES = 48 * 1024 * 1024  # an application with its materials (10 MB each)
+
+
+class _EnvelopeRegistry(JWSRegistry):
+    """joserfc's limits raised from 128 KB to what an envelope with materials needs."""
+
+    max_payload_length = MAX_ENVELOPE_BYTES
+
+
+class _SealedRegistry(JWERegistry):
+    max_ciphertext_length = MAX_ENVELOPE_BYTES
+
+
+SIGNING = _EnvelopeRegistry(algorithms=[SIGNING_ALG])
+READING = _EnvelopeRegistry(algorithms=list(READ_SIGNING_ALGS))
+SEALING = _SealedRegistry(algorithms=[KEY_ALG, CONTENT_ALG])
 
 KINDS = {
     "application": "转办申请（收件地 → 办理地）",
@@ -140,7 +158,7 @@ def _key(jwk: dict[str, Any]) -> OKPKey:
 def sign(envelope: Envelope, private_jwk: dict[str, Any]) -> str:
     header = {"alg": SIGNING_ALG, "kid": private_jwk["kid"], "typ": ENVELOPE_TYPE}
     data = json.dumps(envelope.payload(), ensure_ascii=False, separators=(",", ":"))
-    return jws.serialize_compact(header, data.encode(), _key(private_jwk), [SIGNING_ALG])
+    return jws.serialize_compact(header, data.encode(), _key(private_jwk), registry=SIGNING)
 
 
 def _b64json(part: str) -> Any:
@@ -171,7 +189,7 @@ def verify(token: str, public_jwk: dict[str, Any]) -> None:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # "EdDSA" is deprecated by name only
-            jws.deserialize_compact(token.strip(), _key(public_jwk), list(READ_SIGNING_ALGS))
+            jws.deserialize_compact(token.strip(), _key(public_jwk), registry=READING)
     except (JoseError, ValueError):
         raise EnvelopeError("bad_signature") from None
 
@@ -224,7 +242,7 @@ def encrypt(data: dict[str, Any], public_jwk: dict[str, Any]) -> str:
     """`data` as JSON, encrypted to the recipient's X25519 key (compact JWE)."""
     header = {"alg": KEY_ALG, "enc": CONTENT_ALG, "kid": public_jwk["kid"], "cty": "json"}
     plain = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
-    return jwe.encrypt_compact(header, plain, _key(public_jwk), [KEY_ALG, CONTENT_ALG])
+    return jwe.encrypt_compact(header, plain, _key(public_jwk), registry=SEALING)
 
 
 def decrypt(token: str, private_jwks: dict[str, dict[str, Any]]) -> dict[str, Any]:
@@ -234,7 +252,7 @@ def decrypt(token: str, private_jwks: dict[str, dict[str, Any]]) -> dict[str, An
         jwk = private_jwks.get(header.get("kid", "")) if isinstance(header, dict) else None
         if jwk is None:
             raise EnvelopeError("undecryptable", "未知的加密密钥")
-        plain = jwe.decrypt_compact(token, _key(jwk), [KEY_ALG, CONTENT_ALG]).plaintext
+        plain = jwe.decrypt_compact(token, _key(jwk), registry=SEALING).plaintext
         data = json.loads(plain or b"{}")
     except EnvelopeError:
         raise

@@ -123,3 +123,18 @@ def test_only_the_messages_that_follow_without_a_gap_are_applied(applied, waitin
     assert ready == list(range(applied + 1, applied + 1 + len(ready)))
     assert set(ready) <= waiting
     assert applied + len(ready) + 1 not in waiting
+
+
+def test_an_application_with_megabytes_of_materials_seals_signs_and_opens(signer):
+    """joserfc's default limits (128 KB payload, 64 KB ciphertext) raised for materials."""
+    import base64
+    import os
+
+    recipient = rules.generate_key("enc")
+    material = base64.b64encode(os.urandom(3 * 1024 * 1024)).decode()
+    sealed = rules.encrypt({"materials": [{"data": material}]}, rules.public_part(recipient))
+    token = rules.sign(envelope(secret=sealed), signer)
+    assert len(token) > 5 * 1024 * 1024
+    rules.verify(token, rules.public_part(signer))
+    opened = rules.decrypt(rules.peek(token)[1]["secret"], {recipient["kid"]: recipient})
+    assert opened["materials"][0]["data"] == material
