@@ -39,6 +39,8 @@ def main() -> None:
     print()
     subprocess.run([sys.executable, "-m", "bench.search"], check=True)  # 数智政务 search
     print()
+    subprocess.run([sys.executable, "-m", "bench.exchange_bench"], check=True)  # 跨省通办
+    print()
     databases = ["sqlite"] + (["postgres"] if postgres_reachable() else [])
     for db in databases:
         subprocess.run([sys.executable, "-m", "bench.cases_bench", "--db", db], check=True)
