@@ -152,3 +152,24 @@ def test_the_api_offers_the_same_actions(api, partner):
     assert status == 400 and "对方尚未办结" in refused["detail"]
     assert api.call("supervisor", "post", "/exchange/partners", {"code": "x"})[0] == 403
     assert Refusal.objects.count() == 0
+
+
+def test_a_partners_certificate_is_recognised_with_its_published_keys(client, partner, drug):
+    """证照互认: the partner publishes its issuing keys (here: the demo's own, as if 榆林's);
+    its certificate verifies on /exchange/verify and through the API; an altered one does not."""
+    from onething.exchange import identity
+    from onething.exchange.partners import add_partner
+
+    add_partner(dict(partner["document"], licence_keys=identity.licence_public_keys()))
+    document = json.dumps(drug.document, ensure_ascii=False).encode()
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    page = client.post("/exchange/verify", {"file": SimpleUploadedFile("c.json", document)})
+    assert "经合作地区签发机关的公钥验证" in element(page, "dd", id="recognition-status").text
+    assert "榆林市政务服务平台" in text_of(page)
+    altered = json.dumps(dict(drug.document, holder={**drug.document["holder"], "name": "李四"}))
+    answer = Client().post("/api/v1/exchange/verify", altered, content_type="application/json")
+    assert answer.status_code == 200 and answer.json()["status"] == "forged"
+    valid = Client().post("/api/v1/exchange/verify", document, content_type="application/json")
+    assert valid.json()["status"] == "valid" and valid.json()["partner"] == "yulin"
+    assert "请选择" in text_of(client.post("/exchange/verify", {}, follow=True))

@@ -1,7 +1,8 @@
 """The exchange API under /api/v1 (跨省通办), the same services as the pages:
 
 - ``GET /exchange/identity``, ``GET /exchange/figures``: public (this node's public keys
-  and 跨省通办 list; the public figures). Envelopes themselves go to ``POST
+  and 跨省通办 list; the public figures); ``POST /exchange/verify``: a partner's
+  certificate checked with its published issuing keys (证照互认). Envelopes themselves go to ``POST
   /exchange/inbox`` (outside /api/v1: authenticated by their signature, docs/exchange.md).
 - ``POST /exchange/forward`` (window clerk): 收件 and forward an application;
   ``GET /exchange/cases``, ``GET /exchange/cases/{ref}``, ``POST
@@ -26,7 +27,7 @@ from ninja import Router, Schema, Status
 from onething.accounts.auth import API_AUTH, api_user
 from onething.core.access import may_keep_partners, may_watch_exchange, remote_cases_visible_to
 from onething.core.errors import Forbidden, InvalidInput, NotFound
-from onething.exchange import journey, outbox, partners, services
+from onething.exchange import journey, outbox, partners, recognition, services
 from onething.exchange.identity import identity_document
 from onething.exchange.models import RemoteCase
 
@@ -95,6 +96,18 @@ def _materials(items: list[MaterialIn]) -> tuple[journey.Material, ...]:
             raise InvalidInput(f"材料“{item.name}”太大：每份材料不超过 10 MB")
         found.append(journey.Material(item.material_id, item.name, data))
     return tuple(found)
+
+
+@router.post("/exchange/verify", auth=None)
+def verify(request: HttpRequest):
+    """证照互认: the body is a partner's certificate (its JSON, or the PDF carrying it)."""
+    result = recognition.recognise_file(request.body[: 10 * 1024 * 1024 + 1])
+    return {
+        "status": result.status,
+        "detail": result.label,
+        "number": result.number,
+        "partner": result.partner.code if result.partner else None,
+    }
 
 
 @router.post("/exchange/forward", auth=API_AUTH, response={201: dict})

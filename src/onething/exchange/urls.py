@@ -9,6 +9,7 @@ urlpatterns = [
     path("exchange/inbox", views.receive, name="inbox"),
     path("exchange/identity.json", views.identity_json, name="identity"),
     path("exchange/figures", views.figures, name="figures"),
+    path("exchange/verify", views.verify, name="verify"),
     path("exchange/forward", views.forward, name="forward"),
     path("exchange/cases/<uuid:ref>", views.case, name="case"),
     path("exchange/cases/<uuid:ref>/hand-over", views.hand_over, name="hand_over"),

@@ -19,7 +19,7 @@ from onething.core.access import (
     remote_cases_visible_to,
 )
 from onething.core.errors import CaseError
-from onething.exchange import inbox, journey, outbox, partners, services
+from onething.exchange import inbox, journey, outbox, partners, recognition, services
 from onething.exchange.identity import identity, identity_document, public_keys
 from onething.exchange.models import InboundMessage, Partner, Refusal
 from onething.privacy.masking import mask_id_number, mask_name, mask_phone
@@ -65,6 +65,18 @@ def figures(request: HttpRequest) -> HttpResponse:
         "exchange/figures.html",
         {"figures": services.public_figures(), "partners": Partner.objects.filter(active=True)},
     )
+
+
+def verify(request: HttpRequest) -> HttpResponse:
+    """证照互认: anyone uploads a partner region's certificate (PDF or JSON) to check it."""
+    result = None
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, "请选择合作地区签发的电子证照文件（PDF 或 JSON）")
+        else:
+            result = recognition.recognise_file(upload.read(10 * 1024 * 1024 + 1))
+    return render(request, "exchange/verify.html", {"result": result, "nav": "verify"})
 
 
 def _staff(request: HttpRequest) -> None:

@@ -46,6 +46,8 @@ class BodyLimit:
 BODY_LIMITS = (
     BodyLimit(re.compile(r"^/verify/$"), LICENCE_BYTES + FORM_SLACK, TOO_LARGE),
     BodyLimit(re.compile(r"^/api/v1/verify$"), LICENCE_BYTES, TOO_LARGE),  # the file is the body
+    BodyLimit(re.compile(r"^/exchange/verify$"), LICENCE_BYTES + FORM_SLACK, TOO_LARGE),  # 证照互认
+    BodyLimit(re.compile(r"^/api/v1/exchange/verify$"), LICENCE_BYTES, TOO_LARGE),
     BodyLimit(
         re.compile(r"^/cases/[^/]+/evidence/\d+/upload$"),
         MATERIAL_BYTES + FORM_SLACK,
