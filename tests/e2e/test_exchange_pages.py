@@ -95,6 +95,9 @@ def test_the_supervisor_sees_messages_and_refusals_and_retries_or_cancels(client
 
 def test_the_administrator_adds_partners_and_rotates_keys(client, partner):
     as_user(client, "admin")
+    assert "公民婚育一件事（异地代收代办；办理地 141102；面向 610800）" in text_of(
+        client.get("/exchange/")
+    )
     document = dict(partner["document"], code="taiyuan", name="太原市政务服务平台")
     answer = client.post("/exchange/partners", {"document": json.dumps(document)}, follow=True)
     assert "已添加合作节点 太原市政务服务平台" in text_of(answer)

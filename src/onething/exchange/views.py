@@ -22,6 +22,7 @@ from onething.core.errors import CaseError
 from onething.exchange import inbox, journey, outbox, partners, recognition, services
 from onething.exchange.identity import identity, identity_document, public_keys
 from onething.exchange.models import InboundMessage, Partner, Refusal
+from onething.exchange.offers import current_offers
 from onething.privacy.masking import mask_id_number, mask_name, mask_phone
 
 MOST_ENVELOPE = 48 * 1024 * 1024
@@ -115,6 +116,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "refusals": [(r, services.refusal_label(r.code)) for r in Refusal.objects.all()[:50]],
             "partners": Partner.objects.prefetch_related("keys"),
             "keys": public_keys(),
+            "our_offers": current_offers(),
         }
     return render(request, "exchange/home.html", context)
 
