@@ -36,6 +36,14 @@ def _set(data: dict, key: str, value: Any) -> None:
         data[key] = value
 
 
+def _flag(data: dict, old: Mapping[str, Any], key: str, value: bool, default: bool) -> None:
+    """A check box: written when it differs from the default or the file wrote it."""
+    if value == default and key not in old:
+        data.pop(key, None)
+    else:
+        data[key] = value
+
+
 def _rows(post: Mapping[str, Any], name: str) -> list[int]:
     """The row numbers posted for a list (`materials[3].material` → 3), in order."""
     found = set()
@@ -59,7 +67,7 @@ def item_from(post: Mapping[str, Any], old: Mapping[str, Any]) -> tuple[dict, di
         _set(data, key, _number(_text(post, key)))
     levels = post.getlist("levels") if hasattr(post, "getlist") else post.get("levels", [])
     data["levels"] = list(levels)
-    data["online"] = bool(post.get("online"))
+    _flag(data, old, "online", bool(post.get("online")), False)
     _set(data, "basis", split_lines(_text(post, "basis")))
     _set(data, "conditions", split_lines(_text(post, "conditions")))
     data["fields"] = [_text(post, f"fields[{i}]") for i in _rows(post, "fields")]
@@ -114,7 +122,7 @@ def package_from(post: Mapping[str, Any], old: Mapping[str, Any]) -> tuple[dict,
             continue
         question: dict[str, Any] = {"id": ident, "text": _text(post, f"questions[{i}].text")}
         question["type"] = _text(post, f"questions[{i}].type") or "boolean"
-        choices = split_list(_text(post, f"questions[{i}].choices"))
+        choices = split_lines(_text(post, f"questions[{i}].choices"))
         if choices:
             question["choices"] = choices
         _set(question, "help", _text(post, f"questions[{i}].help"))
@@ -128,7 +136,7 @@ def material_from(post: Mapping[str, Any], old: Mapping[str, Any]) -> tuple[dict
     for key in ("name", "evidence", "note"):
         _set(data, key, _text(post, key))
     for key in ("commitment", "generated"):
-        _set(data, key, True if post.get(key) else None)
+        _flag(data, old, key, bool(post.get(key)), False)
     return data, {}
 
 
@@ -138,8 +146,8 @@ def field_from(post: Mapping[str, Any], old: Mapping[str, Any]) -> tuple[dict, d
         _set(data, key, _text(post, key))
     for key in ("min", "max", "max_length"):
         _set(data, key, _number(_text(post, key)))
-    _set(data, "choices", split_list(_text(post, "choices")))
-    data["required"] = bool(post.get("required"))
+    _set(data, "choices", split_lines(_text(post, "choices")))
+    _flag(data, old, "required", bool(post.get("required")), True)
     return data, {}
 
 
@@ -174,7 +182,7 @@ def shown_rows(data: Mapping[str, Any], section: str) -> dict[str, Any]:
         rows["questions"] = questions + [dict(blank_q) for _ in range(BLANK_ROWS)]
         rows["keywords"] = "、".join(_listed(data.get("keywords")))
     if section == "fields":
-        rows["choices"] = "、".join(_listed(data.get("choices")))
+        rows["choices"] = "\n".join(str(c) for c in _listed(data.get("choices")))
     return rows
 
 
@@ -211,6 +219,6 @@ def _question_row(question: Any) -> dict[str, Any]:
         "id": question.get("id", ""),
         "text": question.get("text", ""),
         "type": question.get("type", "boolean"),
-        "choices": "、".join(str(c) for c in _listed(question.get("choices"))),
+        "choices": "\n".join(str(c) for c in _listed(question.get("choices"))),
         "help": question.get("help", ""),
     }

@@ -163,19 +163,19 @@ def _list_change(label: str, key: str, old: Sequence, new: Sequence, names: Mapp
 
 
 def format_condition(when: Mapping[str, Any] | None) -> str:
-    """A condition as a form shows it: ``sells_food=true, scale=大|中``."""
+    """A condition as a form shows it: ``sells_food=true; scale=大|中``."""
     parts = []
     for question, value in (when or {}).items():
         values = value if isinstance(value, list | tuple) else [value]
         shown = "|".join(str(v).lower() if isinstance(v, bool) else str(v) for v in values)
         parts.append(f"{question}={shown}")
-    return ", ".join(parts)
+    return "; ".join(parts)
 
 
 def parse_condition(text: str) -> dict[str, Any] | str:
     """A condition from its text form, or the Chinese reason it is not one."""
     when: dict[str, Any] = {}
-    for part in re.split(r"[,，;；\n]+", text.strip()):
+    for part in re.split(r"[;；\n]+", text.strip()):  # choices may hold commas
         if not part.strip():
             continue
         question, sep, value = part.partition("=")

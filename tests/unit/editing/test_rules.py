@@ -52,7 +52,9 @@ def test_levels_and_kinds_in_chinese():
     ]
 
 
-answers = st.one_of(st.booleans(), st.sampled_from(["大型", "中型", "小型"]))
+answers = st.one_of(
+    st.booleans(), st.sampled_from(["大型", "中型", "新建，投资30万元以下或面积300平方米以下"])
+)
 
 
 @given(
