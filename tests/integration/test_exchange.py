@@ -269,3 +269,31 @@ def test_a_supervisor_cancels_and_retries_a_stuck_message(remote):
         outbox.cancel(message.pk)
     figures = services.overview()
     assert figures["outbox"]["delivered"] == 1 and figures["partners"] == 1
+
+
+def test_a_joint_case_is_accepted_once_and_handed_over_once(remote, issued):
+    """多地联办: the local case (here the issued 我要开药店, ready at 离石区) and the partner's
+    part; one handover gives both results once the partner has finished."""
+    from onething.cases.models import Case
+    from tests.factories import check_materials
+
+    check_materials(issued, "clerk_lishi")
+    clerk = user("clerk_lishi")
+    with pytest.raises(InvalidInput, match="没有受理编号为 nope"):
+        journey.forward(clerk, journey.Forwarding("yulin", "no_criminal_record", "张三", ID_NUMBER, "13935812345", {"certificate_purpose": "入职"}, joint_case="nope"))  # fmt: skip
+    case = journey.forward(
+        clerk,
+        journey.Forwarding(
+            "yulin", "no_criminal_record", "张三", ID_NUMBER, "13935812345",
+            {"certificate_purpose": "入职"}, joint_case=issued.number,
+        ),
+    )  # fmt: skip
+    assert (case.mode, case.local_case_id) == ("多地联办", issued.pk)
+    assert OutboundMessage.objects.get().body["joint_number"] == issued.number
+    with pytest.raises(InvalidInput, match="对方尚未办结"):
+        journey.hand_over(clerk, case.ref)
+    done = remote.envelope(case=str(case.ref), seq=1, body={"state_label": "办结，待送达"})
+    assert inbox.receive(done)[0] == 200
+    journey.hand_over(clerk, case.ref)
+    assert Case.objects.get(pk=issued.pk).state == "completed"
+    assert OutboundMessage.objects.filter(kind="handover").count() == 1

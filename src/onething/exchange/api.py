@@ -50,6 +50,7 @@ class ForwardIn(Schema):
     answers: dict[str, Any] = {}
     materials: list[MaterialIn] = []
     collection: str = "window"
+    joint_case: str = ""  # 多地联办: the local case's 受理编号
 
 
 class HandOverIn(Schema):
@@ -61,6 +62,7 @@ def _case_out(remote: RemoteCase) -> dict[str, Any]:
         "ref": str(remote.ref),
         "partner": remote.partner.code,
         "direction": remote.direction,
+        "mode": remote.mode,
         "package": remote.package_id,
         "package_name": remote.package_name,
         "forward_due": remote.forward_due,
@@ -124,6 +126,7 @@ def forward(request: HttpRequest, payload: ForwardIn):
             answers=payload.answers,
             materials=_materials(payload.materials),
             collection=payload.collection,
+            joint_case=payload.joint_case,
         ),
     )
     return Status(201, _case_out(remote))

@@ -17,7 +17,9 @@ from django.utils import timezone
 
 from onething.accounts.models import User
 from onething.calendar.loaded import current_calendar
-from onething.core.access import may_forward_cross_region
+from onething.cases.delivery import hand_over as hand_over_case
+from onething.cases.models import Case
+from onething.core.access import cases_visible_to, may_forward_cross_region
 from onething.core.errors import Forbidden, InvalidInput, NotFound
 from onething.exchange.inbox import handles
 from onething.exchange.models import InboundMessage, Partner, RemoteCase, RemoteEvent
@@ -56,6 +58,7 @@ class Forwarding:
     answers: dict[str, Any] = field(default_factory=dict)
     materials: tuple[Material, ...] = ()
     collection: str = "window"
+    joint_case: str = ""  # 多地联办: the local case (受理编号) accepted with it, handed over once
 
 
 def offered_package(partner: Partner, package_id: str) -> dict[str, Any]:
@@ -106,12 +109,15 @@ def forward(actor: User, forwarding: Forwarding) -> RemoteCase:
         raise InvalidInput("领取方式须为收件窗口领取或邮寄送达")
     if sum(len(m.data) for m in forwarding.materials) > 5 * MOST_MATERIAL_BYTES:
         raise InvalidInput("材料合计不能超过 50 MB")
+    joint = _joint_case(actor, forwarding.joint_case)
     today = timezone.localdate()
     due = current_calendar().add_working_days(today, int(entry.get("forward_days", 1)))
     with transaction.atomic():
         remote = RemoteCase.objects.create(
             partner=partner,
             direction=RemoteCase.FORWARDED,
+            mode="多地联办" if joint else "异地代收代办",
+            local_case_id=joint.pk if joint else None,
             package_id=forwarding.package_id,
             package_name=str(entry.get("name", forwarding.package_id))[:200],
             person_text=json.dumps(person, ensure_ascii=False),
@@ -133,12 +139,29 @@ def forward(actor: User, forwarding: Forwarding) -> RemoteCase:
                 "received_at": remote.received_at.isoformat(),
                 "forward_due": due.isoformat(),
                 "collection": forwarding.collection,
-                "mode": "异地代收代办",
+                "mode": "多地联办" if joint else "异地代收代办",
+                "joint_number": joint.number if joint else "",
             },
             secret={"person": person, "form": form, "materials": _sealed(forwarding)},
             remote_case=remote,
         )
     return remote
+
+
+JOINABLE = ("submitted", "in_progress", "ready")
+
+
+def _joint_case(actor: User, number: str) -> Case | None:
+    """多地联办: the local case of the same applicant's package, by its 受理编号."""
+    number = number.strip()
+    if not number:
+        return None
+    case = cases_visible_to(actor).filter(number=number).first()
+    if case is None:
+        raise InvalidInput(f"没有受理编号为 {number[:40]} 的本地办件（或无权查看）")
+    if case.state not in JOINABLE:
+        raise InvalidInput(f"本地办件 {number} 已办结或终止，不能联办")
+    return case
 
 
 def _sealed(forwarding: Forwarding) -> list[dict[str, str]]:
@@ -168,12 +191,23 @@ def hand_over(actor: User, ref, collection: str = "") -> RemoteCase:
             raise InvalidInput("该件已送达")
         if not remote.partner_state.startswith("办结"):
             raise InvalidInput("对方尚未办结，不能送达")
+        if remote.local_case_id:  # 多地联办: both parts handed over at once (一次办成)
+            _hand_over_joint(actor, remote.local_case_id)
         remote.handed_over_at = timezone.now()
         remote.save(update_fields=["handed_over_at", "updated_at"])
         how = COLLECTIONS.get(collection or remote.collection, "收件窗口领取")
         note(remote, f"结果已送达申请人（{how}）")
         enqueue(remote.partner, "handover", {"how": how}, remote_case=remote)
     return remote
+
+
+def _hand_over_joint(actor: User, case_id: int) -> None:
+    case = Case.objects.get(pk=case_id)
+    if case.state == "completed":
+        return
+    if case.state != "ready":
+        raise InvalidInput(f"本地办件 {case.number} 尚未办结，两地结果须一次送达")
+    hand_over_case(actor, case.public_id)
 
 
 # --------------------------------------------------------------------------- 收件地 applies

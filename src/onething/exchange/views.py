@@ -158,6 +158,7 @@ def forward(request: HttpRequest) -> HttpResponse:
                 answers=answers,
                 materials=_files(request, entry),
                 collection=post.get("collection", "window"),
+                joint_case=post.get("joint_case", ""),
             ),
         )
     except CaseError as refused:
@@ -189,8 +190,18 @@ def case(request: HttpRequest, ref) -> HttpResponse:
             "events": remote.events.all(),
             "certificate": json.dumps(remote.certificate or {}, ensure_ascii=False, indent=1),
             "may_hand_over": may_forward_cross_region(request.user),
+            "joint": _joint_of(remote),
         },
     )
+
+
+def _joint_of(remote):
+    """多地联办: the local case handled here with the partner's part, if any."""
+    if remote.direction != "forwarded" or not remote.local_case_id:
+        return None
+    from onething.cases.models import Case
+
+    return Case.objects.filter(pk=remote.local_case_id).only("number", "state", "public_id").first()
 
 
 @require_POST
