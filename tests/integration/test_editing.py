@@ -151,3 +151,24 @@ def test_two_saves_at_once_from_the_same_revision_one_is_refused(demo):
         thread.join()
     assert sorted(outcomes)[-1] == "saved" and "editor 已于" in sorted(outcomes)[0]
     assert services.entry_of(draft, "items", ITEM).revision == revision + 1
+
+
+def test_invalid_values_never_reach_a_version(demo):
+    """Even a row changed behind the services' back: submit and publish check the whole."""
+    from onething.editing.models import Draft
+
+    editor, publisher = user("editor"), user("publisher")
+    draft = services.draft_for(editor)
+    row = services.entry_of(draft, "items", ITEM)
+    row.data = {**row.data, "promised_days": 99}
+    row.save()
+    Draft.objects.filter(pk=draft.pk).update(revision=draft.revision + 1)
+    with pytest.raises(InvalidInput) as refused:
+        publishing.submit(editor)
+    assert "超过了法定时限" in refused.value.message
+    Draft.objects.filter(pk=draft.pk).update(state=Draft.State.SUBMITTED)
+    versions = CatalogVersion.objects.count()
+    with pytest.raises(InvalidInput) as refused:
+        publishing.publish(publisher)
+    assert "不能发布" in refused.value.message
+    assert CatalogVersion.objects.count() == versions
