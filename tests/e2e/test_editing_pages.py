@@ -51,6 +51,7 @@ def test_the_editor_changes_an_item_and_sees_a_problem_at_its_field(demo, client
     form["promised_days"] = "10"
     saved = client.post(URL, form, follow=True)
     assert "检查通过" in page_text(saved)
+    assert "editor 保存" in element(saved, "ul", id="entry-steps").text
     review = page_text(client.get("/editing/review"))
     assert "承诺时限 15 → 10 个工作日" in review
     assert "新增申请材料 经办人身份证明及授权委托书" in review

@@ -217,6 +217,7 @@ def entry(request: HttpRequest, section: str, key: str) -> HttpResponse:
     noted = _noted(draft, row)
     context = _form_context(request, draft, section, key, row.data, row.revision, noted)
     context["row"] = row
+    context["steps"] = list(EditingStep.objects.filter(section=section, key=key)[:20])
     return render(request, "editing/entry.html", context)
 
 
