@@ -360,3 +360,28 @@ def test_the_partner_list_and_identity_on_the_command_line(nodes):
     assert [o["package"] for o in document["offered"]] == ["no_criminal_record", "household_move"]
     bad = home.site.onething("exchange", "partner-add", "/nonexistent.json")
     assert bad.returncode == 2 and "cannot read" in bad.stderr
+
+
+def test_keys_rotate_on_the_command_line_without_stopping_exchange(nodes):
+    home, partner, _relay = nodes
+    old = [line.split()[0] for line in home.cli("exchange", "keys", "list").splitlines()]
+    assert "new keys" in home.cli("exchange", "keys", "rotate")
+    listed = home.cli("exchange", "keys", "list").splitlines()
+    assert len(listed) == 4 and all("→" in line for line in listed)
+    new_sig = next(line.split()[0] for line in listed if line.split()[0] not in old and " sig " in line)  # fmt: skip
+    ref = forward(home, "转学")  # queued behind the announcement, signed with the old key
+    deliver_until(home, 2, "the new keys, then the application")
+    known = partner.py(
+        "from onething.exchange.models import PartnerKey\n"
+        "print(' '.join(PartnerKey.objects.filter(partner__code='lvliang').values_list('kid', flat=True)))"
+    ).split()
+    assert new_sig in known and set(old) <= set(known)  # the old ones verify till they end
+    assert seen(partner, ref)["applied"] == 1
+    again = forward(home, "考研")  # now signed with the new key
+    deliver_until(home, 1, "an application signed with the new key")
+    assert seen(partner, again)["applied"] == 1
+    kid = home.py(
+        "from onething.exchange.models import InboundMessage, Partner\n"
+        "print(Partner.objects.get(code='yulin').knows_our_kid)"
+    ).strip()
+    assert kid == new_sig
