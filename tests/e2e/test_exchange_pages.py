@@ -176,3 +176,21 @@ def test_a_partners_certificate_is_recognised_with_its_published_keys(client, pa
     valid = Client().post("/api/v1/exchange/verify", document, content_type="application/json")
     assert valid.json()["status"] == "valid" and valid.json()["partner"] == "yulin"
     assert "请选择" in text_of(client.post("/exchange/verify", {}, follow=True))
+
+
+def test_the_admin_shows_the_exchange_records_read_only_without_the_person(client, partner):
+    from django.apps import apps
+
+    from onething.accounts.models import User
+
+    as_user(Client(), "clerk").post("/exchange/forward", FORM)
+    Client().post("/exchange/inbox", "garbage", content_type="application/jose")
+    client.force_login(User.objects.create_superuser("root", password="set-up-only-2026"))
+    for model in apps.get_app_config("exchange").get_models():
+        first = model.objects.order_by("pk").first()
+        label = f"/admin/exchange/{model._meta.model_name}/"
+        assert client.get(label).status_code == 200, label
+        if first is not None:
+            page = client.get(f"{label}{first.pk}/change/")
+            assert page.status_code == 200 and ID_NUMBER not in page.content.decode(), label
+            assert '"d":' not in page.content.decode()  # no private key
