@@ -43,3 +43,13 @@ def test_review_verbs_submit_publish_and_roll_back(demo):
     back = runner.invoke(app, ["editing", "rollback", "1", "--as", "publisher"])
     assert back.exit_code == 0 and current_catalog().number == 3
     assert runner.invoke(app, ["editing", "rollback", "1", "--as", "nobody"]).exit_code == 2
+
+
+@pytest.mark.django_db
+def test_discard_on_the_command_line(demo):
+    services.draft_for(user("editor"))
+    runner = CliRunner()
+    refused = runner.invoke(app, ["editing", "discard", "--as", "editor_amr"])
+    assert refused.exit_code == 1 and "放弃编制稿" in refused.stderr
+    assert runner.invoke(app, ["editing", "discard", "--as", "editor"]).stdout == "discarded\n"
+    assert runner.invoke(app, ["editing", "status"]).stdout == "no draft\n"

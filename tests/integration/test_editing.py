@@ -172,3 +172,17 @@ def test_invalid_values_never_reach_a_version(demo):
         publishing.publish(publisher)
     assert "不能发布" in refused.value.message
     assert CatalogVersion.objects.count() == versions
+
+
+def test_a_discarded_draft_publishes_nothing_and_the_next_starts_afresh(demo):
+    editor = user("editor")
+    draft = services.draft_for(editor)
+    data, revision = item_data(draft)
+    services.save_entry(editor, "items", ITEM, {**data, "fee": 5}, revision)
+    with pytest.raises(Forbidden):
+        publishing.discard(user("editor_amr"))
+    publishing.discard(user("publisher"), "第 2 版已由命令行导入")
+    assert services.open_draft() is None
+    fresh = services.draft_for(editor)
+    assert fresh.pk != draft.pk and not publishing.draft_differences(fresh)
+    assert current_catalog().number == 1

@@ -13,7 +13,7 @@
 - ``GET /editing/preview/{package}?question=answer``: the package's guide figures in the
   draft and as published;
 - ``POST /editing/submit``, ``/editing/return`` ``{"reason"}``, ``/editing/publish``
-  ``{"note"}``, ``/editing/rollback`` ``{"version": 3}``.
+  ``{"note"}``, ``/editing/rollback`` ``{"version": 3}``, ``/editing/discard`` ``{"reason"}``.
 
 Only editors and publishers reach any of it (404 for anyone else).
 """
@@ -130,6 +130,11 @@ def return_draft(request: HttpRequest, body: ReasonIn):
 def publish(request: HttpRequest, body: NoteIn):
     version = publishing.publish(_editor(request), body.note)
     return {"version": version.number, "digest": version.digest}
+
+
+@router.post("/editing/discard")
+def discard(request: HttpRequest, body: ReasonIn):
+    return {"state": publishing.discard(_editor(request), body.reason).state}
 
 
 @router.post("/editing/rollback")

@@ -1,5 +1,6 @@
 """``onething editing``: the draft catalogue's review on the command line (the pages'
-services): ``status``, ``differences``, ``submit``, ``publish``, ``return``, ``rollback``.
+services): ``status``, ``differences``, ``submit``, ``publish``, ``return``, ``rollback``,
+``discard``.
 Each acts as a named account (``--as``) whose role allows it. Exit codes: 0 done; 1
 refused (the reason on stderr, in Chinese); 2 a bad request (unknown account)."""
 
@@ -105,6 +106,19 @@ def return_draft(
 
     _run(lambda: publishing.return_draft(_account(as_), reason))
     typer.echo("returned")
+
+
+@app.command("discard")
+def discard(
+    as_: Annotated[str, typer.Option("--as", help=AS_HELP)],
+    reason: Annotated[str, typer.Option(help="Why it is given up.")] = "",
+) -> None:
+    """Give the open draft up: nothing of it is published."""
+    setup_django()
+    from onething.editing import publishing
+
+    _run(lambda: publishing.discard(_account(as_), reason))
+    typer.echo("discarded")
 
 
 @app.command("rollback")

@@ -21,6 +21,7 @@ class Draft(models.Model):
         EDITING = "editing", "编辑中"
         SUBMITTED = "submitted", "待审核"
         PUBLISHED = "published", "已发布"
+        DISCARDED = "discarded", "已放弃"
 
     base_version = models.ForeignKey(
         CatalogVersion, on_delete=models.PROTECT, related_name="+", verbose_name="基于版本"
@@ -48,7 +49,7 @@ class Draft(models.Model):
         constraints = [  # one draft open at a time
             models.UniqueConstraint(
                 fields=["state"],
-                condition=~models.Q(state="published"),
+                condition=models.Q(state__in=["editing", "submitted"]),
                 name="one_open_draft",
             )
         ]
@@ -90,6 +91,7 @@ class EditingStep(models.Model):
         RETURNED = "returned", "退回修改"
         PUBLISHED = "published", "审核发布"
         ROLLED_BACK = "rolled_back", "回退发布"
+        DISCARDED = "discarded", "放弃编制稿"
 
     draft = models.ForeignKey(
         Draft, on_delete=models.PROTECT, null=True, blank=True, related_name="steps"

@@ -21,7 +21,7 @@ from onething.catalog.guide import AnswerError, Guide, build_guide, resolve_answ
 from onething.catalog.loading import CatalogError, parse_document, validate_document
 from onething.catalog.models import CatalogVersion
 from onething.catalog.services import current_catalog, import_catalog
-from onething.core.access import edits_catalog, publishes_catalog
+from onething.core.access import edits_catalog, edits_library, publishes_catalog
 from onething.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from onething.editing.models import Draft, EditingStep
 from onething.editing.rules import Difference, differences, in_chinese
@@ -193,6 +193,19 @@ def publish(user, note: str = "") -> CatalogVersion:
         summary = f"发布为第 {outcome.version.number} 版：" + "；".join(d.text for d in told)
         record(draft, EditingStep.Action.PUBLISHED, user, summary=summary[:5000])
     return outcome.version
+
+
+def discard(user, reason: str = "") -> Draft:
+    """Give the open draft up (the 审批局's editor or the publisher): nothing of it is
+    published; the next editor's visit starts a new one from the published version."""
+    if not (edits_library(user) or publishes_catalog(user)):
+        raise Forbidden("只有行政审批服务管理局的事项编制人员或审核发布人员可以放弃编制稿")
+    with transaction.atomic():
+        draft = _open()
+        draft.state = Draft.State.DISCARDED
+        draft.save(update_fields=["state"])
+        record(draft, EditingStep.Action.DISCARDED, user, summary=(reason or "").strip()[:500])
+    return draft
 
 
 def rollback(user, number: int) -> CatalogVersion:

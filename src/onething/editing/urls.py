@@ -11,6 +11,7 @@ urlpatterns = [
     path("editing/return", views.return_draft, name="return"),
     path("editing/publish", views.publish, name="publish"),
     path("editing/rollback", views.rollback, name="rollback"),
+    path("editing/discard", views.discard, name="discard"),
     path("editing/versions/<int:number>.yaml", views.export, name="export"),
     path("editing/preview/<str:package>", views.preview, name="preview"),
     path("editing/<str:section>/new", views.new_entry, name="new"),

@@ -332,6 +332,8 @@ def review(request: HttpRequest) -> HttpResponse:
         "differences": publishing.draft_differences(draft) if draft else [],
         "problems": _in_chinese(problems),
         "publisher": publishes_catalog(request.user),
+        "may_discard": bool(draft)
+        and (publishes_catalog(request.user) or edits_library(request.user)),
         "versions": list(CatalogVersion.without_source.order_by("-number")[:20]),
         "packages": services.entries_of(draft, "packages").values_list("key", "name")
         if draft
@@ -370,6 +372,14 @@ def return_draft(request: HttpRequest) -> HttpResponse:
 def publish(request: HttpRequest) -> HttpResponse:
     note = request.POST.get("note", "")
     return _step(request, lambda: publishing.publish(request.user, note), "已发布新版本目录。")
+
+
+@editor_page
+@require_POST
+def discard(request: HttpRequest) -> HttpResponse:
+    reason = request.POST.get("reason", "")
+    done = "已放弃编制稿：下次打开事项编制时从现行版本重新开始。"
+    return _step(request, lambda: publishing.discard(request.user, reason), done)
 
 
 @editor_page
