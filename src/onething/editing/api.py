@@ -57,11 +57,11 @@ class ReasonIn(Schema):
     reason: str = ""
 
 
-class NoteIn(Schema):
+class PublishNoteIn(Schema):
     note: str = ""
 
 
-class VersionIn(Schema):
+class RollbackVersionIn(Schema):
     version: int
 
 
@@ -127,7 +127,7 @@ def return_draft(request: HttpRequest, body: ReasonIn):
 
 
 @router.post("/editing/publish")
-def publish(request: HttpRequest, body: NoteIn):
+def publish(request: HttpRequest, body: PublishNoteIn):
     version = publishing.publish(_editor(request), body.note)
     return {"version": version.number, "digest": version.digest}
 
@@ -138,7 +138,7 @@ def discard(request: HttpRequest, body: ReasonIn):
 
 
 @router.post("/editing/rollback")
-def rollback(request: HttpRequest, body: VersionIn):
+def rollback(request: HttpRequest, body: RollbackVersionIn):
     version = publishing.rollback(_editor(request), body.version)
     return {"version": version.number, "digest": version.digest}
 
