@@ -53,7 +53,7 @@ class EntryIn(Schema):
     revision: int | None = None
 
 
-class ReasonIn(Schema):
+class EditingReasonIn(Schema):
     reason: str = ""
 
 
@@ -122,7 +122,7 @@ def submit(request: HttpRequest):
 
 
 @router.post("/editing/return")
-def return_draft(request: HttpRequest, body: ReasonIn):
+def return_draft(request: HttpRequest, body: EditingReasonIn):
     return {"state": publishing.return_draft(_editor(request), body.reason).state}
 
 
@@ -133,7 +133,7 @@ def publish(request: HttpRequest, body: PublishNoteIn):
 
 
 @router.post("/editing/discard")
-def discard(request: HttpRequest, body: ReasonIn):
+def discard(request: HttpRequest, body: EditingReasonIn):
     return {"state": publishing.discard(_editor(request), body.reason).state}
 
 
