@@ -194,3 +194,25 @@ def test_the_admin_shows_the_exchange_records_read_only_without_the_person(clien
             page = client.get(f"{label}{first.pk}/change/")
             assert page.status_code == 200 and ID_NUMBER not in page.content.decode(), label
             assert '"d":' not in page.content.decode()  # no private key
+
+
+def test_a_partners_case_handled_here_shows_both_sides_duties(client, partner, issued):
+    """办理地: the clerks who may see the local case, and supervisors, see the partner's
+    case with our case number, our deadline and the partner window's forwarding limit."""
+    import datetime
+
+    remote = RemoteCase.objects.create(
+        partner=Partner.objects.get(code="yulin"),
+        direction=RemoteCase.HANDLED,
+        package_id=issued.package_id,
+        package_name=issued.package_name,
+        window="610802",
+        forward_due=datetime.date(2026, 12, 7),
+        local_case_id=issued.pk,
+    )
+    for username in ("clerk_lishi", "supervisor"):
+        page = as_user(Client(), username).get(f"/exchange/cases/{remote.ref}")
+        words = text_of(page)
+        assert page.status_code == 200 and issued.number in words, username
+        assert "转办期限 2026-12-07" in words and "本地办结期限" in words
+    assert as_user(client, "clerk_jiaoqu").get(f"/exchange/cases/{remote.ref}").status_code == 404

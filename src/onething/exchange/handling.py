@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import json
+from datetime import date
 
 from django.contrib.auth.hashers import make_password
 
@@ -92,11 +93,19 @@ def open_case(partner: Partner, message: InboundMessage, secret: dict) -> None:
         person_text=json.dumps(person, ensure_ascii=False),
         window=str(body.get("window", ""))[:12],
         received_at=message.created_at,
+        forward_due=_date(body.get("forward_due")),
         local_case_id=case.pk,
         collection=str(body.get("collection") or "window")[:10],
     )
     note(remote, f"收到{partner.name}转来的申请，已生成本地办件 {case.number}")
     report(case, remote, "已收件，待本地窗口受理")
+
+
+def _date(text: object) -> date | None:
+    try:
+        return date.fromisoformat(text) if isinstance(text, str) else None
+    except ValueError:
+        return None
 
 
 def report(case: Case, remote: RemoteCase, text: str, label: str = "") -> None:

@@ -190,18 +190,20 @@ def case(request: HttpRequest, ref) -> HttpResponse:
             "events": remote.events.all(),
             "certificate": json.dumps(remote.certificate or {}, ensure_ascii=False, indent=1),
             "may_hand_over": may_forward_cross_region(request.user),
-            "joint": _joint_of(remote),
+            "local_case": _local_case_of(remote),
         },
     )
 
 
-def _joint_of(remote):
-    """多地联办: the local case handled here with the partner's part, if any."""
-    if remote.direction != "forwarded" or not remote.local_case_id:
+def _local_case_of(remote):
+    """This node's own case: the partner's application handled here, or 多地联办's local
+    part; None when there is none."""
+    if not remote.local_case_id:
         return None
     from onething.cases.models import Case
 
-    return Case.objects.filter(pk=remote.local_case_id).only("number", "state", "public_id").first()
+    fields = ("number", "state", "public_id", "due_date")
+    return Case.objects.filter(pk=remote.local_case_id).only(*fields).first()
 
 
 @require_POST

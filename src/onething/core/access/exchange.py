@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from onething.core.access.base import _model, reach_of, supervises, works_at_window
+from onething.core.access.cases import cases_visible_to
 from onething.core.roles import Role
 
 __all__ = [
@@ -34,12 +35,16 @@ def may_keep_partners(user) -> bool:
 
 def remote_cases_visible_to(user) -> QuerySet:
     """Cases received at a window within the user's reach (clerks, supervisors), and the
-    partners' cases handled here (supervisors); all for the administrator."""
+    partners' cases handled here: a supervisor's all, a clerk's those whose local case
+    they may see; all for the administrator."""
     cases = _model("exchange.RemoteCase").objects.all()
     role = getattr(user, "role", None)
     if role not in (Role.CLERK, Role.SUPERVISOR, Role.ADMIN):
         return cases.none()
     reach = reach_of(user)
     forwarded = Q(direction="forwarded") & reach.q("window")
-    handled = Q(direction="handled") if supervises(user) else Q(pk__in=[])
+    ours = cases_visible_to(user).values("pk")  # handled here: as the local case is seen
+    handled = Q(direction="handled") & (
+        Q(pk__isnull=False) if supervises(user) else Q(local_case_id__in=ours)
+    )
     return cases.filter(forwarded | handled)
