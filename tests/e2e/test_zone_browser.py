@@ -11,7 +11,7 @@ from onething.zones.demo import DEMO_ZONE
 from onething.zones.models import Zone
 from onething.zones.sample import sample_xlsx
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WIDE = {"viewport": {"width": 1920, "height": 1080}, "locale": "zh-CN"}
 PHONE = {"viewport": {"width": 375, "height": 812}, "is_mobile": True, "has_touch": True}

@@ -53,7 +53,7 @@ class ForwardIn(Schema):
     joint_case: str = ""  # 多地联办: the local case's 受理编号
 
 
-class HandOverIn(Schema):
+class ExchangeHandOverIn(Schema):
     collection: str = ""
 
 
@@ -151,7 +151,7 @@ def get_case(request: HttpRequest, ref: UUID):
 
 
 @router.post("/exchange/cases/{ref}/hand-over", auth=API_AUTH)
-def hand_over(request: HttpRequest, ref: UUID, payload: HandOverIn):
+def hand_over(request: HttpRequest, ref: UUID, payload: ExchangeHandOverIn):
     _visible(request, ref)
     return _case_out(journey.hand_over(api_user(request), ref, payload.collection))
 
