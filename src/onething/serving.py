@@ -185,6 +185,11 @@ def gunicorn_command(host: str, port: int, workers: int, control: list[str]) -> 
         "onething.web.access_log.MaskingLogger",
         "--graceful-timeout",
         "10",
+        # A query string may be long (a search of 10,000 characters is answered, not
+        # refused with gunicorn's bare 400 at 4 KB); the body keeps its limits
+        # (web/limits.py), a reverse proxy in front bounds the line (deploy/nginx.conf).
+        "--limit-request-line",
+        "0",
         *control,
     ]
 
