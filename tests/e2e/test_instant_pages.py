@@ -43,3 +43,4 @@ def test_the_public_figures_count_the_items_fully_online(client, demo):
     page = text_of(client.get("/figures/"))
     assert '<strong id="public-fully-online">26</strong>' in page and "共 90 个事项" in page
     assert '<strong id="public-instant">1</strong>' in page
+    assert 'id="public-cross-province"' in page and "/exchange/figures" in page  # 跨省通办

@@ -47,6 +47,7 @@ from onething.evaluation.ratings import (
     open_stages,
 )
 from onething.evaluation.rollup import refresh, refreshed_at
+from onething.exchange.services import public_figures as exchange_figures
 
 _case_ratings = PreparedQuery(lambda case_id: Rating.objects.filter(case_id=case_id))
 
@@ -456,6 +457,7 @@ def public_figures(request: HttpRequest) -> HttpResponse:
             "items_offered": len(items),
             "items_fully_online": sum(1 for item in items if item.depth == "full"),  # 全程网办
             "items_instant": sum(1 for item in items if item.instant is not None),  # 秒批
+            "cross_province": exchange_figures(),  # 跨省通办: items and partners
         },
     )
 
