@@ -29,7 +29,7 @@ from onething.catalog.guide import Guide
 from onething.catalog.services import catalog_of, guide_for_version_id
 from onething.core.access import may_act_on_case, require_may_act
 from onething.core.errors import Conflict, InvalidInput, NotFound
-from onething.core.events import LicenceIssued
+from onething.core.events import LicenceIssued, MaterialUploaded, publish
 from onething.core.roles import Role
 from onething.intake import files
 from onething.intake.blank_pages import blank_pages
@@ -190,7 +190,35 @@ def upload_evidence(actor: User, case_id, evidence_id: int, name: str, data: byt
             note=evidence.material_name,
             data={"sha256": digest, "size": facts.size, "pages": facts.pages},
         )
+        publish(
+            MaterialUploaded(
+                case.pk,
+                evidence.pk,
+                evidence.evidence_type,
+                evidence.material_name,
+                facts.kind,
+                data,
+            )
+        )
+        evidence.refresh_from_db()  # a partner's certificate may stand for it (A)
         return evidence
+
+
+def recognise_certificate(case_id: int, evidence_id: int, note: str, data: dict) -> Evidence:
+    """证照互认: the file just uploaded for this material is a certificate that its issuer
+    signed and that names the applicant — a partner region's, checked with the keys it
+    published (exchange/recognition.py): the material stands at level A, as a
+    certificate of our own library would, and the check is in the case's record."""
+    evidence = Evidence.objects.select_related("case").get(pk=evidence_id, case_id=case_id)
+    if evidence.origin != "applicant" or not evidence.file_path:
+        return evidence
+    evidence.trust = TrustLevel.A.value
+    evidence.checked_by, evidence.checked_at = None, timezone.now()
+    evidence.check_note = ""
+    evidence.save(update_fields=["trust", "checked_by", "checked_at", "check_note", "updated_at"])
+    case = evidence.case
+    record(case, "recognise_certificate", None, case.state, case.state, note=note, data=data)
+    return evidence
 
 
 def evidence_file(evidence: Evidence) -> bytes:

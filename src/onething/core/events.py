@@ -122,3 +122,17 @@ class CatalogImported:
     version_id: int
     number: int
     digest: str
+
+
+@dataclass(frozen=True, slots=True)
+class MaterialUploaded:
+    """An applicant uploaded a file for a material of a case (level C: the original still
+    to be checked). A certificate a partner region signed stands for it as one of ours
+    would (跨省通办 证照互认: exchange/recognition.py raises it to A)."""
+
+    case_id: int
+    evidence_id: int
+    evidence_type: str  # the e-licence type that may stand in for the material ("": none)
+    material_name: str
+    kind: str  # pdf | ofd | jpeg | png (judged by content)
+    data: bytes = field(repr=False, default=b"")
