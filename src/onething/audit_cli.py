@@ -38,7 +38,7 @@ app = typer.Typer(
 
 @app.callback()
 def audit() -> None:
-    """The audit trail: case actions, personal-data views, licence events."""
+    """The audit trail: case actions, personal-data views, licence events, editing steps."""
 
 
 def default_checkpoint() -> Path:
@@ -47,10 +47,11 @@ def default_checkpoint() -> Path:
 
 def _specs():
     from onething.cases.audit import ACTION_CHAIN
+    from onething.editing.services import STEP_CHAIN
     from onething.licences.events import EVENT_CHAIN
     from onething.privacy.services import VIEW_CHAIN
 
-    return [ACTION_CHAIN, VIEW_CHAIN, EVENT_CHAIN]
+    return [ACTION_CHAIN, VIEW_CHAIN, EVENT_CHAIN, STEP_CHAIN]
 
 
 def _walk(spec, key, tally) -> tuple[str, dict[str, int]]:

@@ -243,3 +243,23 @@ def test_sqlite_gets_its_triggers_back_after_a_migration_rebuilt_a_table(trail):
     reprotect_sqlite()
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         sql("DELETE FROM cases_action")
+
+
+def test_editing_steps_are_chained_checked_and_append_only(demo):
+    from onething.editing import services as editing
+    from onething.editing.models import EditingStep
+
+    editor = user("editor")
+    draft = editing.draft_for(editor)
+    row = editing.entry_of(draft, "items", "drug_retail_licence")
+    data = dict(row.data, promised_days=row.data["promised_days"] - 1)
+    editing.save_entry(editor, "items", "drug_retail_licence", data, row.revision)
+    started, saved = EditingStep.objects.order_by("seq")
+    assert (started.seq, saved.seq) == (1, 2) and saved.mac.startswith("sha256:")
+    assert verify_all(None)[0] == ""
+    with pytest.raises(DatabaseError), transaction.atomic():
+        sql("UPDATE editing_editingstep SET summary = 'x' WHERE id = %s", [saved.pk])
+    with trigger_off("editing_editingstep"):
+        sql("UPDATE editing_editingstep SET actor = 'someone' WHERE id = %s", [started.pk])
+    problem, *_ = verify_all(None)
+    assert problem.startswith(f"editing_editingstep id {started.pk} (editing_editingstep, seq 1)")

@@ -12,6 +12,7 @@ as published. Publishing makes the draft a new `catalog.CatalogVersion`.
 from __future__ import annotations
 
 from django.db import models
+from django.utils import timezone
 
 from onething.catalog.models import CatalogVersion
 
@@ -80,7 +81,8 @@ class DraftEntry(models.Model):
 
 
 class EditingStep(models.Model):
-    """One step of editing, reviewing or publishing (append-only)."""
+    """One step of editing, reviewing or publishing: sealed in one audit chain and
+    append-only (a trigger refuses UPDATE and DELETE; `onething audit verify` walks it)."""
 
     class Action(models.TextChoices):
         STARTED = "started", "开始编制"
@@ -101,9 +103,13 @@ class EditingStep(models.Model):
     key = models.CharField("编号", max_length=100, blank=True)
     summary = models.TextField("内容", blank=True)
     actor = models.CharField("操作人", max_length=150)
-    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    at = models.DateTimeField("时间", default=timezone.now, editable=False, db_index=True)
+    # Its place in the audit chain of editing steps and its seal (privacy/audit.py).
+    seq = models.PositiveIntegerField("链内序号", editable=False)
+    mac = models.CharField("链式校验值", max_length=80, editable=False)
 
     class Meta:
         verbose_name = "编制记录"
         verbose_name_plural = "编制记录"
         ordering = ["-at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["seq"], name="editing_step_chain_seq")]

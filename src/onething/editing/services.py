@@ -27,6 +27,7 @@ from onething.core.access import edits_catalog, edits_library, may_edit_item, se
 from onething.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from onething.editing.models import Draft, DraftEntry, EditingStep
 from onething.editing.rules import SECTION_LABELS, SECTIONS, entry_path, in_chinese
+from onething.privacy.audit import ChainSpec, append
 
 OPEN_STATES = (Draft.State.EDITING, Draft.State.SUBMITTED)
 
@@ -96,11 +97,19 @@ def _copied(version: CatalogVersion, document: dict, user) -> Draft:
     return draft
 
 
+# The editing steps are one audit chain (privacy/audit.py), as the licence events are.
+STEP_CHAIN = ChainSpec(
+    EditingStep, ("draft_id", "action", "section", "key", "summary", "actor", "at")
+)
+
+
 def record(draft: Draft | None, action: str, user, section="", key="", summary="") -> None:
+    """Append one step to the audit trail of editing (sealed in its chain)."""
     actor = getattr(user, "username", None) or str(user)
-    EditingStep.objects.create(
+    step = EditingStep(
         draft=draft, action=action, section=section, key=key, summary=summary, actor=actor
     )
+    append(STEP_CHAIN, [step])
 
 
 # --------------------------------------------------------------------------- checking

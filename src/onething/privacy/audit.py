@@ -1,13 +1,14 @@
 """The audit chain in the database: sealing records as they are written, reading them
 back to verify, and keeping the tables append-only (the rule is core/audit_chain.py).
 
-Three kinds of audit record are chained, each table naming its chains:
+Four kinds of audit record are chained, each table naming its chains:
 
 | table                      | its chains                 | one writer at a time by          |
 |----------------------------|----------------------------|----------------------------------|
 | `cases_action`             | one a case: ``…:<case>``   | the case row, FOR UPDATE         |
 | `privacy_personaldataview` | one for the table          | a transaction's advisory lock    |
 | `licences_licenceevent`    | one for the table          | a transaction's advisory lock    |
+| `editing_editingstep`      | one for the table          | a transaction's advisory lock    |
 
 Appending runs in a transaction: take the chain's lock, read its last (seq, seal), seal the
 new records after it, insert them. The lock is held until the transaction ends, so the
@@ -24,7 +25,7 @@ cases only, so it seals each new case's chain in memory (`cases.audit.seal_new_c
 before the COPY. There is no unsealed "loaded history" segment: every record verifies the
 same way.
 
-Append-only: a trigger refuses UPDATE and DELETE on the three tables (`protect`, run by
+Append-only: a trigger refuses UPDATE and DELETE on these tables (`protect`, run by
 their migrations). On PostgreSQL it raises for every role, the owner's included; there is
 no maintenance switch (a setting any session could set would open the tables to the very
 role they guard against). A schema migration that must rewrite rows disables the trigger
@@ -62,7 +63,12 @@ from onething.privacy.crypto import audit_key
 
 # The append-only tables (each app names its chain: cases/audit.py, licences/events.py,
 # privacy/services.py).
-APPEND_ONLY = ("cases_action", "licences_licenceevent", "privacy_personaldataview")
+APPEND_ONLY = (
+    "cases_action",
+    "licences_licenceevent",
+    "privacy_personaldataview",
+    "editing_editingstep",  # 事项编制's steps (editing/services.py)
+)
 
 
 _PLAIN = (str, int, bool, type(None))
