@@ -625,19 +625,13 @@ def card_reading(name: str, id_number: str, kiosk: str = "lishi-01", **changes) 
     """The POST of a card read by the demo's simulated reader at `kiosk` (signed with
     its key): {"reading", "signature"}. `changes`: read_at, nonce, or key (another
     reader's private key) to make a reading the kiosk must refuse."""
-    import base64
-    import secrets
+    from onething.kiosk.services import demo_reader, signed_reading
 
-    from django.utils import timezone
-
-    from onething.kiosk import rules
-    from onething.kiosk.services import demo_reader
-
-    read_at = changes.get("read_at") or timezone.now()
-    nonce = changes.get("nonce") or secrets.token_hex(16)
-    text = rules.reading_text(kiosk, id_number, name, read_at, nonce)
-    signature = (changes.get("key") or demo_reader()).sign(text.encode())
-    return {"reading": text, "signature": base64.urlsafe_b64encode(signature).decode()}
+    key = changes.get("key") or demo_reader()
+    text, signature = signed_reading(
+        key, kiosk, name, id_number, changes.get("read_at"), changes.get("nonce")
+    )
+    return {"reading": text, "signature": signature}
 
 
 # --------------------------------------------------------------------------- 跨省通办

@@ -42,19 +42,27 @@ def accept_if_nothing_to_check(case_id: int) -> bool:
     its catalogue rules (秒批) and every material the applicant hands in is at trust A
     (a certificate of the library) or B (an original seen — at a kiosk, the ID card its
     reader read); then its items are decided (CaseAccepted). Whether it was accepted."""
-    case = locked_case(Case.objects.values_list("public_id", flat=True).get(pk=case_id))
-    if case.state != CaseState.SUBMITTED:
+    # Most submissions hold an item a person decides: found from the cached catalogue and
+    # guide with one small read, before any lock or look at the materials.
+    filed = Case.objects.values(
+        "public_id", "state", "catalog_version_id", "package_id", "answers"
+    ).get(pk=case_id)
+    if filed["state"] != CaseState.SUBMITTED or not _all_instant(filed):
         return False
-    catalog = catalog_by_version_id(case.catalog_version_id)
-    guide = guide_for_version_id(case.catalog_version_id, case.package_id, case.answers)
-    items = [catalog.items.get(gi.id) for gi in guide.items]
-    if not items or any(item is None or item.instant is None for item in items):
-        return False
-    handed_in = Evidence.objects.filter(case_id=case.pk, origin="applicant")
+    handed_in = Evidence.objects.filter(case_id=case_id, origin="applicant")
     if handed_in.exclude(trust__in=VERIFIED).exists():
         return False
-    accept_locked(case, None, CaseAction.AUTO_ACCEPT)
+    accept_locked(locked_case(filed["public_id"]), None, CaseAction.AUTO_ACCEPT)
     return True
+
+
+def _all_instant(filed: dict[str, Any]) -> bool:
+    """Whether every item the case's answers include declares instant rules."""
+    version = filed["catalog_version_id"]
+    catalog = catalog_by_version_id(version)
+    guide = guide_for_version_id(version, filed["package_id"], filed["answers"])
+    items = [catalog.items.get(gi.id) for gi in guide.items]
+    return bool(items) and all(item is not None and item.instant is not None for item in items)
 
 
 def on_case_accepted(event: CaseAccepted) -> None:

@@ -9,6 +9,7 @@ import base64
 import hashlib
 import logging
 import secrets
+from datetime import datetime
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -202,13 +203,26 @@ def public_key_text(key: Ed25519PrivateKey) -> str:
     return base64.b64encode(raw).decode()
 
 
-def simulated_reading(kiosk: Kiosk, name: str, id_number: str) -> tuple[str, str]:
-    """(reading, signature) as the demo's simulated reader makes them for a card laid on
-    it (the kiosk must have the demo reader's key registered: its signature is checked
-    as any reader's)."""
-    text = rules.reading_text(kiosk.code, id_number, name, timezone.now(), secrets.token_hex(16))
-    signature = demo_reader().sign(text.encode())
+def signed_reading(
+    key: Ed25519PrivateKey,
+    kiosk_code: str,
+    name: str,
+    id_number: str,
+    read_at: datetime | None = None,
+    nonce: str | None = None,
+) -> tuple[str, str]:
+    """(reading, signature) as a card reader holding `key` makes them for a card laid on
+    it at this kiosk: what the terminal's page relays."""
+    at, once = read_at or timezone.now(), nonce or secrets.token_hex(16)
+    text = rules.reading_text(kiosk_code, id_number, name, at, once)
+    signature = key.sign(text.encode())
     return text, base64.urlsafe_b64encode(signature).decode().rstrip("=")
+
+
+def simulated_reading(kiosk: Kiosk, name: str, id_number: str) -> tuple[str, str]:
+    """The demo's simulated reader's reading (the kiosk must have its key registered: its
+    signature is checked as any reader's)."""
+    return signed_reading(demo_reader(), kiosk.code, name, id_number)
 
 
 def ensure_demo_kiosk() -> Kiosk | None:
