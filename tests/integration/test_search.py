@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 def test_the_index_is_built_and_stored_when_a_version_is_imported(demo):
     stored = StoredIndex.objects.get()
-    assert stored.entries == 18 + 90 and stored.catalog_digest
+    assert stored.entries == 19 + 92 and stored.catalog_digest
     outcome = import_catalog((FIXTURES / "small.yaml").read_bytes(), imported_by="test")
     assert StoredIndex.objects.filter(catalog_digest=outcome.version.digest).exists()
 

@@ -29,6 +29,7 @@ from onething.cases.models import DELIVERY_LABELS, Case, Delivery
 from onething.cases.window import clerk_case
 from onething.core.access import may_act_on_case, require_may_act
 from onething.core.errors import Conflict, InvalidInput
+from onething.core.events import CaseHandedOver, publish
 from onething.intake.validation import check_phone
 from onething.licences.models import Licence
 
@@ -140,6 +141,7 @@ def hand_over(
             notify(
                 case, "delivered", f"“{case.package_name}”的结果已送出", _handover_note(delivery)
             )
+        publish(CaseHandedOver(case.pk, delivery.method, actor.pk))
         return case
 
 

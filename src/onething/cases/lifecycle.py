@@ -128,6 +128,8 @@ class TaskAction(StrEnum):
     LIFT_HOLD = "lift_hold"
     AUTO_APPROVE = "auto_approve"  # 秒批: every instant rule of the item held
     REFER = "refer"  # 秒批 not possible: a rule failed, the item waits for a reviewer
+    PARTNER_APPROVE = "partner_approve"  # 多地联办: the partner region's node approved it
+    PARTNER_REJECT = "partner_reject"  # 多地联办: the partner refused or rejected it
 
 
 # The items whose clock runs: their own due dates count towards the case's next deadline.
@@ -194,6 +196,8 @@ TASK_ACTION_LABELS: dict[TaskAction, str] = {
     TaskAction.LIFT_HOLD: "外部前置已办结",
     TaskAction.AUTO_APPROVE: "秒批（系统自动批准）",
     TaskAction.REFER: "秒批规则未全部满足，转人工审查",
+    TaskAction.PARTNER_APPROVE: "合作地区办结（准予）",
+    TaskAction.PARTNER_REJECT: "合作地区不予办理",
 }
 
 
@@ -257,6 +261,9 @@ TASK_TRANSITIONS: tuple[Transition[TaskState, TaskAction], ...] = (
     # 秒批: the platform decides an item whose catalogue rules all hold, or leaves it
     Transition(TaskAction.AUTO_APPROVE, (_T.WORKABLE,), _T.APPROVED, (SYSTEM,)),
     Transition(TaskAction.REFER, (_T.WORKABLE,), _T.WORKABLE, (SYSTEM,)),
+    # 多地联办: an item implemented by a partner region, held here, decided there
+    Transition(TaskAction.PARTNER_APPROVE, (_T.WAITING, _T.WORKABLE), _T.APPROVED, (SYSTEM,)),
+    Transition(TaskAction.PARTNER_REJECT, (_T.WAITING, _T.WORKABLE), _T.REJECTED, (SYSTEM,)),
 )
 
 
@@ -444,6 +451,8 @@ _TASKS: _Machine[TaskState, TaskAction] = _Machine(
         TaskAction.LIFT_HOLD: "lift the hold on",
         TaskAction.AUTO_APPROVE: "approve instantly",
         TaskAction.REFER: "refer to a reviewer",
+        TaskAction.PARTNER_APPROVE: "record the partner region's approval of",
+        TaskAction.PARTNER_REJECT: "record the partner region's refusal of",
     },
     descriptions={
         TaskState.WAITING: "waiting",

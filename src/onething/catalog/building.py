@@ -118,6 +118,8 @@ def _item(entry: ItemEntry, field_types: Mapping[str, str]) -> Item:
         expert_review=entry.expert_review,
         online_depth=entry.online_depth or default_depth(entry.trips, entry.online),
         instant=parse_rules(entry.instant, field_types)[0],
+        partner_place=entry.partner_place,
+        partner_package=entry.partner_package or "",
     )
 
 

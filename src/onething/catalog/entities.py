@@ -122,6 +122,14 @@ class Item:
     expert_review: str | None = None  # the expert review (专家评审) its decision waits on
     online_depth: str | None = None  # 网办深度 (full | one_trip | window); None: from trips
     instant: InstantRules | None = None  # 秒批: decided by the platform when these hold
+    # 多地联办: implemented by the partner node of this GB/T 2260 place (its package
+    # `partner_package`, "": the package's own id); this node only accepts and hands over
+    partner_place: str | None = None
+    partner_package: str = ""
+
+    @property
+    def by_partner(self) -> bool:
+        return self.partner_place is not None
 
     @property
     def depth(self) -> str:

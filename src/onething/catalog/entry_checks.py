@@ -125,6 +125,7 @@ def _check_item(item: ItemEntry, path: str, found: Findings) -> None:
             f"{path}.expert_review",
             "an instant item (即办件) is done on the spot: it cannot wait on an expert review",
         )
+    _check_partner_item(item, path, found)
     _listed_once(item.levels, f"{path}.levels", found)
     _listed_once(item.fields, f"{path}.fields", found)
     asked = item.asked_materials()
@@ -138,6 +139,24 @@ def _check_item(item: ItemEntry, path: str, found: Findings) -> None:
                 f"'{material.material}' is already asked for at "
                 f"materials[{first_at[material.material]}]",
             )
+
+
+def _check_partner_item(item: ItemEntry, path: str, found: Findings) -> None:
+    """多地联办: an item a partner region implements is decided and certified there —
+    not by our platform (秒批), not by our expert review, not with our certificate."""
+    if item.partner_place is None:
+        if item.partner_package is not None:
+            found.problem(f"{path}.partner_package", "needs partner_place (the partner's place)")
+        return
+    for key, why in (
+        ("issues", "the partner issues its certificate"),
+        ("instant", "the partner decides it"),
+        ("expert_review", "the partner decides it"),
+    ):
+        if getattr(item, key) is not None:
+            found.problem(f"{path}.{key}", f"an item implemented by a partner region: {why}")
+    if item.kind == "instant":
+        found.problem(f"{path}.kind", "an item implemented by a partner region is not 即办 here")
 
 
 def _check_package(package: PackageEntry, path: str, found: Findings) -> None:

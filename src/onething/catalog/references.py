@@ -119,6 +119,12 @@ def _check_items(registries: dict[str, Registry], found: Findings) -> None:
         review = item.expert_review
         if review is not None and review not in registries["expert_reviews"]:
             found.problem(f"{path}.expert_review", f"unknown expert review '{review}'")
+        if item.partner_place is not None and item.partner_place in registries["jurisdictions"]:
+            found.problem(
+                f"{path}.partner_place",
+                f"'{item.partner_place}' is one of this catalogue's jurisdictions: "
+                "a partner region's place lies outside it (多地联办)",
+            )
 
 
 def _check_materials_used(registries: dict[str, Registry], found: Findings) -> None:

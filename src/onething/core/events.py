@@ -136,3 +136,13 @@ class MaterialUploaded:
     material_name: str
     kind: str  # pdf | ofd | jpeg | png (judged by content)
     data: bytes = field(repr=False, default=b"")
+
+
+@dataclass(frozen=True, slots=True)
+class CaseHandedOver:
+    """The window handed a case's results over (一次办成: every result at once); a partner
+    region that implemented some of its items is told (跨省通办 多地联办)."""
+
+    case_id: int
+    method: str  # window | post | electronic
+    actor_id: int | None

@@ -108,8 +108,9 @@ def _date(text: object) -> date | None:
         return None
 
 
-def report(case: Case, remote: RemoteCase, text: str, label: str = "") -> None:
-    """The case's state back to the partner (queued in this transaction)."""
+def report(case: Case, remote: RemoteCase, text: str, label: str = "", outcome: str = "") -> None:
+    """The case's state back to the partner (queued in this transaction); `outcome`
+    (approved | rejected) once every item is decided (多地联办 records it there)."""
     label = label or STATE_LABELS.get(case.state, case.state)
     enqueue(
         remote.partner,
@@ -120,6 +121,7 @@ def report(case: Case, remote: RemoteCase, text: str, label: str = "") -> None:
             "state_label": label,
             "due_date": case.due_date.isoformat() if case.due_date else None,
             "note": text,
+            "outcome": outcome,
         },
         remote_case=remote,
     )
@@ -147,7 +149,12 @@ def on_decided(event: TaskDecided) -> None:
         finished = [state.value for state in TASK_TERMINAL]
         done = not case.tasks.exclude(state__in=finished).exists()  # the case finishes next
         name = task.item_name if task else event.item_id
-        report(case, remote, f"{name}：{verdict}", STATE_LABELS["ready"] if done else "")
+        outcome = ""
+        if done:
+            approved = not case.tasks.exclude(state="approved").exists()
+            outcome = "approved" if approved else "rejected"
+        label = STATE_LABELS["ready"] if done else ""
+        report(case, remote, f"{name}：{verdict}", label, outcome)
 
 
 def on_licence(event: LicenceIssued) -> None:

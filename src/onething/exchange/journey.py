@@ -193,6 +193,9 @@ def hand_over(actor: User, ref, collection: str = "") -> RemoteCase:
             raise InvalidInput("对方尚未办结，不能送达")
         if remote.local_case_id:  # 多地联办: both parts handed over at once (一次办成)
             _hand_over_joint(actor, remote.local_case_id)
+            remote.refresh_from_db()
+            if remote.handed_over_at is not None:  # its items were the case's: told already
+                return remote
         remote.handed_over_at = timezone.now()
         remote.save(update_fields=["handed_over_at", "updated_at"])
         how = COLLECTIONS.get(collection or remote.collection, "收件窗口领取")
@@ -230,6 +233,10 @@ def apply_status(partner: Partner, message: InboundMessage, secret: dict) -> Non
     remote.partner_due = date.fromisoformat(due) if isinstance(due, str) and due else None
     remote.save(update_fields=["partner_number", "partner_state", "partner_due", "updated_at"])
     note(remote, f"{partner.name}：{body.get('note') or remote.partner_state}")
+    if remote.items:  # 多地联办: the partner's items of a local case (joint.py imports us)
+        from onething.exchange.joint import apply_partner_status
+
+        apply_partner_status(remote, body)
 
 
 @handles("certificate")

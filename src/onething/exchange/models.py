@@ -111,6 +111,8 @@ class RemoteCase(models.Model):
     forward_due = models.DateField("转办期限", null=True, blank=True)
     forwarded_at = models.DateTimeField("对方签收时间", null=True, blank=True)
     local_case_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    # 多地联办: the local case's items that the partner implements (held here till it decides)
+    items = models.JSONField("对方办理的事项", default=list, blank=True)
     partner_number = models.CharField("对方受理编号", max_length=40, blank=True)
     partner_state = models.CharField("对方办理状态", max_length=40, blank=True)
     partner_due = models.DateField("对方办结期限", null=True, blank=True)

@@ -74,6 +74,10 @@ TASK_TABLE = [
     (T.WAITING, TA.LIFT_HOLD, "system", T.WAITING),
     (T.WORKABLE, TA.AUTO_APPROVE, "system", T.APPROVED),
     (T.WORKABLE, TA.REFER, "system", T.WORKABLE),
+    (T.WAITING, TA.PARTNER_APPROVE, "system", T.APPROVED),
+    (T.WORKABLE, TA.PARTNER_APPROVE, "system", T.APPROVED),
+    (T.WAITING, TA.PARTNER_REJECT, "system", T.REJECTED),
+    (T.WORKABLE, TA.PARTNER_REJECT, "system", T.REJECTED),
 ] + [(state, TA.CANCEL, "system", T.CANCELLED) for state in _OPEN_TASK_STATES]
 
 
@@ -365,6 +369,8 @@ def test_allowed_task_actions() -> None:
         TA.CANCEL,
         TA.HOLD,
         TA.LIFT_HOLD,
+        TA.PARTNER_APPROVE,
+        TA.PARTNER_REJECT,
     ]
     assert allowed_task_actions(T.WORKABLE, "reviewer") == [TA.CLAIM]
     assert allowed_task_actions(T.WORKABLE, "system") == [
@@ -372,6 +378,8 @@ def test_allowed_task_actions() -> None:
         TA.HOLD,
         TA.AUTO_APPROVE,
         TA.REFER,
+        TA.PARTNER_APPROVE,
+        TA.PARTNER_REJECT,
     ]
     assert allowed_task_actions(T.IN_REVIEW, "reviewer") == [
         TA.RELEASE,
