@@ -385,3 +385,87 @@ def test_keys_rotate_on_the_command_line_without_stopping_exchange(nodes):
         "print(Partner.objects.get(code='yulin').knows_our_kid)"
     ).strip()
     assert kid == new_sig
+
+
+# --------------------------------------------------------------------------- 多地联办
+
+FILE_JOINT = """
+import io, random
+from PIL import Image
+from onething.accounts.models import User
+from onething.catalog.guide import build_guide, resolve_answers
+from onething.catalog.services import current_catalog
+from onething.cases import materials, services
+from onething.intake.samples import sample_form
+catalog = current_catalog().catalog
+package = catalog.packages["household_move"]
+form = sample_form(build_guide(catalog, package, resolve_answers(package, {{}})).fields)
+form.update(applicant_name="张三", applicant_id_number="{id}", applicant_phone="13935812345")
+zhangsan = User.objects.get(username="zhangsan")
+case, _ = services.file_case(zhangsan, services.Filing("household_move", {{}}, "141102", form))
+for number, evidence in enumerate(case.evidence.filter(origin="applicant")):
+    scan = io.BytesIO()
+    Image.frombytes("RGB", (64, 64), random.Random(number).randbytes(64 * 64 * 3)).save(scan, "PNG")
+    materials.upload_evidence(zhangsan, case.public_id, evidence.pk, f"{{number}}.png", scan.getvalue())
+services.accept(User.objects.get(username="clerk_lishi"), case.public_id)
+from onething.exchange.models import RemoteCase
+print(case.public_id, RemoteCase.objects.get(local_case_id=case.pk).ref)
+"""
+
+JOINT_HERE = """
+import json
+from onething.accounts.models import User
+from onething.cases import services
+from onething.cases.models import Action, Case
+case = Case.objects.get(public_id="{case}")
+tasks = {{t.item_id: t for t in case.tasks.all()}}
+moved_out = Action.objects.filter(task_id=tasks["household_move_out"].pk, action="partner_approve").first()
+state = {{"out": tasks["household_move_out"].state, "in": tasks["household_move_in"].state,
+         "held": tasks["household_move_out"].held_for,
+         "record": moved_out.data if moved_out else None, "case": case.state}}
+if {work} and state["in"] == "workable":
+    reviewer = User.objects.get(username="r_psb_lishi")
+    services.claim(reviewer, tasks["household_move_in"].pk)
+    services.approve(reviewer, tasks["household_move_in"].pk, note="准予迁入")
+    clerk = User.objects.get(username="clerk_lishi")
+    from onething.cases import materials
+    materials.check_all(clerk, case.public_id)
+    services.hand_over(clerk, case.public_id)
+    case.refresh_from_db()
+    state["case"] = case.state
+print(json.dumps(state, ensure_ascii=False))
+"""
+
+
+def test_a_joint_package_is_accepted_once_here_decided_there_and_handed_over_once(nodes):
+    """户口迁移: filed and accepted once at 吕梁 (离石区); 迁出 goes to 榆林 in the acceptance's
+    transaction and is held at 吕梁; 榆林 accepts and approves it with its own calendar;
+    its certificate comes back and verifies; 迁出 is recorded approved at 吕梁 and 迁入
+    released; 吕梁 approves 迁入 and hands everything over once; 榆林 is told."""
+    home, partner, _relay = nodes
+    case, ref = home.py(FILE_JOINT.format(id=ID_NUMBER)).split()
+    held = json.loads(home.py(JOINT_HERE.format(case=case, work=False)))
+    assert held["out"] == "waiting" and "榆林市政务服务平台" in held["held"]
+    assert held["in"] == "waiting" and held["case"] == "in_progress"
+    deliver_until(home, 1, "the partner's part of the accepted case")
+    opened = seen(partner, ref)
+    assert opened["local_case"] and opened["applied"] == 1 and opened["material"]
+
+    number, due, state = partner.py(DECIDE.format(ref=ref)).split()
+    assert state == "ready"  # 榆林's part decided there, by its reviewer
+    deliver_until(partner, 4, "榆林's reports")  # 收件, 受理, 证照, 办结
+    here = seen(home, ref)
+    assert (here["number"], here["due"], here["certificate"]) == (number, due, "valid")
+
+    done = json.loads(home.py(JOINT_HERE.format(case=case, work=True)))
+    assert done["out"] == "approved" and done["record"]["partner_number"] == number
+    assert done["record"]["certificate"]["number"]  # the verified certificate, recorded
+    assert done["case"] == "completed"  # 迁入 released, approved, one handover
+    deliver_until(home, 1, "the handover notice")
+    there = seen(partner, ref)
+    assert any("送达申请人" in line for line in there["events"]) and there["not_applied"] == 0
+    completed = partner.py(
+        "from onething.cases.models import Case\n"
+        f"print(Case.objects.get(pk={there['local_case']}).state)"
+    ).strip()
+    assert completed == "completed"  # 榆林's case ends with the one handover here

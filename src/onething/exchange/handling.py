@@ -15,7 +15,7 @@ from onething.accounts.models import User
 from onething.cases.delivery import hand_over as hand_over_case
 from onething.cases.filing import Filing, file_case
 from onething.cases.lifecycle import TASK_TERMINAL
-from onething.cases.materials import upload_evidence
+from onething.cases.materials import note_unchecked, unchecked_materials, upload_evidence
 from onething.cases.models import Case
 from onething.core.errors import CaseError
 from onething.core.events import CaseAccepted, LicenceIssued, TaskDecided
@@ -182,6 +182,10 @@ def handed_over(partner: Partner, message: InboundMessage, secret: dict) -> None
     note(remote, f"{partner.name}已将结果送达申请人（{message.body.get('how', '')}）")
     if remote.local_case_id:
         try:
-            hand_over_case(exchange_clerk(), Case.objects.get(pk=remote.local_case_id).public_id)
+            case, clerk = Case.objects.get(pk=remote.local_case_id), exchange_clerk()
+            checked = f"原件已由{partner.name}收件窗口当面核验（跨省通办）"
+            for evidence in unchecked_materials(case) if case.state == "ready" else ():
+                note_unchecked(clerk, case.public_id, evidence.pk, checked)
+            hand_over_case(clerk, case.public_id)
         except CaseError as refused:
             note(remote, f"本地办件未能自动办结：{refused.message}")
