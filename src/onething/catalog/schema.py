@@ -218,7 +218,7 @@ class ItemEntry(Entry):
     online_depth: Annotated[str, one_of(ONLINE_DEPTHS)] | None = None  # 网办深度
     instant: Any = None  # 秒批 rules, read and checked by catalog.instant
     # 多地联办: implemented by a partner region's node at this place (GB/T 2260), as its
-    # package `partner_package` (default: this package's id); docs/exchange.md §7b
+    # package `partner_package` (default: this package's id); docs/exchange.md §8
     partner_place: DivisionCode | None = None
     partner_package: Identifier | None = None
 
