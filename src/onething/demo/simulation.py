@@ -66,7 +66,12 @@ def simulate_month(
     applicants = demo_owners()
     clerk = User.objects.get(username="clerk_lishi")
     reviewers = {(u.department, u.jurisdiction): u for u in User.objects.filter(role="reviewer")}
-    packages = [p for p in catalog.packages.values() if p.items]
+    # not 多地联办: a partner region's items need a partner node (docs/exchange.md §8)
+    packages = [
+        p
+        for p in catalog.packages.values()
+        if p.items and not any(catalog.items[e.item].by_partner for e in p.items)
+    ]
     hall = hall_month.begin(rng, clerk, list(applicants.values()))
     made = finished = rated = complained = 0
     start = today - timedelta(days=days)
