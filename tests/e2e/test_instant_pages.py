@@ -41,6 +41,6 @@ def test_the_guide_shows_each_items_online_depth(client, demo):
 
 def test_the_public_figures_count_the_items_fully_online(client, demo):
     page = text_of(client.get("/figures/"))
-    assert '<strong id="public-fully-online">26</strong>' in page and "共 90 个事项" in page
+    assert '<strong id="public-fully-online">26</strong>' in page and "共 92 个事项" in page
     assert '<strong id="public-instant">1</strong>' in page
     assert 'id="public-cross-province"' in page and "/exchange/figures" in page  # 跨省通办
