@@ -9,16 +9,14 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from onething.cases import materials, services
+from onething.cases import services
 from onething.cases.models import Action, Case
-from onething.catalog.guide import build_guide, resolve_answers
-from onething.catalog.services import current_catalog
 from onething.core.errors import InvalidInput
 from onething.exchange import identity, inbox, rules
 from onething.exchange.models import OutboundMessage, Partner, RemoteCase
 from onething.exchange.partners import add_partner
-from onething.intake.samples import sample_form
-from tests.factories import check_materials, exchange_partner, tiny_jpeg, user, work_items
+from tests.factories import check_materials, exchange_partner, user, work_items
+from tests.factories_exchange import household_move_accepted, household_move_filed
 
 OUT, IN = "household_move_out", "household_move_in"
 
@@ -32,31 +30,6 @@ def trust_certificates(node: dict) -> None:
     """榆林's issuing keys, as its identity document lists them (the test signs 榆林's
     certificates with ours: an issued 我要开药店 certificate stands for its 户口迁出证明)."""
     add_partner(node["document"] | {"licence_keys": identity.licence_public_keys()})
-
-
-def filed() -> Case:
-    """户口迁移 filed once by 张三 at 离石区: one form, the ID card uploaded once."""
-    catalog = current_catalog().catalog
-    package = catalog.packages["household_move"]
-    fields = build_guide(catalog, package, resolve_answers(package, {})).fields
-    form = sample_form(fields) | {
-        "applicant_name": "张三",
-        "applicant_id_number": "142331198503151231",
-    }
-    case, _ = services.file_case(
-        user("zhangsan"), services.Filing("household_move", {}, "141102", form)
-    )
-    card = case.evidence.get(material_id="applicant_id")
-    materials.upload_evidence(user("zhangsan"), case.public_id, card.pk, "身份证.jpg", tiny_jpeg())
-    case.refresh_from_db()
-    return case
-
-
-def accepted() -> Case:
-    case = filed()
-    services.accept(user("clerk_lishi"), case.public_id)
-    case.refresh_from_db()
-    return case
 
 
 def envelope(node: dict, kind: str, ref: str, seq: int, body: dict, secret=None) -> str:
@@ -75,7 +48,7 @@ def tasks(case: Case) -> dict:
 
 
 def test_acceptance_forwards_the_partners_part_and_holds_it(partner, client):
-    case = accepted()
+    case = household_move_accepted()
     remote = RemoteCase.objects.get(local_case_id=case.pk)
     assert (remote.mode, remote.items, remote.direction) == ("多地联办", [OUT], "forwarded")
     message = OutboundMessage.objects.get(kind="application")
@@ -95,7 +68,7 @@ def test_acceptance_forwards_the_partners_part_and_holds_it(partner, client):
 
 def test_the_partners_result_closes_its_item_and_releases_ours(partner, issued, client):
     trust_certificates(partner)
-    case = accepted()
+    case = household_move_accepted()
     ref = str(RemoteCase.objects.get(local_case_id=case.pk).ref)
     status = {"number": "YL20261206001", "state": "in_progress", "state_label": "已受理，办理中",
               "due_date": "2026-12-10", "note": "已受理"}  # fmt: skip
@@ -128,7 +101,7 @@ def test_the_partners_result_closes_its_item_and_releases_ours(partner, issued, 
 
 def test_a_forged_certificate_leaves_the_item_held(partner, issued):
     trust_certificates(partner)
-    case = accepted()
+    case = household_move_accepted()
     ref = str(RemoteCase.objects.get(local_case_id=case.pk).ref)
     forged = dict(issued.licences.first().document, holder="李四")
     assert (
@@ -141,7 +114,7 @@ def test_a_forged_certificate_leaves_the_item_held(partner, issued):
 
 
 def test_a_refusal_there_ends_the_dependent_item_here(partner, client):
-    case = accepted()
+    case = household_move_accepted()
     ref = str(RemoteCase.objects.get(local_case_id=case.pk).ref)
     refused = {"number": "YL2", "state": "ready", "state_label": "办结，待送达",
                "outcome": "rejected", "note": "户口迁出登记：不予许可"}  # fmt: skip
@@ -157,7 +130,7 @@ def test_a_refusal_there_ends_the_dependent_item_here(partner, client):
 
 def test_a_stopped_partner_keeps_the_message_waiting(partner, client):
     Partner.objects.update(active=False)
-    case = accepted()
+    case = household_move_accepted()
     message = OutboundMessage.objects.get(kind="application")
     assert message.delivered_at is None and message.cancelled_at is None
     client.force_login(user("clerk_lishi"))
@@ -167,7 +140,7 @@ def test_a_stopped_partner_keeps_the_message_waiting(partner, client):
 
 def test_no_partner_for_the_place_refuses_the_acceptance(demo):
     identity.configure("lvliang", "吕梁市政务服务平台", ["141100"], "http://127.0.0.1:8")
-    case = filed()
+    case = household_move_filed()
     with pytest.raises(InvalidInput, match="没有服务办理地 610802 的合作节点"):
         services.accept(user("clerk_lishi"), case.public_id)
     case.refresh_from_db()

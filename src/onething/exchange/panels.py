@@ -37,7 +37,7 @@ class PartnerPart:
 
 
 def _waiting(remote: RemoteCase) -> str:
-    if remote.forwarded_at is not None:
+    if remote.forwarded_at is not None or remote.partner_state:  # it has reported already
         return ""
     first = (
         OutboundMessage.objects.filter(case_ref=str(remote.ref), kind="application")
