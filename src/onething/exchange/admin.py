@@ -48,7 +48,7 @@ class PartnerKeyAdmin(ReadOnlyAdmin):
 class RemoteCaseAdmin(ReadOnlyAdmin):
     list_display = ("package_name", "partner", "direction", "partner_number", "partner_state")
     fields = (
-        "ref", "partner", "direction", "mode", "package_name", "window", "received_at",
+        "ref", "partner", "direction", "mode", "package_name", "items", "window", "received_at",
         "forward_due", "forwarded_at", "partner_number", "partner_state", "partner_due",
         "certificate_status", "handed_over_at", "sent_seq", "applied_seq",
     )  # fmt: skip
