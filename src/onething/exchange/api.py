@@ -65,6 +65,7 @@ def _case_out(remote: RemoteCase) -> dict[str, Any]:
         "mode": remote.mode,
         "package": remote.package_id,
         "package_name": remote.package_name,
+        "items": list(remote.items),  # 多地联办: the local case's items the partner implements
         "forward_due": remote.forward_due,
         "forwarded_at": remote.forwarded_at,
         "partner_number": remote.partner_number,

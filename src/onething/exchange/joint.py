@@ -72,8 +72,22 @@ def partner_parts(case: Case) -> dict[tuple[str, str], list[Item]]:
     return dict(parts)
 
 
+def _has_partner_items(case_id: int) -> bool:
+    """Whether the case's package holds an item a partner implements (two small reads,
+    the catalogue cached: every acceptance asks)."""
+    version_id, package_id = (
+        Case.objects.filter(pk=case_id).values_list("catalog_version_id", "package_id").get()
+    )
+    catalog = catalog_by_version_id(version_id)
+    package = catalog.packages.get(package_id)
+    members = package.items if package is not None else ()
+    return any(catalog.items[entry.item].partner_place for entry in members)
+
+
 def on_accepted(event: CaseAccepted) -> None:
     """The case accepted here: each partner's part forwarded and held, in this transaction."""
+    if not _has_partner_items(event.case_id):
+        return
     case = Case.objects.select_related("applicant").get(pk=event.case_id)
     parts = partner_parts(case)
     for (place, package_id), items in parts.items():
