@@ -215,7 +215,7 @@ STATIC_URL = "/static/"
 STATIC_ROOT = None  # whitenoise serves from the apps (WHITENOISE_USE_FINDERS)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "staticfiles": {"BACKEND": "onething.web.static_storage.StaticFiles"},  # addresses kept
     # Uploaded materials (encrypted first): the data directory, or an S3-compatible
     # store for several hosts (ONETHING_STORAGE_URL; core/storage.py).
     "uploads": upload_storage_settings(DATA_DIR),
