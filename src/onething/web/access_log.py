@@ -55,13 +55,13 @@ class MaskingLogger(Logger):
             return
         status = resp.status.split(None, 1)[0] if isinstance(resp.status, str) else resp.status
         sent = getattr(resp, "sent", None)
-        request_line = f"{environ['REQUEST_METHOD']} {environ['RAW_URI']} {environ['SERVER_PROTOCOL']}"
+        line = (environ[k] for k in ("REQUEST_METHOD", "RAW_URI", "SERVER_PROTOCOL"))
         atoms = {
             "h": environ.get("REMOTE_ADDR", "-"),
             "l": "-",
             "u": self._get_user(environ) or "-",
             "t": self.now(),
-            "r": request_line,
+            "r": " ".join(line),
             "s": status,
             "b": str(sent) if sent is not None else "-",
             "f": environ.get("HTTP_REFERER", "-"),

@@ -103,3 +103,27 @@ def test_gunicorn_atoms_are_masked_wherever_a_format_may_name_them():
     assert atoms["{query_string}e"] == "q=142331********2041"
     assert atoms["s"] == "200" and atoms["h"] == "127.0.0.1"
     assert any(isinstance(f, MaskPersonalData) for f in logger.error_log.filters)
+
+
+def test_the_default_access_line_is_written_masked(caplog):
+    """`onething serve` logs gunicorn's default format: built from its own atoms only."""
+    config = Config()
+    config.set("accesslog", "-")
+    logger = MaskingLogger(config)
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "RAW_URI": "/licences/search?q=%31%34%32%33%33%31196207082041",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_REFERER": "http://example/?phone=13800138000",
+        "HTTP_USER_AGENT": "kiosk 13900139000",
+        "REMOTE_ADDR": "127.0.0.1",
+    }
+    response = SimpleNamespace(status="200 OK", sent=10, headers=[])
+    with caplog.at_level(logging.INFO, logger="gunicorn.access"):
+        logger.access_log.propagate = True
+        logger.access(response, SimpleNamespace(headers=[]), environ, timedelta(milliseconds=5))
+    line = caplog.records[-1].getMessage()
+    assert '"GET /licences/search?q=142331********2041 HTTP/1.1" 200 10' in line
+    assert '"http://example/?phone=138****8000" "kiosk 139****9000"' in line
+    assert line.startswith("127.0.0.1 - - [")
+    assert "13800138000" not in line and "196207082041" not in line
