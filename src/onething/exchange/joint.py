@@ -35,6 +35,7 @@ from onething.exchange.models import Partner, RemoteCase
 from onething.exchange.outbox import enqueue
 
 MODE = "多地联办"
+MOST_SEALED_BYTES = 40 * 1024 * 1024  # 30 MB of files in base64: under the inbox's 48 MB
 HOW = {"window": COLLECTIONS["window"], "post": COLLECTIONS["post"], "electronic": "电子送达"}
 
 
@@ -120,6 +121,8 @@ def _part_of(case: Case, item_ids: set[str]) -> tuple[dict, list[dict]]:
                 "data": base64.b64encode(evidence_file(evidence)).decode("ascii"),
             }
         )
+    if sum(len(m["data"]) for m in materials) > MOST_SEALED_BYTES:
+        raise InvalidInput("多地联办：对方办理所需的材料合计超过 30 MB，请压缩后重新上传再受理")
     return {k: str(v) for k, v in form.items() if k in fields and str(v).strip()}, materials
 
 
