@@ -120,10 +120,68 @@ def background_sweep():
         sweeper.wait(timeout=30)
 
 
-def service_lifecycles(count: int) -> None:
-    from onething.accounts.models import User
+def _lifecycle(step, users, reviewers, filing) -> None:
+    """One 我要开药店 lifecycle through the service layer; `step(label, call, *args)` runs
+    each service call (timed, or its statements counted)."""
     from onething.cases import materials, services
-    from onething.cases.models import Action, Task
+    from onething.cases.models import Task
+
+    case, _created = step("file", services.file_case, users["yaofang"], filing)
+    step("accept", services.accept, users["clerk_lishi"], case.public_id)
+    # The reviewers take each task as soon as its predecessors are approved (the
+    # service refuses a task that is not workable yet, so the order is checked).
+    pending = list(
+        Task.objects.filter(case=case).values_list(
+            "pk", "item_id", "after", "department", "jurisdiction"
+        )
+    )
+    approved: set[str] = set()
+    while pending:
+        wave = [task for task in pending if approved.issuperset(task[2])]
+        for task_id, item_id, _after, department, jurisdiction in wave:
+            reviewer = reviewers[(department, jurisdiction)]
+            step("claim", services.claim, reviewer, task_id)
+            step("approve", services.approve, reviewer, task_id, "同意")
+            approved.add(item_id)
+        pending = [task for task in pending if task[1] not in approved]
+    step("check_all", materials.check_all, users["clerk_lishi"], case.public_id)
+    step("hand_over", services.hand_over, users["clerk_lishi"], case.public_id)
+
+
+class StatementCount:
+    """SQL statements each step runs, as Django's cursor sees them (an executemany is
+    one; transaction control is counted apart, and SQLite's COMMIT is no statement)."""
+
+    def __init__(self) -> None:
+        self.data: dict[str, int] = defaultdict(int)
+        self.control = 0
+        self.label = ""
+
+    def __call__(self, execute, sql, params, many, context):
+        if sql.split(" ", 1)[0] in ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE"):
+            self.control += 1
+        else:
+            self.data[self.label] += 1
+        return execute(sql, params, many, context)
+
+    def step(self, label: str, call, *args):
+        self.label = label
+        return call(*args)
+
+    def line(self) -> str:
+        steps = ", ".join(f"{label} {n}" for label, n in self.data.items())
+        return (
+            f"    SQL statements per lifecycle: {sum(self.data.values())} ({steps}), "
+            f"and {self.control} BEGIN/SAVEPOINT/RELEASE through the cursor"
+        )
+
+
+def service_lifecycles(count: int, statements: bool = True) -> None:
+    """`count` timed lifecycles, then (`statements`) one more whose SQL is counted."""
+    from django.db import connection
+
+    from onething.accounts.models import User
+    from onething.cases.models import Action
 
     users = {u.username: u for u in User.objects.all()}
     reviewers = {(u.department, u.jurisdiction): u for u in users.values() if u.role == "reviewer"}
@@ -132,26 +190,7 @@ def service_lifecycles(count: int) -> None:
     actions_before = Action.objects.count()
     started, cpu_started = time.perf_counter(), time.process_time()
     for _ in range(count):
-        case, _created = timings.timed("file", services.file_case, users["yaofang"], filing)
-        timings.timed("accept", services.accept, users["clerk_lishi"], case.public_id)
-        # The reviewers take each task as soon as its predecessors are approved (the
-        # service refuses a task that is not workable yet, so the order is checked).
-        pending = list(
-            Task.objects.filter(case=case).values_list(
-                "pk", "item_id", "after", "department", "jurisdiction"
-            )
-        )
-        approved: set[str] = set()
-        while pending:
-            wave = [task for task in pending if approved.issuperset(task[2])]
-            for task_id, item_id, _after, department, jurisdiction in wave:
-                reviewer = reviewers[(department, jurisdiction)]
-                timings.timed("claim", services.claim, reviewer, task_id)
-                timings.timed("approve", services.approve, reviewer, task_id, "同意")
-                approved.add(item_id)
-            pending = [task for task in pending if task[1] not in approved]
-        timings.timed("check_all", materials.check_all, users["clerk_lishi"], case.public_id)
-        timings.timed("hand_over", services.hand_over, users["clerk_lishi"], case.public_id)
+        _lifecycle(timings.timed, users, reviewers, filing)
     elapsed = time.perf_counter() - started
     cpu = time.process_time() - cpu_started  # this process's: steadier on a shared machine
     transitions = Action.objects.count() - actions_before
@@ -162,6 +201,12 @@ def service_lifecycles(count: int) -> None:
         f"CPU {cpu / count * 1000:.1f} ms per lifecycle"
     )
     print("\n".join(timings.report()))
+    if not statements:
+        return
+    counted = StatementCount()  # one more lifecycle, not timed: its statements
+    with connection.execute_wrapper(counted):
+        _lifecycle(counted.step, users, reviewers, filing)
+    print(counted.line())
 
 
 def current_code(username: str) -> str:

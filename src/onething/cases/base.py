@@ -84,6 +84,30 @@ def _step(row, transition, action, actor: User | None) -> tuple[str, str]:
     return before, after.value
 
 
+def action_row(
+    case: Case,
+    action: str,
+    actor: User | None,
+    before: str = "",
+    after: str = "",
+    task: Task | None = None,
+    note: str = "",
+    data: dict | None = None,
+) -> store.ActionRow:
+    """An audit record of the case, to append (`record`, or with others: `store`)."""
+    return store.ActionRow(
+        case_id=case.pk,
+        task_id=task.pk if task is not None else None,
+        actor_id=actor.pk if actor is not None else None,
+        actor_role=role_of(actor),
+        action=str(action),
+        from_state=before,
+        to_state=after,
+        note=note,
+        data=data or {},
+    )
+
+
 def record(
     case: Case,
     action: str,
@@ -94,21 +118,7 @@ def record(
     note: str = "",
     data: dict | None = None,
 ) -> None:
-    store.insert_actions(
-        [
-            store.ActionRow(
-                case_id=case.pk,
-                task_id=task.pk if task is not None else None,
-                actor_id=actor.pk if actor is not None else None,
-                actor_role=role_of(actor),
-                action=str(action),
-                from_state=before,
-                to_state=after,
-                note=note,
-                data=data or {},
-            )
-        ]
-    )
+    store.insert_actions([action_row(case, action, actor, before, after, task, note, data)])
 
 
 def notify(case: Case, kind: str, subject: str, body: str) -> None:
@@ -122,7 +132,7 @@ def notify_users(
 ) -> None:
     """Queue a notification for these users in the outbox the sweep delivers."""
     now = timezone.now()
-    OutboxMessage.objects.bulk_create(
+    store.insert(  # a fixed statement: every transition that tells the applicant
         [
             OutboxMessage(
                 recipient_id=recipient,

@@ -19,6 +19,7 @@ from onething.accounts.models import Authorisation, User
 from onething.calendar.loaded import current_calendar
 from onething.cases import materials, store
 from onething.cases.base import (
+    action_row,
     case_step,
     catalog_of_case,
     check_version,
@@ -216,11 +217,14 @@ def file_case(
                 note = case.filed_by_note  # 代为填报, and how the applicant consented
             case.form = prepared.clean if submit else prepared.typed
             case.save()
-            record(case, "create", actor, "", CaseState.DRAFT.value, note=note, data=created)
-            if submit:
-                _submit(case, actor, filing.kiosk if filing.card_read else "")
+            creation = action_row(
+                case, "create", actor, "", CaseState.DRAFT.value, note=note, data=created
+            )
+            if submit:  # created and submitted: both records appended together
+                _submit(case, actor, filing.kiosk if filing.card_read else "", creation)
                 case.refresh_from_db()  # 即办: accepted and decided at once, perhaps
             else:
+                store.insert_actions([creation])
                 materials.sync_evidence(case)
     except IntegrityError:
         # The same request raced with itself: the first one won (if it was this caller's).
@@ -243,20 +247,26 @@ def _channel_of(actor: User, agent: User | None, asked: str, kiosk: str = "") ->
     return asked
 
 
-def _submit(case: Case, actor: User, card_read_at: str = "") -> None:
+def _submit(
+    case: Case, actor: User, card_read_at: str = "", creation: store.ActionRow | None = None
+) -> None:
     """Submit: the window's deadline, the number, the materials recorded (`card_read_at`:
-    the kiosk whose reader read the applicant's ID card); a case that needs no person is
-    accepted and decided at once (CaseSubmitted: cases/instant_decisions.py)."""
+    the kiosk whose reader read the applicant's ID card; `creation`: the record of the
+    case created in this transaction, appended with the submission's); a case that needs
+    no person is accepted and decided at once (CaseSubmitted: cases/instant_decisions.py)."""
     before, after = case_step(case, CaseAction.SUBMIT, actor)
     now = timezone.now()
     case.submitted_at = now
     case.window_due = window_deadline(timezone.localdate(now), current_calendar())
     if not case.number:
         case.number = f"{case.window}-{timezone.localdate(now):%Y%m%d}-{case.pk:06d}"
-    save_case(case, "submitted_at", "window_due", "number")
-    record(case, CaseAction.SUBMIT, actor, before, after, data={"channel": case.channel})
-    store.keep_deadline(case)
-    materials.on_submit(case, card_read_at)
+    case.deadline = store.deadline_of(case)  # written with the state: one UPDATE
+    save_case(case, "submitted_at", "window_due", "number", "deadline")
+    submission = action_row(
+        case, CaseAction.SUBMIT, actor, before, after, data={"channel": case.channel}
+    )
+    store.insert_actions([*([creation] if creation else []), submission])
+    materials.on_submit(case, card_read_at, fresh=creation is not None)
     publish(CaseSubmitted(case.pk, case.channel, case.kiosk_code))
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.db import transaction
 
-from onething.cases import services
+from onething.cases import services, store
 from onething.cases.base import locked_case
 from onething.cases.lifecycle import CaseAction, CaseState, TaskAction, TaskState
 from onething.cases.models import Action, Case, Evidence, Task
@@ -73,8 +73,9 @@ def on_case_accepted(event: CaseAccepted) -> None:
 def on_task_decided(event: TaskDecided) -> None:
     """A handler of `TaskDecided`: an approval may have made an instant item workable
     (食品小经营店备案 after 个体工商户设立登记). It is decided once that approval is
-    committed — the approving service still holds the case's tasks in hand."""
-    if event.state != TaskState.APPROVED or not _undecided(event.case_id).exists():
+    committed — the approving service still holds the case's tasks in hand. Most
+    approvals release none: one small read (the workable items) tells."""
+    if event.state != TaskState.APPROVED or not _instant_workable(event.case_id):
         return
     transaction.on_commit(lambda: _decide_after_commit(event.case_id))
 
@@ -87,27 +88,33 @@ def _decide_after_commit(case_id: int) -> None:
         log.exception("秒批 after an approval failed for case %s; left to the reviewer", case_id)
 
 
-def _undecided(case_id: int):
-    """The case's workable tasks with no rule trace yet."""
-    traced = Action.objects.filter(case_id=case_id, action__in=TRACE_ACTIONS).values("task_id")
-    return Task.objects.filter(case_id=case_id, state=TaskState.WORKABLE.value).exclude(
-        pk__in=traced
+def _instant_workable(case_id: int) -> list[tuple[int, Item, Catalog]]:
+    """The case's workable tasks whose item has instant rules and no rule trace yet:
+    (task id, item, catalogue) — the catalogue is the cached one of the case's version."""
+    rows = store.workable_items(case_id)
+    if not rows:
+        return []
+    catalog = catalog_by_version_id(rows[0][2])
+    found = [(pk, catalog.items.get(item_id)) for pk, item_id, _version in rows]
+    instant = [(pk, item) for pk, item in found if item is not None and item.instant is not None]
+    if not instant:
+        return []
+    traced = set(
+        Action.objects.filter(
+            case_id=case_id, action__in=TRACE_ACTIONS, task_id__in=[pk for pk, _ in instant]
+        ).values_list("task_id", flat=True)
     )
+    return [(pk, item, catalog) for pk, item in instant if pk not in traced]
 
 
 def decide_instant_tasks(case_id: int) -> list[Task]:
     """Decide every workable task of the case whose item has instant rules and that was
     not decided or referred before; those tasks."""
-    case = Case.objects.only("catalog_version_id").get(pk=case_id)
-    catalog = catalog_by_version_id(case.catalog_version_id)
-    workable = _undecided(case_id)
-    decided = []
-    with transaction.atomic():
-        for task_id, item_id in workable.values_list("pk", "item_id"):
-            item = catalog.items.get(item_id)
-            if item is not None and item.instant is not None:
-                decided.append(_decide(task_id, item, catalog))
-    return decided
+    if not _instant_workable(case_id):  # most cases: no lock taken, nothing to decide
+        return []
+    with transaction.atomic():  # read again under the write lock
+        undecided = _instant_workable(case_id)
+        return [_decide(task_id, item, catalog) for task_id, item, catalog in undecided]
 
 
 def _decide(task_id: int, item: Item, catalog: Catalog) -> Task:

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from onething.accounts.models import User
-from onething.cases import evidence as evidence_rules, uploads
+from onething.cases import evidence as evidence_rules, store, uploads
 from onething.cases.base import locked_case, record, require
 from onething.cases.evidence import TrustLevel
 from onething.cases.lifecycle import CaseState
@@ -49,14 +49,18 @@ def case_guide(case: Case) -> Guide:
     return guide_for_version_id(case.catalog_version_id, case.package_id, case.answers)
 
 
-def sync_evidence(case: Case, guide: Guide | None = None) -> None:
+def sync_evidence(
+    case: Case, guide: Guide | None = None, fresh: bool = False, form_trust: str = ""
+) -> None:
     """One record per material the case needs now (call inside the change's
     transaction): new ones added — a material the applicant holds as a valid certificate
-    at level A (免提交) — and those the answers no longer call for removed."""
+    at level A (免提交) — and those the answers no longer call for removed. `fresh`: the
+    case was created in this transaction (it has no records to read); `form_trust`: the
+    level the new 申请书 records take."""
 
     guide = guide or case_guide(case)
     wanted = [m for m in guide.materials if m.required or not m.asked_of_applicant]
-    existing = {e.material_id: e for e in Evidence.objects.filter(case_id=case.pk)}
+    existing = {} if fresh else {e.material_id: e for e in Evidence.objects.filter(case_id=case.pk)}
     stale = [e.pk for key, e in existing.items() if key not in {m.id for m in wanted}]
     if stale:
         Evidence.objects.filter(pk__in=stale).delete()
@@ -78,7 +82,7 @@ def sync_evidence(case: Case, guide: Guide | None = None) -> None:
                 commitment_allowed=material.commitment and not origin,
                 origin=origin or "applicant",
                 produced_by=material.produced_by or "",
-                trust=TrustLevel.A.value if licence else "",
+                trust=TrustLevel.A.value if licence else form_trust if origin == "form" else "",
                 licence=licence,
                 updated_at=now,
             )
@@ -87,16 +91,18 @@ def sync_evidence(case: Case, guide: Guide | None = None) -> None:
         Evidence.objects.bulk_create(rows)
 
 
-def on_submit(case: Case, card_read_at: str = "") -> None:
+def on_submit(case: Case, card_read_at: str = "", fresh: bool = False) -> None:
     """At submission: the records match the answers, and the 申请书 is made from the
     form the applicant just confirmed (A: the platform's own, nothing to check). With
     `card_read_at` (a kiosk's code), the kiosk's reader read the applicant's own ID card
-    — the original — when they signed in there: their ID card materials are checked (B)."""
-    sync_evidence(case)
+    — the original — when they signed in there: their ID card materials are checked (B).
+    `fresh`: filed and submitted at once (no draft's records to read or raise)."""
+    sync_evidence(case, fresh=fresh, form_trust=TrustLevel.A.value)
     now = timezone.now()
-    Evidence.objects.filter(case_id=case.pk, origin="form").update(
-        trust=TrustLevel.A.value, updated_at=now
-    )
+    if not fresh:  # a draft's 申请书 record, made while it was a draft
+        Evidence.objects.filter(case_id=case.pk, origin="form").update(
+            trust=TrustLevel.A.value, updated_at=now
+        )
     if card_read_at:
         _card_read(case, card_read_at, now)
 
@@ -119,9 +125,11 @@ def _card_read(case: Case, kiosk_code: str, now) -> None:
 def fulfil_from_licence(event: LicenceIssued) -> int:
     """The certificate an item of this case just issued stands for the materials it
     produces (免提交 within the package; a handler of `LicenceIssued`); how many."""
-    return Evidence.objects.filter(
-        case_id=event.case_id, origin="package", evidence_type=event.type_id, trust=""
-    ).update(licence_id=event.licence_id, trust=TrustLevel.A.value, updated_at=timezone.now())
+    return store.update_where(  # at every issuing approval: a fixed statement
+        Evidence,
+        {"licence": event.licence_id, "trust": TrustLevel.A.value, "updated_at": timezone.now()},
+        {"case": event.case_id, "origin": "package", "evidence_type": event.type_id, "trust": ""},
+    )
 
 
 def _evidence_of(case: Case, evidence_id: int) -> Evidence:

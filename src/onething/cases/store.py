@@ -31,7 +31,7 @@ from django.db.models import Model, QuerySet, Subquery
 
 from onething.cases import audit
 from onething.cases.deadlines import next_deadline
-from onething.cases.lifecycle import CaseState
+from onething.cases.lifecycle import CaseState, TaskState
 from onething.cases.models import Action, Case, Task
 from onething.core.prepared import PreparedQuery
 
@@ -187,6 +187,51 @@ def save(instances: Sequence[Model], names: Sequence[str]) -> None:
         cursor.executemany(_update_sql(model, names, database.vendor), rows)
 
 
+@lru_cache(maxsize=32)
+def _update_where_sql(model: type[Model], names: tuple[str, ...], where: tuple[str, ...]) -> str:
+    fields, keys = _fields(model, names), _fields(model, where)
+    assignments = ", ".join(f"{_quote(field.column)} = %s" for field in fields)
+    conditions = " AND ".join(f"{_quote(field.column)} = %s" for field in keys)
+    return f"UPDATE {_quote(model._meta.db_table)} SET {assignments} WHERE {conditions}"
+
+
+def update_where(model: type[Model], values: dict, where: dict) -> int:
+    """UPDATE these columns of the rows whose columns equal `where` (no NULL there): one
+    fixed statement, each value prepared by its field; how many rows it changed."""
+    database = _database()
+    names, keys = tuple(values), tuple(where)
+    params = [
+        *(f.get_db_prep_save(values[f.name], database) for f in _fields(model, names)),
+        *(f.get_db_prep_save(where[f.name], database) for f in _fields(model, keys)),
+    ]
+    with database.cursor() as cursor:
+        cursor.execute(_update_where_sql(model, names, keys), params)
+        return cursor.rowcount
+
+
+@lru_cache(maxsize=32)
+def _insert_sql(model: type[Model], vendor: str) -> tuple[str, tuple]:
+    fields = tuple(f for f in model._meta.concrete_fields if not f.primary_key)
+    columns = ", ".join(_quote(f.column) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    return f"INSERT INTO {_quote(model._meta.db_table)} ({columns}) VALUES ({marks})", fields
+
+
+def insert(instances: Sequence[Model]) -> None:
+    """INSERT new rows of one model whose ids nobody reads afterwards (a notice, the
+    outbox's messages): one fixed statement, each value prepared by its field (defaults
+    and auto_now as `save()` takes them); the instances are left without their ids."""
+    if not instances:
+        return
+    database = _database()
+    sql, fields = _insert_sql(type(instances[0]), database.vendor)
+    rows = [
+        [f.get_db_prep_save(f.pre_save(row, True), database) for f in fields] for row in instances
+    ]
+    with database.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
 def save_tasks(tasks: Sequence[Task]) -> None:
     save(tasks, TASK_CHANGES)
 
@@ -239,17 +284,42 @@ def insert_actions(actions: Sequence[ActionRow]) -> None:
             cursor.executemany(_insert_actions_sql(database.vendor), rows)
 
 
-def keep_deadline(case: Case, tasks: Sequence[Task] | None = None) -> None:
-    """`Case.deadline` after a change to the case or its tasks, by the rule: one UPDATE
-    when it moved. `tasks`: all the case's tasks as they now are (read when not given and
-    the case is in progress)."""
+@lru_cache(maxsize=8)
+def _workable_sql(vendor: str) -> str:
+    task, case = _quote(Task._meta.db_table), _quote(Case._meta.db_table)
+    return (
+        f"SELECT t.id, t.item_id, c.catalog_version_id FROM {task} t "
+        f"JOIN {case} c ON c.id = t.case_id WHERE t.case_id = %s AND t.state = %s "
+        "ORDER BY t.position"
+    )
+
+
+def workable_items(case_id: int) -> list[tuple[int, str, int]]:
+    """(task id, item id, the case's catalogue version id) of the case's workable tasks,
+    in package order: one fixed statement (秒批 asks it after every approval)."""
+    database = _database()
+    with database.cursor() as cursor:
+        cursor.execute(_workable_sql(database.vendor), [case_id, TaskState.WORKABLE.value])
+        return [tuple(row) for row in cursor.fetchall()]
+
+
+def deadline_of(case: Case, tasks: Sequence[Task] | None = None) -> date | None:
+    """The case's next deadline by the rule, as the case and its tasks now are in memory
+    (`tasks` read when not given and the case is in progress)."""
     if tasks is not None:
         rows: Sequence[tuple[str, date | None]] = [(t.state, t.due_date) for t in tasks]
     elif case.state == CaseState.IN_PROGRESS:
         rows = list(Task.objects.filter(case_id=case.pk).values_list("state", "due_date"))
     else:
         rows = []
-    deadline = next_deadline(case.state, case.window_due, case.due_date, rows)
+    return next_deadline(case.state, case.window_due, case.due_date, rows)
+
+
+def keep_deadline(case: Case, tasks: Sequence[Task] | None = None) -> None:
+    """`Case.deadline` after a change to the case or its tasks, by the rule: one UPDATE
+    when it moved. `tasks`: all the case's tasks as they now are (read when not given and
+    the case is in progress)."""
+    deadline = deadline_of(case, tasks)
     if deadline != case.deadline:
         case.deadline = deadline
         save([case], ("deadline",))

@@ -31,7 +31,7 @@ from onething.cases.lifecycle import CaseAction, TaskState
 from onething.cases.materials import precheck_of
 from onething.cases.models import DELIVERY_LABELS, Case, Delivery, Notice, Task
 from onething.cases.routing import route_item
-from onething.cases.schedule import finish_if_done, refresh_case_due, schedule_of
+from onething.cases.schedule import finish_if_done, schedule_of
 from onething.cases.tasks import initial_states
 from onething.catalog.entities import Catalog
 from onething.core.access import may_act_on_case
@@ -70,8 +70,13 @@ def accept_locked(case: Case, actor: User | None, action: CaseAction) -> None:
     Task.objects.bulk_create(tasks)
     case.accepted_at = case.submitted_at if deemed else timezone.now()
     case.accepted_by = actor
-    save_case(case, "accepted_at", "accepted_by")
-    refresh_case_due(case, tasks)
+    # The promised date (承诺办结期限) and the next deadline written with the state: one
+    # UPDATE (refresh_case_due's rule: it only moves later).
+    due = schedule_of(case, tasks).due
+    if due is not None and (case.due_date is None or due > case.due_date):
+        case.due_date = due
+    case.deadline = store.deadline_of(case, tasks)
+    save_case(case, "accepted_at", "accepted_by", "due_date", "deadline")
     record(
         case,
         action,
@@ -80,9 +85,8 @@ def accept_locked(case: Case, actor: User | None, action: CaseAction) -> None:
         after,
         data={"tasks": len(tasks), "accepted_from": start.isoformat()},
     )
-    Notice.objects.create(
-        case=case, kind="acceptance", lines=acceptance_lines(case, tasks, catalog), issued_by=actor
-    )
+    lines = acceptance_lines(case, tasks, catalog)  # the 受理通知书
+    store.insert([Notice(case=case, kind="acceptance", lines=lines, issued_by=actor)])
     notify(
         case,
         "accepted",

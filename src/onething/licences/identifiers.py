@@ -113,6 +113,7 @@ def organisation_check(code8: str) -> str:
     return {10: "X", 11: "0"}.get(value, str(value))
 
 
+@lru_cache(maxsize=4096)  # asked at every certificate; a pure function of its two codes
 def issuer_code_for(jurisdiction_code: str, department_id: str) -> str:
     """A deterministic, valid USCC for a government department (机关).
 
