@@ -112,7 +112,7 @@ def snapshot(instance, related: tuple[str, ...] = ()) -> dict:
     return found
 
 
-def app_queries(case, task, token_digest, session_key):
+def app_queries(case, task, token_digest, session_key, special_case=None):
     """Each prepared query of src/ with a value to read and the relations it reads along."""
     from onething.accounts import auth, sessions
     from onething.cases import query, store
@@ -121,7 +121,7 @@ def app_queries(case, task, token_digest, session_key):
     return {
         query._case_by_public_id: ((case.public_id,), ("applicant", "agent", "catalog_version")),
         query._tasks: ((case.pk,), ("assignee",)),
-        query._tasks_with_their_records: ((case.pk,), ("assignee",)),
+        query._open_procedures: (((special_case or case).pk,), ("specialprocedure",)),
         query._timeline: ((case.pk,), ("actor",)),
         query._notices: ((case.pk,), ()),
         query._evidence: ((case.pk,), ("licence", "checked_by")),
@@ -155,7 +155,10 @@ def test_every_prepared_query_of_the_app_is_compiled_once_and_reads_what_the_orm
     _, secret = ApiToken.issue(user("yaofang"), "test")
     client.force_login(user("yaofang"))
     task = Task.objects.filter(case=case).last()
-    queries = app_queries(case, task, ApiToken.digest_of(secret), client.session.session_key)
+    special = _case_in_a_special_procedure()
+    queries = app_queries(
+        case, task, ApiToken.digest_of(secret), client.session.session_key, special
+    )
     made_in_src = {q for q in PreparedQuery.every if q.build.__module__.startswith("onething.")}
     assert made_in_src == set(queries), "a prepared query of src/ is missing from this test"
     for prepared, (args, related) in queries.items():
@@ -167,6 +170,16 @@ def test_every_prepared_query_of_the_app_is_compiled_once_and_reads_what_the_orm
                 got = [snapshot(instance, related) for instance in read]
             expected = [snapshot(instance, related) for instance in prepared.build(*args)]
         assert got and got == expected, prepared.build
+
+
+def _case_in_a_special_procedure():
+    reviewer = user("r_amr_lishi")
+    case, _ = services.file_case(user("yaofang"), pharmacy_filing(), idempotency_key="special")
+    services.accept(user("clerk_lishi"), case.public_id)
+    task = Task.objects.get(case=case, item_id="business_registration")
+    services.claim(reviewer, task.pk)
+    services.start_special(reviewer, [task.pk], "expert_review", 5, "联合专家评审")
+    return case
 
 
 def test_the_django_internals_prepared_py_relies_on_are_still_there(demo):

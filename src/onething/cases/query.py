@@ -7,7 +7,7 @@ import uuid
 
 from django.db.models import F, Q, QuerySet
 
-from onething.cases.models import Action, Case, Evidence, Notice, Task
+from onething.cases.models import Action, Case, Evidence, Notice, SpecialProcedure, Task
 from onething.core.prepared import PreparedQuery
 
 # Cases decided by their promised date (承诺时限) or after it: the lists and the figures.
@@ -43,12 +43,11 @@ def case_by_public_id(public_id: uuid.UUID | str) -> Case | None:
 _tasks = PreparedQuery(
     lambda case_id: Task.objects.filter(case_id=case_id).select_related("assignee")
 )
-_tasks_with_their_records = PreparedQuery(
-    lambda case_id: (
-        Task.objects.filter(case_id=case_id)
-        .select_related("assignee")
-        .prefetch_related("special_procedures", "notices")
-    )
+# The open special procedures (特别程序) of a case's items, as (procedure, item) links.
+_open_procedures = PreparedQuery(
+    lambda case_id: SpecialProcedure.tasks.through.objects.filter(
+        task__case_id=case_id, specialprocedure__ended_on__isnull=True
+    ).select_related("specialprocedure")
 )
 _timeline = PreparedQuery(
     lambda case_id: Action.objects.filter(case_id=case_id).select_related("actor")
@@ -59,13 +58,17 @@ _evidence = PreparedQuery(
 )
 
 
-def tasks_of(case: Case, with_records: bool = False) -> list[Task]:
-    """The case's tasks in order, with their assignees (and with_records: their special
-    procedures and notices)."""
-    tasks = (_tasks_with_their_records if with_records else _tasks).all(case.pk)
+def tasks_of(case: Case) -> list[Task]:
+    """The case's tasks in order, with their assignees."""
+    tasks = _tasks.all(case.pk)
     for task in tasks:
         task.case = case
     return tasks
+
+
+def open_procedures_of(case: Case) -> dict[int, SpecialProcedure]:
+    """Each item's open special procedure, by task id (one statement for the case)."""
+    return {link.task_id: link.specialprocedure for link in _open_procedures.all(case.pk)}
 
 
 def timeline_of(case: Case) -> list[Action]:

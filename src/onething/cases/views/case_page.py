@@ -32,7 +32,13 @@ from onething.cases.printouts import (
     render_notice_pdf,
     render_receipt_pdf,
 )
-from onething.cases.query import evidence_of, notices_of, tasks_of, timeline_of
+from onething.cases.query import (
+    evidence_of,
+    notices_of,
+    open_procedures_of,
+    tasks_of,
+    timeline_of,
+)
 from onething.cases.views.case_parts import (
     delivery_context,
     materials_context,
@@ -110,8 +116,9 @@ def case_context(
     place, _department = name_lookups(catalog)
     today = timezone.localdate()
     own = own_case(user, case)
-    tasks = tasks_of(case, with_records=True)
+    tasks = tasks_of(case)
     names = {t.pk: t.item_name for t in tasks}
+    notices = notices_of(case)
     guide = guide_of(case.catalog_version.digest, case.package_id, case.answers)
     done, total = progress(tasks)
     return {
@@ -124,7 +131,7 @@ def case_context(
         "agent": display_name(user, case.agent) if case.agent_id else "",
         **_identity_context(user, case, own, full_identity),
         "deadline": case_deadline(case, today),
-        "tasks": _task_rows(user, case, tasks, catalog, today),
+        "tasks": _task_rows(user, case, tasks, catalog, today, notices),
         "done": done,
         "total": total,
         "outcome": outcome(tasks),
@@ -143,7 +150,7 @@ def case_context(
                 "task": names.get(n.task_id, ""),
                 "title": TITLES.get(n.kind, n.kind_label),
             }
-            for n in notices_of(case)
+            for n in notices
         ],
         "special_kinds": SPECIAL_KINDS,
         "failed": failed or {},
@@ -152,11 +159,17 @@ def case_context(
     }
 
 
-def _task_rows(user: User, case: Case, tasks: list[Task], catalog, today) -> list[TaskRow]:
+def _task_rows(
+    user: User, case: Case, tasks: list[Task], catalog, today, notices: list[Notice]
+) -> list[TaskRow]:
     """One row per item: where it is handled, its deadline chip, who has it, what the
     viewer may do with it, an open special procedure and an unanswered 补正 request."""
     place, department = name_lookups(catalog)
     traces = traces_of(case)
+    procedures = open_procedures_of(case)
+    supplements = {
+        n.task_id: n for n in notices if n.kind == "supplement" and n.answered_at is None
+    }
     rows = []
     for task in tasks:
         row = TaskRow(
@@ -169,11 +182,8 @@ def _task_rows(user: User, case: Case, tasks: list[Task], catalog, today) -> lis
             actions=set(task_actions_for(user, case, task)),
             instant=traces.get(task.pk),
         )
-        row.procedure = next((p for p in task.special_procedures.all() if p.ended_on is None), None)
-        row.supplement = next(
-            (n for n in task.notices.all() if n.kind == "supplement" and n.answered_at is None),
-            None,
-        )
+        row.procedure = procedures.get(task.pk)
+        row.supplement = supplements.get(task.pk)
         rows.append(row)
     return rows
 
