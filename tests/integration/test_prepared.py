@@ -112,11 +112,12 @@ def snapshot(instance, related: tuple[str, ...] = ()) -> dict:
     return found
 
 
-def app_queries(case, task, token_digest, session_key, special_case=None):
+def app_queries(case, task, token_digest, session_key, special_case=None, remote_case=None):
     """Each prepared query of src/ with a value to read and the relations it reads along."""
     from onething.accounts import auth, sessions
     from onething.cases import query, store
     from onething.evaluation import views as evaluation_views
+    from onething.exchange import panels
 
     return {
         query._case_by_public_id: ((case.public_id,), ("applicant", "agent", "catalog_version")),
@@ -136,6 +137,7 @@ def app_queries(case, task, token_digest, session_key, special_case=None):
         store._task_with_case: ((task.pk,), ("case",)),
         store._case_by_public_id: ((case.public_id,), ("catalog_version",)),
         services._holder_and_form: ((case.pk,), ("applicant",)),
+        panels._remote_parts: (((remote_case or case).pk,), ("partner",)),
     }
 
 
@@ -156,6 +158,7 @@ def test_every_prepared_query_of_the_app_is_compiled_once_and_reads_what_the_orm
     client.force_login(user("yaofang"))
     task = Task.objects.filter(case=case).last()
     special = _case_in_a_special_procedure()
+    _forwarded_part_of(case)
     queries = app_queries(
         case, task, ApiToken.digest_of(secret), client.session.session_key, special
     )
@@ -170,6 +173,17 @@ def test_every_prepared_query_of_the_app_is_compiled_once_and_reads_what_the_orm
                 got = [snapshot(instance, related) for instance in read]
             expected = [snapshot(instance, related) for instance in prepared.build(*args)]
         assert got and got == expected, prepared.build
+
+
+def _forwarded_part_of(case) -> None:
+    """跨省通办: a partner's part of the case (read by the case page's panel)."""
+    from onething.exchange.models import Partner, RemoteCase
+
+    partner = Partner.objects.create(code="yulin", name="榆林市", base_url="http://127.0.0.1:9")
+    RemoteCase.objects.create(
+        partner=partner, direction=RemoteCase.FORWARDED, local_case_id=case.pk,
+        package_id="household_move", package_name="户口迁出",
+    )  # fmt: skip
 
 
 def _case_in_a_special_procedure():

@@ -11,7 +11,13 @@ from datetime import date
 from django.template.loader import render_to_string
 
 from onething.core.access import remote_cases_visible_to
+from onething.core.prepared import PreparedQuery
 from onething.exchange.models import OutboundMessage, RemoteCase
+
+# Asked for every case page and every row of 我的办件: compiled once (core/prepared.py).
+_remote_parts = PreparedQuery(
+    lambda case_id: RemoteCase.objects.filter(local_case_id=case_id).select_related("partner")
+)
 
 CERTIFICATE_LABELS = {
     "valid": "经对方签发机关公钥验证有效",
@@ -78,7 +84,7 @@ def case_panel(user, case, where: str) -> str:
     """The case's 跨省通办 parts as HTML ("" when it has none)."""
     if getattr(case, "pk", None) is None or case.state == "draft":
         return ""
-    remotes = list(RemoteCase.objects.filter(local_case_id=case.pk).select_related("partner"))
+    remotes = _remote_parts.all(case.pk)
     if not remotes:
         return ""
     names = dict(case.tasks.values_list("item_id", "item_name"))
