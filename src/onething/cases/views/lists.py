@@ -148,12 +148,13 @@ def review(request: HttpRequest) -> HttpResponse:
         )
     )
     open_tasks = tasks.filter(state__in=OPEN_TASK_STATES)
-    # Counted: the open work only (bounded); the finished history is paged, not counted.
-    counts = {
-        "open": open_tasks.count(),
-        "todo": tasks.filter(state=TaskState.WORKABLE).count(),
-        "mine": open_tasks.filter(assignee=user).count(),
-    }
+    # Counted: the open work only (bounded), in one pass over it; the finished history is
+    # paged, not counted.
+    counts = open_tasks.aggregate(
+        open=Count("pk"),
+        todo=Count("pk", filter=Q(state=TaskState.WORKABLE)),
+        mine=Count("pk", filter=Q(assignee=user)),
+    )
     if show == "done":
         tasks = tasks.filter(state__in=CLOSED_TASK_STATES).order_by("-finished_on", "-pk")
     else:
