@@ -297,3 +297,23 @@ def test_a_joint_case_is_accepted_once_and_handed_over_once(remote, issued):
     journey.hand_over(clerk, case.ref)
     assert Case.objects.get(pk=issued.pk).state == "completed"
     assert OutboundMessage.objects.filter(kind="handover").count() == 1
+
+
+def test_a_refusal_here_is_told_to_the_region_that_forwarded_it(remote):
+    """不予受理 of a partner's application: the forwarding region hears it (state refused)."""
+    from onething.cases import services as cases
+    from tests.factories import pharmacy_filing
+
+    case, _ = cases.file_case(user("yaofang"), pharmacy_filing())
+    handled = RemoteCase.objects.create(
+        partner=Partner.objects.get(code="yulin"),
+        direction=RemoteCase.HANDLED,
+        package_id=case.package_id,
+        package_name=case.package_name,
+        local_case_id=case.pk,
+    )
+    cases.refuse(user("clerk_lishi"), case.public_id, "不属于本机关受理范围")
+    message = OutboundMessage.objects.get(case_ref=str(handled.ref), kind="status")
+    body = message.body
+    assert (body["state"], body["state_label"]) == ("refused", "不予受理")
+    assert body["note"] == "不予受理：不属于本机关受理范围" and body["outcome"] == ""

@@ -36,7 +36,7 @@ from onething.cases.tasks import initial_states
 from onething.catalog.entities import Catalog
 from onething.core.access import may_act_on_case
 from onething.core.errors import Conflict, InvalidInput
-from onething.core.events import CaseAccepted, publish
+from onething.core.events import CaseAccepted, CaseRefused, publish
 from onething.core.roles import Role
 
 
@@ -261,4 +261,5 @@ def refuse(actor: User, case_id, reason: str, version: int | None = None) -> Cas
         record(case, CaseAction.REFUSE, actor, before, after, note=reason)
         store.keep_deadline(case)
         notify(case, "refused", f"“{case.package_name}”不予受理", reason)
+        publish(CaseRefused(case.pk, reason))
         return case

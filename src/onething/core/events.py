@@ -106,6 +106,15 @@ class CaseAccepted:
 
 
 @dataclass(frozen=True, slots=True)
+class CaseRefused:
+    """The window refused to accept a case (不予受理, with its reason); a partner region
+    that forwarded it is told (跨省通办)."""
+
+    case_id: int
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class TaskDecided:
     """A department approved or rejected an item of a case (every item, certificate or not)."""
 

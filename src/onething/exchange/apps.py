@@ -11,6 +11,7 @@ class ExchangeConfig(AppConfig):
         from onething.core.events import (
             CaseAccepted,
             CaseHandedOver,
+            CaseRefused,
             LicenceIssued,
             MaterialUploaded,
             TaskDecided,
@@ -20,6 +21,7 @@ class ExchangeConfig(AppConfig):
 
         subscribe(CaseAccepted, handling.on_accepted)
         subscribe(TaskDecided, handling.on_decided)
+        subscribe(CaseRefused, handling.on_refused)  # 不予受理 told to the forwarding region
         subscribe(LicenceIssued, handling.on_licence)
         subscribe(MaterialUploaded, recognition.on_material_uploaded)  # 证照互认 as a material
         subscribe(CaseAccepted, joint.on_accepted)  # 多地联办: the partner's part forwarded

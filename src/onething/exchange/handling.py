@@ -18,7 +18,7 @@ from onething.cases.lifecycle import TASK_TERMINAL
 from onething.cases.materials import note_unchecked, unchecked_materials, upload_evidence
 from onething.cases.models import Case
 from onething.core.errors import CaseError
-from onething.core.events import CaseAccepted, LicenceIssued, TaskDecided
+from onething.core.events import CaseAccepted, CaseRefused, LicenceIssued, TaskDecided
 from onething.core.roles import Role
 from onething.exchange.identity import identity
 from onething.exchange.inbox import handles
@@ -139,6 +139,13 @@ def on_accepted(event: CaseAccepted) -> None:
     if (pair := _handled(event.case_id)) is not None:
         case, remote = pair
         report(case, remote, f"已受理，受理编号 {case.number}，办结期限 {case.due_date}")
+
+
+def on_refused(event: CaseRefused) -> None:
+    """不予受理 here: the forwarding region hears it (its part of the case ends there)."""
+    if (pair := _handled(event.case_id)) is not None:
+        case, remote = pair
+        report(case, remote, f"不予受理：{event.reason}", STATE_LABELS["refused"])
 
 
 def on_decided(event: TaskDecided) -> None:
