@@ -117,7 +117,7 @@ def app_queries(case, task, token_digest, session_key, special_case=None, remote
     from onething.accounts import auth, sessions
     from onething.cases import query, store
     from onething.evaluation import views as evaluation_views
-    from onething.exchange import panels
+    from onething.exchange import handling, joint, panels
 
     return {
         query._case_by_public_id: ((case.public_id,), ("applicant", "agent", "catalog_version")),
@@ -138,6 +138,8 @@ def app_queries(case, task, token_digest, session_key, special_case=None, remote
         store._case_by_public_id: ((case.public_id,), ("catalog_version",)),
         services._holder_and_form: ((case.pk,), ("applicant",)),
         panels._remote_parts: (((remote_case or case).pk,), ("partner",)),
+        handling._handled_for: (((remote_case or case).pk,), ("partner",)),
+        joint._package_of: ((case.pk,), ()),
     }
 
 
@@ -180,10 +182,11 @@ def _forwarded_part_of(case) -> None:
     from onething.exchange.models import Partner, RemoteCase
 
     partner = Partner.objects.create(code="yulin", name="榆林市", base_url="http://127.0.0.1:9")
-    RemoteCase.objects.create(
-        partner=partner, direction=RemoteCase.FORWARDED, local_case_id=case.pk,
-        package_id="household_move", package_name="户口迁出",
-    )  # fmt: skip
+    for direction in (RemoteCase.FORWARDED, RemoteCase.HANDLED):
+        RemoteCase.objects.create(
+            partner=partner, direction=direction, local_case_id=case.pk,
+            package_id="household_move", package_name="户口迁出",
+        )  # fmt: skip
 
 
 def _case_in_a_special_procedure():

@@ -19,6 +19,7 @@ from onething.cases.materials import note_unchecked, unchecked_materials, upload
 from onething.cases.models import Case
 from onething.core.errors import CaseError
 from onething.core.events import CaseAccepted, CaseRefused, LicenceIssued, TaskDecided
+from onething.core.prepared import PreparedQuery
 from onething.core.roles import Role
 from onething.exchange.identity import identity
 from onething.exchange.inbox import handles
@@ -127,9 +128,18 @@ def report(case: Case, remote: RemoteCase, text: str, label: str = "", outcome: 
     )
 
 
+# Asked at every acceptance, decision and certificate of every case, though few cases
+# were forwarded by a partner: compiled once (core/prepared.py), it costs the index look-up.
+_handled_for = PreparedQuery(
+    lambda case_id: RemoteCase.objects.filter(
+        local_case_id=case_id, direction=RemoteCase.HANDLED
+    ).select_related("partner")
+)
+
+
 def _handled(case_id: int) -> tuple[Case, RemoteCase] | None:
-    remote = RemoteCase.objects.filter(local_case_id=case_id, direction=RemoteCase.HANDLED)
-    found = remote.select_related("partner").first()
+    """The case and the partner's application it handles here, if it is one."""
+    found = _handled_for.first(case_id)
     if found is None:
         return None
     return Case.objects.get(pk=case_id), found

@@ -30,6 +30,7 @@ from onething.catalog.entities import Item
 from onething.catalog.services import catalog_by_version_id
 from onething.core.errors import InvalidInput
 from onething.core.events import CaseAccepted, CaseHandedOver
+from onething.core.prepared import PreparedQuery
 from onething.exchange.journey import COLLECTIONS, note, offered_package
 from onething.exchange.models import Partner, RemoteCase
 from onething.exchange.outbox import enqueue
@@ -73,14 +74,19 @@ def partner_parts(case: Case) -> dict[tuple[str, str], list[Item]]:
     return dict(parts)
 
 
+_package_of = PreparedQuery(  # compiled once (core/prepared.py): every acceptance asks
+    lambda case_id: Case.objects.filter(pk=case_id).only("catalog_version_id", "package_id")
+)
+
+
 def _has_partner_items(case_id: int) -> bool:
     """Whether the case's package holds an item a partner implements (two small reads,
     the catalogue cached: every acceptance asks)."""
-    version_id, package_id = (
-        Case.objects.filter(pk=case_id).values_list("catalog_version_id", "package_id").get()
-    )
-    catalog = catalog_by_version_id(version_id)
-    package = catalog.packages.get(package_id)
+    case = _package_of.first(case_id)
+    if case is None:
+        return False
+    catalog = catalog_by_version_id(case.catalog_version_id)
+    package = catalog.packages.get(case.package_id)
     members = package.items if package is not None else ()
     return any(catalog.items[entry.item].partner_place for entry in members)
 
