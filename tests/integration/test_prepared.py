@@ -112,12 +112,13 @@ def snapshot(instance, related: tuple[str, ...] = ()) -> dict:
     return found
 
 
-def app_queries(case, task, token_digest, session_key, special_case=None, remote_case=None):
+def app_queries(case, task, token_digest, session_key, special_case=None, booked=None):
     """Each prepared query of src/ with a value to read and the relations it reads along."""
     from onething.accounts import auth, sessions
     from onething.cases import query, store
     from onething.evaluation import views as evaluation_views
     from onething.exchange import handling, joint, panels
+    from onething.hall import booking
 
     return {
         query._case_by_public_id: ((case.public_id,), ("applicant", "agent", "catalog_version")),
@@ -137,9 +138,10 @@ def app_queries(case, task, token_digest, session_key, special_case=None, remote
         store._task_with_case: ((task.pk,), ("case",)),
         store._case_by_public_id: ((case.public_id,), ("catalog_version",)),
         services._holder_and_form: ((case.pk,), ("applicant",)),
-        panels._remote_parts: (((remote_case or case).pk,), ("partner",)),
-        handling._handled_for: (((remote_case or case).pk,), ("partner",)),
+        panels._remote_parts: ((case.pk,), ("partner",)),
+        handling._handled_for: ((case.pk,), ("partner",)),
         joint._package_of: ((case.pk,), ()),
+        **(_booking_queries(booking, booked) if booked else {}),
     }
 
 
@@ -162,7 +164,7 @@ def test_every_prepared_query_of_the_app_is_compiled_once_and_reads_what_the_orm
     special = _case_in_a_special_procedure()
     _forwarded_part_of(case)
     queries = app_queries(
-        case, task, ApiToken.digest_of(secret), client.session.session_key, special
+        case, task, ApiToken.digest_of(secret), client.session.session_key, special, _booked()
     )
     made_in_src = {q for q in PreparedQuery.every if q.build.__module__.startswith("onething.")}
     assert made_in_src == set(queries), "a prepared query of src/ is missing from this test"
@@ -175,6 +177,34 @@ def test_every_prepared_query_of_the_app_is_compiled_once_and_reads_what_the_orm
                 got = [snapshot(instance, related) for instance in read]
             expected = [snapshot(instance, related) for instance in prepared.build(*args)]
         assert got and got == expected, prepared.build
+
+
+def _booked():
+    """预约办: an appointment booked, and its applicant blocked from booking online."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from onething.hall.booking import book
+    from onething.hall.models import BookingBlock
+    from tests.factories import booking_of, next_free_slot
+
+    appointment = book(user("zhangsan"), booking_of(next_free_slot()))
+    until = timezone.now() + timedelta(days=30)
+    BookingBlock.objects.create(person=appointment.applicant, until=until, reason="爽约 3 次")
+    return appointment
+
+
+def _booking_queries(booking, appointment) -> dict:
+    from onething.hall import after_hours, hours
+
+    slot, person = appointment.slot, appointment.applicant_id
+    return {
+        booking._types_at: ((slot.hall.code,), ("hall",)),
+        booking._booked_by: ((person, slot.pk, appointment.state), ()),
+        hours._opening_hours: ((slot.hall_id,), ()),
+        after_hours._hall_serving: ((slot.hall.jurisdiction,), ()),
+    }
 
 
 def _forwarded_part_of(case) -> None:

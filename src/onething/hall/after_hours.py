@@ -18,6 +18,7 @@ from onething.accounts.models import User
 from onething.core.access import may_run_hall
 from onething.core.errors import Forbidden, InvalidInput
 from onething.core.events import CaseAccepted
+from onething.core.prepared import PreparedQuery
 from onething.hall import hours
 from onething.hall.models import AfterHoursService, ExtraSession, Hall
 
@@ -78,11 +79,16 @@ def open_session(actor: User, hall: Hall, plan: SessionPlan) -> ExtraSession:
         return session
 
 
+_hall_serving = PreparedQuery(  # every acceptance asks: compiled once (core/prepared.py)
+    lambda window: Hall.objects.filter(jurisdiction=window).order_by("code")
+)
+
+
 def record_if_after_hours(
     case_id: int, window: str, accepted_at: datetime
 ) -> AfterHoursService | None:
     """Record a case accepted at a hall's jurisdiction outside its regular hours."""
-    hall = Hall.objects.filter(jurisdiction=window).order_by("code").first()
+    hall = _hall_serving.first(window)
     if hall is None or hours.is_regular_time(hall, accepted_at):
         return None
     service, _ = AfterHoursService.objects.get_or_create(

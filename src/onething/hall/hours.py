@@ -17,6 +17,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from onething.calendar.loaded import current_calendar
+from onething.core.prepared import PreparedQuery
 from onething.hall import rules
 from onething.hall.models import ExtraSession, Hall, OpeningHours, Slot, WindowType
 
@@ -28,9 +29,15 @@ def local_now() -> datetime:
     return timezone.localtime().replace(tzinfo=None)
 
 
+# Read at every acceptance (is it after hours?) and every booking: compiled once.
+_opening_hours = PreparedQuery(
+    lambda hall_id: OpeningHours.objects.filter(hall_id=hall_id).order_by("weekday", "opens")
+)
+
+
 def weekly_hours(hall: Hall) -> dict[int, list[rules.Interval]]:
     weekly: dict[int, list[rules.Interval]] = defaultdict(list)
-    for row in OpeningHours.objects.filter(hall=hall).order_by("weekday", "opens"):
+    for row in _opening_hours.all(hall.pk):
         weekly[row.weekday].append((row.opens, row.closes))
     return dict(weekly)
 
