@@ -92,6 +92,12 @@ def _bindings(args: Sequence[Any], params: Sequence[Any]):
             for index, param in enumerate(params)
             if type(param) is type(expected) and param == expected
         ]
+        if not found and type(arg) is int:  # psycopg's typed integer (Int8: a BigIntegerField)
+            found = [
+                (index, type(param))
+                for index, param in enumerate(params)
+                if isinstance(param, int) and type(param) not in (int, bool) and param == arg
+            ]
         if len(found) != 1 or sum(1 for p in params if p == arg) > 1:
             return None
         binds.append((found[0][0], position, found[0][1]))
