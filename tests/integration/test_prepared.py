@@ -41,6 +41,25 @@ def test_each_value_reads_its_own_row_with_what_the_orm_reads(two_cases, django_
     assert case_by_public_id("00000000-0000-0000-0000-000000000000") is None
 
 
+def test_dates_and_times_are_placed_as_the_database_takes_them(demo):
+    """SQLite is given a date or a time as text: each value still reads its own row."""
+    from onething.hall.models import Slot
+
+    by_moment = PreparedQuery(
+        lambda kind, day, starts: Slot.objects.filter(window_type_id=kind, date=day, starts=starts)
+    )
+    slots = list(Slot.objects.order_by("date", "starts")[:6]) + list(
+        Slot.objects.order_by("-date", "-starts")[:6]
+    )
+    for slot in slots + slots:  # the second round is bound, not compiled
+        assert [s.pk for s in by_moment.all(slot.window_type_id, slot.date, slot.starts)] == [
+            slot.pk
+        ]
+    from django.db import connection
+
+    assert by_moment.is_prepared(connection.vendor)
+
+
 def test_prefetched_relations_and_empty_results(two_cases):
     tasks = PreparedQuery(
         lambda case_id: (
@@ -125,6 +144,7 @@ def app_queries(case, task, token_digest, session_key, special_case=None, booked
         query._tasks: ((case.pk,), ("assignee",)),
         query._open_procedures: (((special_case or case).pk,), ("specialprocedure",)),
         query._timeline: ((case.pk,), ("actor",)),
+        query._task_with_case: ((task.pk,), ("case", "assignee")),
         query._notices: ((case.pk,), ()),
         query._evidence: ((case.pk,), ("licence", "checked_by")),
         evaluation_views._case_ratings: ((case.pk,), ()),
@@ -181,17 +201,19 @@ def test_every_prepared_query_of_the_app_is_compiled_once_and_reads_what_the_orm
 
 def _booked():
     """预约办: an appointment booked, and its applicant blocked from booking online."""
-    from datetime import timedelta
+    from datetime import time, timedelta
 
     from django.utils import timezone
 
     from onething.hall.booking import book
-    from onething.hall.models import BookingBlock
+    from onething.hall.models import BookingBlock, ExtraSession
     from tests.factories import booking_of, next_free_slot
 
     appointment = book(user("zhangsan"), booking_of(next_free_slot()))
     until = timezone.now() + timedelta(days=30)
     BookingBlock.objects.create(person=appointment.applicant, until=until, reason="爽约 3 次")
+    slot = appointment.slot  # 延时办: an extra session on the appointment's day
+    ExtraSession.objects.create(hall=slot.hall, date=slot.date, starts=time(18), ends=time(20))
     return appointment
 
 
@@ -202,6 +224,9 @@ def _booking_queries(booking, appointment) -> dict:
     return {
         booking._types_at: ((slot.hall.code,), ("hall",)),
         booking._booked_by: ((person, slot.pk, appointment.state), ()),
+        booking._slot_at: ((slot.window_type_id, slot.date, slot.starts), ("hall", "window_type")),
+        booking._blocks_of: ((person,), ()),
+        hours._sessions_on: ((slot.hall_id, slot.date), ()),
         hours._opening_hours: ((slot.hall_id,), ()),
         after_hours._hall_serving: ((slot.hall.jurisdiction,), ()),
     }

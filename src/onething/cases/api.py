@@ -14,7 +14,6 @@ from uuid import UUID
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 from ninja.errors import HttpError
 
@@ -48,7 +47,14 @@ from onething.cases.lifecycle import (
 )
 from onething.cases.models import Case, SpecialProcedure, Task
 from onething.cases.offers import case_actions_for, task_actions_for
-from onething.cases.query import case_by_public_id, notices_of, tasks_of, timeline_of, with_parties
+from onething.cases.query import (
+    case_by_public_id,
+    notices_of,
+    task_by_id,
+    tasks_of,
+    timeline_of,
+    with_parties,
+)
 from onething.catalog.services import catalog_of
 from onething.core.access import (
     cases_visible_to,
@@ -385,12 +391,13 @@ def list_tasks(
 
 def _task_action(request, task_id: int, run) -> dict[str, Any]:
     user = api_user(request)
-    task = get_object_or_404(Task.objects.select_related("case"), pk=task_id)
-    if not (may_work_task(user, task) or may_view_case(user, task.case)):
+    task = task_by_id(task_id)
+    if task is None or not (may_work_task(user, task) or may_view_case(user, task.case)):
         raise HttpError(404, f"事项办理 {task_id} 不存在或您无权查看")
     run(user)
-    task = Task.objects.select_related("case", "assignee").get(pk=task_id)
-    return _task_out(task, user, services.local_today())
+    done = task_by_id(task_id)
+    assert done is not None  # an item is never deleted
+    return _task_out(done, user, services.local_today())
 
 
 @router.post("/tasks/{task_id}/claim", response=TaskOut, summary="认领")

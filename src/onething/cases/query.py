@@ -44,6 +44,9 @@ _tasks = PreparedQuery(
     lambda case_id: Task.objects.filter(case_id=case_id).select_related("assignee")
 )
 # The open special procedures (特别程序) of a case's items, as (procedure, item) links.
+_task_with_case = PreparedQuery(
+    lambda task_id: Task.objects.filter(pk=task_id).select_related("case", "assignee")
+)
 _open_procedures = PreparedQuery(
     lambda case_id: SpecialProcedure.tasks.through.objects.filter(
         task__case_id=case_id, specialprocedure__ended_on__isnull=True
@@ -64,6 +67,11 @@ def tasks_of(case: Case) -> list[Task]:
     for task in tasks:
         task.case = case
     return tasks
+
+
+def task_by_id(task_id: int) -> Task | None:
+    """An item with its case and assignee (what an action on it answers with), or None."""
+    return _task_with_case.first(task_id)
 
 
 def open_procedures_of(case: Case) -> dict[int, SpecialProcedure]:

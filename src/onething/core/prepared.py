@@ -38,6 +38,7 @@ the ORM gives.
 
 from __future__ import annotations
 
+import datetime
 import logging
 import threading
 import uuid
@@ -78,14 +79,28 @@ class _Plan:
     checks_left: int = CHECKED_RUNS
 
 
-def _bindings(args: Sequence[Any], params: Sequence[Any]):
+def _candidates(arg: Any, ops) -> list[tuple[Callable[[Any], Any], Any]]:
+    """How an argument may appear among the parameters: as itself, a UUID as hex, and a
+    date or a time as the database adapts it (SQLite is given text)."""
+    candidates: list[tuple[Callable[[Any], Any], Any]] = [(_same, arg)]
+    if isinstance(arg, uuid.UUID):
+        candidates.append((_hex, arg.hex))
+    adapt = None
+    if type(arg) is datetime.date:
+        adapt = ops.adapt_datefield_value
+    elif type(arg) is datetime.time and arg.tzinfo is None:
+        adapt = ops.adapt_timefield_value
+    if adapt is not None and type(adapt(arg)) is not type(arg):  # PostgreSQL's are as given
+        candidates.append((adapt, adapt(arg)))
+    return candidates
+
+
+def _bindings(args: Sequence[Any], params: Sequence[Any], ops=None):
     """Where each argument sits among the parameters, and how it was converted; None when
     an argument is not found exactly once (it cannot be told from a constant)."""
     binds = []
     for position, arg in enumerate(args):
-        candidates = [(_same, arg)]
-        if isinstance(arg, uuid.UUID):
-            candidates.append((_hex, arg.hex))
+        candidates = _candidates(arg, ops) if ops is not None else [(_same, arg)]
         found = [
             (index, convert)
             for convert, expected in candidates
@@ -98,7 +113,8 @@ def _bindings(args: Sequence[Any], params: Sequence[Any]):
                 for index, param in enumerate(params)
                 if isinstance(param, int) and type(param) not in (int, bool) and param == arg
             ]
-        if len(found) != 1 or sum(1 for p in params if p == arg) > 1:
+        alike = [expected for _convert, expected in candidates]
+        if len(found) != 1 or sum(1 for p in params if any(p == e for e in alike)) > 1:
             return None
         binds.append((found[0][0], position, found[0][1]))
     return binds
@@ -167,7 +183,7 @@ class PreparedQuery:
             return None
         compiler = queryset.query.get_compiler(using=DEFAULT_DB_ALIAS)
         sql, params = compiler.as_sql()
-        binds = _bindings(args, params)
+        binds = _bindings(args, params, connections[DEFAULT_DB_ALIAS].ops)
         if binds is None:
             return _AMBIGUOUS
         select, klass_info = compiler.select, compiler.klass_info

@@ -91,14 +91,15 @@ def record_if_after_hours(
     hall = _hall_serving.first(window)
     if hall is None or hours.is_regular_time(hall, accepted_at):
         return None
-    service, _ = AfterHoursService.objects.get_or_create(
+    service = AfterHoursService(
         case_id=case_id,
-        defaults={
-            "hall": hall,
-            "accepted_at": accepted_at,
-            "session": hours.session_at(hall, accepted_at),
-        },
+        hall=hall,
+        accepted_at=accepted_at,
+        session=hours.session_at(hall, accepted_at),
     )
+    # One statement, and a second record of the same case is no error (a case is accepted
+    # once; the unique case_id keeps it so).
+    AfterHoursService.objects.bulk_create([service], ignore_conflicts=True)
     return service
 
 

@@ -25,6 +25,7 @@ from uuid import UUID
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema, Status
+from pydantic import BaseModel
 
 from onething.accounts.auth import api_user
 from onething.core.access import appointments_visible_to, halls_run_by
@@ -92,7 +93,7 @@ class MoveIn(Schema):
     starts: time
 
 
-class AppointmentOut(Schema):
+class AppointmentOut(BaseModel):  # built from a dict: no ninja getter (cases/api_schemas.py)
     id: UUID
     code: str
     state: str

@@ -80,13 +80,18 @@ def _serving(types: list[WindowType], hall: Hall, package_id: str) -> WindowType
 
 # A booking's reads by ids and codes, compiled once (core/prepared.py): a morning's rush
 # books hundreds a second, and the query compiler cost more than these small indexed
-# reads. (Those by date and time stay with the ORM: SQLite's driver is given them as text,
-# which a compiled statement cannot tell from its constants.)
+# reads.
 _types_at = PreparedQuery(
     lambda hall_code: (
         WindowType.objects.filter(hall__code=hall_code).select_related("hall").order_by("prefix")
     )
 )
+_slot_at = PreparedQuery(
+    lambda kind_id, day, starts: Slot.objects.filter(
+        window_type_id=kind_id, date=day, starts=starts
+    ).select_related("hall", "window_type")
+)
+_blocks_of = PreparedQuery(lambda person_id: BookingBlock.objects.filter(person_id=person_id))
 _booked_by = PreparedQuery(
     lambda person_id, slot_id, state: Appointment.objects.filter(
         applicant_id=person_id, slot_id=slot_id, state=state
@@ -102,12 +107,13 @@ def _type_at(hall_code: str, package_id: str) -> WindowType:
 
 
 def blocked_until(person: User) -> datetime | None:
-    block = BookingBlock.objects.filter(person=person, until__gt=timezone.now()).first()
-    return block.until if block else None
+    """Until when online booking is blocked after no-shows (the latest block), or None."""
+    now = timezone.now()
+    return max((b.until for b in _blocks_of.all(person.pk) if b.until > now), default=None)
 
 
 def _slot_for(hall: Hall, kind: WindowType, day: date, starts: time) -> Slot:
-    slot = Slot.objects.filter(window_type=kind, date=day, starts=starts).first()
+    slot = _slot_at.first(kind.pk, day, starts)
     if slot is None:
         message = (
             f"{day:%Y-%m-%d} {starts:%H:%M} 不在{hall.name}{kind.name}的办公时间内"

@@ -50,8 +50,13 @@ def regular_hours_on(hall: Hall, day: date, weekly=None) -> list[rules.Interval]
     return rules.regular_hours_on(day, weekly or weekly_hours(hall), day_kind(day))
 
 
+_sessions_on = PreparedQuery(  # every acceptance outside opening hours asks
+    lambda hall_id, day: ExtraSession.objects.filter(hall_id=hall_id, date=day).order_by("starts")
+)
+
+
 def sessions_on(hall: Hall, day: date) -> list[ExtraSession]:
-    return list(ExtraSession.objects.filter(hall=hall, date=day).order_by("starts"))
+    return _sessions_on.all(hall.pk, day)
 
 
 def is_regular_time(hall: Hall, moment: datetime) -> bool:
