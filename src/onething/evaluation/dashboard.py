@@ -6,7 +6,7 @@ Every figure can be opened: `cases_behind` gives the cases a figure counts.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -100,32 +100,34 @@ def figures(filters: Filters, today: date | None = None) -> Figures:
     current by `rollup.refresh`); bad ratings still open and complaints are counted live."""
     today = today or timezone.localdate()
     result = Figures()
-    histogram: dict[int, int] = defaultdict(int)
     packages: dict[tuple[str, str], dict[str, Any]] = {}
+    # One pass over the roll-up's rows (thousands for a province's year): each package's
+    # histogram of days taken is summed with its keys as stored, the whole one from those.
     for row in filters.daily_figures().values_list(
         "package_id", "package_name", *rollup.COUNTS, "days_taken", "ratings", "good_ratings"
     ):
         package_id, package_name, filed, accepted, finished, on_time, taken, rated, good = row
-        result.filed += filed
-        result.accepted += accepted
-        result.finished += finished
-        result.on_time += on_time
         result.ratings += rated
         result.good_ratings += good
-        package = packages.setdefault(
-            (package_id, package_name),
-            {
+        package = packages.get((package_id, package_name))
+        if package is None:
+            package = packages[(package_id, package_name)] = {
                 "package_id": package_id,
                 "package_name": package_name,
                 **dict.fromkeys(rollup.COUNTS, 0),
-                "days": defaultdict(int),
-            },
-        )
-        for name, value in zip(rollup.COUNTS, (filed, accepted, finished, on_time), strict=True):
-            package[name] += value
-        for days, count in taken.items():
-            histogram[int(days)] += count
-            package["days"][int(days)] += count
+                "days": Counter(),
+            }
+        package["filed"] += filed
+        package["accepted"] += accepted
+        package["finished"] += finished
+        package["on_time"] += on_time
+        package["days"].update(taken)
+    histogram: Counter[int] = Counter()
+    for package in packages.values():
+        package["days"] = {int(days): n for days, n in package["days"].items()}
+        histogram.update(package["days"])
+        for name in rollup.COUNTS:
+            setattr(result, name, getattr(result, name) + package[name])
     result.average_days = _average(histogram)
     result.p90_days = _p90(histogram)
     result.packages = sorted(
