@@ -50,6 +50,11 @@ def arguments(argv=None) -> argparse.Namespace:
         help="spread the arrivals evenly over so many seconds (0: all at the same instant)",
     )
     parser.add_argument("--seed", type=int, default=16)
+    parser.add_argument(
+        "--floor",
+        action="store_true",
+        help="(http) also send the same burst to /healthz: the least any request costs here",
+    )
     return parser.parse_args(argv)
 
 
@@ -251,6 +256,27 @@ def warm_up(base: str, slot, workers: int) -> None:
             thread.join()
 
 
+def floor_burst(base: str, count: int, instance) -> None:
+    """The same number of people at once asking for /healthz (one SELECT 1, no template):
+    what the machine, gunicorn and Django's middleware give any burst, before a booking
+    does anything."""
+    from bench.load import servers
+
+    def attempt(_person, _token, _slot) -> str:
+        with request.urlopen(base + "/healthz", timeout=60) as answer:
+            answer.read()
+            return "ok" if answer.status == 200 else f"HTTP {answer.status}"
+
+    for _round in range(3):
+        meter = servers.Meter(groups=instance.groups())
+        meter.start()
+        outcomes, latencies, wall = rush([(None, None)] * count, [None], attempt)
+        used = meter.stop()
+        server_cpu = sum(group["cpu"] for group in used["groups"]) * 1000 / count
+        report(f"/healthz, the same burst (round {_round + 1})", outcomes, latencies, wall)
+        print(f"    server CPU {server_cpu:.2f} ms a request")
+
+
 def run_http(args, people, slots):
     from bench.load import servers
 
@@ -261,9 +287,24 @@ def run_http(args, people, slots):
         servers.wait_for_workers(instance, args.workers)
         base = f"http://127.0.0.1:{instance.port}"
         warm_up(base, slots[0], args.workers)
-        return rush(
+        meter = servers.Meter(groups=instance.groups())
+        meter.start()
+        client_cpu = time.process_time()
+        result = rush(
             people, slots, lambda _person, token, slot: http_attempt(base, token, slot), args.over
         )
+        client_cpu = time.process_time() - client_cpu
+        used = meter.stop()
+        server_cpu = sum(group["cpu"] for group in used["groups"])
+        print(
+            f"    CPU during the rush: server {server_cpu * 1000 / len(people):.1f} ms a booking "
+            f"({server_cpu:.2f} s), these 200 clients {client_cpu * 1000 / len(people):.1f} ms "
+            f"a booking; the machine {used['machine_busy']:.2f} of "
+            f"{used['machine_total']:.2f} core-seconds busy"
+        )
+        if args.floor:
+            floor_burst(base, len(people), instance)
+        return result
     finally:
         instance.stop()
 
