@@ -134,7 +134,7 @@ def snapshot(instance, related: tuple[str, ...] = ()) -> dict:
 def app_queries(case, task, token_digest, session_key, special_case=None, booked=None):
     """Each prepared query of src/ with a value to read and the relations it reads along."""
     from onething.accounts import auth, sessions
-    from onething.cases import query, store
+    from onething.cases import filing, query, store
     from onething.evaluation import views as evaluation_views
     from onething.exchange import handling, joint, panels
     from onething.hall import booking
@@ -161,6 +161,7 @@ def app_queries(case, task, token_digest, session_key, special_case=None, booked
         panels._remote_parts: ((case.pk,), ("partner",)),
         handling._handled_for: ((case.pk,), ("partner",)),
         joint._package_of: ((case.pk,), ()),
+        filing._by_key: (((special_case or case).applicant_id, "special"), ()),
         **(_booking_queries(booking, booked) if booked else {}),
     }
 

@@ -39,6 +39,7 @@ from onething.catalog.services import current_catalog, guide_of
 from onething.core.access import may_view_case, require_may_act
 from onething.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from onething.core.events import CaseSubmitted, publish
+from onething.core.prepared import PreparedQuery
 from onething.core.roles import Role
 from onething.intake.validation import validate_form
 
@@ -152,12 +153,17 @@ def prepare_filing(filing: Filing) -> Prepared:
 
 KEY_USED = "该幂等键已被使用：请为新的申报另取一个 Idempotency-Key"
 
+# Every filing through the API brings an Idempotency-Key: the look-up is compiled once.
+_by_key = PreparedQuery(
+    lambda applicant_id, key: Case.objects.filter(applicant_id=applicant_id, idempotency_key=key)
+)
+
 
 def _filed_before(actor: User, owner: User, key: str) -> Case | None:
     """The case this caller filed before with this key, if any. A key that filed someone
     else's case — another filer's, or one this caller may not see — is refused (409)
     saying nothing of that case."""
-    existing = Case.objects.filter(applicant=owner, idempotency_key=key).first()
+    existing = _by_key.first(owner.pk, key)  # one at most (case_idempotency_key_once)
     if existing is None:
         return None
     filer = (
