@@ -60,6 +60,16 @@ def test_dates_and_times_are_placed_as_the_database_takes_them(demo):
     assert by_moment.is_prepared(connection.vendor)
 
 
+def test_an_integer_no_column_can_hold_finds_nothing(two_cases):
+    """An id typed into an address may be any size: nothing found, no driver error."""
+    tasks = PreparedQuery(lambda pk: Task.objects.filter(pk=pk))
+    some = Task.objects.first()
+    for _ in range(5):  # compiled and bound
+        assert tasks.first(some.pk) == some
+    assert tasks.all(550601537785782622748672) == []
+    assert tasks.all(-(2**70)) == []
+
+
 def test_prefetched_relations_and_empty_results(two_cases):
     tasks = PreparedQuery(
         lambda case_id: (

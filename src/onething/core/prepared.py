@@ -55,6 +55,7 @@ CHECKED_WITH = (5, 2)  # the Django release whose internals this module was chec
 CHECKED_RUNS = 3  # runs that compile again to confirm the statement does not change
 AMBIGUOUS_TRIES = 5  # first runs whose values could not be placed, before giving up
 _AMBIGUOUS = object()
+INT64 = (-(2**63), 2**63 - 1)  # the widest integer column of either database
 
 
 def _same(value: Any) -> Any:
@@ -139,6 +140,10 @@ class PreparedQuery:
         self._tries = 0
 
     def all(self, *args: Any) -> list:
+        if any(type(arg) is int and not INT64[0] <= arg <= INT64[1] for arg in args):
+            # An integer no column can hold (an id typed into an address): the ORM knows
+            # it finds nothing; bound as it is, the driver would fail on it.
+            return list(self.build(*args))
         connection = connections[DEFAULT_DB_ALIAS]
         vendor = connection.vendor
         plan = self._plans.get(vendor)
