@@ -260,7 +260,6 @@ def floor_burst(base: str, count: int, instance) -> None:
     """The same number of people at once asking for /healthz (one SELECT 1, no template):
     what the machine, gunicorn and Django's middleware give any burst, before a booking
     does anything."""
-    from bench.load import servers
 
     def attempt(_person, _token, _slot) -> str:
         with request.urlopen(base + "/healthz", timeout=60) as answer:
@@ -268,13 +267,22 @@ def floor_burst(base: str, count: int, instance) -> None:
             return "ok" if answer.status == 200 else f"HTTP {answer.status}"
 
     for _round in range(3):
-        meter = servers.Meter(groups=instance.groups())
-        meter.start()
-        outcomes, latencies, wall = rush([(None, None)] * count, [None], attempt)
-        used = meter.stop()
-        server_cpu = sum(group["cpu"] for group in used["groups"]) * 1000 / count
+        (outcomes, latencies, wall), server_cpu, _ = metered(
+            instance, lambda: rush([(None, None)] * count, [None], attempt)
+        )
         report(f"/healthz, the same burst (round {_round + 1})", outcomes, latencies, wall)
-        print(f"    server CPU {server_cpu:.2f} ms a request")
+        print(f"    server CPU {server_cpu * 1000 / count:.2f} ms a request")
+
+
+def metered(instance, run):
+    """run(), with the server's CPU seconds during it and the machine's use (servers.Meter)."""
+    from bench.load import servers
+
+    meter = servers.Meter(groups=instance.groups())
+    meter.start()
+    result = run()
+    used = meter.stop()
+    return result, sum(group["cpu"] for group in used["groups"]), used
 
 
 def run_http(args, people, slots):
@@ -287,19 +295,22 @@ def run_http(args, people, slots):
         servers.wait_for_workers(instance, args.workers)
         base = f"http://127.0.0.1:{instance.port}"
         warm_up(base, slots[0], args.workers)
-        meter = servers.Meter(groups=instance.groups())
-        meter.start()
         client_cpu = time.process_time()
-        result = rush(
-            people, slots, lambda _person, token, slot: http_attempt(base, token, slot), args.over
+        result, server_cpu, used = metered(
+            instance,
+            lambda: rush(
+                people,
+                slots,
+                lambda _person, token, slot: http_attempt(base, token, slot),
+                args.over,
+            ),
         )
         client_cpu = time.process_time() - client_cpu
-        used = meter.stop()
-        server_cpu = sum(group["cpu"] for group in used["groups"])
         print(
             f"    CPU during the rush: server {server_cpu * 1000 / len(people):.1f} ms a booking "
-            f"({server_cpu:.2f} s), these 200 clients {client_cpu * 1000 / len(people):.1f} ms "
-            f"a booking; the machine {used['machine_busy']:.2f} of "
+            f"({server_cpu:.2f} s), these {len(people)} clients "
+            f"{client_cpu * 1000 / len(people):.1f} ms a booking; the machine "
+            f"{used['machine_busy']:.2f} of "
             f"{used['machine_total']:.2f} core-seconds busy"
         )
         if args.floor:

@@ -43,10 +43,10 @@ def case_by_public_id(public_id: uuid.UUID | str) -> Case | None:
 _tasks = PreparedQuery(
     lambda case_id: Task.objects.filter(case_id=case_id).select_related("assignee")
 )
-# The open special procedures (特别程序) of a case's items, as (procedure, item) links.
 _task_with_case = PreparedQuery(
     lambda task_id: Task.objects.filter(pk=task_id).select_related("case", "assignee")
 )
+# The open special procedures (特别程序) of a case's items, as (procedure, item) links.
 _open_procedures = PreparedQuery(
     lambda case_id: SpecialProcedure.tasks.through.objects.filter(
         task__case_id=case_id, specialprocedure__ended_on__isnull=True

@@ -91,17 +91,19 @@ def _candidates(arg: Any, ops) -> list[tuple[Callable[[Any], Any], Any]]:
         adapt = ops.adapt_datefield_value
     elif type(arg) is datetime.time and arg.tzinfo is None:
         adapt = ops.adapt_timefield_value
-    if adapt is not None and type(adapt(arg)) is not type(arg):  # PostgreSQL's are as given
-        candidates.append((adapt, adapt(arg)))
+    if adapt is not None:
+        adapted = adapt(arg)
+        if type(adapted) is not type(arg):  # PostgreSQL's are given as they are
+            candidates.append((adapt, adapted))
     return candidates
 
 
-def _bindings(args: Sequence[Any], params: Sequence[Any], ops=None):
+def _bindings(args: Sequence[Any], params: Sequence[Any], ops):
     """Where each argument sits among the parameters, and how it was converted; None when
     an argument is not found exactly once (it cannot be told from a constant)."""
     binds = []
     for position, arg in enumerate(args):
-        candidates = _candidates(arg, ops) if ops is not None else [(_same, arg)]
+        candidates = _candidates(arg, ops)
         found = [
             (index, convert)
             for convert, expected in candidates
